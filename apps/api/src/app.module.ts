@@ -1,0 +1,25 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { ConfigModule, DatabaseModule, httpLoggerParams, type AppConfig } from '../../../libs/shared/src/index.js';
+import { HealthController } from './health/health.controller.js';
+import { RedisModule } from './redis.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(httpLoggerParams(config)),
+        CqrsModule.forRoot(),
+        DatabaseModule,
+        RedisModule,
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { ProblemFilter, strictValidationPipe, type AppConfig } from '../../../libs/shared/src/index.js';
+import { AppModule } from './app.module.js';
+
+export const API_PREFIX = 'api/v1';
+
+/** Builds the HTTP app (not listening yet): used by main.ts and by the e2e tests. */
+export async function createApiApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+    rawBody: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  // Raw bytes are kept for webhook signature checks; JSON bodies above the limit are 413.
+  app.useBodyParser('json', { limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.useBodyParser('urlencoded', { limit: config.BODY_LIMIT, extended: false });
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(cookieParser());
+  if (config.CORS_ORIGINS) app.enableCors({ origin: config.CORS_ORIGINS.split(',').map((s) => s.trim()), credentials: true });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics', 'docs', 'docs-json', 'admin/queues', 'admin/queues/{*path}', '/', 'app', 'app/{*path}'] });
+  app.useGlobalPipes(strictValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+
+  const doc = new DocumentBuilder()
+    .setTitle('Closeness API')
+    .setDescription('Event-sourced customer relationship health: touchpoints in, health, churn risk and follow-ups out.')
+    .setVersion('1')
+    .addBearerAuth()
+    .addCookieAuth('closeness_session')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

@@ -1,0 +1,33 @@
+import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PinoLogger } from 'nestjs-pino';
+import { EventStore, ProjectionRunner, type Projection } from '../../../../libs/event-store/src/index.js';
+import { APP_CONFIG, type AppConfig } from '../../../../libs/shared/src/index.js';
+import { PROJECTIONS, projectionProviders } from './projections.js';
+
+/** Runs every projection in the background, fed from the log in commit order. */
+@Module({
+  providers: [
+    ...projectionProviders,
+    {
+      provide: ProjectionRunner,
+      inject: [DataSource, EventStore, PROJECTIONS, APP_CONFIG, PinoLogger],
+      useFactory: (ds: DataSource, store: EventStore, projections: Projection[], config: AppConfig, logger: PinoLogger) => {
+        logger.setContext('projections');
+        return new ProjectionRunner(ds, store, projections, { listenUrl: config.DATABASE_URL, logger });
+      },
+    },
+  ],
+  exports: [ProjectionRunner],
+})
+export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(ProjectionRunner) private readonly runner: ProjectionRunner) {}
+
+  async onApplicationBootstrap() {
+    await this.runner.start();
+  }
+
+  async onApplicationShutdown() {
+    await this.runner.stop();
+  }
+}

@@ -1,0 +1,21 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { LoggerModule } from 'nestjs-pino';
+import { ConfigModule, DatabaseModule, pinoOptions, type AppConfig } from '../../../libs/shared/src/index.js';
+import { ProjectionsModule } from './projections/projections.module.js';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({ pinoHttp: pinoOptions(config, 'worker') }),
+        CqrsModule.forRoot(),
+        DatabaseModule,
+        ProjectionsModule,
+      ],
+    };
+  }
+}

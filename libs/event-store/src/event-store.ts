@@ -1,0 +1,204 @@
+import { ConcurrencyError, IdempotencyConflictError, START, type AppendResult, type Checkpoint, type ExpectedVersion, type NewEvent, type StoredEvent } from './types.js';
+import { UpcasterRegistry } from './upcasters.js';
+
+/** Anything that runs SQL: a TypeORM DataSource, EntityManager or QueryRunner. */
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<any>;
+}
+
+export interface ReadStreamOptions {
+  /** Inclusive stream version to start from (forwards: default 1; backwards: default the end). */
+  from?: number;
+  direction?: 'forwards' | 'backwards';
+  limit?: number;
+  /** Only events recorded at or before this moment (knowledge time). */
+  recordedUpTo?: Date;
+}
+
+export interface ReadAllOptions {
+  after?: Checkpoint;
+  limit?: number;
+  /** Only these types are returned; the returned checkpoint still moves past the others. */
+  types?: string[];
+}
+
+export interface ReadAllResult {
+  events: StoredEvent[];
+  /** Where the next read starts: past the last event examined, handled type or not. */
+  checkpoint: Checkpoint;
+}
+
+const COLUMNS = `event_id, stream_id, stream_version, global_position, transaction_id::text AS transaction_id,
+  type, schema_version, data, metadata, recorded_at`;
+
+const isUniqueViolation = (err: unknown, constraint: string) => {
+  const e = err as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+  const code = e.code ?? e.driverError?.code;
+  const c = e.constraint ?? e.driverError?.constraint;
+  return code === '23505' && c === constraint;
+};
+
+/**
+ * The only code that knows the event tables. Appends are one SQL statement (one round trip):
+ * idempotency check, expected-version check and insert happen together.
+ */
+export class EventStore {
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly db: Queryable,
+    readonly upcasters: UpcasterRegistry = new UpcasterRegistry(),
+  ) {}
+
+  /**
+   * Appends events to one stream. Re-appending ids that are all stored already returns the
+   * stored positions and writes nothing; a partial overlap throws IdempotencyConflictError.
+   * Pass `tx` to append inside a caller's transaction.
+   */
+  async append(streamId: string, events: NewEvent[], expected: ExpectedVersion = 'any', tx?: Queryable): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    const db = tx ?? this.db;
+    const ids = events.map((e) => e.id);
+    const types = events.map((e) => e.type);
+    const versions = events.map((e) => e.schemaVersion ?? this.upcasters.currentVersion(e.type));
+    const data = events.map((e) => JSON.stringify(e.data ?? null));
+    const metadata = events.map((e) => JSON.stringify(e.metadata ?? {}));
+    const mode = typeof expected === 'number' ? 'exact' : expected;
+    const exact = typeof expected === 'number' ? expected : -1;
+
+    for (let attempt = 0; ; attempt++) {
+      let rows: any[];
+      try {
+        rows = await db.query(
+          `WITH dup AS (
+             SELECT event_id, stream_id, stream_version, global_position FROM events WHERE event_id = ANY($2::uuid[])
+           ), cur AS (
+             SELECT coalesce(max(stream_version), 0) AS v FROM events WHERE stream_id = $1
+           ), ins AS (
+             INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata)
+             SELECT t.id, $1, cur.v + t.ord, t.type, t.sv, t.data, t.meta
+             FROM unnest($2::uuid[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY AS t(id, type, sv, data, meta, ord), cur
+             WHERE NOT EXISTS (SELECT 1 FROM dup)
+               AND CASE $7::text WHEN 'any' THEN true WHEN 'no_stream' THEN cur.v = 0
+                                 WHEN 'stream_exists' THEN cur.v > 0 ELSE cur.v = $8::int END
+             RETURNING event_id, stream_id, stream_version, global_position
+           )
+           SELECT 'ins' AS kind, event_id, stream_id, stream_version, global_position, (SELECT v FROM cur) AS cur FROM ins
+           UNION ALL
+           SELECT 'dup', event_id, stream_id, stream_version, global_position, (SELECT v FROM cur) FROM dup
+           UNION ALL
+           SELECT 'cur', NULL, NULL, NULL, NULL, v FROM cur`,
+          [streamId, ids, types, versions, data, metadata, mode, exact],
+        );
+      } catch (err) {
+        // A concurrent writer stored the same ids first: answer as a duplicate (checked below).
+        if (isUniqueViolation(err, 'events_event_id_key') && attempt < 3 && !tx) continue;
+        if (isUniqueViolation(err, 'events_stream_version_key')) {
+          if (mode === 'any' && attempt < 10 && !tx) continue;
+          throw new ConcurrencyError(streamId, expected, -1);
+        }
+        throw err;
+      }
+      const inserted = rows.filter((r) => r.kind === 'ins');
+      const dups = rows.filter((r) => r.kind === 'dup');
+      const current = Number(rows.find((r) => r.kind === 'cur')?.cur ?? 0);
+      if (dups.length > 0) {
+        if (dups.length !== ids.length || dups.some((d) => d.stream_id !== streamId)) {
+          throw new IdempotencyConflictError(streamId, dups.map((d) => d.event_id));
+        }
+        const byId = new Map(dups.map((d) => [d.event_id, d]));
+        const stored = ids.map((id) => byId.get(id)!);
+        return {
+          streamId,
+          nextVersion: Math.max(...stored.map((d) => Number(d.stream_version))),
+          duplicate: true,
+          events: stored.map((d) => ({ id: d.event_id, streamVersion: Number(d.stream_version), globalPosition: Number(d.global_position) })),
+        };
+      }
+      if (inserted.length === 0) throw new ConcurrencyError(streamId, expected, current);
+      inserted.sort((a, b) => a.stream_version - b.stream_version);
+      this.emitAppended();
+      return {
+        streamId,
+        nextVersion: Number(inserted[inserted.length - 1].stream_version),
+        duplicate: false,
+        events: inserted.map((r) => ({ id: r.event_id, streamVersion: Number(r.stream_version), globalPosition: Number(r.global_position) })),
+      };
+    }
+  }
+
+  /** The stream's current version (0 when it does not exist). */
+  async streamVersion(streamId: string, tx?: Queryable): Promise<number> {
+    const rows = await (tx ?? this.db).query('SELECT coalesce(max(stream_version), 0) AS v FROM events WHERE stream_id = $1', [streamId]);
+    return Number(rows[0].v);
+  }
+
+  async readStream(streamId: string, opts: ReadStreamOptions = {}, tx?: Queryable): Promise<StoredEvent[]> {
+    const backwards = opts.direction === 'backwards';
+    const params: unknown[] = [streamId];
+    let where = 'stream_id = $1';
+    if (opts.from !== undefined) {
+      params.push(opts.from);
+      where += backwards ? ` AND stream_version <= $${params.length}` : ` AND stream_version >= $${params.length}`;
+    }
+    if (opts.recordedUpTo) {
+      params.push(opts.recordedUpTo);
+      where += ` AND recorded_at <= $${params.length}`;
+    }
+    let sql = `SELECT ${COLUMNS} FROM events WHERE ${where} ORDER BY stream_version ${backwards ? 'DESC' : 'ASC'}`;
+    if (opts.limit !== undefined) {
+      params.push(opts.limit);
+      sql += ` LIMIT $${params.length}`;
+    }
+    const rows = await (tx ?? this.db).query(sql, params);
+    return rows.map((r: any) => this.toEvent(r));
+  }
+
+  /**
+   * Reads the whole log after `after` in commit order. Only transactions older than the oldest
+   * one still running are visible, so a reader never passes an event that commits later.
+   */
+  async readAll(opts: ReadAllOptions = {}, tx?: Queryable): Promise<ReadAllResult> {
+    const after = opts.after ?? START;
+    const limit = opts.limit ?? 1000;
+    const rows = await (tx ?? this.db).query(
+      `SELECT ${COLUMNS} FROM events
+       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY transaction_id, global_position
+       LIMIT $3`,
+      [after.transactionId, after.globalPosition, limit],
+    );
+    if (rows.length === 0) return { events: [], checkpoint: after };
+    const last = rows[rows.length - 1];
+    const checkpoint = { transactionId: last.transaction_id, globalPosition: Number(last.global_position) };
+    const wanted = opts.types ? new Set(opts.types) : undefined;
+    const events = (wanted ? rows.filter((r: any) => wanted.has(r.type)) : rows).map((r: any) => this.toEvent(r));
+    return { events, checkpoint };
+  }
+
+  /** Called (in-process) after every successful append; the worker also LISTENs in Postgres. */
+  onAppended(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emitAppended() {
+    for (const l of this.listeners) l();
+  }
+
+  private toEvent(r: any): StoredEvent {
+    return this.upcasters.upcast({
+      id: r.event_id,
+      streamId: r.stream_id,
+      streamVersion: Number(r.stream_version),
+      globalPosition: Number(r.global_position),
+      transactionId: r.transaction_id,
+      type: r.type,
+      schemaVersion: Number(r.schema_version),
+      data: r.data,
+      metadata: r.metadata ?? {},
+      recordedAt: r.recorded_at instanceof Date ? r.recorded_at : new Date(r.recorded_at),
+    });
+  }
+}

@@ -1,0 +1,4 @@
+export * from './types.js';
+export * from './upcasters.js';
+export * from './event-store.js';
+export * from './projection-runner.js';

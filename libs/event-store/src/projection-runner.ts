@@ -1,0 +1,276 @@
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import type { EventStore, Queryable } from './event-store.js';
+import type { Checkpoint, StoredEvent } from './types.js';
+
+export const EVENTS_CHANNEL = 'closeness_events';
+
+/**
+ * A read model (or a relay) fed from the log in commit order. `apply` runs inside the same
+ * transaction that moves the checkpoint, so each event takes effect exactly once.
+ */
+export interface Projection {
+  readonly name: string;
+  /** Event types it handles; others are skipped but still move the checkpoint. */
+  readonly types?: readonly string[];
+  /** How many events one transaction takes (default 1000). */
+  readonly batchSize?: number;
+  apply(events: StoredEvent[], tx: Queryable): Promise<void>;
+  /** Deletes everything the projection wrote, for a rebuild. */
+  reset(tx: Queryable): Promise<void>;
+}
+
+export interface ProjectionStatus {
+  name: string;
+  position: number;
+  transactionId: string;
+  lagEvents: number;
+  lagSeconds: number;
+  status: string;
+  lastError: string | null;
+  updatedAt: Date;
+}
+
+export interface RunnerLogger {
+  info(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface ProjectionRunnerOptions {
+  /** Poll interval when no notification arrives (ms). */
+  pollMs?: number;
+  /** Connection string for the LISTEN connection; without it the runner only polls. */
+  listenUrl?: string;
+  logger?: RunnerLogger;
+  /** Called after each committed batch (metrics). */
+  onBatch?: (name: string, count: number, checkpoint: Checkpoint) => void;
+}
+
+export async function ensureCheckpoints(db: Queryable, names: string[]): Promise<void> {
+  await db.query(
+    `INSERT INTO projection_checkpoints (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`,
+    [names],
+  );
+}
+
+/** Asks the runner (in whichever worker holds the projection) to reset and replay it. */
+export async function requestRebuild(db: Queryable, name: string): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE projection_checkpoints SET status = 'rebuild_requested', updated_at = now() WHERE name = $1 RETURNING name`,
+    [name],
+  );
+  return (Array.isArray(rows[0]) ? rows[0] : rows).length > 0;
+}
+
+export async function projectionStatuses(db: Queryable): Promise<ProjectionStatus[]> {
+  const rows = await db.query(`
+    SELECT c.name, c.global_position, c.transaction_id::text AS transaction_id, c.status, c.last_error, c.updated_at,
+           (SELECT count(*) FROM (SELECT 1 FROM events e
+              WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position) LIMIT 1000000) x) AS lag_events,
+           (SELECT extract(epoch FROM now() - min(e.recorded_at)) FROM (SELECT recorded_at FROM events e
+              WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
+              ORDER BY e.transaction_id, e.global_position LIMIT 1) e) AS lag_seconds
+    FROM projection_checkpoints c ORDER BY c.name`);
+  return rows.map((r: any) => ({
+    name: r.name,
+    position: Number(r.global_position),
+    transactionId: r.transaction_id,
+    lagEvents: Number(r.lag_events),
+    lagSeconds: r.lag_seconds === null ? 0 : Math.max(0, Number(r.lag_seconds)),
+    status: r.status,
+    lastError: r.last_error,
+    updatedAt: r.updated_at,
+  }));
+}
+
+/**
+ * Runs projections: each catches up in batches, then waits for a NOTIFY or the poll interval.
+ * Several workers may run the same projections: a row lock on the checkpoint (SKIP LOCKED)
+ * lets exactly one of them advance each projection at a time.
+ */
+export class ProjectionRunner {
+  private running = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private listener: pg.Client | undefined;
+  private readonly pollMs: number;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly store: EventStore,
+    readonly projections: Projection[],
+    private readonly opts: ProjectionRunnerOptions = {},
+  ) {
+    const names = new Set<string>();
+    for (const p of projections) {
+      if (names.has(p.name)) throw new Error(`Two projections named ${p.name}`);
+      names.add(p.name);
+    }
+    this.pollMs = opts.pollMs ?? 500;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    await ensureCheckpoints(this.ds, this.projections.map((p) => p.name));
+    this.running = true;
+    await this.listen();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
+  }
+
+  /** Processes until every projection is caught up with what is visible now. For tests and CLI. */
+  async drain(): Promise<number> {
+    await ensureCheckpoints(this.ds, this.projections.map((p) => p.name));
+    let total = 0;
+    for (;;) {
+      let progressed = 0;
+      for (const p of this.projections) progressed += await this.step(p);
+      total += progressed;
+      if (progressed === 0) return total;
+    }
+  }
+
+  /** Resets a projection and replays the whole log into it, in this process. */
+  async rebuild(name: string): Promise<number> {
+    const p = this.projections.find((x) => x.name === name);
+    if (!p) throw new Error(`No projection named ${name}`);
+    await ensureCheckpoints(this.ds, [name]);
+    await requestRebuild(this.ds, name);
+    let total = 0;
+    for (let n = await this.step(p, true); n > 0 || (await this.isRebuildPending(name)); n = await this.step(p, true)) total += n;
+    return total;
+  }
+
+  private async isRebuildPending(name: string): Promise<boolean> {
+    const rows = await this.ds.query(`SELECT status FROM projection_checkpoints WHERE name = $1`, [name]);
+    return rows[0]?.status === 'rebuild_requested';
+  }
+
+  private async run(): Promise<void> {
+    const failures = new Map<string, number>();
+    while (this.running) {
+      let progressed = 0;
+      for (const p of this.projections) {
+        if (!this.running) break;
+        try {
+          progressed += await this.step(p);
+          failures.delete(p.name);
+        } catch (err) {
+          const n = (failures.get(p.name) ?? 0) + 1;
+          failures.set(p.name, n);
+          this.opts.logger?.error({ err, projection: p.name, attempt: n }, 'projection batch failed; will retry');
+          await this.recordFailure(p.name, err).catch(() => undefined);
+          await this.sleep(Math.min(30_000, 200 * 2 ** Math.min(n, 8)));
+        }
+      }
+      if (progressed === 0 && this.running) await this.sleep(this.pollMs);
+    }
+  }
+
+  /** One transaction: lock the checkpoint, read a batch, apply it, move the checkpoint. */
+  private async step(p: Projection, wait = false): Promise<number> {
+    return this.ds.transaction(async (tx) => {
+      const rows = await tx.query(
+        `SELECT transaction_id::text AS transaction_id, global_position, status FROM projection_checkpoints
+         WHERE name = $1 FOR UPDATE ${wait ? '' : 'SKIP LOCKED'}`,
+        [p.name],
+      );
+      if (rows.length === 0) return 0; // another worker holds it right now
+      let after: Checkpoint = { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) };
+      let reset = false;
+      if (rows[0].status === 'rebuild_requested') {
+        await p.reset(tx);
+        after = { transactionId: '0', globalPosition: 0 };
+        reset = true;
+        this.opts.logger?.info({ projection: p.name }, 'projection reset for rebuild');
+      }
+      const { events, checkpoint } = await this.store.readAll({ after, limit: p.batchSize ?? 1000, types: p.types as string[] | undefined }, tx);
+      const moved = checkpoint.globalPosition !== after.globalPosition || checkpoint.transactionId !== after.transactionId;
+      if (!moved && !reset && rows[0].status === 'running') return 0;
+      if (events.length > 0) await p.apply(events, tx);
+      await tx.query(
+        `UPDATE projection_checkpoints SET transaction_id = $2::xid8, global_position = $3, status = 'running', last_error = NULL, updated_at = now() WHERE name = $1`,
+        [p.name, checkpoint.transactionId, checkpoint.globalPosition],
+      );
+      if (moved) this.opts.onBatch?.(p.name, events.length, checkpoint);
+      return moved ? Math.max(1, events.length) : 0;
+    });
+  }
+
+  private async recordFailure(name: string, err: unknown): Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    await this.ds.query(
+      `UPDATE projection_checkpoints SET status = CASE WHEN status = 'rebuild_requested' THEN status ELSE 'failing' END, last_error = $2, updated_at = now() WHERE name = $1`,
+      [name, message.slice(0, 500)],
+    );
+  }
+
+  private async listen(): Promise<void> {
+    if (!this.opts.listenUrl) return;
+    const client = new pg.Client({ connectionString: this.opts.listenUrl });
+    client.on('notification', () => this.wake?.());
+    // A lost LISTEN connection only costs latency: polling goes on; reconnect in the background.
+    client.on('error', (err) => {
+      this.opts.logger?.error({ err }, 'LISTEN connection lost; polling until it is back');
+      this.listener = undefined;
+      setTimeout(() => this.running && this.listen().catch(() => undefined), 2000);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+      this.listener = client;
+    } catch (err) {
+      this.opts.logger?.error({ err }, 'LISTEN unavailable; polling');
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
+
+/**
+ * Sends one NOTIFY per burst of appends, outside the appending transactions: NOTIFY takes a
+ * global lock at commit, so doing it per append would serialise concurrent writers.
+ */
+export class AppendNotifier {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly db: Queryable,
+    store: EventStore,
+    private readonly delayMs = 5,
+  ) {
+    this.unsubscribe = store.onAppended(() => this.schedule());
+  }
+
+  private schedule() {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.db.query(`SELECT pg_notify('${EVENTS_CHANNEL}', '')`).catch(() => undefined);
+    }, this.delayMs);
+    this.timer.unref();
+  }
+
+  close() {
+    this.unsubscribe();
+    if (this.timer) clearTimeout(this.timer);
+  }
+}

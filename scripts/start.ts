@@ -1,0 +1,52 @@
+// `npm start`: validates configuration, creates and migrates the database once, then runs the
+// API and the worker as two processes; a signal stops both, and one dying stops the other.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfigOrExit } from '../libs/shared/src/config.js';
+import { openDatabase } from '../libs/shared/src/database/data-source.js';
+
+const config = loadConfigOrExit();
+try {
+  const ds = await openDatabase(config.DATABASE_URL, 1, 'closeness-migrate');
+  await ds.destroy();
+} catch (err) {
+  process.stderr.write(`closeness: cannot prepare the database at ${redact(config.DATABASE_URL)}: ${(err as Error).message}\n`);
+  process.exit(1);
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function run(name: string, entry: string) {
+  const child = spawn(process.execPath, [join(root, entry)], { stdio: 'inherit', env: process.env });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      process.stderr.write(`closeness: ${name} exited (${signal ?? code}); stopping\n`);
+      stop(code ?? 1);
+    }
+  });
+  children.push(child);
+}
+
+function stop(code = 0) {
+  stopping = true;
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  const timer = setTimeout(() => process.exit(code), 15_000);
+  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(() => {
+    clearTimeout(timer);
+    process.exit(code);
+  });
+}
+
+function redact(url: string) {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+run('api', 'apps/api/src/main.js');
+run('worker', 'apps/worker/src/main.js');
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
