@@ -36,6 +36,7 @@ export const configSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(2).default(10),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   SILENCE_CHECK_CRON: z.string().default('*/15 * * * *'),
+  QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'must be letters, digits, - or _').default('closeness'),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,118 @@
+import type { Touchpoint } from './touchpoint.js';
+
+/**
+ * Every event type of the product. A `type` string is never renamed; a new payload shape gets
+ * a new schema version and an upcaster (libs/shared/src/database/upcasters.ts).
+ *
+ * Streams: `customer-<customerId>` (customer lifecycle, touchpoints, outcomes, facts found by
+ * scheduled jobs), `follow-up-<taskId>`, `user-<userId>`, `source-<sourceId>`, `rules`,
+ * `subscription-<id>`.
+ */
+export const customerStream = (customerId: string) => `customer-${customerId}`;
+export const followUpStream = (taskId: string) => `follow-up-${taskId}`;
+export const userStream = (userId: string) => `user-${userId}`;
+
+export type OutcomeType = 'renewed' | 'churned' | 'expanded' | 'downgraded';
+
+export interface CustomerRegistered {
+  type: 'CustomerRegistered';
+  data: {
+    customerId: string;
+    externalId: string;
+    name: string;
+    segment?: string | null;
+    accountManagerId?: string | null;
+    renewalDate?: string | null;
+    annualValue?: number | null;
+    /** `touchpoint` when an unknown customerExternalId created it. */
+    createdVia: 'api' | 'touchpoint';
+  };
+}
+
+export interface CustomerDetailsChanged {
+  type: 'CustomerDetailsChanged';
+  data: {
+    customerId: string;
+    changes: { externalId?: string; name?: string; segment?: string | null; renewalDate?: string | null; annualValue?: number | null };
+  };
+}
+
+export interface AccountManagerAssigned {
+  type: 'AccountManagerAssigned';
+  data: { customerId: string; accountManagerId: string | null; previousAccountManagerId: string | null };
+}
+
+export interface TouchpointRecorded {
+  type: 'TouchpointRecorded';
+  data: Touchpoint;
+}
+
+export interface OutcomeRecorded {
+  type: 'OutcomeRecorded';
+  data: { customerId: string; outcomeId: string; outcome: OutcomeType; occurredAt: string };
+}
+
+/** Found by the scheduled check: an inbound message had no answer past its SLA. */
+export interface InboundMessageWentUnanswered {
+  type: 'InboundMessageWentUnanswered';
+  data: { customerId: string; touchpointId: string; hoursUnanswered: number; slaHours: number; observedAt: string };
+}
+
+/** Found by the scheduled check: no relational contact for a while (silence is a signal). */
+export interface RelationshipWentQuiet {
+  type: 'RelationshipWentQuiet';
+  data: { customerId: string; daysSinceRelational: number; lastRelationalTouchpointId: string | null; observedAt: string };
+}
+
+export type CustomerEvent =
+  | CustomerRegistered
+  | CustomerDetailsChanged
+  | AccountManagerAssigned
+  | TouchpointRecorded
+  | OutcomeRecorded
+  | InboundMessageWentUnanswered
+  | RelationshipWentQuiet;
+
+export type FollowUpPriority = 'low' | 'normal' | 'high' | 'urgent';
+export type FollowUpStatus = 'open' | 'done' | 'dismissed' | 'snoozed';
+
+export interface FollowUpTaskRaised {
+  type: 'FollowUpTaskRaised';
+  data: {
+    taskId: string;
+    customerId: string;
+    rule: string;
+    reason: string;
+    suggestedAction: string;
+    priority: FollowUpPriority;
+    dueAt: string;
+    triggeredBy: string[];
+    assigneeId: string | null;
+    raisedAt: string;
+  };
+}
+
+export interface FollowUpTaskCompleted {
+  type: 'FollowUpTaskCompleted';
+  data: { taskId: string; customerId: string; note?: string; touchpointId?: string; completedBy: string | null; completedAt: string; automatic: boolean };
+}
+
+export interface FollowUpTaskDismissed {
+  type: 'FollowUpTaskDismissed';
+  data: { taskId: string; customerId: string; reason: string; dismissedBy: string; dismissedAt: string };
+}
+
+export interface FollowUpTaskSnoozed {
+  type: 'FollowUpTaskSnoozed';
+  data: { taskId: string; customerId: string; until: string; snoozedBy: string; snoozedAt: string };
+}
+
+export interface FollowUpTaskEscalated {
+  type: 'FollowUpTaskEscalated';
+  data: { taskId: string; customerId: string; priority: FollowUpPriority; escalatedTo: string | null; escalatedAt: string };
+}
+
+export type FollowUpEvent = FollowUpTaskRaised | FollowUpTaskCompleted | FollowUpTaskDismissed | FollowUpTaskSnoozed | FollowUpTaskEscalated;
+
+export type DomainEvent = CustomerEvent | FollowUpEvent;
+export type DomainEventType = DomainEvent['type'];
