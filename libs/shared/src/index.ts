@@ -7,3 +7,4 @@ export * from './http/problem.filter.js';
 export * from './http/validation.js';
 export * from './database/data-source.js';
 export * from './database/database.module.js';
+export * from './auth/index.js';

@@ -1,4 +1,5 @@
 import { EventStore1764200000000 } from './1764200000000-event-store.js';
+import { CustomersAndUsers1764250000000 } from './1764250000000-customers-and-users.js';
 
 /** Every migration, in order. Add new ones at the end; never edit an applied one. */
-export const MIGRATIONS = [EventStore1764200000000];
+export const MIGRATIONS = [EventStore1764200000000, CustomersAndUsers1764250000000];

@@ -1,0 +1,14 @@
+/**
+ * One typed map from queue name to job name to payload. Add a queue or a job here first;
+ * start-up fails when a job has no processor (see the worker's job registry).
+ */
+export const QUEUES = {
+  /** Follow-up rule evaluation, one job per causing event (job id = event id). */
+  followUps: 'follow-ups',
+  /** Outbound webhook deliveries. */
+  deliveries: 'deliveries',
+  /** Scheduled re-evaluation of time-dependent facts (silence, unanswered, overdue). */
+  scheduled: 'scheduled',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -1,0 +1,2 @@
+export * from './auth.types.js';
+export * from './customer-scope.js';

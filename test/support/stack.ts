@@ -1,0 +1,58 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { createApiApp } from '../../apps/api/src/bootstrap.js';
+import { createWorker } from '../../apps/worker/src/bootstrap.js';
+import type { AppConfig } from '../../libs/shared/src/config.js';
+import { freshDatabase, testConfig } from './env.js';
+
+export interface Stack {
+  config: AppConfig;
+  db: Awaited<ReturnType<typeof freshDatabase>>;
+  api: NestExpressApplication;
+  worker?: INestApplicationContext;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real API (listening on a free port) and, unless `worker: false`, the real worker, on a
+ * fresh database and a queue prefix of their own, against the shared Postgres and Redis.
+ */
+export async function startStack(opts: { worker?: boolean; env?: Record<string, string> } = {}): Promise<Stack> {
+  const db = await freshDatabase();
+  const config = testConfig(db.url, { QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`, ...opts.env });
+  const api = await createApiApp(config);
+  await api.listen(0, '127.0.0.1');
+  const port = (api.getHttpServer().address() as AddressInfo).port;
+  const worker = opts.worker === false ? undefined : await createWorker(config);
+  return {
+    config,
+    db,
+    api,
+    worker,
+    baseUrl: `http://127.0.0.1:${port}`,
+    async close() {
+      await worker?.close().catch(() => undefined);
+      await api.close().catch(() => undefined);
+      await db.drop();
+    },
+  };
+}
+
+/** Polls `fn` until it returns a truthy value (no timing assertions: only a generous ceiling). */
+export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as T;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
