@@ -8,3 +8,4 @@ export * from './http/validation.js';
 export * from './database/data-source.js';
 export * from './database/database.module.js';
 export * from './auth/index.js';
+export * from './metrics.js';
