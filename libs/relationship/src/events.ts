@@ -64,6 +64,12 @@ export interface RelationshipWentQuiet {
   data: { customerId: string; daysSinceRelational: number; lastRelationalTouchpointId: string | null; observedAt: string };
 }
 
+/** Recorded by the follow-up worker when a touchpoint moved the customer's health band. */
+export interface HealthBandChanged {
+  type: 'HealthBandChanged';
+  data: { customerId: string; from: 'green' | 'yellow' | 'red'; to: 'green' | 'yellow' | 'red'; scoreBefore: number; scoreAfter: number; causedBy: string; observedAt: string };
+}
+
 export type CustomerEvent =
   | CustomerRegistered
   | CustomerDetailsChanged
@@ -71,7 +77,8 @@ export type CustomerEvent =
   | TouchpointRecorded
   | OutcomeRecorded
   | InboundMessageWentUnanswered
-  | RelationshipWentQuiet;
+  | RelationshipWentQuiet
+  | HealthBandChanged;
 
 export type FollowUpPriority = 'low' | 'normal' | 'high' | 'urgent';
 export type FollowUpStatus = 'open' | 'done' | 'dismissed' | 'snoozed';
