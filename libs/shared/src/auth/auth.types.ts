@@ -27,3 +27,19 @@ export const CUSTOMER_ROLES: Role[] = ['admin', 'team_lead', 'account_manager'];
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => {
   return ctx.switchToHttp().getRequest().user as AuthUser;
 });
+
+export const ALLOW_SOURCE = 'closeness:allow-source';
+
+/** A sending system authenticated by its source API token (`cls_src_...`), put on `req.source`. */
+export interface SourceCaller {
+  id: string;
+  name: string;
+  format: string;
+}
+
+/** The route also accepts a source API token (then `req.source` is set and `req.user` is not). */
+export const AllowSource = () => SetMetadata(ALLOW_SOURCE, true);
+
+export const CurrentSource = createParamDecorator((_: unknown, ctx: ExecutionContext): SourceCaller | undefined => {
+  return ctx.switchToHttp().getRequest().source as SourceCaller | undefined;
+});
