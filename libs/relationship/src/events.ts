@@ -123,3 +123,35 @@ export type FollowUpEvent = FollowUpTaskRaised | FollowUpTaskCompleted | FollowU
 
 export type DomainEvent = CustomerEvent | FollowUpEvent;
 export type DomainEventType = DomainEvent['type'];
+
+// Audit of users and sessions, on stream `user-<userId>`; the actor is in metadata.actorId.
+export interface UserCreated {
+  type: 'UserCreated';
+  data: { userId: string; email: string; name: string; role: 'admin' | 'team_lead' | 'account_manager' | 'ops'; teamLeadId: string | null };
+}
+
+export interface UserChanged {
+  type: 'UserChanged';
+  data: {
+    userId: string;
+    changes: { name?: string; role?: 'admin' | 'team_lead' | 'account_manager' | 'ops'; teamLeadId?: string | null; disabled?: boolean };
+  };
+}
+
+export interface UserLoggedIn {
+  type: 'UserLoggedIn';
+  data: { userId: string; ip: string | null; at: string };
+}
+
+/** A failed login of a known user (unknown e-mails make no stream). The password is never stored. */
+export interface UserLoginFailed {
+  type: 'UserLoginFailed';
+  data: { userId: string; reason: 'wrong_password' | 'disabled'; ip: string | null; at: string };
+}
+
+export interface UserLoggedOut {
+  type: 'UserLoggedOut';
+  data: { userId: string; at: string };
+}
+
+export type UserEvent = UserCreated | UserChanged | UserLoggedIn | UserLoginFailed | UserLoggedOut;
