@@ -6,6 +6,12 @@ export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<any>;
 }
 
+/** What `onAppended` listeners learn about each written event. */
+export interface AppendedEvent {
+  type: string;
+  streamId: string;
+}
+
 export interface ReadStreamOptions {
   /** Inclusive stream version to start from (forwards: default 1; backwards: default the end). */
   from?: number;
@@ -43,7 +49,7 @@ const isUniqueViolation = (err: unknown, constraint: string) => {
  * idempotency check, expected-version check and insert happen together.
  */
 export class EventStore {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(appended: AppendedEvent[]) => void>();
 
   constructor(
     private readonly db: Queryable,
@@ -94,7 +100,7 @@ export class EventStore {
         // A concurrent writer stored the same ids first: answer as a duplicate (checked below).
         if (isUniqueViolation(err, 'events_event_id_key') && attempt < 3 && !tx) continue;
         if (isUniqueViolation(err, 'events_stream_version_key')) {
-          if (mode === 'any' && attempt < 10 && !tx) continue;
+          if (mode === 'any' && attempt < 50 && !tx) continue; // each round one contender wins
           throw new ConcurrencyError(streamId, expected, -1);
         }
         throw err;
@@ -117,7 +123,7 @@ export class EventStore {
       }
       if (inserted.length === 0) throw new ConcurrencyError(streamId, expected, current);
       inserted.sort((a, b) => a.stream_version - b.stream_version);
-      this.emitAppended();
+      this.emitAppended(inserted.map((r) => ({ type: types[ids.indexOf(r.event_id)], streamId })));
       return {
         streamId,
         nextVersion: Number(inserted[inserted.length - 1].stream_version),
@@ -177,14 +183,23 @@ export class EventStore {
     return { events, checkpoint };
   }
 
-  /** Called (in-process) after every successful append; the worker also LISTENs in Postgres. */
-  onAppended(listener: () => void): () => void {
+  /**
+   * Called (in-process) after every append that wrote something (metrics, the NOTIFY sender).
+   * With a caller's `tx` this runs before that transaction commits: listeners must not read it back.
+   */
+  onAppended(listener: (appended: AppendedEvent[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private emitAppended() {
-    for (const l of this.listeners) l();
+  private emitAppended(appended: AppendedEvent[]) {
+    for (const l of this.listeners) {
+      try {
+        l(appended);
+      } catch {
+        // a metrics hook must never fail an append that is already stored
+      }
+    }
   }
 
   private toEvent(r: any): StoredEvent {

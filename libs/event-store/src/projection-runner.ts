@@ -91,6 +91,9 @@ export async function projectionStatuses(db: Queryable): Promise<ProjectionStatu
 export class ProjectionRunner {
   private running = false;
   private wake: (() => void) | undefined;
+  // Set by a NOTIFY that arrives while a batch runs, so the next sleep returns at once instead
+  // of losing the wake-up and waiting a whole poll interval.
+  private notified = false;
   private loop: Promise<void> | undefined;
   private listener: pg.Client | undefined;
   private readonly pollMs: number;
@@ -119,7 +122,7 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.notify();
     await this.loop;
     await this.listener?.end().catch(() => undefined);
     this.listener = undefined;
@@ -154,25 +157,34 @@ export class ProjectionRunner {
   }
 
   private async run(): Promise<void> {
-    const failures = new Map<string, number>();
+    // A failing projection backs off on its own; the others keep running meanwhile.
+    const failures = new Map<string, { attempts: number; retryAt: number }>();
     while (this.running) {
+      this.notified = false;
       let progressed = 0;
       for (const p of this.projections) {
         if (!this.running) break;
+        const failing = failures.get(p.name);
+        if (failing && Date.now() < failing.retryAt) continue;
         try {
           progressed += await this.step(p);
           failures.delete(p.name);
         } catch (err) {
-          const n = (failures.get(p.name) ?? 0) + 1;
-          failures.set(p.name, n);
-          this.opts.logger?.error({ err, projection: p.name, attempt: n }, 'projection batch failed; will retry');
+          const attempts = (failing?.attempts ?? 0) + 1;
+          failures.set(p.name, { attempts, retryAt: Date.now() + Math.min(30_000, 100 * 2 ** Math.min(attempts, 9)) });
+          this.opts.logger?.error({ err, projection: p.name, attempt: attempts }, 'projection batch failed; will retry');
           await this.recordFailure(p.name, err).catch(() => undefined);
-          await this.sleep(Math.min(30_000, 200 * 2 ** Math.min(n, 8)));
         }
       }
-      if (progressed === 0 && this.running) await this.sleep(this.pollMs);
+      if (progressed === 0 && this.running) {
+        const nextRetry = Math.min(...[...failures.values()].map((f) => f.retryAt - Date.now()));
+        // Only failing projections left to wait for: a NOTIFY must not make them spin.
+        const allFailing = failures.size === this.projections.length;
+        await this.sleep(Math.max(10, Math.min(this.pollMs, nextRetry)), allFailing);
+      }
     }
   }
+
 
   /** One transaction: lock the checkpoint, read a batch, apply it, move the checkpoint. */
   private async step(p: Projection, wait = false): Promise<number> {
@@ -215,11 +227,12 @@ export class ProjectionRunner {
   private async listen(): Promise<void> {
     if (!this.opts.listenUrl) return;
     const client = new pg.Client({ connectionString: this.opts.listenUrl });
-    client.on('notification', () => this.wake?.());
+    client.on('notification', () => this.notify());
     // A lost LISTEN connection only costs latency: polling goes on; reconnect in the background.
     client.on('error', (err) => {
       this.opts.logger?.error({ err }, 'LISTEN connection lost; polling until it is back');
-      this.listener = undefined;
+      if (this.listener === client) this.listener = undefined;
+      client.end().catch(() => undefined);
       setTimeout(() => this.running && this.listen().catch(() => undefined), 2000);
     });
     try {
@@ -232,14 +245,27 @@ export class ProjectionRunner {
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Wakes the loop now (a NOTIFY arrived, or stop()). */
+  notify(): void {
+    this.notified = true;
+    this.wake?.();
+  }
+
+  /** Waits `ms`; a NOTIFY cuts it short unless `backoff` (a failing projection must not spin on every append). */
+  private sleep(ms: number, backoff = false): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
+      if ((this.notified && !backoff) || !this.running) return resolve();
+      let t: NodeJS.Timeout | undefined = undefined;
+      const done = () => {
         clearTimeout(t);
+        if (this.wake === wake) this.wake = undefined;
         resolve();
-      }
-      this.wake = done;
+      };
+      const wake = () => {
+        if (!backoff || !this.running) done();
+      };
+      t = setTimeout(done, ms);
+      this.wake = wake;
     });
   }
 }

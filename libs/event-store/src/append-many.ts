@@ -1,0 +1,98 @@
+import type { EventStore, Queryable } from './event-store.js';
+import type { NewEvent } from './types.js';
+
+export interface AppendManyItem {
+  streamId: string;
+  events: NewEvent[];
+}
+
+export interface AppendManyResult {
+  id: string;
+  streamId: string;
+  streamVersion: number;
+  globalPosition: number;
+  /** Already stored before this call (or earlier in the same call): nothing was written for it. */
+  duplicate: boolean;
+}
+
+/**
+ * Appends many events to many streams in ONE statement with 'any' semantics: each stream gets
+ * versions current max + 1, 2, ... in input order. Event ids already stored are skipped and
+ * reported as duplicates (with their stored position); an id repeated inside the input is
+ * written once. Results come back in input order, one per event.
+ *
+ * Concurrent writers to the same stream can collide on (stream_id, stream_version): the
+ * statement then fails with a unique violation and, because it runs inside `tx`, the caller
+ * must retry its whole transaction (see `isAppendConflict`).
+ */
+export async function appendMany(store: EventStore, items: AppendManyItem[], tx: Queryable): Promise<AppendManyResult[]> {
+  const streams: string[] = [];
+  const ids: string[] = [];
+  const types: string[] = [];
+  const versions: number[] = [];
+  const data: string[] = [];
+  const metadata: string[] = [];
+  for (const item of items) {
+    for (const e of item.events) {
+      streams.push(item.streamId);
+      ids.push(e.id);
+      types.push(e.type);
+      versions.push(e.schemaVersion ?? store.upcasters.currentVersion(e.type));
+      data.push(JSON.stringify(e.data ?? null));
+      metadata.push(JSON.stringify(e.metadata ?? {}));
+    }
+  }
+  if (ids.length === 0) return [];
+  const rows: any[] = await tx.query(
+    `WITH input AS (
+       SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[])
+         WITH ORDINALITY AS t(stream_id, id, type, sv, data, meta, ord)
+     ), dup AS (
+       SELECT e.event_id, e.stream_id, e.stream_version, e.global_position FROM events e WHERE e.event_id IN (SELECT id FROM input)
+     ), fresh AS (
+       SELECT DISTINCT ON (i.id) i.* FROM input i WHERE NOT EXISTS (SELECT 1 FROM dup d WHERE d.event_id = i.id) ORDER BY i.id, i.ord
+     ), cur AS (
+       SELECT s.stream_id, coalesce((SELECT max(e.stream_version) FROM events e WHERE e.stream_id = s.stream_id), 0) AS v
+       FROM (SELECT DISTINCT stream_id FROM fresh) s
+     ), ins AS (
+       INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata)
+       SELECT f.id, f.stream_id, cur.v + row_number() OVER (PARTITION BY f.stream_id ORDER BY f.ord), f.type, f.sv, f.data, f.meta
+       FROM fresh f JOIN cur ON cur.stream_id = f.stream_id
+       ORDER BY f.ord
+       RETURNING event_id, stream_id, stream_version, global_position
+     )
+     SELECT false AS duplicate, event_id, stream_id, stream_version, global_position FROM ins
+     UNION ALL
+     SELECT true, event_id, stream_id, stream_version, global_position FROM dup`,
+    [streams, ids, types, versions, data, metadata],
+  );
+  const byId = new Map<string, any>();
+  for (const r of rows) byId.set(r.event_id, r);
+  const seen = new Set<string>();
+  return ids.map((id) => {
+    const r = byId.get(id);
+    if (!r) throw new Error(`appendMany: no row for event ${id}`);
+    const repeated = seen.has(id);
+    seen.add(id);
+    return {
+      id,
+      streamId: r.stream_id,
+      streamVersion: Number(r.stream_version),
+      globalPosition: Number(r.global_position),
+      duplicate: Boolean(r.duplicate) || repeated,
+    };
+  });
+}
+
+/** A collision with a concurrent writer: retrying the whole transaction resolves it. */
+export function isAppendConflict(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+  const code = e?.code ?? e?.driverError?.code;
+  const constraint = e?.constraint ?? e?.driverError?.constraint;
+  return code === '23505' && (constraint === 'events_stream_version_key' || constraint === 'events_event_id_key');
+}
+
+/** Tells in-process listeners (the append notifier) that events were committed. Call after commit. */
+export function notifyAppended(store: EventStore): void {
+  (store as unknown as { emitAppended?: () => void }).emitAppended?.();
+}
