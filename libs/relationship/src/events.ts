@@ -155,3 +155,15 @@ export interface UserLoggedOut {
 }
 
 export type UserEvent = UserCreated | UserChanged | UserLoggedIn | UserLoginFailed | UserLoggedOut;
+
+/** A snoozed follow-up whose `until` has passed is open again (recorded by the scheduled sweep). */
+export interface FollowUpTaskSnoozeEnded {
+  type: 'FollowUpTaskSnoozeEnded';
+  data: { taskId: string; customerId: string; until: string; endedAt: string };
+}
+
+/** The follow-up rules as a whole after an admin changed them (stream `rules`): the audit trail. */
+export interface FollowUpRulesChanged {
+  type: 'FollowUpRulesChanged';
+  data: { rules: unknown; version: number; changedBy: string; changedAt: string };
+}

@@ -1,3 +1,6 @@
 export * from './errors.js';
 export * from './touchpoint.js';
 export * from './events.js';
+export * from './customer/index.js';
+export * from './follow-ups/index.js';
+export * from './health/index.js';

@@ -1,0 +1,232 @@
+import type { RelationalClass, ScoredTouchpoint, Touchpoint } from '../touchpoint.js';
+import { evaluateRules, closesOpenTasks, type RuleContext } from './evaluate.js';
+import { DEFAULT_RULES, validateRules, type FollowUpRules, type RuleId } from './rules.js';
+
+const NOW = new Date('2026-03-10T12:00:00Z');
+let seq = 0;
+const id = () => `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`;
+
+function tp(cls: RelationalClass, over: Partial<Touchpoint> = {}): ScoredTouchpoint {
+  const eventId = over.id ?? id();
+  return {
+    eventId,
+    recordedAt: over.occurredAt ?? '2026-03-10T10:00:00Z',
+    relational: { score: cls === 'relational' ? 80 : cls === 'neutral' ? 50 : 20, class: cls, signals: cls === 'transactional' ? [{ name: 'automation', effect: -20, detail: 'handled by a chatbot' }] : [] },
+    touchpoint: {
+      id: eventId, customerId: 'c1', channel: 'chatbot', direction: 'inbound', initiatedBy: 'customer', handledBy: 'automation',
+      occurredAt: '2026-03-10T10:00:00Z', ...over,
+    },
+  };
+}
+
+function ctx(touchpoints: ScoredTouchpoint[], over: Partial<RuleContext> = {}): RuleContext {
+  const last = touchpoints[touchpoints.length - 1];
+  return {
+    customer: { id: 'c1', name: 'Kari Nordmann', annualValue: 10_000 },
+    trigger: { eventId: last?.eventId ?? 'none', type: 'TouchpointRecorded' },
+    touchpoints,
+    facts: [],
+    ...over,
+  };
+}
+
+/** Only one rule enabled, so each spec sees one rule's behaviour. */
+function only(rule: RuleId, params: Record<string, number> = {}): FollowUpRules {
+  return {
+    ...DEFAULT_RULES,
+    rules: DEFAULT_RULES.rules.map((r) => ({ ...r, enabled: r.id === rule, params: r.id === rule ? { ...r.params, ...params } : r.params })),
+  };
+}
+
+const day = (d: number, h = 10) => `2026-03-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00Z`;
+
+describe('follow-up rules', () => {
+  describe('high_value_transactional', () => {
+    it('given a high-value customer, when a transactional touchpoint arrives, then a high-priority task names the customer', () => {
+      const t = tp('transactional');
+      const [p, ...rest] = evaluateRules(ctx([t], { customer: { id: 'c1', name: 'Kari Nordmann', annualValue: 250_000 } }), only('high_value_transactional'), NOW);
+      expect(rest).toHaveLength(0);
+      expect(p.rule).toBe('high_value_transactional');
+      expect(p.suggestedAction).toContain('Kari Nordmann');
+      expect(p.suggestedAction).toContain('handled by a chatbot');
+      expect(p.triggeredBy).toEqual([t.eventId]);
+      expect(p.priority).toBe('urgent'); // base high + high value
+      expect(p.dueAt).toBe('2026-03-12T12:00:00.000Z'); // 48 h SLA
+    });
+    it('given a small customer, when a transactional touchpoint arrives, then nothing is raised', () => {
+      expect(evaluateRules(ctx([tp('transactional')]), only('high_value_transactional'), NOW)).toEqual([]);
+    });
+    it('given a high-value customer, when a relational touchpoint arrives, then nothing is raised', () => {
+      expect(evaluateRules(ctx([tp('relational')], { customer: { id: 'c1', name: 'K', annualValue: 1e6 } }), only('high_value_transactional'), NOW)).toEqual([]);
+    });
+  });
+
+  describe('transactional_streak', () => {
+    it('given two transactional contacts about a return, when a third arrives, then the action reads like a person wrote it', () => {
+      const tps = [1, 2, 3].map((d) => tp('transactional', { occurredAt: day(d), topic: 'return' }));
+      const [p] = evaluateRules(ctx(tps), only('transactional_streak'), NOW);
+      expect(p.suggestedAction).toBe('Call Kari Nordmann yourself: their last three contacts were with the chatbot about the same return, and none felt personal.');
+      expect(p.triggeredBy).toEqual(tps.map((t) => t.eventId));
+    });
+    it('given a relational contact among the last three, when a transactional one arrives, then nothing is raised', () => {
+      const tps = [tp('transactional', { occurredAt: day(1) }), tp('relational', { occurredAt: day(2) }), tp('transactional', { occurredAt: day(3) })];
+      expect(evaluateRules(ctx(tps), only('transactional_streak'), NOW)).toEqual([]);
+    });
+    it('given only two contacts, when evaluated, then nothing is raised', () => {
+      expect(evaluateRules(ctx([tp('transactional', { occurredAt: day(1) }), tp('transactional', { occurredAt: day(2) })]), only('transactional_streak'), NOW)).toEqual([]);
+    });
+    it('given three transactional contacts, when an OLD one arrives late (not among the last three), then nothing new is raised', () => {
+      const recent = [2, 3, 4].map((d) => tp('transactional', { occurredAt: day(d) }));
+      const late = tp('transactional', { occurredAt: day(1) });
+      expect(evaluateRules(ctx([...recent, late]), only('transactional_streak'), NOW)).toEqual([]);
+    });
+  });
+
+  describe('automation_without_relational', () => {
+    const rel = () => tp('relational', { occurredAt: '2026-01-05T10:00:00Z', channel: 'phone', handledBy: 'human' });
+    const news = (d: string) => tp('transactional', { occurredAt: d, channel: 'newsletter', direction: 'outbound', initiatedBy: 'company' });
+    it('given no relational contact for 60 days, when another automated message goes out, then a task is raised', () => {
+      const tps = [rel(), news('2026-02-01T10:00:00Z'), news('2026-03-06T10:00:00Z')];
+      const [p] = evaluateRules(ctx(tps), only('automation_without_relational'), NOW);
+      expect(p.reason).toMatch(/No relational contact for 60 days while 2 automated messages went out/);
+      expect(p.suggestedAction).toContain('since 2026-01-05');
+      expect(p.triggeredBy).toEqual([tps[1].eventId, tps[2].eventId]);
+    });
+    it('given a recent relational contact, when an automated message goes out, then nothing is raised', () => {
+      const tps = [tp('relational', { occurredAt: day(1) }), news(day(2)), news(day(3))];
+      expect(evaluateRules(ctx(tps), only('automation_without_relational'), NOW)).toEqual([]);
+    });
+    it('given a RelationshipWentQuiet fact, when it is the trigger, then the fact is among the triggers', () => {
+      const tps = [rel(), news('2026-02-01T10:00:00Z'), news('2026-02-10T10:00:00Z')];
+      const fact = { eventId: 'f1', type: 'RelationshipWentQuiet' as const, occurredAt: '2026-03-09T00:00:00Z', data: { daysSinceRelational: 63 } };
+      const [p] = evaluateRules(ctx(tps, { trigger: { eventId: 'f1', type: 'RelationshipWentQuiet' }, facts: [fact] }), only('automation_without_relational'), NOW);
+      expect(p.triggeredBy[0]).toBe('f1');
+    });
+  });
+
+  describe('unanswered_inbound', () => {
+    it('given an InboundMessageWentUnanswered fact, when it triggers, then the task asks for a personal reply today', () => {
+      const mail = tp('neutral', { channel: 'email', handledBy: 'human', subject: 'Invoice wrong', occurredAt: day(8) });
+      const fact = { eventId: 'f2', type: 'InboundMessageWentUnanswered' as const, occurredAt: day(9, 12), data: { touchpointId: mail.eventId, hoursUnanswered: 50.2, slaHours: 24 } };
+      const [p] = evaluateRules(ctx([mail], { trigger: { eventId: 'f2', type: 'InboundMessageWentUnanswered' }, facts: [fact] }), only('unanswered_inbound'), NOW);
+      expect(p.suggestedAction).toBe('Reply to Kari Nordmann personally today: their e-mail from 2026-03-08 ("Invoice wrong") has waited 50 hours without an answer.');
+      expect(p.triggeredBy).toEqual(['f2', mail.eventId]);
+      expect(p.dueAt).toBe('2026-03-10T16:00:00.000Z');
+    });
+    it('given the message was answered meanwhile, when the stale fact triggers, then nothing is raised', () => {
+      const mail = tp('neutral', { channel: 'email', occurredAt: day(8) });
+      const reply = tp('relational', { channel: 'email', direction: 'outbound', handledBy: 'human', replyToId: mail.touchpoint.id, occurredAt: day(9) });
+      const fact = { eventId: 'f3', type: 'InboundMessageWentUnanswered' as const, occurredAt: day(9, 12), data: { touchpointId: mail.eventId, hoursUnanswered: 26, slaHours: 24 } };
+      expect(evaluateRules(ctx([mail, reply], { trigger: { eventId: 'f3', type: 'InboundMessageWentUnanswered' }, facts: [fact] }), only('unanswered_inbound'), NOW)).toEqual([]);
+    });
+  });
+
+  describe('detractor_without_human_reply', () => {
+    it('given a detractor NPS with a comment, when it arrives, then the task quotes it', () => {
+      const s = tp('transactional', { channel: 'survey', survey: { kind: 'nps', score: 3, comment: 'Nobody listens' } });
+      const [p] = evaluateRules(ctx([s]), only('detractor_without_human_reply'), NOW);
+      expect(p.suggestedAction).toContain('NPS 3');
+      expect(p.suggestedAction).toContain('"Nobody listens"');
+    });
+    it('given a promoter, when it arrives, then nothing is raised', () => {
+      expect(evaluateRules(ctx([tp('relational', { channel: 'survey', survey: { kind: 'nps', score: 9 } })]), only('detractor_without_human_reply'), NOW)).toEqual([]);
+    });
+    it('given a high-effort CES and a low CSAT, when they arrive, then both count as detractors', () => {
+      expect(evaluateRules(ctx([tp('neutral', { channel: 'survey', survey: { kind: 'ces', score: 7 } })]), only('detractor_without_human_reply'), NOW)).toHaveLength(1);
+      expect(evaluateRules(ctx([tp('neutral', { channel: 'survey', survey: { kind: 'csat', score: 1 } })]), only('detractor_without_human_reply'), NOW)).toHaveLength(1);
+    });
+    it('given a human already replied after the survey, when the survey is evaluated late, then nothing is raised', () => {
+      const s = tp('transactional', { channel: 'survey', survey: { kind: 'nps', score: 2 }, occurredAt: day(1) });
+      const call = tp('relational', { channel: 'phone', handledBy: 'human', direction: 'outbound', occurredAt: day(2) });
+      expect(evaluateRules(ctx([s, call], { trigger: { eventId: s.eventId, type: 'TouchpointRecorded' } }), only('detractor_without_human_reply'), NOW)).toEqual([]);
+    });
+  });
+
+  describe('return_automation_only', () => {
+    it('given a return handled by the chatbot and an automated e-mail, when the e-mail arrives, then a task is raised', () => {
+      const a = tp('transactional', { channel: 'return', occurredAt: day(5) });
+      const b = tp('transactional', { channel: 'email', direction: 'outbound', topic: 'Return', occurredAt: day(6) });
+      const [p] = evaluateRules(ctx([a, b]), only('return_automation_only'), NOW);
+      expect(p.suggestedAction).toContain('all two contacts were with automated return and automated e-mail');
+      expect(p.triggeredBy).toEqual([a.eventId, b.eventId]);
+    });
+    it('given a person already handled the return, when automation answers again, then nothing is raised', () => {
+      const a = tp('neutral', { channel: 'phone', handledBy: 'human', topic: 'retur', occurredAt: day(5) });
+      const b = tp('transactional', { channel: 'chatbot', topic: 'retur', occurredAt: day(6) });
+      expect(evaluateRules(ctx([a, b]), only('return_automation_only'), NOW)).toEqual([]);
+    });
+    it('given a touchpoint that is not about a return, when evaluated, then nothing is raised', () => {
+      expect(evaluateRules(ctx([tp('transactional', { topic: 'invoice' })]), only('return_automation_only'), NOW)).toEqual([]);
+    });
+  });
+
+  describe('repeat_contact', () => {
+    it('given a customer contact about "delivery" 3 days ago, when they come back about "Delivery", then a task is raised', () => {
+      const a = tp('neutral', { topic: 'delivery', occurredAt: day(4), handledBy: 'human', channel: 'phone' });
+      const b = tp('neutral', { topic: 'Delivery', occurredAt: day(7), channel: 'email' });
+      const [p] = evaluateRules(ctx([a, b]), only('repeat_contact'), NOW);
+      expect(p.reason).toBe('The customer came back about "Delivery" two times within 3 days.');
+      expect(p.triggeredBy).toEqual([a.eventId, b.eventId]);
+    });
+    it('given the earlier contact is older than 7 days, when they come back, then nothing is raised', () => {
+      const a = tp('neutral', { topic: 'delivery', occurredAt: '2026-02-20T10:00:00Z' });
+      const b = tp('neutral', { topic: 'delivery', occurredAt: day(7) });
+      expect(evaluateRules(ctx([a, b]), only('repeat_contact'), NOW)).toEqual([]);
+    });
+    it('given company-initiated messages on the topic, when evaluated, then they do not count as repeat contact', () => {
+      const a = tp('neutral', { topic: 'delivery', occurredAt: day(6), initiatedBy: 'company', direction: 'outbound' });
+      const b = tp('neutral', { topic: 'delivery', occurredAt: day(7) });
+      expect(evaluateRules(ctx([a, b]), only('repeat_contact'), NOW)).toEqual([]);
+    });
+  });
+
+  describe('health_band_drop', () => {
+    it('given health fell from yellow to red, when evaluated, then a task is raised for the triggering event', () => {
+      const t = tp('transactional');
+      const [p] = evaluateRules(ctx([t], { health: { before: { score: 55, band: 'yellow' }, after: { score: 35, band: 'red' } } }), only('health_band_drop'), NOW);
+      expect(p.reason).toBe('Relationship health dropped from yellow (55) to red (35).');
+      expect(p.triggeredBy).toEqual([t.eventId]);
+    });
+    it('given health rose or stayed in band, when evaluated, then nothing is raised', () => {
+      expect(evaluateRules(ctx([tp('relational')], { health: { before: { score: 35, band: 'red' }, after: { score: 45, band: 'yellow' } } }), only('health_band_drop'), NOW)).toEqual([]);
+      expect(evaluateRules(ctx([tp('relational')], { health: { before: { score: 75, band: 'green' }, after: { score: 71, band: 'green' } } }), only('health_band_drop'), NOW)).toEqual([]);
+    });
+  });
+
+  describe('priority and rule data', () => {
+    it('given a high churn probability, when a normal rule fires, then priority goes one step up', () => {
+      const tps = [1, 2, 3].map((d) => tp('transactional', { occurredAt: day(d) }));
+      const [p] = evaluateRules(ctx(tps, { health: { churnProbability: 0.8 } }), only('transactional_streak'), NOW);
+      expect(p.priority).toBe('high');
+    });
+    it('given a disabled rule, when its condition holds, then nothing is raised', () => {
+      const rules = { ...DEFAULT_RULES, rules: DEFAULT_RULES.rules.map((r) => ({ ...r, enabled: false })) };
+      expect(evaluateRules(ctx([1, 2, 3].map((d) => tp('transactional', { occurredAt: day(d) }))), rules, NOW)).toEqual([]);
+    });
+    it('given the same input, when evaluated twice, then the result is identical (deterministic)', () => {
+      const tps = [1, 2, 3].map((d) => tp('transactional', { occurredAt: day(d), topic: 'return' }));
+      expect(evaluateRules(ctx(tps), DEFAULT_RULES, NOW)).toEqual(evaluateRules(ctx([...tps].reverse(), { trigger: { eventId: tps[2].eventId, type: 'TouchpointRecorded' } }), DEFAULT_RULES, NOW));
+    });
+    it('given a relational human touchpoint, then it closes open tasks; a relational bot contact does not', () => {
+      expect(closesOpenTasks(tp('relational', { handledBy: 'human' }))).toBe(true);
+      expect(closesOpenTasks(tp('relational', { handledBy: 'automation' }))).toBe(false);
+      expect(closesOpenTasks(tp('neutral', { handledBy: 'human' }))).toBe(false);
+    });
+  });
+
+  describe('validateRules', () => {
+    it('given the defaults, when validated, then they come back unchanged', () => {
+      expect(validateRules(DEFAULT_RULES)).toEqual({ ok: true, value: DEFAULT_RULES });
+    });
+    it('given bad values, when validated, then each problem has a path', () => {
+      const res = validateRules({ rules: [{ id: 'transactional_streak', params: { count: 1, bogus: 2 } }, { id: 'nope' }, { id: 'repeat_contact', slaHours: -1, priorityBase: 'meh' }], priority: { highChurnProbability: 2 }, extra: 1 });
+      expect(res.ok).toBe(false);
+      const paths = (res as { errors: { path: string }[] }).errors.map((e) => e.path).sort();
+      expect(paths).toEqual(['extra', 'priority.highChurnProbability', 'rules[0].params.bogus', 'rules[0].params.count', 'rules[1].id', 'rules[2].priorityBase', 'rules[2].slaHours'].sort());
+    });
+    it('given a rule without params, when validated, then the defaults fill them in', () => {
+      const res = validateRules({ rules: [{ id: 'repeat_contact', enabled: false }] });
+      expect(res).toMatchObject({ ok: true, value: { rules: [{ id: 'repeat_contact', enabled: false, slaHours: 24, params: { windowDays: 7, minContacts: 2 } }] } });
+    });
+  });
+});

@@ -1,0 +1,245 @@
+import type { FollowUpPriority } from '../events.js';
+import type { Channel, ScoredTouchpoint, Touchpoint } from '../touchpoint.js';
+import { PRIORITIES, type FollowUpRule, type FollowUpRules, type RuleId } from './rules.js';
+
+export type HealthBand = 'green' | 'yellow' | 'red';
+
+/** A fact recorded by a scheduled job (silence is a signal). */
+export interface RuleFact {
+  eventId: string;
+  type: 'InboundMessageWentUnanswered' | 'RelationshipWentQuiet';
+  occurredAt: string;
+  data: any;
+}
+
+/** Everything the rules look at, as known when the triggering event was recorded. */
+export interface RuleContext {
+  customer: { id: string; name: string; annualValue?: number | null };
+  /** The event being evaluated; rules fire on what it adds, never on old news alone. */
+  trigger: { eventId: string; type: string };
+  /** The customer's scored touchpoints known at the trigger, any order. */
+  touchpoints: ScoredTouchpoint[];
+  facts: RuleFact[];
+  /** Health just before and just after the trigger (omit when unknown). */
+  health?: { before?: { score: number; band: HealthBand }; after?: { score: number; band: HealthBand }; churnProbability?: number };
+}
+
+/** A task the worker should raise (or skip when one is already open for this customer and rule). */
+export interface TaskProposal {
+  rule: RuleId;
+  reason: string;
+  suggestedAction: string;
+  priority: FollowUpPriority;
+  dueAt: string;
+  triggeredBy: string[];
+}
+
+const DAY = 86_400_000;
+const WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+const count = (n: number) => (n >= 0 && n < WORDS.length ? WORDS[n] : String(n));
+
+const CHANNEL_LABEL: Record<Channel, string> = {
+  email: 'e-mail', phone: 'phone call', meeting: 'meeting', video: 'video call', chat: 'chat', chatbot: 'chatbot',
+  sms: 'SMS', support_ticket: 'support ticket', return: 'return', survey: 'survey', newsletter: 'newsletter',
+  in_app: 'in-app message', social: 'social media message', letter: 'letter', other: 'contact',
+};
+
+/** "the chatbot" reads better than "chatbot" in a sentence about who the customer talked to. */
+const withWhom = (tp: Touchpoint) =>
+  tp.channel === 'chatbot' ? 'the chatbot' : tp.handledBy === 'automation' ? `automated ${CHANNEL_LABEL[tp.channel]}` : CHANNEL_LABEL[tp.channel];
+
+const day = (iso: string) => iso.slice(0, 10);
+const time = (tp: ScoredTouchpoint) => Date.parse(tp.touchpoint.occurredAt);
+const byTime = (a: ScoredTouchpoint, b: ScoredTouchpoint) => time(a) - time(b) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
+const topicOf = (tp: Touchpoint) => (tp.topic ?? tp.subject ?? '').trim().toLowerCase();
+const isHuman = (tp: ScoredTouchpoint) => tp.touchpoint.handledBy === 'human';
+const isRelationalHuman = (tp: ScoredTouchpoint) => tp.relational.class === 'relational' && isHuman(tp);
+const RETURN_WORDS = /\b(return|returns|returned|refund|retur|returen|returnere|refusjon)\b/i;
+const isAboutReturn = (tp: Touchpoint) =>
+  tp.channel === 'return' || RETURN_WORDS.test(tp.topic ?? '') || RETURN_WORDS.test(tp.subject ?? '') || (tp.tags ?? []).some((t) => RETURN_WORDS.test(t));
+
+/** Channels listed once each in order of appearance: "the chatbot and e-mail". */
+function channels(tps: ScoredTouchpoint[]): string {
+  const names = [...new Set(tps.map((t) => withWhom(t.touchpoint)))];
+  return names.length <= 1 ? (names[0] ?? 'automation') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** The same topic on every touchpoint, if there is one. */
+function sharedTopic(tps: ScoredTouchpoint[]): string | undefined {
+  const topics = new Set(tps.map((t) => topicOf(t.touchpoint)));
+  if (topics.size !== 1) return undefined;
+  const only = [...topics][0];
+  return only ? (tps[0].touchpoint.topic ?? tps[0].touchpoint.subject ?? '').trim() : undefined;
+}
+
+/** The worst (most negative) signals, as the plain sentences scoring wrote for them. */
+function worstSignals(tp: ScoredTouchpoint, n = 2): string {
+  const bad = tp.relational.signals.filter((s) => s.effect < 0).sort((a, b) => a.effect - b.effect).slice(0, n);
+  return bad.map((s) => s.detail).join('; ');
+}
+
+function priorityFor(rule: FollowUpRule, rules: FollowUpRules, ctx: RuleContext): FollowUpPriority {
+  let i = PRIORITIES.indexOf(rule.priorityBase);
+  if ((ctx.customer.annualValue ?? 0) >= rules.priority.highValueAnnualValue && rules.priority.highValueAnnualValue > 0) i++;
+  if ((ctx.health?.churnProbability ?? 0) >= rules.priority.highChurnProbability) i++;
+  return PRIORITIES[Math.min(i, PRIORITIES.length - 1)];
+}
+
+interface Finding {
+  reason: string;
+  suggestedAction: string;
+  triggeredBy: string[];
+}
+
+type RuleCheck = (ctx: RuleContext, params: Record<string, number>, sorted: ScoredTouchpoint[], trigger: ScoredTouchpoint | undefined) => Finding | undefined;
+
+const BAND_RANK: Record<HealthBand, number> = { red: 0, yellow: 1, green: 2 };
+
+const CHECKS: Record<RuleId, RuleCheck> = {
+  high_value_transactional(ctx, p, _sorted, t) {
+    const value = ctx.customer.annualValue ?? 0;
+    if (!t || t.relational.class !== 'transactional' || value < p.minAnnualValue) return undefined;
+    const why = worstSignals(t);
+    return {
+      reason: `A transactional ${CHANNEL_LABEL[t.touchpoint.channel]} on ${day(t.touchpoint.occurredAt)} with a high-value customer (annual value ${value}).`,
+      suggestedAction: `Call ${ctx.customer.name} yourself: their latest contact was a ${withWhom(t.touchpoint)} on ${day(t.touchpoint.occurredAt)} that felt transactional${why ? ` (${why})` : ''}.`,
+      triggeredBy: [t.eventId],
+    };
+  },
+
+  transactional_streak(ctx, p, sorted, t) {
+    if (!t) return undefined;
+    const last = sorted.slice(-p.count);
+    if (last.length < p.count || !last.some((x) => x.eventId === t.eventId)) return undefined;
+    if (!last.every((x) => x.relational.class === 'transactional')) return undefined;
+    const topic = sharedTopic(last);
+    return {
+      reason: `The last ${count(p.count)} contacts were all transactional (${channels(last)}).`,
+      suggestedAction: `Call ${ctx.customer.name} yourself: their last ${count(p.count)} contacts were with ${channels(last)}${topic ? ` about the same ${topic}` : ''}, and none felt personal.`,
+      triggeredBy: last.map((x) => x.eventId),
+    };
+  },
+
+  automation_without_relational(ctx, p, sorted, t) {
+    const quiet = ctx.trigger.type === 'RelationshipWentQuiet' ? ctx.facts.find((f) => f.eventId === ctx.trigger.eventId) : undefined;
+    if (!quiet && !(t && t.touchpoint.direction === 'outbound' && t.touchpoint.handledBy === 'automation')) return undefined;
+    if (sorted.length === 0) return undefined;
+    const at = quiet ? Date.parse(quiet.occurredAt) : time(t!);
+    const lastRelational = [...sorted].reverse().find((x) => x.relational.class === 'relational' && time(x) <= at);
+    const since = lastRelational ? time(lastRelational) : time(sorted[0]);
+    const days = Math.floor((at - since) / DAY);
+    if (days < p.quietDays) return undefined;
+    const automated = sorted.filter((x) => time(x) > since && time(x) <= at && x.touchpoint.direction === 'outbound' && x.touchpoint.handledBy === 'automation');
+    if (automated.length < p.minAutomatedOutbound) return undefined;
+    const recent = automated.slice(-5);
+    const sinceText = lastRelational ? `since ${day(lastRelational.touchpoint.occurredAt)}` : 'ever';
+    return {
+      reason: `No relational contact for ${days} days while ${automated.length} automated messages went out.`,
+      suggestedAction: `Get in touch with ${ctx.customer.name} personally: nobody has had a real conversation with them ${sinceText}, yet they received ${automated.length} automated messages (${channels(recent)}).`,
+      triggeredBy: [...(quiet ? [quiet.eventId] : []), ...recent.map((x) => x.eventId)],
+    };
+  },
+
+  unanswered_inbound(ctx, _p, sorted) {
+    if (ctx.trigger.type !== 'InboundMessageWentUnanswered') return undefined;
+    const fact = ctx.facts.find((f) => f.eventId === ctx.trigger.eventId);
+    if (!fact) return undefined;
+    const tp = sorted.find((x) => x.eventId === fact.data?.touchpointId || x.touchpoint.id === fact.data?.touchpointId);
+    // Someone answered in the meantime: the fact is stale.
+    if (tp && sorted.some((x) => x.touchpoint.replyToId === tp.touchpoint.id)) return undefined;
+    const hours = Math.round(Number(fact.data?.hoursUnanswered ?? 0));
+    const what = tp ? `${CHANNEL_LABEL[tp.touchpoint.channel]} from ${day(tp.touchpoint.occurredAt)}${tp.touchpoint.subject ? ` ("${tp.touchpoint.subject}")` : ''}` : 'message';
+    return {
+      reason: `An inbound ${what} has had no answer for ${hours} hours (SLA ${fact.data?.slaHours ?? '?'} h).`,
+      suggestedAction: `Reply to ${ctx.customer.name} personally today: their ${what} has waited ${hours} hours without an answer.`,
+      triggeredBy: [fact.eventId, ...(tp ? [tp.eventId] : [])],
+    };
+  },
+
+  detractor_without_human_reply(ctx, p, sorted, t) {
+    const s = t?.touchpoint.survey;
+    if (!t || !s) return undefined;
+    const detractor = (s.kind === 'nps' && s.score <= p.npsMax) || (s.kind === 'csat' && s.score <= p.csatMax) || (s.kind === 'ces' && s.score >= p.cesMin);
+    if (!detractor) return undefined;
+    if (sorted.some((x) => time(x) > time(t) && isHuman(x))) return undefined;
+    const label = s.kind.toUpperCase();
+    const comment = s.comment ? `: "${s.comment.length > 120 ? `${s.comment.slice(0, 117)}...` : s.comment}"` : '';
+    return {
+      reason: `A detractor survey answer (${label} ${s.score}) on ${day(t.touchpoint.occurredAt)} has no human reply yet.`,
+      suggestedAction: `Call ${ctx.customer.name} within 48 hours: they answered ${label} ${s.score} on ${day(t.touchpoint.occurredAt)}${comment}. Ask what went wrong and listen.`,
+      triggeredBy: [t.eventId],
+    };
+  },
+
+  return_automation_only(ctx, p, sorted, t) {
+    if (!t || t.touchpoint.handledBy !== 'automation' || !isAboutReturn(t.touchpoint)) return undefined;
+    const from = time(t) - p.windowDays * DAY;
+    const about = sorted.filter((x) => time(x) >= from && time(x) <= time(t) && isAboutReturn(x.touchpoint));
+    if (about.some(isHuman)) return undefined;
+    const n = about.length;
+    return {
+      reason: `A return was handled only by automation (${n} contact${n === 1 ? '' : 's'}: ${channels(about)}).`,
+      suggestedAction: `Call ${ctx.customer.name} yourself about their return: ${n === 1 ? 'the only contact was' : `all ${count(n)} contacts were`} with ${channels(about)} and no person has spoken to them.`,
+      triggeredBy: about.slice(-5).map((x) => x.eventId),
+    };
+  },
+
+  repeat_contact(ctx, p, sorted, t) {
+    if (!t || t.touchpoint.initiatedBy !== 'customer') return undefined;
+    const topic = topicOf(t.touchpoint);
+    if (!topic) return undefined;
+    const from = time(t) - p.windowDays * DAY;
+    const same = sorted.filter((x) => x.touchpoint.initiatedBy === 'customer' && topicOf(x.touchpoint) === topic && time(x) >= from && time(x) <= time(t));
+    if (same.length < p.minContacts) return undefined;
+    const days = Math.max(1, Math.ceil((time(t) - time(same[0])) / DAY));
+    const label = t.touchpoint.topic ?? t.touchpoint.subject;
+    return {
+      reason: `The customer came back about "${label}" ${count(same.length)} times within ${days} day${days === 1 ? '' : 's'}.`,
+      suggestedAction: `Call ${ctx.customer.name} and solve "${label}" for good: they have contacted you ${count(same.length)} times about it in ${days} day${days === 1 ? '' : 's'}.`,
+      triggeredBy: same.slice(-5).map((x) => x.eventId),
+    };
+  },
+
+  health_band_drop(ctx) {
+    const before = ctx.health?.before;
+    const after = ctx.health?.after;
+    if (!before || !after || BAND_RANK[after.band] >= BAND_RANK[before.band]) return undefined;
+    return {
+      reason: `Relationship health dropped from ${before.band} (${before.score}) to ${after.band} (${after.score}).`,
+      suggestedAction: `Check in with ${ctx.customer.name} personally: their relationship health fell from ${before.band} to ${after.band}; ask how things are going before they decide for you.`,
+      triggeredBy: [ctx.trigger.eventId],
+    };
+  },
+};
+
+/**
+ * Evaluates every enabled rule against what the triggering event added. Pure and
+ * deterministic: `now` only sets the due dates.
+ */
+export function evaluateRules(ctx: RuleContext, rules: FollowUpRules, now: Date): TaskProposal[] {
+  const sorted = [...ctx.touchpoints].sort(byTime);
+  const trigger = ctx.trigger.type === 'TouchpointRecorded' ? sorted.find((x) => x.eventId === ctx.trigger.eventId) : undefined;
+  const out: TaskProposal[] = [];
+  for (const rule of rules.rules) {
+    if (!rule.enabled) continue;
+    const found = CHECKS[rule.id]?.(ctx, rule.params, sorted, trigger);
+    if (!found) continue;
+    out.push({
+      rule: rule.id,
+      reason: found.reason,
+      suggestedAction: found.suggestedAction,
+      priority: priorityFor(rule, rules, ctx),
+      dueAt: new Date(now.getTime() + rule.slaHours * 3_600_000).toISOString(),
+      triggeredBy: [...new Set(found.triggeredBy)],
+    });
+  }
+  return out;
+}
+
+/**
+ * Whether a touchpoint closes the customer's open tasks by itself: a relational contact
+ * handled by a person, that happened after the task's trigger.
+ */
+export function closesOpenTasks(tp: ScoredTouchpoint): boolean {
+  return isRelationalHuman(tp);
+}

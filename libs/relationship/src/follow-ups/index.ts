@@ -1,0 +1,3 @@
+export * from './rules.js';
+export * from './evaluate.js';
+export * from './task.js';

@@ -1,0 +1,61 @@
+import { DomainError } from '../errors.js';
+import { decide, evolve, type FollowUpTask, type TaskCommand } from './task.js';
+
+const T0 = new Date('2026-03-10T12:00:00Z');
+const later = (h: number) => new Date(T0.getTime() + h * 3_600_000);
+const raise: TaskCommand = {
+  type: 'Raise', taskId: 't1', customerId: 'c1', assigneeId: 'am1',
+  proposal: { rule: 'transactional_streak', reason: 'r', suggestedAction: 'a', priority: 'normal', dueAt: later(72).toISOString(), triggeredBy: ['e1'] },
+};
+
+function given(...cmds: [TaskCommand, Date][]): FollowUpTask | null {
+  let state: FollowUpTask | null = null;
+  cmds.forEach(([c, now], i) => {
+    for (const e of decide(c, state, { now, eventId: `ev${i}` })) state = evolve(state, e);
+  });
+  return state;
+}
+
+describe('follow-up task decider', () => {
+  it('given nothing, when raised, then the task is open with the proposal', () => {
+    const state = given([raise, T0]);
+    expect(state).toMatchObject({ id: 't1', status: 'open', priority: 'normal', triggeredBy: ['e1'], assigneeId: 'am1', createdAt: T0.toISOString() });
+  });
+  it('given a raised task, when raised again (re-run job), then no event', () => {
+    expect(decide(raise, given([raise, T0]), { now: T0, eventId: 'x' })).toEqual([]);
+  });
+  it('given an open task, when completed with a note, then it is done and closed', () => {
+    const s = given([raise, T0], [{ type: 'Complete', note: 'called her', by: 'am1', automatic: false }, later(1)]);
+    expect(s).toMatchObject({ status: 'done', note: 'called her', closedAt: later(1).toISOString() });
+  });
+  it('given a done task, when completed again, then FollowUpAlreadyClosed (409)', () => {
+    const s = given([raise, T0], [{ type: 'Complete', by: 'am1', automatic: false }, later(1)]);
+    expect(() => decide({ type: 'Complete', by: 'am1', automatic: false }, s, { now: later(2), eventId: 'x' })).toThrow(DomainError);
+  });
+  it('given a dismissed task, when snoozed, then refused', () => {
+    const s = given([raise, T0], [{ type: 'Dismiss', reason: 'not relevant', by: 'am1' }, later(1)]);
+    expect(s?.status).toBe('dismissed');
+    expect(() => decide({ type: 'Snooze', until: later(5).toISOString(), by: 'am1' }, s, { now: later(2), eventId: 'x' })).toThrow(DomainError);
+  });
+  it('given an open task, when snoozed into the past, then refused', () => {
+    expect(() => decide({ type: 'Snooze', until: T0.toISOString(), by: 'am1' }, given([raise, T0]), { now: later(1), eventId: 'x' })).toThrow(/future/);
+  });
+  it('given a snoozed task, when the sweep runs after until, then it is open again; before until, nothing', () => {
+    const s = given([raise, T0], [{ type: 'Snooze', until: later(10).toISOString(), by: 'am1' }, later(1)]);
+    expect(s?.status).toBe('snoozed');
+    expect(decide({ type: 'EndSnooze' }, s, { now: later(5), eventId: 'x' })).toEqual([]);
+    const woke = evolve(s, decide({ type: 'EndSnooze' }, s, { now: later(11), eventId: 'x' })[0]);
+    expect(woke?.status).toBe('open');
+  });
+  it('given an overdue open task, when escalated, then priority goes up once; a second sweep does nothing', () => {
+    const s = given([raise, T0]);
+    expect(decide({ type: 'Escalate', escalatedTo: 'tl1' }, s, { now: later(10), eventId: 'x' })).toEqual([]); // not due yet
+    const [e] = decide({ type: 'Escalate', escalatedTo: 'tl1' }, s, { now: later(73), eventId: 'x' });
+    expect(e).toMatchObject({ type: 'FollowUpTaskEscalated', data: { priority: 'high', escalatedTo: 'tl1' } });
+    const s2 = evolve(s, e);
+    expect(decide({ type: 'Escalate', escalatedTo: 'tl1' }, s2, { now: later(80), eventId: 'y' })).toEqual([]);
+  });
+  it('given no task, when completed, then FollowUpNotFound', () => {
+    expect(() => decide({ type: 'Complete', by: null, automatic: true }, null, { now: T0, eventId: 'x' })).toThrow(/No follow-up/);
+  });
+});

@@ -1,0 +1,120 @@
+import { DomainError, DomainErrorCode } from '../errors.js';
+import type {
+  FollowUpEvent,
+  FollowUpPriority,
+  FollowUpStatus,
+  FollowUpTaskSnoozeEnded,
+} from '../events.js';
+import { PRIORITIES } from './rules.js';
+import type { TaskProposal } from './evaluate.js';
+
+export type TaskEvent = FollowUpEvent | FollowUpTaskSnoozeEnded;
+/** An event the decider wants stored: the id comes from the caller (deterministic where retried). */
+export type TaskEventWithId = TaskEvent & { id: string };
+
+/** A follow-up task folded from its stream `follow-up-<taskId>`. */
+export interface FollowUpTask {
+  id: string;
+  customerId: string;
+  rule: string;
+  reason: string;
+  suggestedAction: string;
+  priority: FollowUpPriority;
+  dueAt: string;
+  status: FollowUpStatus;
+  triggeredBy: string[];
+  assigneeId: string | null;
+  createdAt: string;
+  closedAt: string | null;
+  note: string | null;
+  snoozedUntil: string | null;
+  escalatedAt: string | null;
+  escalatedTo: string | null;
+}
+
+export type TaskCommand =
+  | { type: 'Raise'; taskId: string; customerId: string; proposal: TaskProposal; assigneeId: string | null }
+  | { type: 'Complete'; note?: string; touchpointId?: string; by: string | null; automatic: boolean }
+  | { type: 'Dismiss'; reason: string; by: string }
+  | { type: 'Snooze'; until: string; by: string }
+  | { type: 'Escalate'; escalatedTo: string | null }
+  | { type: 'EndSnooze' };
+
+export interface DecideContext {
+  now: Date;
+  /** The id the resulting event gets. */
+  eventId: string;
+}
+
+const isClosed = (s: FollowUpTask) => s.status === 'done' || s.status === 'dismissed';
+
+/** Emmett-style decider: command + current state → new events. Throws DomainError on a broken rule. */
+export function decide(cmd: TaskCommand, state: FollowUpTask | null, { now, eventId }: DecideContext): TaskEventWithId[] {
+  const at = now.toISOString();
+  if (cmd.type === 'Raise') {
+    if (state) return []; // raised already: a re-run job changes nothing
+    const p = cmd.proposal;
+    return [{
+      id: eventId,
+      type: 'FollowUpTaskRaised',
+      data: {
+        taskId: cmd.taskId, customerId: cmd.customerId, rule: p.rule, reason: p.reason, suggestedAction: p.suggestedAction,
+        priority: p.priority, dueAt: p.dueAt, triggeredBy: p.triggeredBy, assigneeId: cmd.assigneeId, raisedAt: at,
+      },
+    }];
+  }
+  if (!state) throw new DomainError(DomainErrorCode.FollowUpNotFound, 'No follow-up with that id.');
+  const base = { taskId: state.id, customerId: state.customerId };
+  switch (cmd.type) {
+    case 'Complete':
+      if (isClosed(state)) throw new DomainError(DomainErrorCode.FollowUpAlreadyClosed, `The follow-up is already ${state.status}.`);
+      return [{
+        id: eventId,
+        type: 'FollowUpTaskCompleted',
+        data: { ...base, ...(cmd.note !== undefined ? { note: cmd.note } : {}), ...(cmd.touchpointId !== undefined ? { touchpointId: cmd.touchpointId } : {}), completedBy: cmd.by, completedAt: at, automatic: cmd.automatic },
+      }];
+    case 'Dismiss':
+      if (isClosed(state)) throw new DomainError(DomainErrorCode.FollowUpAlreadyClosed, `The follow-up is already ${state.status}.`);
+      return [{ id: eventId, type: 'FollowUpTaskDismissed', data: { ...base, reason: cmd.reason, dismissedBy: cmd.by, dismissedAt: at } }];
+    case 'Snooze':
+      if (isClosed(state)) throw new DomainError(DomainErrorCode.FollowUpAlreadyClosed, `The follow-up is already ${state.status}.`);
+      if (!(Date.parse(cmd.until) > now.getTime())) throw new DomainError(DomainErrorCode.FollowUpNotOpen, 'A follow-up can only be snoozed until a time in the future.');
+      return [{ id: eventId, type: 'FollowUpTaskSnoozed', data: { ...base, until: new Date(cmd.until).toISOString(), snoozedBy: cmd.by, snoozedAt: at } }];
+    case 'Escalate': {
+      // Only open, overdue, not yet escalated tasks: the sweep may ask again and again.
+      if (state.status !== 'open' || state.escalatedAt || Date.parse(state.dueAt) > now.getTime()) return [];
+      const priority = PRIORITIES[Math.min(PRIORITIES.indexOf(state.priority) + 1, PRIORITIES.length - 1)];
+      return [{ id: eventId, type: 'FollowUpTaskEscalated', data: { ...base, priority, escalatedTo: cmd.escalatedTo, escalatedAt: at } }];
+    }
+    case 'EndSnooze':
+      if (state.status !== 'snoozed' || !state.snoozedUntil || Date.parse(state.snoozedUntil) > now.getTime()) return [];
+      return [{ id: eventId, type: 'FollowUpTaskSnoozeEnded', data: { ...base, until: state.snoozedUntil, endedAt: at } }];
+  }
+}
+
+/** Folds one event into the task; unknown events leave it as it is (projections never throw). */
+export function evolve(state: FollowUpTask | null, event: { type: string; data: any }): FollowUpTask | null {
+  const d = event.data;
+  switch (event.type) {
+    case 'FollowUpTaskRaised':
+      return {
+        id: d.taskId, customerId: d.customerId, rule: d.rule, reason: d.reason, suggestedAction: d.suggestedAction,
+        priority: d.priority, dueAt: d.dueAt, status: 'open', triggeredBy: d.triggeredBy ?? [], assigneeId: d.assigneeId ?? null,
+        createdAt: d.raisedAt, closedAt: null, note: null, snoozedUntil: null, escalatedAt: null, escalatedTo: null,
+      };
+    case 'FollowUpTaskCompleted':
+      return state && { ...state, status: 'done', closedAt: d.completedAt, note: d.note ?? state.note, snoozedUntil: null };
+    case 'FollowUpTaskDismissed':
+      return state && { ...state, status: 'dismissed', closedAt: d.dismissedAt, note: d.reason ?? state.note, snoozedUntil: null };
+    case 'FollowUpTaskSnoozed':
+      return state && { ...state, status: 'snoozed', snoozedUntil: d.until };
+    case 'FollowUpTaskSnoozeEnded':
+      return state && (state.status === 'snoozed' ? { ...state, status: 'open', snoozedUntil: null } : state);
+    case 'FollowUpTaskEscalated':
+      return state && { ...state, priority: d.priority, escalatedAt: d.escalatedAt, escalatedTo: d.escalatedTo };
+    default:
+      return state;
+  }
+}
+
+export const foldTask = (events: { type: string; data: any }[]): FollowUpTask | null => events.reduce(evolve, null as FollowUpTask | null);
