@@ -4,3 +4,4 @@ export * from './events.js';
 export * from './customer/index.js';
 export * from './follow-ups/index.js';
 export * from './health/index.js';
+export * from './scoring/index.js';

@@ -1,0 +1,93 @@
+import type { ScoredTouchpoint } from '../touchpoint.js';
+import type { OutcomeType } from '../events.js';
+
+export type Band = 'green' | 'yellow' | 'red';
+export type RiskLevel = 'low' | 'medium' | 'high';
+
+/** One reason behind a score: `factor` in plain English, `effect` in points (health) or log-odds (churn). */
+export interface Driver {
+  factor: string;
+  effect: number;
+  eventIds: string[];
+}
+
+export interface HealthFact {
+  eventId: string;
+  type: 'InboundMessageWentUnanswered' | 'RelationshipWentQuiet';
+  occurredAt: string;
+  data: any;
+}
+
+export interface HealthOutcome {
+  eventId: string;
+  outcome: OutcomeType;
+  occurredAt: string;
+}
+
+export interface HealthInput {
+  customer: { name: string; annualValue?: number | null; renewalDate?: string | null };
+  /** Every known touchpoint of the customer, any order; eventId = the touchpoint's event id. */
+  touchpoints: ScoredTouchpoint[];
+  outcomes: HealthOutcome[];
+  facts: HealthFact[];
+  /** Informational only: follow-ups are the response to drift, they do not move the score. */
+  openFollowUps?: number;
+}
+
+export interface ChurnRisk {
+  probability: number;
+  level: RiskLevel;
+  drivers: Driver[];
+}
+
+export interface HealthView {
+  /** ISO time evaluated at. */
+  at: string;
+  /** 0–100 integer. */
+  score: number;
+  band: Band;
+  /** score(at) − score(at − 30 days), integer points. */
+  trend30d: number;
+  /** Sorted by |effect| desc; the effects sum to score − baseline (up to rounding). */
+  drivers: Driver[];
+  churnRisk: ChurnRisk;
+  eventsConsidered: number;
+  lastRelationalContactAt: string | null;
+}
+
+export interface HealthHistoryPoint {
+  at: string;
+  score: number;
+  band: Band;
+  churnRisk: number;
+}
+
+/** The point-in-time inputs of the churn model (documented in docs/health-and-churn.md). */
+export interface ChurnFeatures {
+  /** min(days since the last relational contact, 180) / 30. */
+  monthsSinceRelational: number;
+  /** transactional / all touchpoints in the last 90 days, 0 when none. */
+  transactionalShare90d: number;
+  /** Trailing run of transactional contacts, capped at 10. */
+  transactionalStreak: number;
+  /** Negative survey answers (detractor NPS, low CSAT, high CES) in 180 days, capped at 5. */
+  negativeSurveys180d: number;
+  /** InboundMessageWentUnanswered facts in 90 days, capped at 5. */
+  unansweredInbound90d: number;
+  /** 0–1: how far engaged contacts in the last 30 days fell below the customer's own baseline. */
+  engagedFrequencyDrop: number;
+  /** Repeat contacts about the same topic in 90 days, capped at 10. */
+  repeatContacts90d: number;
+  /** Complaints raised (unresolved tickets or returns) in 90 days, capped at 5. */
+  complaints90d: number;
+  /** 0–1 ramp: 1 on the renewal date, 0 at or beyond the renewal horizon. */
+  renewalSoon: number;
+  /** 1 when a downgrade was recorded in 365 days. */
+  downgraded365d: number;
+  /** 1 when a renewal or expansion was recorded in 365 days. */
+  renewedOrExpanded365d: number;
+  /** 1 when the latest churn outcome is not followed by a renewal or expansion. */
+  churned: number;
+}
+
+export type ChurnFeature = keyof ChurnFeatures;
