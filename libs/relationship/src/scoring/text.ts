@@ -1,0 +1,88 @@
+// Small, transparent text heuristics for English and Norwegian bokmål transcripts. No NLP
+// library on purpose: an account manager must be able to see why a phrase counted.
+
+const LETTER = '[\\p{L}\\p{N}]';
+const WORD_RE = /[\p{L}\p{N}]+(?:['-][\p{L}\p{N}]+)*/gu;
+
+export function normalise(text: string): string {
+  return text.toLowerCase().replace(/[\u2018\u2019\u02bc`]/g, "'").replace(/\s+/g, ' ').trim();
+}
+
+export function words(text: string): string[] {
+  return normalise(text).match(WORD_RE) ?? [];
+}
+
+export function wordCount(text: string): number {
+  return words(text).length;
+}
+
+/** Sentences, each with its closing punctuation kept (so a question still ends with `?`). */
+export function sentences(text: string): string[] {
+  return normalise(text.replace(/\n+/g, ' \n '))
+    .split(/(?<=[.!?])\s+|\s*\n\s*/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+const compiled = new WeakMap<readonly string[], RegExp[]>();
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Whole-word, case-insensitive phrase regexes; a trailing `*` allows any word ending. */
+function patterns(phrases: readonly string[]): RegExp[] {
+  let res = compiled.get(phrases);
+  if (!res) {
+    res = phrases.map((raw) => {
+      const p = normalise(raw);
+      const prefix = p.endsWith('*');
+      const body = escape(prefix ? p.slice(0, -1) : p);
+      const head = /^[\p{L}\p{N}]/u.test(p) ? `(?<!${LETTER})` : '';
+      const tail = prefix ? `${LETTER}*` : /[\p{L}\p{N}]$/u.test(p) ? `(?!${LETTER})` : '';
+      return new RegExp(`${head}${body}${tail}`, 'u');
+    });
+    compiled.set(phrases, res);
+  }
+  return res;
+}
+
+/** The first phrase of `phrases` found in `text` (as written in the list), or undefined. */
+export function findPhrase(text: string, phrases: readonly string[]): string | undefined {
+  const t = normalise(text);
+  const ps = patterns(phrases);
+  for (let i = 0; i < ps.length; i++) if (ps[i].test(t)) return phrases[i].replace(/\*$/, '');
+  return undefined;
+}
+
+export interface QuestionPhrases {
+  openQuestionStarters: readonly string[];
+  openQuestionPrompts: readonly string[];
+  questionFillers: readonly string[];
+  factualQuestionPhrases: readonly string[];
+}
+
+/**
+ * An open question invites the customer to talk: a `?` sentence whose clause starts with an
+ * open word ("how", "hva") after fillers, or an open prompt anywhere ("tell me about",
+ * "kan du beskrive"). Questions asking for a fact ("what is your order number?") do not count.
+ */
+export function isOpenQuestion(sentence: string, p: QuestionPhrases, extraFillers: readonly string[] = []): boolean {
+  if (findPhrase(sentence, p.factualQuestionPhrases)) return false;
+  if (findPhrase(sentence, p.openQuestionPrompts)) return true;
+  if (!sentence.trimEnd().replace(/["'»)\]]+$/, '').endsWith('?')) return false;
+  const fillers = new Set([...p.questionFillers.map(normalise), ...extraFillers]);
+  const starters = new Set(p.openQuestionStarters.map(normalise));
+  for (const clause of sentence.split(/[,;:\u2013\u2014]|\s-\s/)) {
+    const ws = words(clause);
+    let i = 0;
+    while (i < ws.length && fillers.has(ws[i])) i++;
+    if (i < ws.length && starters.has(ws[i])) return true;
+  }
+  return false;
+}
+
+/** Any question: a `?` sentence or an open prompt. */
+export function isQuestion(sentence: string, p: QuestionPhrases): boolean {
+  return /\?["'»)\]]*$/.test(sentence.trimEnd()) || isOpenQuestion(sentence, p);
+}
