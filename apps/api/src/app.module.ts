@@ -5,6 +5,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { ConfigModule, DatabaseModule, httpLoggerParams, type AppConfig } from '../../../libs/shared/src/index.js';
 import { HealthController } from './health/health.controller.js';
 import { RedisModule } from './redis.module.js';
+import { TouchpointsModule } from './touchpoints/touchpoints.module.js';
+import { CustomerCommandsModule } from './customers/customer-commands.module.js';
 
 @Module({})
 export class AppModule {
@@ -18,6 +20,8 @@ export class AppModule {
         DatabaseModule,
         RedisModule,
         TerminusModule.forRoot({ logger: false }),
+        CustomerCommandsModule,
+        TouchpointsModule,
       ],
       controllers: [HealthController],
     };
