@@ -1,0 +1,210 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { appendMany, EventStore, isAppendConflict, notifyAppended, type AppendManyItem, type AppendManyResult } from '../../../../libs/event-store/src/index.js';
+import { customerStream, decideCustomer, initialCustomerState, type Touchpoint } from '../../../../libs/relationship/src/index.js';
+import { Clock, deterministicId, IdGenerator, metrics, scopeCondition, type AuthUser } from '../../../../libs/shared/src/index.js';
+import type { TouchpointDto } from './touchpoint.dto.js';
+
+export interface IngestContext {
+  /** `user:<id>`-less user id, or `source:<id>` for sending systems. */
+  actorId: string;
+  /** Object-level scope: when set, customers outside the user's reach are refused. */
+  user?: AuthUser;
+  sourceId?: string;
+  correlationId: string;
+  causationId?: string;
+  route: 'api' | 'batch' | 'webhook' | 'dead_letter';
+  /** Event id when the body has neither `id` nor `externalId` (e.g. derived from a webhook dedupe key). */
+  fallbackId?: (index: number) => string;
+}
+
+export interface IngestOutcome {
+  index: number;
+  eventId: string;
+  position: number;
+  duplicate: boolean;
+  customerId: string;
+}
+
+export interface CustomerProblem {
+  index: number;
+  path: 'customerId' | 'customerExternalId';
+  message: string;
+}
+
+/** Some items name a customer that does not exist or is outside the caller's reach. */
+export class CustomerResolutionError extends Error {
+  constructor(readonly problems: CustomerProblem[]) {
+    super(problems.map((p) => `[${p.index}].${p.path}: ${p.message}`).join('; '));
+    this.name = 'CustomerResolutionError';
+  }
+}
+
+const TOUCHPOINT_FIELDS = [
+  'externalId', 'channel', 'direction', 'initiatedBy', 'handledBy', 'occurredAt', 'agent', 'durationSeconds', 'waitSeconds', 'handoffs',
+  'resolved', 'topic', 'subject', 'summary', 'transcript', 'survey', 'replyToId', 'language', 'tags',
+] as const;
+
+/** Plain JSON of a validated DTO (class instances and undefined fields dropped). */
+const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v));
+
+/**
+ * Records touchpoints: resolves (or creates) their customers, decides and appends every event
+ * in ONE transaction with one multi-stream statement. Shared by POST /touchpoints, the batch,
+ * webhooks and dead-letter retries.
+ */
+@Injectable()
+export class TouchpointIngestor {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  /** The event id a touchpoint will get: its `id`, else source + externalId, else the fallback, else new. */
+  eventIdFor(dto: TouchpointDto, index: number, ctx: IngestContext): string {
+    if (dto.id) return dto.id.toLowerCase();
+    if (dto.externalId) return deterministicId('touchpoint', ctx.sourceId ?? 'api', dto.externalId);
+    return ctx.fallbackId?.(index) ?? this.ids.next();
+  }
+
+  /**
+   * All or nothing. `inTransaction` runs inside the same transaction after the append (webhook
+   * dedupe rows, dead-letter resolution), so everything commits together or not at all.
+   */
+  async ingest(dtos: TouchpointDto[], ctx: IngestContext, inTransaction?: (tx: EntityManager, outcomes: IngestOutcome[]) => Promise<void>): Promise<IngestOutcome[]> {
+    // Ids are fixed before the first attempt so that a retried transaction writes the same events.
+    const eventIds = dtos.map((d, i) => this.eventIdFor(d, i, ctx));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { outcomes, appended } = await this.ds.transaction('READ COMMITTED', async (tx) => {
+          const result = await this.write(dtos, eventIds, ctx, tx);
+          await inTransaction?.(tx, result.outcomes);
+          return result;
+        });
+        if (appended.length > 0) notifyAppended(this.store);
+        for (const e of appended) metrics.eventsAppended.inc({ type: e.type });
+        for (const o of outcomes) metrics.touchpointsIngested.inc({ route: ctx.route, duplicate: String(o.duplicate) });
+        return outcomes;
+      } catch (err) {
+        // Two writers took the same stream version (or stored the same id) at once: the loser
+        // retries its whole transaction and then sees the winner's rows.
+        if (isAppendConflict(err) && attempt < 8) {
+          await new Promise((r) => setTimeout(r, 2 + Math.random() * 10 * (attempt + 1)));
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  private async write(dtos: TouchpointDto[], eventIds: string[], ctx: IngestContext, tx: EntityManager) {
+    const now = this.clock.now();
+    const { customerIds, created } = await this.resolveCustomers(dtos, ctx, tx);
+    const items: AppendManyItem[] = [];
+    const meta = (occurredAt: string) => ({
+      correlationId: ctx.correlationId,
+      causationId: ctx.causationId ?? ctx.correlationId,
+      actorId: ctx.actorId,
+      occurredAt,
+      ...(ctx.sourceId ? { sourceId: ctx.sourceId } : {}),
+    });
+    for (const c of created) {
+      const events = decideCustomer(
+        { type: 'RegisterCustomer', data: { customerId: c.id, externalId: c.externalId, name: c.name, accountManagerId: c.accountManagerId, createdVia: 'touchpoint' } },
+        initialCustomerState(),
+        { now },
+      );
+      items.push({
+        streamId: customerStream(c.id),
+        events: events.map((e) => ({ id: deterministicId('customer-registered', c.id), type: e.type, data: e.data, metadata: meta(now.toISOString()) })),
+      });
+    }
+    dtos.forEach((dto, i) => {
+      const tp = { id: eventIds[i], customerId: customerIds[i], ...(ctx.sourceId ? { sourceId: ctx.sourceId } : {}) } as Touchpoint;
+      for (const f of TOUCHPOINT_FIELDS) if (dto[f] !== undefined) (tp as any)[f] = plain(dto[f]);
+      const [event] = decideCustomer({ type: 'RecordTouchpoint', data: { touchpoint: tp } }, { ...initialCustomerState(), exists: true }, { now });
+      items.push({ streamId: customerStream(customerIds[i]), events: [{ id: eventIds[i], type: event.type, data: event.data, metadata: meta(tp.occurredAt) }] });
+    });
+    const flat = items.flatMap((it) => it.events);
+    const results = await appendMany(this.store, items, tx);
+    const appended = flat.filter((_, k) => !results[k].duplicate);
+    // Registrations come first; the last dtos.length results are the touchpoints, in input order.
+    const perItem: AppendManyResult[] = results.slice(results.length - dtos.length);
+    const outcomes: IngestOutcome[] = perItem.map((r, i) => ({ index: i, eventId: r.id, position: r.globalPosition, duplicate: r.duplicate, customerId: customerIds[i] }));
+    return { outcomes, appended };
+  }
+
+  /** Maps each item to a customer id; unknown external ids create unassigned customers (race-safe). */
+  private async resolveCustomers(dtos: TouchpointDto[], ctx: IngestContext, tx: EntityManager) {
+    const problems: CustomerProblem[] = [];
+    const customerIds: string[] = new Array(dtos.length);
+    const byId = [...new Set(dtos.filter((d) => d.customerId).map((d) => d.customerId!.toLowerCase()))];
+    const byExternal = [...new Set(dtos.filter((d) => !d.customerId && d.customerExternalId).map((d) => d.customerExternalId!))];
+
+    const visible = new Set<string>();
+    const externalToId = new Map<string, { id: string; inScope: boolean }>();
+    if (byId.length > 0 || byExternal.length > 0) {
+      const params: unknown[] = [byId, byExternal];
+      const scope = ctx.user ? scopeCondition(ctx.user, params, 'c') : 'TRUE';
+      const rows: { id: string; external_id: string; in_scope: boolean }[] = await tx.query(
+        `SELECT c.id, c.external_id, (${scope}) AS in_scope FROM customers c WHERE c.id = ANY($1::uuid[]) OR c.external_id = ANY($2::text[])`,
+        params,
+      );
+      for (const r of rows) {
+        if (r.in_scope) visible.add(r.id);
+        externalToId.set(r.external_id, { id: r.id, inScope: r.in_scope });
+      }
+    }
+
+    // Unknown external ids: a touchpoint is never dropped, so its customer is created unassigned.
+    // The id is derived from the external id, so concurrent creators converge on one customer.
+    const missing = byExternal.filter((x) => !externalToId.has(x));
+    const created: { id: string; externalId: string; name: string; accountManagerId: string | null }[] = [];
+    if (missing.length > 0) {
+      const names = missing.map((x) => dtos.find((d) => !d.customerId && d.customerExternalId === x)?.customerName ?? x);
+      const ids = missing.map((x) => deterministicId('customer', x));
+      // An account manager who reports a contact with a new customer keeps it (else it would vanish
+      // from their reach); sources, admins and team leads create it unassigned.
+      const owner = ctx.user?.role === 'account_manager' ? ctx.user.id : null;
+      const inserted: { id: string; external_id: string; name: string }[] = await tx.query(
+        `INSERT INTO customers (id, external_id, name, account_manager_id, created_via, version)
+         SELECT id, ext, name, $4::uuid, 'touchpoint', 1 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, ext, name)
+         ON CONFLICT DO NOTHING RETURNING id, external_id, name`,
+        [ids, missing, names, owner],
+      );
+      for (const r of inserted) {
+        created.push({ id: r.id, externalId: r.external_id, name: r.name, accountManagerId: owner });
+        externalToId.set(r.external_id, { id: r.id, inScope: true });
+      }
+      const stillMissing = missing.filter((x) => !externalToId.has(x));
+      if (stillMissing.length > 0) {
+        // A concurrent writer created them first (its row is visible once it committed).
+        const params: unknown[] = [stillMissing];
+        const scope = ctx.user ? scopeCondition(ctx.user, params, 'c') : 'TRUE';
+        const rows: { id: string; external_id: string; in_scope: boolean }[] = await tx.query(
+          `SELECT c.id, c.external_id, (${scope}) AS in_scope FROM customers c WHERE c.external_id = ANY($1::text[])`,
+          params,
+        );
+        for (const r of rows) externalToId.set(r.external_id, { id: r.id, inScope: r.in_scope });
+      }
+    }
+    // Customers created right here are reachable by their creator even though unassigned.
+    const createdIds = new Set(created.map((c) => c.id));
+
+    dtos.forEach((d, i) => {
+      if (d.customerId) {
+        const id = d.customerId.toLowerCase();
+        if (visible.has(id)) customerIds[i] = id;
+        else problems.push({ index: i, path: 'customerId', message: 'no customer with that id' });
+        return;
+      }
+      const hit = d.customerExternalId !== undefined ? externalToId.get(d.customerExternalId) : undefined;
+      if (hit && (hit.inScope || createdIds.has(hit.id))) customerIds[i] = hit.id;
+      else problems.push({ index: i, path: 'customerExternalId', message: hit ? 'no customer with that external id' : 'the customer could not be created' });
+    });
+    if (problems.length > 0) throw new CustomerResolutionError(problems);
+    return { customerIds, created };
+  }
+}
