@@ -50,7 +50,15 @@ export interface HealthConfig {
   maxEventIdsPerDriver: number;
 }
 
-export const DEFAULT_HEALTH_CONFIG: HealthConfig = Object.freeze({
+function deepFreeze<T>(o: T): T {
+  if (typeof o === 'object' && o !== null) {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+export const DEFAULT_HEALTH_CONFIG: HealthConfig = deepFreeze({
   baseline: 50,
   bands: { green: 70, yellow: 40 },
   halfLifeDays: 45,
@@ -94,7 +102,7 @@ export const DEFAULT_HEALTH_CONFIG: HealthConfig = Object.freeze({
     topDrivers: 5,
   },
   maxEventIdsPerDriver: 10,
-} satisfies HealthConfig) as HealthConfig;
+} satisfies HealthConfig);
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -117,8 +117,10 @@ export function prepare(input: HealthInput, c: HealthConfig): Prepared {
     const tags = Array.isArray(p.tags) ? p.tags : [];
     const complaint =
       ((p.channel === 'support_ticket' || p.channel === 'return') && p.resolved === false) || (tags.includes('complaint') && p.resolved !== true);
-    // Tolerant of the scoring module's naming: any negative signal whose name mentions "repeat".
-    const signalRepeat = (rel.signals ?? []).some((s) => typeof s?.name === 'string' && /repeat/i.test(s.name) && s.effect < 0);
+    // Tolerant of the scoring module's naming (`repeat_contact` today): any signal naming a repeat, not its absence.
+    const signalRepeat = (Array.isArray(rel.signals) ? rel.signals : []).some(
+      (s) => typeof s?.name === 'string' && /repeat/i.test(s.name) && !/(^|_)(no|not|non)_?repeat/i.test(s.name) && !(s.effect > 0),
+    );
     const topic = normTopic(p.topic);
     const prev = topic ? lastByTopic.get(topic) : undefined;
     const topicRepeat = p.initiatedBy === 'customer' && prev !== undefined && t - prev <= c.complaints.repeatDays * DAY_MS;
