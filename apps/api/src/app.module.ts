@@ -3,9 +3,11 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { ConfigModule, DatabaseModule, httpLoggerParams, type AppConfig } from '../../../libs/shared/src/index.js';
+import { AuthModule } from './auth/auth.module.js';
 import { HealthController } from './health/health.controller.js';
 import { RedisModule } from './redis.module.js';
 import { TouchpointsModule } from './touchpoints/touchpoints.module.js';
+import { UsersModule } from './users/users.module.js';
 import { CustomerCommandsModule } from './customers/customer-commands.module.js';
 
 @Module({})
@@ -20,6 +22,8 @@ export class AppModule {
         DatabaseModule,
         RedisModule,
         TerminusModule.forRoot({ logger: false }),
+        AuthModule,
+        UsersModule,
         CustomerCommandsModule,
         TouchpointsModule,
       ],
