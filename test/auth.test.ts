@@ -119,6 +119,119 @@ describe('auth: login, sessions, guard, users', () => {
     expect((await login(ADMIN.email, ADMIN.password)).status).toBe(200);
   });
 
+  describe('users', () => {
+    const user = (over: Record<string, unknown> = {}) => ({ email: `u-${Math.random().toString(36).slice(2)}@closeness.test`, name: 'Some One', password: 'password-123', role: 'ops', ...over });
+    const signIn = async (body: { email: string; password: string }) => (await login(body.email, body.password)).body.token as string;
+
+    it('admin creates users: 201 without any password material, audited with the actor', async () => {
+      const lead = user({ role: 'team_lead' });
+      const created = await call('POST', '/users', { token: adminToken, body: lead });
+      expect(created.status).toBe(201);
+      expect(created.body).toEqual({ id: expect.any(String), email: lead.email, name: lead.name, role: 'team_lead', teamLeadId: null, disabled: false, createdAt: expect.any(String) });
+      expect(JSON.stringify(created.body)).not.toMatch(/password|scrypt/i);
+
+      const am = await call('POST', '/users', { token: adminToken, body: user({ role: 'account_manager', teamLeadId: created.body.id }) });
+      expect(am.status).toBe(201);
+      expect(am.body.teamLeadId).toBe(created.body.id);
+
+      const me = await call('GET', '/auth/me', { token: adminToken });
+      const events = await stack.db.ds.query(`SELECT type, data, metadata FROM events WHERE stream_id = $1`, [`user-${am.body.id}`]);
+      expect(events).toEqual([expect.objectContaining({ type: 'UserCreated', metadata: expect.objectContaining({ actorId: me.body.id }) })]);
+      expect(JSON.stringify(events)).not.toContain('password-123');
+
+      // The new user can sign in.
+      expect((await login(lead.email, lead.password)).status).toBe(200);
+    });
+
+    it('refuses a duplicate e-mail (any case) with 409', async () => {
+      const u = user();
+      expect((await call('POST', '/users', { token: adminToken, body: u })).status).toBe(201);
+      expectProblem(await call('POST', '/users', { token: adminToken, body: { ...u, email: u.email.toUpperCase() } }), 409);
+    });
+
+    it('validates strictly: bad fields, unknown fields and a teamLeadId that is not a team lead are 422', async () => {
+      const bad = await call('POST', '/users', { token: adminToken, body: { email: 'not-an-email', name: '', password: 'short', role: 'superuser' } });
+      expectProblem(bad, 422);
+      expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['email', 'name', 'password', 'role']);
+
+      const mass = await call('POST', '/users', { token: adminToken, body: { ...user(), id: '00000000-0000-4000-8000-000000000000', passwordHash: 'x', disabledAt: null } });
+      expectProblem(mass, 422);
+      expect(mass.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['disabledAt', 'id', 'passwordHash']);
+
+      const ops = await call('POST', '/users', { token: adminToken, body: user({ role: 'ops' }) });
+      for (const teamLeadId of [ops.body.id, '5b0c1a8e-6f0f-4b8e-9c1e-1d2f3a4b5c6d', 'nope']) {
+        const res = await call('POST', '/users', { token: adminToken, body: user({ role: 'account_manager', teamLeadId }) });
+        expectProblem(res, 422);
+        expect(res.body.errors[0].path).toBe('teamLeadId');
+      }
+      const count = await stack.db.ds.query(`SELECT count(*)::int AS n FROM users WHERE email = 'not-an-email'`);
+      expect(count[0].n).toBe(0);
+    });
+
+    it('only admins manage users (403 for other roles), team leads list their team', async () => {
+      const leadBody = user({ role: 'team_lead' });
+      const lead = await call('POST', '/users', { token: adminToken, body: leadBody });
+      const amBody = user({ role: 'account_manager', teamLeadId: lead.body.id });
+      const am = await call('POST', '/users', { token: adminToken, body: amBody });
+      const otherAm = await call('POST', '/users', { token: adminToken, body: user({ role: 'account_manager' }) });
+      const opsBody = user({ role: 'ops' });
+      await call('POST', '/users', { token: adminToken, body: opsBody });
+      const leadToken = await signIn(leadBody);
+      const amToken = await signIn(amBody);
+      const opsToken = await signIn(opsBody);
+
+      for (const token of [leadToken, amToken, opsToken]) {
+        expectProblem(await call('POST', '/users', { token, body: user() }), 403);
+        expectProblem(await call('PATCH', `/users/${am.body.id}`, { token, body: { name: 'x' } }), 403);
+      }
+      expectProblem(await call('GET', '/users', { token: amToken }), 403);
+      expectProblem(await call('GET', '/users', { token: opsToken }), 403);
+      const team = await call('GET', '/users', { token: leadToken });
+      expect(team.status).toBe(200);
+      expect(team.body.items.map((u: { id: string }) => u.id).sort()).toEqual([lead.body.id, am.body.id].sort());
+      expect(team.body.items.map((u: { id: string }) => u.id)).not.toContain(otherAm.body.id);
+      const all = await call('GET', '/users', { token: adminToken });
+      expect(all.body.items.length).toBeGreaterThanOrEqual(4);
+    });
+
+    it('PATCH /users/:id changes and disables a user; a disabled user is signed out and cannot sign in', async () => {
+      const body = user({ role: 'account_manager' });
+      const created = await call('POST', '/users', { token: adminToken, body });
+      const token = await signIn(body);
+      const renamed = await call('PATCH', `/users/${created.body.id}`, { token: adminToken, body: { name: 'New Name' } });
+      expect(renamed.status).toBe(200);
+      expect(renamed.body.name).toBe('New Name');
+      expect((await call('GET', '/auth/me', { token })).body.name).toBe('New Name');
+
+      const disabled = await call('PATCH', `/users/${created.body.id}`, { token: adminToken, body: { disabled: true } });
+      expect(disabled.body.disabled).toBe(true);
+      expectProblem(await call('GET', '/auth/me', { token }), 401);
+      expectProblem(await login(body.email, body.password), 401);
+
+      const events = await stack.db.ds.query(`SELECT type, data FROM events WHERE stream_id = $1 AND type = 'UserChanged' ORDER BY stream_version`, [`user-${created.body.id}`]);
+      expect(events.map((e: { data: { changes: unknown } }) => e.data.changes)).toEqual([{ name: 'New Name' }, { disabled: true }]);
+
+      expectProblem(await call('PATCH', `/users/00000000-0000-4000-8000-000000000000`, { token: adminToken, body: { name: 'x' } }), 404);
+      expectProblem(await call('PATCH', `/users/not-a-uuid`, { token: adminToken, body: { name: 'x' } }), 404);
+      expectProblem(await call('PATCH', `/users/${created.body.id}`, { token: adminToken, body: { email: 'x@y.z' } }), 422);
+      const self = await call('GET', '/auth/me', { token: adminToken });
+      expectProblem(await call('PATCH', `/users/${self.body.id}`, { token: adminToken, body: { role: 'ops' } }), 409);
+    });
+  });
+
+  describe('source tokens', () => {
+    it('are accepted only by @AllowSource routes; unknown ones are 401', async () => {
+      const token = `cls_src_${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+      await stack.db.ds.query(
+        `INSERT INTO sources (id, name, format, secret, api_token_hash) VALUES (gen_random_uuid(), 'crm', 'touchpoint', 'whsec_x', $1)`,
+        [sha256Hex(token)],
+      );
+      expectProblem(await call('GET', '/auth/me', { token }), 403);
+      expectProblem(await call('GET', '/users', { token }), 403);
+      expectProblem(await call('GET', '/auth/me', { token: `${token}x` }), 401);
+    });
+  });
+
   it('records login, failed login and logout as events on the user stream with the actor', async () => {
     const me = await call('GET', '/auth/me', { token: adminToken });
     const rows = await stack.db.ds.query(`SELECT type, data, metadata FROM events WHERE stream_id = $1 ORDER BY stream_version`, [`user-${me.body.id}`]);
