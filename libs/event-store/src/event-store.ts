@@ -149,7 +149,9 @@ export class EventStore {
     }
     if (opts.recordedUpTo) {
       params.push(opts.recordedUpTo);
-      where += ` AND recorded_at <= $${params.length}`;
+      // JS dates carry milliseconds, Postgres microseconds: compare at the caller's precision so
+      // an event's own recordedAt read back includes that event.
+      where += ` AND date_trunc('milliseconds', recorded_at) <= $${params.length}`;
     }
     let sql = `SELECT ${COLUMNS} FROM events WHERE ${where} ORDER BY stream_version ${backwards ? 'DESC' : 'ASC'}`;
     if (opts.limit !== undefined) {
