@@ -110,10 +110,15 @@ export interface ScoringConfig {
   awaitsReplyChannels: Channel[];
   /** Channels that are a live conversation by nature (two-way without a transcript). */
   liveChannels: Channel[];
-  /** Channels where "handled by automation" says nothing about closeness (a survey form is automated by nature). */
-  automationNeutralChannels: Channel[];
+  /**
+   * Form channels (a survey): automated and company-initiated by nature, so handling and
+   * initiative are left out; the answer is what says something.
+   */
+  formChannels: Channel[];
   /** The unanswered signal's weight grows with hours/SLA up to this factor: longer silence, stronger evidence. */
   maxUnansweredWeightFactor: number;
+  /** Each transfer after the first adds half the handoffs weight, up to this factor: every transfer is more effort. */
+  maxHandoffWeightFactor: number;
   /** Each open question after the first adds this share of the dimension's weight, up to `maxExtraQuestions`. */
   extraQuestionWeight: number;
   maxExtraQuestions: number;
@@ -130,18 +135,18 @@ export const DEFAULT_SCORING_CONFIG: ScoringConfig = deepFreeze({
     initiative: 2,
     replyDelay: 2.5,
     answer: 3,
-    handoffs: 2.5,
-    wait: 1.5,
-    repeat: 3,
+    handoffs: 3,
+    wait: 2,
+    repeat: 4,
     resolution: 2.5,
     survey: 5,
-    openQuestions: 2.5,
-    talkShare: 2,
+    openQuestions: 3,
+    talkShare: 2.5,
     acknowledgement: 1.5,
     personal: 2,
     templated: 2,
   },
-  priorWeight: 4,
+  priorWeight: 2,
   thresholds: { relational: 65, transactional: 40 },
   repeatWindowDays: 7,
   replySlaHours: {
@@ -161,10 +166,11 @@ export const DEFAULT_SCORING_CONFIG: ScoringConfig = deepFreeze({
     letter: 120,
     other: 48,
   },
-  awaitsReplyChannels: ['email', 'chat', 'chatbot', 'sms', 'support_ticket', 'return', 'in_app', 'social', 'letter', 'other'],
+  awaitsReplyChannels: ['email', 'chat', 'sms', 'support_ticket', 'return', 'in_app', 'social', 'letter', 'other'],
   liveChannels: ['phone', 'meeting', 'video'],
-  automationNeutralChannels: ['survey'],
+  formChannels: ['survey'],
   maxUnansweredWeightFactor: 3,
+  maxHandoffWeightFactor: 2,
   extraQuestionWeight: 0.25,
   maxExtraQuestions: 2,
   wait: { shortSeconds: 120, longSeconds: 600 },
@@ -257,12 +263,13 @@ function validate(c: ScoringConfig): void {
   if (transactional > relational) invalid('thresholds.transactional', 'must not be above thresholds.relational');
   positive(c.repeatWindowDays, 'repeatWindowDays');
   for (const ch of CHANNELS) positive(c.replySlaHours[ch], `replySlaHours.${ch}`);
-  for (const key of ['awaitsReplyChannels', 'liveChannels', 'automationNeutralChannels'] as const) {
+  for (const key of ['awaitsReplyChannels', 'liveChannels', 'formChannels'] as const) {
     c[key].forEach((ch, i) => {
       if (!(CHANNELS as readonly string[]).includes(ch)) invalid(`${key}[${i}]`, `must be one of ${CHANNELS.join(', ')}`);
     });
   }
-  if (c.maxUnansweredWeightFactor < 1) invalid('maxUnansweredWeightFactor', 'must be at least 1');
+  if (!(c.maxUnansweredWeightFactor >= 1)) invalid('maxUnansweredWeightFactor', 'must be at least 1');
+  if (!(c.maxHandoffWeightFactor >= 1)) invalid('maxHandoffWeightFactor', 'must be at least 1');
   nonNegative(c.extraQuestionWeight, 'extraQuestionWeight');
   if (!Number.isInteger(c.maxExtraQuestions) || c.maxExtraQuestions < 0) invalid('maxExtraQuestions', 'must be a whole number ≥ 0');
   nonNegative(c.wait.shortSeconds, 'wait.shortSeconds');

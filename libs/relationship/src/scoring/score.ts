@@ -82,7 +82,7 @@ function observe(tp: Touchpoint, ctx: ScoringContext, c: ScoringConfig): Observa
     initiative(tp, companySentences, c),
     replyDelay(tp, ctx, c),
     answer(tp, ctx, c),
-    handoffs(tp),
+    handoffs(tp, c),
     wait(tp, c),
     ...repeatAndResolution(tp, ctx, c),
     survey(tp),
@@ -97,12 +97,12 @@ function observe(tp: Touchpoint, ctx: ScoringContext, c: ScoringConfig): Observa
 
 function handling(tp: Touchpoint, turns: Turns, c: ScoringConfig): Observation | undefined {
   // A survey form is automated by nature; its answer, not its delivery, says something.
-  if (c.automationNeutralChannels.includes(tp.channel)) return undefined;
+  if (c.formChannels.includes(tp.channel)) return undefined;
   const botOnly = turns.bot.length > 0 && turns.agent.length === 0;
   const automated = tp.handledBy === 'automation' || tp.channel === 'chatbot' || botOnly;
   if (!automated) {
     const who = tp.agent?.name ? ` (${tp.agent.name})` : '';
-    return { dimension: 'handling', name: 'human_handled', sub: 0.5, detail: `handled by a person${who}` };
+    return { dimension: 'handling', name: 'human_handled', sub: 0.3, detail: `handled by a person${who}` };
   }
   if (turns.agent.length > 0) {
     return { dimension: 'handling', name: 'bot_escalated_to_human', sub: -0.3, detail: 'a bot handled it first, then a person took over' };
@@ -114,7 +114,8 @@ function handling(tp: Touchpoint, turns: Turns, c: ScoringConfig): Observation |
 function dialogue(tp: Touchpoint, turns: Turns, ctx: ScoringContext, c: ScoringConfig): Observation | undefined {
   const evidence: [number, string][] = [];
   if (turns.customer.length > 0 && turns.agent.length > 0) evidence.push([1, 'a two-way conversation: the customer and the agent both spoke']);
-  if (c.liveChannels.includes(tp.channel)) evidence.push([1, `a live conversation (${label(tp.channel)})`]);
+  // A call is two-way by nature, but without a transcript we cannot tell how good the dialogue was.
+  if (c.liveChannels.includes(tp.channel)) evidence.push([0.5, `a live conversation (${label(tp.channel)})`]);
   if ((ctx.answeredBy ?? []).length > 0) evidence.push([1, 'two-way: the message got an answer']);
   if (tp.replyToId) evidence.push([1, 'two-way: a reply within an exchange']);
   if (turns.customer.length > 0 && turns.bot.length > 0) evidence.push([0.3, 'a back-and-forth with a bot only']);
@@ -128,7 +129,8 @@ function dialogue(tp: Touchpoint, turns: Turns, ctx: ScoringContext, c: ScoringC
   return undefined;
 }
 
-function initiative(tp: Touchpoint, companySentences: string[], c: ScoringConfig): Observation {
+function initiative(tp: Touchpoint, companySentences: string[], c: ScoringConfig): Observation | undefined {
+  if (c.formChannels.includes(tp.channel)) return undefined;
   if (tp.initiatedBy === 'customer') {
     return { dimension: 'initiative', name: 'customer_initiated', sub: 0.3, detail: "the customer's own need drove the contact" };
   }
@@ -136,8 +138,8 @@ function initiative(tp: Touchpoint, companySentences: string[], c: ScoringConfig
   const promoWord = findPhrase(text, c.phrases.promo);
   const promoTag = (tp.tags ?? []).find((t) => typeof t === 'string' && c.phrases.promoTags.map(normalise).includes(normalise(t)));
   const promo = promoWord ?? (promoTag ? `tagged ${promoTag}` : undefined);
-  // A survey asks by nature; otherwise any question from the company side counts as asking.
-  const asked = tp.channel === 'survey' || companySentences.some((s) => isQuestion(s, c.phrases)) || /\?/.test(tp.subject ?? '');
+  // Any question from the company side counts as asking.
+  const asked = companySentences.some((s) => isQuestion(s, c.phrases)) || /\?/.test(tp.subject ?? '');
   if (promo && !asked) {
     return { dimension: 'initiative', name: 'company_push_offer', sub: -1, detail: `the company pushed an offer ('${promo}') without asking anything` };
   }
@@ -156,6 +158,8 @@ function replyDelay(tp: Touchpoint, ctx: ScoringContext, c: ScoringConfig): Obse
   const hours = hoursBetween(original.occurredAt, tp.occurredAt);
   if (hours === undefined) return undefined;
   const sla = c.replySlaHours[original.channel] ?? c.replySlaHours.other;
+  // An automatic acknowledgement is not an answer: it earns no credit for speed, but a late one is still late.
+  if (hours <= sla && tp.handledBy === 'automation') return undefined;
   if (hours <= sla) return { dimension: 'replyDelay', name: 'replied_in_time', sub: 1, detail: `replied within ${duration(hours)} (SLA ${sla} hours)` };
   return { dimension: 'replyDelay', name: 'replied_late', sub: hours <= 2 * sla ? -0.5 : -1, detail: `replied after ${duration(hours)}, past the ${sla}-hour SLA` };
 }
@@ -164,7 +168,7 @@ function answer(tp: Touchpoint, ctx: ScoringContext, c: ScoringConfig): Observat
   if (tp.direction !== 'inbound') return undefined;
   const sla = c.replySlaHours[tp.channel] ?? c.replySlaHours.other;
   const delays = (ctx.answeredBy ?? [])
-    .filter((a) => a && a.direction === 'outbound')
+    .filter((a) => a && a.direction === 'outbound' && a.handledBy === 'human')
     .map((a) => hoursBetween(tp.occurredAt, a.occurredAt))
     .filter((h): h is number => h !== undefined);
   if (delays.length > 0) {
@@ -179,12 +183,13 @@ function answer(tp: Touchpoint, ctx: ScoringContext, c: ScoringConfig): Observat
   return { dimension: 'answer', name: 'inbound_unanswered', sub: -1, weightFactor, detail: `inbound message unanswered for ${duration(h)} (SLA ${sla} hours)` };
 }
 
-function handoffs(tp: Touchpoint): Observation | undefined {
+function handoffs(tp: Touchpoint, c: ScoringConfig): Observation | undefined {
   const n = tp.handoffs;
   if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) return undefined;
   if (n === 0) return { dimension: 'handoffs', name: 'single_owner', sub: 0.5, detail: 'one person owned it, no transfers' };
   const times = n === 1 ? 'once' : n === 2 ? 'twice' : `${Math.round(n)} times`;
-  return { dimension: 'handoffs', name: 'transferred', sub: n === 1 ? -0.5 : -1, detail: `the customer was transferred ${times}` };
+  const weightFactor = clamp(1 + 0.5 * (n - 1), 1, c.maxHandoffWeightFactor);
+  return { dimension: 'handoffs', name: 'transferred', sub: n === 1 ? -0.5 : -1, weightFactor, detail: `the customer was transferred ${times}` };
 }
 
 function wait(tp: Touchpoint, c: ScoringConfig): Observation | undefined {

@@ -11,15 +11,15 @@ export interface UnansweredInbound {
 
 /**
  * For the scheduled job: inbound customer messages with no reply past their SLA at `now`.
- * A message counts as answered when another touchpoint with `direction: 'outbound'` has
- * `replyToId` pointing at it, when it was marked resolved, or when its own transcript ends with
- * the company speaking (answered within the contact). Only channels in `awaitsReplyChannels`
- * wait for an answer. Sorted oldest first, then by id.
+ * A message counts as answered when a human-handled outbound touchpoint has `replyToId`
+ * pointing at it (an automatic acknowledgement is not an answer), when it was marked resolved,
+ * or when its own transcript ends with an agent speaking (answered within the contact). Only
+ * channels in `awaitsReplyChannels` wait for an answer. Sorted oldest first, then by id.
  */
 export function findUnansweredInbound(touchpoints: Touchpoint[], now: Date, config: ScoringConfig = DEFAULT_SCORING_CONFIG): UnansweredInbound[] {
   const nowMs = now.getTime();
   if (!Number.isFinite(nowMs)) return [];
-  const answered = new Set(touchpoints.filter((t) => t && t.replyToId && t.direction === 'outbound').map((t) => t.replyToId));
+  const answered = new Set(touchpoints.filter((t) => t && t.replyToId && t.direction === 'outbound' && t.handledBy === 'human').map((t) => t.replyToId));
   const found: UnansweredInbound[] = [];
   for (const tp of touchpoints) {
     if (!tp || tp.direction !== 'inbound' || tp.initiatedBy !== 'customer') continue;
@@ -38,5 +38,5 @@ function answeredWithinContact(tp: Touchpoint): boolean {
   if (!Array.isArray(tp.transcript)) return false;
   const spoken = tp.transcript.filter((t) => t && typeof t.text === 'string' && wordCount(t.text) > 0);
   const last = spoken[spoken.length - 1];
-  return !!last && (last.speaker === 'agent' || last.speaker === 'bot');
+  return !!last && last.speaker === 'agent';
 }
