@@ -6,6 +6,7 @@ import { ConfigModule, DatabaseModule, httpLoggerParams, type AppConfig } from '
 import { AuthModule } from './auth/auth.module.js';
 import { HealthController } from './health/health.controller.js';
 import { RedisModule } from './redis.module.js';
+import { WebModule } from './web/web.module.js';
 import { TouchpointsModule } from './touchpoints/touchpoints.module.js';
 import { UsersModule } from './users/users.module.js';
 import { CustomerCommandsModule } from './customers/customer-commands.module.js';
@@ -22,6 +23,7 @@ export class AppModule {
         DatabaseModule,
         RedisModule,
         TerminusModule.forRoot({ logger: false }),
+        WebModule,
         AuthModule,
         UsersModule,
         CustomerCommandsModule,

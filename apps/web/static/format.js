@@ -1,0 +1,69 @@
+// Plain-words formatting shared by the pages.
+
+const dateFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+const dateTimeFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const DAY = 86_400_000;
+
+export const fmtDate = (iso) => (iso ? dateFmt.format(new Date(iso)) : '—');
+export const fmtDateTime = (iso) => (iso ? dateTimeFmt.format(new Date(iso)) : '—');
+
+export function fmtAgo(iso, now = Date.now()) {
+  if (!iso) return 'never';
+  const days = Math.floor((now - Date.parse(iso)) / DAY);
+  if (days < 0) return `in ${-days} day${days === -1 ? '' : 's'}`;
+  if (days === 0) return 'today';
+  if (days === 1) return 'yesterday';
+  if (days < 60) return `${days} days ago`;
+  return `${Math.round(days / 30)} months ago`;
+}
+
+export function fmtDue(iso, now = Date.now()) {
+  if (!iso) return 'no due date';
+  const days = Math.floor((Date.parse(iso) - now) / DAY);
+  if (Date.parse(iso) < now) return `overdue since ${fmtDate(iso)}`;
+  if (days === 0) return 'due today';
+  if (days === 1) return 'due tomorrow';
+  return `due ${fmtDate(iso)}`;
+}
+
+export const isOverdue = (iso, now = Date.now()) => !!iso && Date.parse(iso) < now;
+
+export const pct = (p) => (p === null || p === undefined || Number.isNaN(Number(p)) ? '—' : `${Math.round(Number(p) * 100)}%`);
+
+export const signed = (n) => {
+  const v = Math.round(Number(n) * 10) / 10;
+  return v > 0 ? `+${v}` : v < 0 ? `−${Math.abs(v)}` : '±0';
+};
+
+const CHANNELS = {
+  email: 'E-mail', phone: 'Phone call', meeting: 'Meeting', video: 'Video call', chat: 'Chat', chatbot: 'Chatbot', sms: 'SMS',
+  support_ticket: 'Support ticket', return: 'Return', survey: 'Survey', newsletter: 'Newsletter', in_app: 'In-app message',
+  social: 'Social media', letter: 'Letter', other: 'Other',
+};
+export const channelLabel = (c) => CHANNELS[c] || humanize(c);
+
+export function humanize(s) {
+  if (!s) return '';
+  const words = String(s)
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export const bandLabel = (b) => (b ? b.charAt(0).toUpperCase() + b.slice(1) : 'Unknown');
+
+export function trendWords(t) {
+  if (t === null || t === undefined) return { arrow: '·', cls: 'flat', text: 'no trend yet' };
+  if (t >= 3) return { arrow: '▲', cls: 'up', text: `up ${t} points in 30 days` };
+  if (t <= -3) return { arrow: '▼', cls: 'down', text: `down ${-t} points in 30 days` };
+  return { arrow: '▶', cls: 'flat', text: `steady (${signed(t)} in 30 days)` };
+}
+
+export const money = (v) => (v === null || v === undefined ? '—' : new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 }).format(v));
+
+/** `YYYY-MM-DD` of a date in local time, for `<input type="date">`. */
+export function isoDay(d) {
+  const z = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${z(d.getMonth() + 1)}-${z(d.getDate())}`;
+}

@@ -1,0 +1,301 @@
+/* global document, requestAnimationFrame */
+import { html } from 'htm/preact';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { api, explain } from '../api.js';
+import { bandLabel, channelLabel, fmtAgo, fmtDate, fmtDateTime, humanize, isoDay, money, pct, signed } from '../format.js';
+import { HealthChart } from '../health-chart.js';
+import { announce, BandChip, Empty, ErrorState, FollowUpCard, Loading, Risk, Trend, useAsync } from '../ui.js';
+
+const DAY = 86_400_000;
+const PAGE = 50;
+
+export function CustomerPage({ id, user }) {
+  const customer = useAsync((signal) => api(`/customers/${id}`, { signal }), [id]);
+  const [highlight, setHighlight] = useState(null);
+  const c = customer.data;
+
+  if (customer.loading && !c) return html`<main id="main" tabindex="-1" class="page"><${Loading} what="the customer" /></main>`;
+  if (customer.error) {
+    return html`<main id="main" tabindex="-1" class="page">
+      <p><a href="#/portfolio">← Back to the portfolio</a></p>
+      <${ErrorState} error=${customer.error} what="this customer" onRetry=${customer.error.status === 404 ? null : customer.reload}
+        hint=${customer.error.status === 404 ? 'Go back to your portfolio and pick a customer from the list.' : null} />
+    </main>`;
+  }
+  return html`<main id="main" tabindex="-1" class="page customer-page">
+    <p class="crumbs"><a href="#/portfolio">← ${user.role === 'account_manager' ? 'My portfolio' : 'Portfolio'}</a></p>
+    <header class="customer-head">
+      <div>
+        <h1>${c.name}</h1>
+        <p class="muted">${[c.segment && humanize(c.segment), c.externalId && `ID ${c.externalId}`, c.annualValue != null && `annual value ${money(c.annualValue)}`].filter(Boolean).join(' · ')}</p>
+      </div>
+      <dl class="kpis">
+        <div><dt>Health</dt><dd>${c.health ? html`<${BandChip} score=${c.health.score} band=${c.health.band} /> <${Trend} value=${c.health.trend30d} />` : 'not scored yet'}</dd></div>
+        <div><dt>Churn risk</dt><dd><${Risk} churnRisk=${c.churnRisk} /></dd></div>
+        <div><dt>Last relational contact</dt><dd title=${fmtDate(c.lastRelationalContactAt)}>${fmtAgo(c.lastRelationalContactAt)}</dd></div>
+        <div><dt>Open follow-ups</dt><dd>${c.openFollowUps ?? 0}</dd></div>
+      </dl>
+    </header>
+    <div class="customer-grid">
+      <div class="col-main">
+        <${HealthSection} id=${id} name=${c.name} />
+        <${DriversSection} drivers=${c.drivers || []} churnRisk=${c.churnRisk} onShow=${setHighlight} />
+        <${AsOfSection} id=${id} onShow=${setHighlight} />
+      </div>
+      <div class="col-side">
+        <${CustomerFollowUps} id=${id} onChanged=${customer.reload} />
+      </div>
+    </div>
+    <${Timeline} id=${id} highlight=${highlight} onClear=${() => setHighlight(null)} />
+  </main>`;
+}
+
+function HealthSection({ id, name }) {
+  const range = useMemo(() => {
+    const to = new Date();
+    return { from: new Date(to.getTime() - 365 * DAY).toISOString(), to: to.toISOString() };
+  }, [id]);
+  const history = useAsync(
+    (signal) => api(`/customers/${id}/health/history?from=${encodeURIComponent(range.from)}&to=${encodeURIComponent(range.to)}&step=week`, { signal }),
+    [id],
+  );
+  const points = (history.data && history.data.points) || [];
+  const last = points[points.length - 1];
+  const label = points.length
+    ? `Health of ${name} over the last 12 months, weekly: from ${points[0].score} (${points[0].band}) to ${last.score} (${last.band}).`
+    : '';
+  return html`<section class="card" aria-labelledby="curve-title">
+    <h2 id="curve-title">Health over the last 12 months</h2>
+    ${history.loading && !history.data ? html`<${Loading} what="the health curve" />` : null}
+    ${history.error ? html`<${ErrorState} error=${history.error} what="the health curve" onRetry=${history.reload} />` : null}
+    ${history.data && points.length === 0 ? html`<${Empty}><p>No history yet: the curve appears once touchpoints are recorded for this customer.</p></${Empty}>` : null}
+    ${points.length ? html`<${HealthChart} points=${points} label=${label} />
+      <details class="as-table">
+        <summary>Show the curve as a table</summary>
+        <div class="table-wrap"><table>
+          <thead><tr><th scope="col">Week of</th><th scope="col">Score</th><th scope="col">Band</th><th scope="col">Churn risk</th></tr></thead>
+          <tbody>${points.map((p) => html`<tr key=${p.at}><td>${fmtDate(p.at)}</td><td>${p.score}</td><td>${bandLabel(p.band)}</td><td>${pct(p.churnRisk)}</td></tr>`)}</tbody>
+        </table></div>
+      </details>` : null}
+  </section>`;
+}
+
+function DriverList({ drivers, onShow, prefix }) {
+  if (!drivers.length) return html`<p class="muted">No drivers: nothing moved the score away from the baseline.</p>`;
+  return html`<ul class="drivers">
+    ${drivers.map((d, i) => {
+      const ids = d.eventIds || [];
+      return html`<li key=${`${prefix}-${i}`} class=${d.effect < 0 ? 'neg' : d.effect > 0 ? 'pos' : ''}>
+        <span class="effect" aria-label=${`${signed(d.effect)} points`}>${signed(d.effect)}</span>
+        <span class="factor">${d.factor}</span>
+        ${ids.length
+          ? html`<button type="button" class="link" onClick=${() => onShow({ label: d.factor, ids })}>
+              Show ${ids.length === 1 ? 'the event' : `the ${ids.length} events`}<span class="sr-only"> behind “${d.factor}” on the timeline</span>
+            </button>`
+          : null}
+      </li>`;
+    })}
+  </ul>`;
+}
+
+function DriversSection({ drivers, churnRisk, onShow }) {
+  const churnDrivers = (churnRisk && churnRisk.drivers) || [];
+  return html`<section class="card" aria-labelledby="drivers-title">
+    <h2 id="drivers-title">Why the score is what it is</h2>
+    <p class="muted small">Points each factor adds to or takes from the health score. Open a factor's events to see what happened.</p>
+    <${DriverList} drivers=${drivers} onShow=${onShow} prefix="now" />
+    ${churnDrivers.length
+      ? html`<h3>What drives the churn risk</h3><${DriverList} drivers=${churnDrivers} onShow=${onShow} prefix="churn" />`
+      : null}
+  </section>`;
+}
+
+function AsOfSection({ id, onShow }) {
+  const [day, setDay] = useState(() => isoDay(new Date(Date.now() - 30 * DAY)));
+  const [state, setState] = useState({ loading: false, error: null, data: null });
+  const submit = async (e) => {
+    e.preventDefault();
+    if (!day) return;
+    setState({ loading: true, error: null, data: null });
+    try {
+      // The end of the chosen day: what Closeness knew by then.
+      const asOf = new Date(`${day}T23:59:59.999`).toISOString();
+      const data = await api(`/customers/${id}/health?asOf=${encodeURIComponent(asOf)}`);
+      setState({ loading: false, error: null, data });
+    } catch (error) {
+      setState({ loading: false, error, data: null });
+    }
+  };
+  const h = state.data;
+  return html`<section class="card" aria-labelledby="asof-title">
+    <h2 id="asof-title">Health as it was on a date</h2>
+    <form class="inline-form row" onSubmit=${submit}>
+      <div class="field">
+        <label for="asof-date">Show the health as Closeness saw it on</label>
+        <input id="asof-date" type="date" required max=${isoDay(new Date())} value=${day} onInput=${(e) => setDay(e.currentTarget.value)} />
+      </div>
+      <button type="submit" disabled=${state.loading}>${state.loading ? 'Loading…' : 'Show'}</button>
+      ${h ? html`<button type="button" class="link" onClick=${() => setState({ loading: false, error: null, data: null })}>Back to now</button>` : null}
+    </form>
+    <p class="muted small">Only what had been recorded by the end of that day counts, exactly as the page showed it then.</p>
+    ${state.loading ? html`<${Loading} what="the health on that date" />` : null}
+    ${state.error ? html`<p class="form-error" role="alert">Could not load the health on that date. ${explain(state.error)}</p>` : null}
+    ${h
+      ? html`<div class="asof-result" role="status">
+          <p><strong>On ${fmtDate(h.asOf)}:</strong> <${BandChip} score=${h.score} band=${h.band} /> <${Trend} value=${h.trend30d} />
+            · churn risk <${Risk} churnRisk=${h.churnRisk} /> · ${h.eventsConsidered ?? 0} events considered</p>
+          ${h.eventsConsidered === 0 ? html`<p class="muted">Nothing had been recorded for this customer by then.</p>` : html`<${DriverList} drivers=${h.drivers || []} onShow=${onShow} prefix="asof" />`}
+        </div>`
+      : null}
+  </section>`;
+}
+
+function CustomerFollowUps({ id, onChanged }) {
+  const list = useAsync((signal) => api(`/follow-ups?status=open&customerId=${id}`, { signal }), [id]);
+  const items = ((list.data && list.data.items) || []).slice().sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
+  return html`<section class="card" aria-labelledby="fu-title">
+    <h2 id="fu-title">Open follow-ups</h2>
+    ${list.loading && !list.data ? html`<${Loading} what="follow-ups" />` : null}
+    ${list.error ? html`<${ErrorState} error=${list.error} what="the follow-ups" onRetry=${list.reload} />` : null}
+    ${list.data && items.length === 0 ? html`<${Empty}><p>No open follow-ups for this customer. Closeness raises one when contact feels transactional.</p></${Empty}>` : null}
+    ${items.length
+      ? html`<ul class="follow-ups">${items.map((t) => html`<${FollowUpCard} key=${t.id} task=${t} onDone=${(msg) => { announce(msg); list.reload(); onChanged(); }} />`)}</ul>`
+      : null}
+  </section>`;
+}
+
+function useTimeline(id) {
+  const [state, setState] = useState({ items: [], nextCursor: null, loading: true, error: null, started: false });
+  const load = async (cursor, acc) => {
+    setState((s) => ({ ...s, loading: true, error: null }));
+    try {
+      const res = await api(`/customers/${id}/timeline?limit=${PAGE}${cursor ? `&before=${encodeURIComponent(cursor)}` : ''}`);
+      const items = [...acc, ...((res && res.items) || [])];
+      setState({ items, nextCursor: (res && res.nextCursor) || null, loading: false, error: null, started: true });
+      return { items, nextCursor: (res && res.nextCursor) || null };
+    } catch (error) {
+      setState((s) => ({ ...s, loading: false, error, started: true }));
+      return null;
+    }
+  };
+  useEffect(() => {
+    load(null, []);
+  }, [id]);
+  return { ...state, load };
+}
+
+function Timeline({ id, highlight, onClear }) {
+  const tl = useTimeline(id);
+  const heading = useRef(null);
+  const [searching, setSearching] = useState(false);
+
+  // A driver's events may be older than the loaded pages: load on until all are there (bounded).
+  useEffect(() => {
+    if (!highlight) return;
+    let cancelled = false;
+    (async () => {
+      setSearching(true);
+      let items = tl.items;
+      let cursor = tl.nextCursor;
+      for (let i = 0; i < 40 && cursor && !highlight.ids.every((e) => items.some((it) => it.eventId === e)); i++) {
+        const res = await tl.load(cursor, items);
+        if (!res || cancelled) break;
+        items = res.items;
+        cursor = res.nextCursor;
+      }
+      if (cancelled) return;
+      setSearching(false);
+      requestAnimationFrame(() => {
+        const el = document.getElementById('timeline-title');
+        if (el) {
+          el.scrollIntoView({ block: 'start' });
+          el.focus();
+        }
+      });
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [highlight]);
+
+  const shown = highlight ? tl.items.filter((it) => highlight.ids.includes(it.eventId)) : tl.items;
+  const missing = highlight ? highlight.ids.length - shown.length : 0;
+  return html`<section class="card timeline-card" aria-labelledby="timeline-title">
+    <h2 id="timeline-title" tabindex="-1" ref=${heading}>Timeline</h2>
+    ${highlight
+      ? html`<div class="notice" role="status">
+          Showing the ${shown.length} event${shown.length === 1 ? '' : 's'} behind “${highlight.label}”${missing > 0 && !searching ? ` (${missing} not on the timeline)` : ''}.
+          <button type="button" class="link" onClick=${onClear}>Show the whole timeline</button>
+        </div>`
+      : html`<p class="muted small">Newest first. Each contact shows its channel, who handled it and how relational it felt; open “Why” for the signals.</p>`}
+    ${tl.error ? html`<${ErrorState} error=${tl.error} what="the timeline" onRetry=${() => tl.load(tl.nextCursor, tl.items)} />` : null}
+    ${tl.started && !tl.error && tl.items.length === 0 ? html`<${Empty}><p>No touchpoints recorded yet. They arrive from your CRM, support tools or the API.</p></${Empty}>` : null}
+    <ol class="timeline">
+      ${shown.map((it) => html`<${TimelineItem} key=${it.eventId} item=${it} />`)}
+    </ol>
+    ${tl.loading || searching ? html`<${Loading} what="the timeline" />` : null}
+    ${!highlight && tl.nextCursor && !tl.loading ? html`<button type="button" class="more" onClick=${() => tl.load(tl.nextCursor, tl.items)}>Load older events</button>` : null}
+  </section>`;
+}
+
+const DIRECTION = { inbound: 'from the customer', outbound: 'to the customer' };
+
+function describe(item) {
+  const d = item.data || {};
+  switch (item.type) {
+    case 'OutcomeRecorded':
+      return { title: `Outcome: ${humanize(d.outcome || '')}`, kind: 'outcome' };
+    case 'InboundMessageWentUnanswered':
+      return { title: `An inbound message went unanswered for ${d.hoursUnanswered ?? '?'} hours (answer expected within ${d.slaHours ?? '?'} h)`, kind: 'fact' };
+    case 'RelationshipWentQuiet':
+      return { title: `No relational contact for ${d.daysSinceRelational ?? '?'} days`, kind: 'fact' };
+    case 'HealthBandChanged':
+      return { title: `Health moved from ${bandLabel(d.from)} to ${bandLabel(d.to)} (${d.scoreBefore} → ${d.scoreAfter})`, kind: 'fact' };
+    case 'CustomerRegistered':
+      return { title: 'Customer registered in Closeness', kind: 'admin' };
+    case 'AccountManagerAssigned':
+      return { title: d.accountManagerId ? 'Account manager assigned' : 'Account manager removed', kind: 'admin' };
+    case 'CustomerDetailsChanged':
+      return { title: 'Customer details changed', kind: 'admin' };
+    default:
+      return { title: humanize(item.type), kind: 'other' };
+  }
+}
+
+function TimelineItem({ item }) {
+  const time = html`<time datetime=${item.occurredAt}>${fmtDateTime(item.occurredAt)}</time>`;
+  if (item.type !== 'TouchpointRecorded') {
+    const { title, kind } = describe(item);
+    return html`<li id=${`ev-${item.eventId}`} class=${`tl-item tl-${kind}`}>
+      <div class="tl-head"><span class="tl-title">${title}</span>${time}</div>
+    </li>`;
+  }
+  const t = item.data || {};
+  const r = item.relational;
+  const who = t.handledBy === 'automation'
+    ? `automation${t.agent && t.agent.name ? ` (${t.agent.name})` : ''}`
+    : (t.agent && t.agent.name) || 'a colleague';
+  const signals = (r && r.signals) || [];
+  return html`<li id=${`ev-${item.eventId}`} class=${`tl-item tl-touchpoint ${r ? `tl-${r.class}` : ''}`}>
+    <div class="tl-head">
+      <span class="tl-title"><span class="channel">${channelLabel(t.channel)}</span> <span class="muted">${DIRECTION[t.direction] || ''}</span></span>
+      ${r ? html`<span class=${`rel-badge rel-${r.class}`}>${humanize(r.class)} <span class="rel-score">${r.score}</span></span>` : html`<span class="rel-badge rel-none">not scored</span>`}
+      ${time}
+    </div>
+    <p class="tl-who">Handled by ${who}${t.initiatedBy === 'company' ? ' · started by us' : t.initiatedBy === 'customer' ? ' · started by the customer' : ''}${t.topic ? ` · topic: ${t.topic}` : ''}</p>
+    ${t.subject || t.summary ? html`<p class="tl-text">${t.subject ? html`<strong>${t.subject}</strong>${t.summary ? ' — ' : ''}` : null}${t.summary ? t.summary.slice(0, 400) : ''}</p>` : null}
+    ${t.survey ? html`<p class="tl-text">Survey: ${t.survey.kind.toUpperCase()} ${t.survey.score}${t.survey.comment ? ` — “${t.survey.comment}”` : ''}</p>` : null}
+    ${signals.length
+      ? html`<details class="signals">
+          <summary>Why ${r ? humanize(r.class).toLowerCase() : ''}? (${signals.length} signal${signals.length === 1 ? '' : 's'})</summary>
+          <ul>${signals.map((s, i) => html`<li key=${i} class=${s.effect < 0 ? 'neg' : 'pos'}><span class="effect">${signed(s.effect)}</span> ${s.detail || humanize(s.name)}</li>`)}</ul>
+        </details>`
+      : null}
+    ${Array.isArray(t.transcript) && t.transcript.length
+      ? html`<details class="transcript">
+          <summary>Transcript (${t.transcript.length} turn${t.transcript.length === 1 ? '' : 's'}${t.language ? `, ${t.language}` : ''})</summary>
+          <ol>${t.transcript.map((turn, i) => html`<li key=${i}><strong>${humanize(turn.speaker)}:</strong> ${turn.text}</li>`)}</ol>
+        </details>`
+      : null}
+  </li>`;
+}
