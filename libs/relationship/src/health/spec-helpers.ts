@@ -85,10 +85,10 @@ export const arbSurvey: fc.Arbitrary<Survey | undefined> = fc.oneof(
   fc.integer({ min: 1, max: 7 }).map((score) => ({ kind: 'ces' as const, score })),
 );
 
-export function arbTouchpoint(id: string, cls?: RelationalClass): fc.Arbitrary<ScoredTouchpoint> {
+export function arbTouchpoint(id: string, cls?: RelationalClass, maxDaysAgo = 400): fc.Arbitrary<ScoredTouchpoint> {
   return fc
     .record({
-      daysAgo: fc.double({ min: -20, max: 400, noNaN: true }),
+      daysAgo: fc.double({ min: -20, max: maxDaysAgo, noNaN: true }),
       cls: cls ? fc.constant(cls) : fc.constantFrom(...classes),
       score: fc.integer({ min: 0, max: 100 }),
       channel: fc.constantFrom(...channels),
@@ -114,13 +114,15 @@ export function arbTouchpoint(id: string, cls?: RelationalClass): fc.Arbitrary<S
     });
 }
 
-export const arbInput: fc.Arbitrary<HealthInput> = fc
+/** A random history; `dense` packs more touchpoints into fewer days so every window has data. */
+export const arbInputWith = ({ maxTouchpoints = 25, maxDaysAgo = 400 } = {}): fc.Arbitrary<HealthInput> =>
+  fc
   .record({
-    n: fc.integer({ min: 0, max: 25 }),
+    n: fc.integer({ min: 0, max: maxTouchpoints }),
   })
   .chain(({ n }) =>
     fc.record({
-      touchpoints: fc.tuple(...Array.from({ length: n }, (_, i) => arbTouchpoint(`tp-${i}`))).map((a) => a as ScoredTouchpoint[]),
+      touchpoints: fc.tuple(...Array.from({ length: n }, (_, i) => arbTouchpoint(`tp-${i}`, undefined, maxDaysAgo))).map((a) => a as ScoredTouchpoint[]),
       outcomes: fc.array(
         fc.record({ daysAgo: fc.integer({ min: -20, max: 500 }), kind: fc.constantFrom<OutcomeType>('renewed', 'churned', 'expanded', 'downgraded') }),
         { maxLength: 3 },
@@ -137,3 +139,5 @@ export const arbInput: fc.Arbitrary<HealthInput> = fc
       facts: facts.map((f, i) => (f.quiet ? quiet(`fact-${i}`, f.daysAgo, null) : unanswered(`fact-${i}`, f.daysAgo, `tp-${f.tp}`))),
     }),
   );
+
+export const arbInput = arbInputWith();
