@@ -10,6 +10,8 @@ import { WebModule } from './web/web.module.js';
 import { TouchpointsModule } from './touchpoints/touchpoints.module.js';
 import { UsersModule } from './users/users.module.js';
 import { CustomerCommandsModule } from './customers/customer-commands.module.js';
+import { CustomerQueriesModule } from './customers/customer-queries.module.js';
+import { OpsProjectionsModule } from './ops/projections/projections.module.js';
 
 @Module({})
 export class AppModule {
@@ -28,6 +30,8 @@ export class AppModule {
         UsersModule,
         CustomerCommandsModule,
         TouchpointsModule,
+        CustomerQueriesModule,
+        OpsProjectionsModule,
       ],
       controllers: [HealthController],
     };

@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { ConfigModule, DatabaseModule, pinoOptions, type AppConfig } from '../../../libs/shared/src/index.js';
 import { ProjectionsModule } from './projections/projections.module.js';
+import { SilenceModule } from './jobs/silence/silence.module.js';
 
 @Module({})
 export class WorkerModule {
@@ -15,6 +16,7 @@ export class WorkerModule {
         CqrsModule.forRoot(),
         DatabaseModule,
         ProjectionsModule,
+        SilenceModule,
       ],
     };
   }

@@ -9,6 +9,8 @@ export const QUEUES = {
   deliveries: 'deliveries',
   /** Scheduled re-evaluation of time-dependent facts (silence, unanswered, overdue). */
   scheduled: 'scheduled',
+  /** The silence check (job scheduler `silence-check`): unanswered inbound and quiet relationships. */
+  silence: 'silence',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

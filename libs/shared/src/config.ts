@@ -36,6 +36,8 @@ export const configSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(2).default(10),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   SILENCE_CHECK_CRON: z.string().default('*/15 * * * *'),
+  /** Days without relational contact at which RelationshipWentQuiet is recorded (one fact per step). */
+  SILENCE_QUIET_DAYS: z.string().regex(/^\d+(,\d+)*$/, 'must look like 30,60,90').default('30,60,90'),
   QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'must be letters, digits, - or _').default('closeness'),
 });
 

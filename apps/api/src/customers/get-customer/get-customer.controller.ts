@@ -1,0 +1,26 @@
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { CUSTOMER_ROLES, CurrentUser, Roles, assertCustomerInScope, customerNotFound, type AuthUser } from '../../../../../libs/shared/src/index.js';
+import { CustomerDetailDto, ITEM_COLUMNS, toItem } from '../list-customers/customer-item.dto.js';
+
+@ApiTags('customers')
+@ApiBearerAuth()
+@ApiCookieAuth()
+@Controller('customers')
+export class GetCustomerController {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  @Get(':id')
+  @Roles(...CUSTOMER_ROLES)
+  @ApiOperation({ summary: 'One customer: portfolio item plus the health drivers (with the event ids behind each)' })
+  @ApiOkResponse({ type: CustomerDetailDto })
+  @ApiNotFoundResponse({ description: 'No such customer, or outside your reach.' })
+  async get(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<CustomerDetailDto> {
+    await assertCustomerInScope(this.db, user, id);
+    const rows = await this.db.query(`SELECT ${ITEM_COLUMNS} FROM customers c JOIN customer_health h ON h.customer_id = c.id WHERE c.id = $1`, [id]);
+    // Registered but not yet projected: the read model catches up within moments.
+    if (rows.length === 0) throw customerNotFound();
+    return { ...toItem(rows[0]), drivers: rows[0].drivers ?? [] };
+  }
+}

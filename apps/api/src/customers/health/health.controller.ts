@@ -1,0 +1,101 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { EventStore } from '../../../../../libs/event-store/src/index.js';
+import { evaluateCustomer } from '../../../../../libs/read-models/src/index.js';
+import { customerStream, foldCustomer, healthHistory, type HealthView } from '../../../../../libs/relationship/src/index.js';
+import { CUSTOMER_ROLES, Clock, CurrentUser, ProblemException, Roles, assertCustomerInScope, type AuthUser } from '../../../../../libs/shared/src/index.js';
+import { HealthDto, HealthHistoryDto, HealthHistoryQuery, HealthQuery } from './health.dto.js';
+
+const DAY_MS = 86_400_000;
+const MAX_POINTS = { day: 1100, week: 520 } as const;
+
+function parseTime(value: string | undefined, path: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const t = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t)) throw ProblemException.validation([{ path, message: `${path} must be an ISO-8601 date or datetime` }]);
+  return new Date(t);
+}
+
+function toDto(v: HealthView): HealthDto {
+  return {
+    asOf: v.at,
+    score: v.score,
+    band: v.band,
+    trend30d: v.trend30d,
+    churnRisk: { probability: v.churnRisk.probability, level: v.churnRisk.level, drivers: v.churnRisk.drivers },
+    drivers: v.drivers,
+    eventsConsidered: v.eventsConsidered,
+  };
+}
+
+@ApiTags('customers')
+@ApiBearerAuth()
+@ApiCookieAuth()
+@Controller('customers')
+export class HealthController {
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  @Get(':id/health')
+  @Roles(...CUSTOMER_ROLES)
+  @ApiOperation({
+    summary: 'Health, drivers and churn risk. Without asOf: the read model (evaluated at the latest recorded event). With asOf: recomputed from the events recorded up to asOf, evaluated at asOf',
+  })
+  @ApiOkResponse({ type: HealthDto })
+  @ApiNotFoundResponse({ description: 'No such customer, or outside your reach.' })
+  @ApiUnprocessableEntityResponse({ description: 'asOf is not a datetime.' })
+  async health(@Param('id') id: string, @Query() q: HealthQuery, @CurrentUser() user: AuthUser): Promise<HealthDto> {
+    const asOf = parseTime(q.asOf, 'asOf');
+    await assertCustomerInScope(this.db, user, id);
+    if (!asOf) {
+      const rows = await this.db.query(
+        `SELECT score, band, trend30d, churn_probability, churn_level, churn_drivers, drivers, events_considered, evaluated_at FROM customer_health WHERE customer_id = $1`,
+        [id],
+      );
+      if (rows.length > 0) {
+        const r = rows[0];
+        return {
+          asOf: new Date(r.evaluated_at).toISOString(),
+          score: r.score,
+          band: r.band,
+          trend30d: r.trend30d,
+          churnRisk: { probability: Number(r.churn_probability), level: r.churn_level, drivers: r.churn_drivers },
+          drivers: r.drivers,
+          eventsConsidered: r.events_considered,
+        };
+      }
+    }
+    // Knowledge time: the log as it stood at asOf. Read 1 ms past it (the database keeps
+    // microseconds), then cut in the fold at millisecond precision, as the projection sees times.
+    const at = asOf ?? this.clock.now();
+    const events = await this.store.readStream(customerStream(id), { recordedUpTo: new Date(at.getTime() + 1) });
+    const { view } = evaluateCustomer(events, { recordedUpTo: at, at });
+    if (!view) throw ProblemException.notFound('The customer had no recorded events at that time.');
+    return toDto(view);
+  }
+
+  @Get(':id/health/history')
+  @Roles(...CUSTOMER_ROLES)
+  @ApiOperation({ summary: 'The health curve in business time: each point from the touchpoints that occurred up to it, with everything known now (late arrivals included)' })
+  @ApiOkResponse({ type: HealthHistoryDto })
+  @ApiNotFoundResponse({ description: 'No such customer, or outside your reach.' })
+  @ApiUnprocessableEntityResponse({ description: 'Bad from/to/step, from after to, or a range above the maximum.' })
+  async history(@Param('id') id: string, @Query() q: HealthHistoryQuery, @CurrentUser() user: AuthUser): Promise<HealthHistoryDto> {
+    const step = q.step ?? 'day';
+    const to = parseTime(q.to, 'to') ?? this.clock.now();
+    const from = parseTime(q.from, 'from') ?? new Date(to.getTime() - (step === 'day' ? 365 : 3 * 365) * DAY_MS);
+    if (from.getTime() > to.getTime()) throw ProblemException.validation([{ path: 'from', message: 'from must not be after to' }]);
+    const points = (to.getTime() - from.getTime()) / (step === 'day' ? DAY_MS : 7 * DAY_MS);
+    if (points > MAX_POINTS[step]) {
+      throw ProblemException.validation([{ path: 'from', message: `at most ${MAX_POINTS[step]} ${step}s per request` }]);
+    }
+    await assertCustomerInScope(this.db, user, id);
+    const events = await this.store.readStream(customerStream(id));
+    const fold = foldCustomer(events);
+    return { points: healthHistory(fold.input, from, to, step) };
+  }
+}

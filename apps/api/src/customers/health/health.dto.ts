@@ -1,0 +1,57 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { DriverDto } from '../list-customers/customer-item.dto.js';
+
+export class HealthQuery {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Knowledge time: the events recorded up to it, evaluated at it, recomputed from the log.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  asOf?: string;
+}
+
+export class HealthHistoryQuery {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Default: `to` minus 365 days (day) or 3 years (week).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Default: now.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  to?: string;
+
+  @ApiPropertyOptional({ enum: ['day', 'week'], default: 'day', description: 'At most 1,100 days (day) or 520 weeks (week) per request.' })
+  @IsOptional()
+  @IsIn(['day', 'week'])
+  step?: 'day' | 'week';
+}
+
+export class ChurnRiskDto {
+  @ApiProperty({ minimum: 0, maximum: 1 }) probability: number;
+  @ApiProperty({ enum: ['low', 'medium', 'high'] }) level: string;
+  @ApiProperty({ type: [DriverDto] }) drivers: DriverDto[];
+}
+
+export class HealthDto {
+  @ApiProperty({ format: 'date-time', description: 'The moment the health was evaluated at.' }) asOf: string;
+  @ApiProperty({ minimum: 0, maximum: 100 }) score: number;
+  @ApiProperty({ enum: ['green', 'yellow', 'red'] }) band: string;
+  @ApiProperty() trend30d: number;
+  @ApiProperty({ type: ChurnRiskDto }) churnRisk: ChurnRiskDto;
+  @ApiProperty({ type: [DriverDto] }) drivers: DriverDto[];
+  @ApiProperty() eventsConsidered: number;
+}
+
+export class HealthPointDto {
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty() score: number;
+  @ApiProperty({ enum: ['green', 'yellow', 'red'] }) band: string;
+  @ApiProperty({ minimum: 0, maximum: 1, description: 'Churn probability at that point.' }) churnRisk: number;
+}
+
+export class HealthHistoryDto {
+  @ApiProperty({ type: [HealthPointDto] }) points: HealthPointDto[];
+}

@@ -1,0 +1,60 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class HealthSummaryDto {
+  @ApiProperty({ minimum: 0, maximum: 100 }) score: number;
+  @ApiProperty({ enum: ['green', 'yellow', 'red'] }) band: string;
+  @ApiProperty({ description: 'Score now minus score 30 days earlier, in points.' }) trend30d: number;
+}
+
+export class ChurnSummaryDto {
+  @ApiProperty({ minimum: 0, maximum: 1 }) probability: number;
+  @ApiProperty({ enum: ['low', 'medium', 'high'] }) level: string;
+}
+
+export class DriverDto {
+  @ApiProperty({ example: 'no relational contact for 41 days' }) factor: string;
+  @ApiProperty({ description: 'Effect in points (health) or log-odds contribution (churn).' }) effect: number;
+  @ApiProperty({ type: [String], description: 'The events behind this driver.' }) eventIds: string[];
+}
+
+export class CustomerItemDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() externalId: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: String }) segment: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) accountManagerId: string | null;
+  @ApiProperty({ type: HealthSummaryDto }) health: HealthSummaryDto;
+  @ApiProperty({ type: ChurnSummaryDto }) churnRisk: ChurnSummaryDto;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastRelationalContactAt: string | null;
+  @ApiProperty({ description: 'Follow-up tasks not yet completed or dismissed (snoozed ones count).' }) openFollowUps: number;
+}
+
+export class CustomerListDto {
+  @ApiProperty({ type: [CustomerItemDto] }) items: CustomerItemDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page.' }) nextCursor: string | null;
+}
+
+export class CustomerDetailDto extends CustomerItemDto {
+  @ApiProperty({ type: [DriverDto], description: 'Health drivers, largest effect first.' }) drivers: DriverDto[];
+}
+
+/** SQL select list shared by the list and the detail query (customers c, customer_health h). */
+export const ITEM_COLUMNS = `c.id, c.external_id, c.name, c.segment, c.account_manager_id, h.score, h.band, h.trend30d,
+  h.churn_probability, h.churn_level, h.last_relational_contact_at, h.drivers,
+  (SELECT count(*)::int FROM customer_follow_up_summary f WHERE f.customer_id = c.id AND f.closed_at IS NULL) AS open_follow_ups`;
+
+const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
+
+export function toItem(r: any): CustomerItemDto {
+  return {
+    id: r.id,
+    externalId: r.external_id,
+    name: r.name,
+    segment: r.segment ?? null,
+    accountManagerId: r.account_manager_id ?? null,
+    health: { score: Number(r.score), band: r.band, trend30d: Number(r.trend30d) },
+    churnRisk: { probability: Number(r.churn_probability), level: r.churn_level },
+    lastRelationalContactAt: iso(r.last_relational_contact_at),
+    openFollowUps: Number(r.open_follow_ups ?? 0),
+  };
+}

@@ -1,0 +1,63 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { CUSTOMER_ROLES, CurrentUser, ProblemException, Roles, scopeCondition, type AuthUser } from '../../../../../libs/shared/src/index.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { CustomerListDto, ITEM_COLUMNS, toItem } from './customer-item.dto.js';
+import { ListCustomersQuery } from './list-customers.dto.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Keyset order per sort: the key column, its direction, and how it appears in the cursor.
+const SORTS = {
+  risk: { key: 'h.churn_probability', dir: 'DESC', ok: (v: unknown) => typeof v === 'number' },
+  health: { key: 'h.score', dir: 'ASC', ok: (v: unknown) => Number.isInteger(v) },
+  name: { key: 'h.name', dir: 'ASC', ok: (v: unknown) => typeof v === 'string' },
+} as const;
+
+@ApiTags('customers')
+@ApiBearerAuth()
+@ApiCookieAuth()
+@Controller('customers')
+export class ListCustomersController {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  @Get()
+  @Roles(...CUSTOMER_ROLES)
+  @ApiOperation({ summary: 'The portfolio: customers in reach with health and churn risk, filtered by band, sorted, keyset-paginated' })
+  @ApiOkResponse({ type: CustomerListDto })
+  @ApiUnprocessableEntityResponse({ description: 'Bad band, sort, limit or cursor.' })
+  async list(@Query() q: ListCustomersQuery, @CurrentUser() user: AuthUser): Promise<CustomerListDto> {
+    const sort = SORTS[q.sort ?? 'risk'];
+    const limit = q.limit ?? 50;
+    const params: unknown[] = [];
+    const where = [scopeCondition(user, params, 'c')];
+    if (q.band) {
+      params.push(q.band);
+      where.push(`h.band = $${params.length}`);
+    }
+    if (q.cursor) {
+      const [value, id] = decodeCursor(q.cursor);
+      if (!sort.ok(value) || typeof id !== 'string' || !UUID.test(id)) {
+        throw ProblemException.validation([{ path: 'cursor', message: 'cursor does not belong to this sort order' }]);
+      }
+      params.push(value, id);
+      const v = `$${params.length - 1}`;
+      const i = `$${params.length}::uuid`;
+      where.push(sort.dir === 'DESC' ? `(${sort.key} < ${v} OR (${sort.key} = ${v} AND h.customer_id > ${i}))` : `(${sort.key}, h.customer_id) > (${v}, ${i})`);
+    }
+    params.push(limit + 1);
+    const rows = await this.db.query(
+      `SELECT ${ITEM_COLUMNS}, ${sort.key} AS sort_key
+       FROM customer_health h JOIN customers c ON c.id = h.customer_id
+       WHERE ${where.join(' AND ')}
+       ORDER BY ${sort.key} ${sort.dir}, h.customer_id ASC
+       LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const sortValue = last ? (q.sort === 'name' ? last.sort_key : Number(last.sort_key)) : null;
+    return { items: page.map(toItem), nextCursor: rows.length > limit ? encodeCursor([sortValue, last.id]) : null };
+  }
+}

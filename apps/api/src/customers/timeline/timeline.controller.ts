@@ -1,0 +1,62 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { CUSTOMER_ROLES, CurrentUser, ProblemException, Roles, assertCustomerInScope, type AuthUser } from '../../../../../libs/shared/src/index.js';
+import { decodeCursor, encodeCursor } from '../list-customers/cursor.js';
+import { TimelineDto, TimelineQuery } from './timeline.dto.js';
+
+const ISO = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+@ApiTags('customers')
+@ApiBearerAuth()
+@ApiCookieAuth()
+@Controller('customers')
+export class TimelineController {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  @Get(':id/timeline')
+  @Roles(...CUSTOMER_ROLES)
+  @ApiOperation({ summary: "A customer's events, newest first by business time; touchpoints carry their relational score and signals" })
+  @ApiOkResponse({ type: TimelineDto })
+  @ApiNotFoundResponse({ description: 'No such customer, or outside your reach.' })
+  @ApiUnprocessableEntityResponse({ description: 'Bad limit or before.' })
+  async timeline(@Param('id') id: string, @Query() q: TimelineQuery, @CurrentUser() user: AuthUser): Promise<TimelineDto> {
+    await assertCustomerInScope(this.db, user, id);
+    const limit = q.limit ?? 50;
+    const params: unknown[] = [id];
+    let where = 't.customer_id = $1';
+    if (q.before) {
+      if (ISO.test(q.before) && !Number.isNaN(Date.parse(q.before))) {
+        params.push(new Date(q.before).toISOString());
+        where += ` AND t.occurred_at < $2`;
+      } else {
+        const [at, position] = decodeCursor(q.before, 'before');
+        if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !Number.isInteger(position)) {
+          throw ProblemException.validation([{ path: 'before', message: 'before must be a datetime or a cursor this API returned' }]);
+        }
+        params.push(at, position);
+        where += ` AND (t.occurred_at, t.position) < ($2::timestamptz, $3::bigint)`;
+      }
+    }
+    params.push(limit + 1);
+    const rows = await this.db.query(
+      `SELECT t.event_id, t.position, t.type, t.occurred_at, t.recorded_at, t.data, t.relational
+       FROM customer_timeline t WHERE ${where}
+       ORDER BY t.occurred_at DESC, t.position DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const items = page.map((r: any) => ({
+      eventId: r.event_id,
+      position: Number(r.position),
+      type: r.type,
+      occurredAt: new Date(r.occurred_at).toISOString(),
+      recordedAt: new Date(r.recorded_at).toISOString(),
+      data: r.data,
+      ...(r.relational ? { relational: r.relational } : {}),
+    }));
+    const last = items[items.length - 1];
+    // The cursor keeps microseconds out: occurred_at comes from ISO strings with millisecond precision.
+    return { items, nextCursor: rows.length > limit ? encodeCursor([last.occurredAt, last.position]) : null };
+  }
+}

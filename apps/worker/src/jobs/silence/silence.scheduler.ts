@@ -1,0 +1,59 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { PinoLogger } from 'nestjs-pino';
+import { QUEUES, createRedis } from '../../../../../libs/queues/src/index.js';
+import { APP_CONFIG, Clock, type AppConfig } from '../../../../../libs/shared/src/index.js';
+import { SilenceService } from './silence.service.js';
+
+export const SILENCE_SCHEDULER_ID = 'silence-check';
+
+/**
+ * The BullMQ job scheduler that runs the silence check on `SILENCE_CHECK_CRON`. Upserting the
+ * same scheduler id on every start keeps exactly one schedule however many workers run.
+ */
+@Injectable()
+export class SilenceScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private queue?: Queue;
+  private worker?: Worker;
+  private connections: Redis[] = [];
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SilenceService) private readonly silence: SilenceService,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(PinoLogger) private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext('silence');
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const queueConn = createRedis(this.config.REDIS_URL, 'silence-queue');
+    const workerConn = createRedis(this.config.REDIS_URL, 'silence-worker');
+    this.connections = [queueConn, workerConn];
+    this.queue = new Queue(QUEUES.silence, { connection: queueConn, prefix: this.config.QUEUE_PREFIX });
+    this.queue.on('error', (err) => this.logger.error({ err }, 'silence queue error'));
+    this.worker = new Worker(
+      QUEUES.silence,
+      async () => {
+        const result = await this.silence.runCheck(this.clock.now());
+        this.logger.info(result, 'silence check done');
+        return result;
+      },
+      { connection: workerConn, prefix: this.config.QUEUE_PREFIX, concurrency: 1 },
+    );
+    this.worker.on('error', (err) => this.logger.error({ err }, 'silence worker error'));
+    this.worker.on('failed', (job, err) => this.logger.error({ err, jobId: job?.id }, 'silence check failed'));
+    await this.queue.upsertJobScheduler(
+      SILENCE_SCHEDULER_ID,
+      { pattern: this.config.SILENCE_CHECK_CRON },
+      { name: 'silence-check', data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: 100, removeOnFail: 500 } },
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close().catch(() => undefined);
+    await this.queue?.close().catch(() => undefined);
+    for (const c of this.connections) c.disconnect();
+  }
+}

@@ -1,0 +1,4 @@
+export * from './stream-cache.js';
+export * from './evaluate.js';
+export * from './timeline.js';
+export * from './customer-health.js';

@@ -1,0 +1,126 @@
+import type { Queryable, UpcasterRegistry } from '../../event-store/src/index.js';
+import type { FoldEvent, RelationalScore } from '../../relationship/src/index.js';
+
+/** A customer-stream event as the read models keep it in memory. */
+export interface CachedEvent extends FoldEvent {
+  streamVersion: number;
+  globalPosition: number;
+  recordedAt: Date;
+  metadata: Record<string, unknown>;
+}
+
+interface Entry {
+  /** events[i].streamVersion === i + 1: streams are contiguous from version 1. */
+  events: CachedEvent[];
+  /** Scores of the fold of events[0 .. scoredVersion). */
+  scored?: Map<string, RelationalScore>;
+  scoredVersion: number;
+}
+
+/**
+ * A bounded in-memory copy of customer streams, shared by the projections of one worker. The
+ * log is append-only, so a cached prefix never goes stale; only the tail past it is read.
+ * Also keeps the last fold's scores so a batch rescores only the touchpoints it can change.
+ */
+export class StreamCache {
+  private readonly entries = new Map<string, Entry>();
+  private total = 0;
+
+  constructor(
+    private readonly upcasters?: UpcasterRegistry,
+    private readonly maxEvents = 400_000,
+  ) {}
+
+  /** The events of each stream from version 1 up to the version asked for, in stream order. */
+  async load(db: Queryable, upTo: Map<string, number>): Promise<Map<string, CachedEvent[]>> {
+    const need: { stream: string; from: number; to: number }[] = [];
+    for (const [stream, to] of upTo) {
+      const have = this.entries.get(stream)?.events.length ?? 0;
+      if (have < to) need.push({ stream, from: have, to });
+    }
+    if (need.length > 0) {
+      const rows = await db.query(
+        `SELECT e.event_id, e.stream_id, e.stream_version, e.global_position, e.type, e.schema_version, e.data, e.metadata, e.recorded_at
+         FROM unnest($1::text[], $2::int[], $3::int[]) AS s(stream_id, from_v, to_v)
+         JOIN events e ON e.stream_id = s.stream_id AND e.stream_version > s.from_v AND e.stream_version <= s.to_v
+         ORDER BY e.stream_id, e.stream_version`,
+        [need.map((n) => n.stream), need.map((n) => n.from), need.map((n) => n.to)],
+      );
+      for (const r of rows) {
+        const entry = this.entry(r.stream_id);
+        const version = Number(r.stream_version);
+        if (version !== entry.events.length + 1) continue; // already there (a concurrent load)
+        entry.events.push(this.toEvent(r));
+        this.total++;
+      }
+    }
+    const out = new Map<string, CachedEvent[]>();
+    for (const [stream, to] of upTo) {
+      const entry = this.touch(stream);
+      out.set(stream, entry ? entry.events.slice(0, to) : []);
+    }
+    this.evict();
+    return out;
+  }
+
+  /** The scores kept for a stream, valid for its first `version` events. */
+  scores(stream: string): { scored: Map<string, RelationalScore>; version: number } | undefined {
+    const e = this.entries.get(stream);
+    return e?.scored ? { scored: e.scored, version: e.scoredVersion } : undefined;
+  }
+
+  rememberScores(stream: string, version: number, scored: Map<string, RelationalScore>): void {
+    const e = this.entries.get(stream);
+    if (!e) return;
+    e.scored = scored;
+    e.scoredVersion = version;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.total = 0;
+  }
+
+  private entry(stream: string): Entry {
+    let e = this.entries.get(stream);
+    if (!e) {
+      e = { events: [], scoredVersion: 0 };
+      this.entries.set(stream, e);
+    }
+    return e;
+  }
+
+  // Map order is insertion order: re-inserting marks the stream as recently used.
+  private touch(stream: string): Entry | undefined {
+    const e = this.entries.get(stream);
+    if (!e) return undefined;
+    this.entries.delete(stream);
+    this.entries.set(stream, e);
+    return e;
+  }
+
+  private evict(): void {
+    for (const [stream, e] of this.entries) {
+      if (this.total <= this.maxEvents) break;
+      this.entries.delete(stream);
+      this.total -= e.events.length;
+    }
+  }
+
+  private toEvent(r: any): CachedEvent {
+    const raw = {
+      id: r.event_id,
+      streamId: r.stream_id,
+      streamVersion: Number(r.stream_version),
+      globalPosition: Number(r.global_position),
+      transactionId: '0',
+      type: r.type,
+      schemaVersion: Number(r.schema_version),
+      data: r.data,
+      metadata: r.metadata ?? {},
+      recordedAt: r.recorded_at instanceof Date ? r.recorded_at : new Date(r.recorded_at),
+    };
+    const e = this.upcasters ? this.upcasters.upcast(raw) : raw;
+    return { id: e.id, type: e.type, data: e.data, metadata: e.metadata, recordedAt: e.recordedAt, streamVersion: e.streamVersion, globalPosition: e.globalPosition };
+  }
+}

@@ -1,0 +1,137 @@
+import type { Projection, Queryable, StoredEvent } from '../../event-store/src/index.js';
+import { affectedTouchpoints, foldIncrementally, touchpointsOf, type RelationalScore } from '../../relationship/src/index.js';
+import { customerIdOf } from './evaluate.js';
+import type { CachedEvent, StreamCache } from './stream-cache.js';
+
+/** Every customer-stream event type; all of them belong on the timeline. */
+export const CUSTOMER_EVENT_TYPES = [
+  'CustomerRegistered',
+  'CustomerDetailsChanged',
+  'AccountManagerAssigned',
+  'TouchpointRecorded',
+  'OutcomeRecorded',
+  'InboundMessageWentUnanswered',
+  'RelationshipWentQuiet',
+  'HealthBandChanged',
+] as const;
+
+export interface TimelineRow {
+  event_id: string;
+  customer_id: string;
+  position: number;
+  stream_version: number;
+  type: string;
+  occurred_at: string;
+  recorded_at: string;
+  data: unknown;
+  relational: RelationalScore | null;
+}
+
+/** Business time of an event: when it happened, not when it was recorded. */
+export function occurredAtOf(e: { type: string; data: any; metadata?: Record<string, unknown> | null; recordedAt: Date | string }): string {
+  const recorded = new Date(e.recordedAt).toISOString();
+  const candidates = [e.data?.occurredAt, e.data?.observedAt, e.metadata?.occurredAt];
+  for (const c of candidates) {
+    if (typeof c === 'string' && !Number.isNaN(Date.parse(c))) return new Date(c).toISOString();
+  }
+  return recorded;
+}
+
+export function timelineRow(customerId: string, e: CachedEvent, relational: RelationalScore | null): TimelineRow {
+  return {
+    event_id: e.id,
+    customer_id: customerId,
+    position: e.globalPosition,
+    stream_version: e.streamVersion,
+    type: e.type,
+    occurred_at: occurredAtOf(e),
+    recorded_at: e.recordedAt.toISOString(),
+    data: e.data ?? null,
+    relational,
+  };
+}
+
+/**
+ * Pure part of the timeline: for one customer, the rows to insert (the new events) and the
+ * earlier touchpoints whose score the new events changed (a reply, an unanswered fact, a late
+ * arrival inside the history window, a name change).
+ */
+export function timelineChanges(
+  customerId: string,
+  stream: CachedEvent[],
+  newEvents: CachedEvent[],
+  previous?: { scored: Map<string, RelationalScore>; version: number },
+): { inserts: TimelineRow[]; updates: { event_id: string; relational: RelationalScore }[]; scored: Map<string, RelationalScore> } {
+  const scored = foldIncrementally(stream, previous).scored;
+  const affected = affectedTouchpoints(touchpointsOf(stream), newEvents);
+  const newIds = new Set(newEvents.map((e) => e.id));
+  const inserts = newEvents.map((e) => timelineRow(customerId, e, e.type === 'TouchpointRecorded' ? (scored.get(e.id) ?? null) : null));
+  const updates: { event_id: string; relational: RelationalScore }[] = [];
+  for (const id of affected ?? scored.keys()) {
+    if (newIds.has(id)) continue;
+    const s = scored.get(id);
+    if (s) updates.push({ event_id: id, relational: s });
+  }
+  return { inserts, updates, scored };
+}
+
+/** Groups a batch by customer stream, with the highest version each stream reached. */
+export function groupByStream(events: StoredEvent[]): Map<string, { upTo: number; ids: Set<string> }> {
+  const out = new Map<string, { upTo: number; ids: Set<string> }>();
+  for (const e of events) {
+    if (!customerIdOf(e.streamId)) continue;
+    const g = out.get(e.streamId) ?? { upTo: 0, ids: new Set<string>() };
+    g.upTo = Math.max(g.upTo, e.streamVersion);
+    g.ids.add(e.id);
+    out.set(e.streamId, g);
+  }
+  return out;
+}
+
+/** `customer_timeline`: one row per customer event, touchpoints with their relational score. */
+export class TimelineProjection implements Projection {
+  readonly name = 'customer-timeline';
+  readonly types = CUSTOMER_EVENT_TYPES;
+  readonly batchSize = 5000;
+
+  constructor(private readonly cache: StreamCache) {}
+
+  async apply(events: StoredEvent[], tx: Queryable): Promise<void> {
+    const groups = groupByStream(events);
+    if (groups.size === 0) return;
+    const streams = await this.cache.load(tx, new Map([...groups].map(([s, g]) => [s, g.upTo])));
+    const inserts: TimelineRow[] = [];
+    const updates: { event_id: string; relational: RelationalScore }[] = [];
+    for (const [streamId, g] of groups) {
+      const stream = streams.get(streamId) ?? [];
+      const customerId = customerIdOf(streamId)!;
+      const fresh = stream.filter((e) => g.ids.has(e.id));
+      const r = timelineChanges(customerId, stream, fresh, this.cache.scores(streamId));
+      this.cache.rememberScores(streamId, stream.length, r.scored);
+      inserts.push(...r.inserts);
+      updates.push(...r.updates);
+    }
+    for (let i = 0; i < inserts.length; i += 2000) {
+      await tx.query(
+        `INSERT INTO customer_timeline (event_id, customer_id, position, stream_version, type, occurred_at, recorded_at, data, relational)
+         SELECT x.event_id, x.customer_id, x.position, x.stream_version, x.type, x.occurred_at, x.recorded_at, x.data, x.relational
+         FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, customer_id uuid, position bigint, stream_version int, type text,
+           occurred_at timestamptz, recorded_at timestamptz, data jsonb, relational jsonb)
+         ON CONFLICT (event_id) DO UPDATE SET relational = EXCLUDED.relational`,
+        [JSON.stringify(inserts.slice(i, i + 2000))],
+      );
+    }
+    for (let i = 0; i < updates.length; i += 2000) {
+      await tx.query(
+        `UPDATE customer_timeline t SET relational = x.relational
+         FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, relational jsonb)
+         WHERE t.event_id = x.event_id AND t.relational IS DISTINCT FROM x.relational`,
+        [JSON.stringify(updates.slice(i, i + 2000))],
+      );
+    }
+  }
+
+  async reset(tx: Queryable): Promise<void> {
+    await tx.query('TRUNCATE customer_timeline');
+  }
+}

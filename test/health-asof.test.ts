@@ -1,0 +1,128 @@
+import request from 'supertest';
+import { startStack, eventually, type Stack } from './support/stack.js';
+
+// A scripted year for one customer: mixed channels, automation, replies, surveys, late replies,
+// English and Norwegian transcripts. Deterministic (a small LCG, no Math.random).
+function scriptedYear(customerId: string, end: number): any[] {
+  let seed = 42;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const channels = ['email', 'phone', 'meeting', 'chat', 'chatbot', 'support_ticket', 'return', 'survey', 'newsletter'] as const;
+  const out: any[] = [];
+  const start = end - 365 * 86_400_000;
+  for (let i = 0; i < 120; i++) {
+    const at = start + Math.floor((i / 120) * 365 * 86_400_000 + rnd() * 86_400_000);
+    const channel = channels[Math.floor(rnd() * channels.length)];
+    const automated = channel === 'chatbot' || channel === 'newsletter' || rnd() < 0.2;
+    const inbound = channel !== 'newsletter' && rnd() < 0.6;
+    const id = `0000${String(i).padStart(4, '0')}-0000-4000-8000-${customerId.slice(-12)}`;
+    const tp: any = {
+      id,
+      customerId,
+      channel,
+      direction: inbound ? 'inbound' : 'outbound',
+      initiatedBy: inbound ? 'customer' : 'company',
+      handledBy: automated ? 'automation' : 'human',
+      occurredAt: new Date(at).toISOString(),
+      topic: rnd() < 0.3 ? 'return' : rnd() < 0.5 ? 'billing' : 'onboarding',
+      resolved: rnd() < 0.7,
+    };
+    if (!automated && rnd() < 0.5) {
+      tp.transcript = rnd() < 0.5
+        ? [{ speaker: 'agent', text: 'Hei Kari, hvordan går det med leveransen? Fortell meg mer.' }, { speaker: 'customer', text: 'Det går bra, men jeg savner oppfølging på fakturaen fra sist.' }]
+        : [{ speaker: 'agent', text: 'Dear customer, your ticket is closed.' }, { speaker: 'customer', text: 'ok' }];
+    }
+    if (channel === 'survey') tp.survey = { kind: 'nps', score: Math.floor(rnd() * 11) };
+    // Some outbound messages answer the previous inbound one.
+    const prev = out[out.length - 1];
+    if (!inbound && prev && prev.direction === 'inbound' && rnd() < 0.7) tp.replyToId = prev.id;
+    out.push(tp);
+  }
+  return out;
+}
+
+describe('health as of a knowledge time', () => {
+  let stack: Stack;
+  let token: string;
+  const auth = () => ({ Authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    stack = await startStack();
+    const login = await request(stack.baseUrl).post('/api/v1/auth/login').send({ email: 'admin@closeness.test', password: 'admin-password-1' }).expect(200);
+    token = login.body.token;
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const streamVersion = async (customerId: string) =>
+    Number((await stack.db.ds.query(`SELECT coalesce(max(stream_version), 0) AS v FROM events WHERE stream_id = $1`, [`customer-${customerId}`]))[0].v);
+  const caughtUp = async (customerId: string) => {
+    const v = await streamVersion(customerId);
+    const rows = await stack.db.ds.query(`SELECT stream_version FROM customer_health WHERE customer_id = $1`, [customerId]);
+    const tl = await stack.db.ds.query(`SELECT count(*)::int AS n FROM customer_timeline WHERE customer_id = $1`, [customerId]);
+    return rows[0]?.stream_version === v && tl[0].n === v;
+  };
+
+  it('records the read model at 10 moments; health?asOf= recomputes each identically; drivers point into the stream; a rebuild writes identical rows', async () => {
+    const created = await request(stack.baseUrl).post('/api/v1/customers').set(auth()).send({ externalId: 'asof-1', name: 'Kari Nordmann', annualValue: 120000, renewalDate: '2027-03-01' }).expect(201);
+    const customerId = created.body.id;
+    const touchpoints = scriptedYear(customerId, Date.now() - 60_000);
+    const moments: any[] = [];
+    for (let chunk = 0; chunk < 10; chunk++) {
+      const part = touchpoints.slice(chunk * 12, chunk * 12 + 12);
+      await request(stack.baseUrl).post('/api/v1/touchpoints/batch').set(auth()).send({ touchpoints: part }).expect(201);
+      await eventually(() => caughtUp(customerId));
+      const now = await request(stack.baseUrl).get(`/api/v1/customers/${customerId}/health`).set(auth()).expect(200);
+      moments.push(now.body);
+    }
+    expect(new Set(moments.map((m) => m.eventsConsidered)).size).toBeGreaterThan(5);
+
+    for (const m of moments) {
+      const asOf = await request(stack.baseUrl).get(`/api/v1/customers/${customerId}/health`).query({ asOf: m.asOf }).set(auth()).expect(200);
+      expect(asOf.body).toEqual(m);
+    }
+
+    const ids = new Set((await stack.db.ds.query(`SELECT event_id FROM events WHERE stream_id = $1`, [`customer-${customerId}`])).map((r: any) => r.event_id));
+    for (const m of moments) {
+      for (const d of [...m.drivers, ...m.churnRisk.drivers]) for (const id of d.eventIds) expect(ids).toContain(id);
+    }
+
+    // The timeline shows score, class and signals for each touchpoint.
+    const timeline = await request(stack.baseUrl).get(`/api/v1/customers/${customerId}/timeline`).query({ limit: 500 }).set(auth()).expect(200);
+    const tps = timeline.body.items.filter((i: any) => i.type === 'TouchpointRecorded');
+    expect(tps).toHaveLength(120);
+    for (const i of tps) {
+      expect(i.relational).toEqual(expect.objectContaining({ score: expect.any(Number), class: expect.stringMatching(/^(relational|neutral|transactional)$/) }));
+      expect(Array.isArray(i.relational.signals)).toBe(true);
+    }
+
+    // Rebuild from scratch: identical read models.
+    const snapshot = async () => ({
+      health: await stack.db.ds.query(`SELECT * FROM customer_health ORDER BY customer_id`),
+      timeline: await stack.db.ds.query(`SELECT * FROM customer_timeline ORDER BY event_id`),
+    });
+    const before = await snapshot();
+    for (const name of ['customer-timeline', 'customer-health']) {
+      await request(stack.baseUrl).post(`/api/v1/ops/projections/${name}/rebuild`).set(auth()).expect(202);
+    }
+    await eventually(async () => {
+      const res = await request(stack.baseUrl).get('/api/v1/ops/projections').set(auth()).expect(200);
+      const mine = res.body.filter((p: any) => p.name === 'customer-timeline' || p.name === 'customer-health');
+      return mine.length === 2 && mine.every((p: any) => p.status === 'running' && p.lagEvents === 0) && (await caughtUp(customerId));
+    });
+    expect(await snapshot()).toEqual(before);
+  }, 120_000);
+
+  it('serves a business-time curve and refuses bad dates with 422', async () => {
+    const created = await request(stack.baseUrl).post('/api/v1/customers').set(auth()).send({ externalId: 'asof-2', name: 'Ola' }).expect(201);
+    const id = created.body.id;
+    const year = scriptedYear(id, Date.now() - 60_000).slice(0, 30);
+    await request(stack.baseUrl).post('/api/v1/touchpoints/batch').set(auth()).send({ touchpoints: year }).expect(201);
+    const res = await request(stack.baseUrl).get(`/api/v1/customers/${id}/health/history`).query({ step: 'week' }).set(auth()).expect(200);
+    expect(res.body.points.length).toBeGreaterThan(100);
+    expect(res.body.points[0]).toEqual({ at: expect.any(String), score: expect.any(Number), band: expect.any(String), churnRisk: expect.any(Number) });
+    await request(stack.baseUrl).get(`/api/v1/customers/${id}/health/history`).query({ from: 'yesterday' }).set(auth()).expect(422);
+    await request(stack.baseUrl).get(`/api/v1/customers/${id}/health/history`).query({ from: '2026-02-01', to: '2026-01-01' }).set(auth()).expect(422);
+    await request(stack.baseUrl).get(`/api/v1/customers/${id}/health`).query({ asOf: 'not-a-date' }).set(auth()).expect(422);
+  }, 60_000);
+});
