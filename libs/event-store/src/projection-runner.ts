@@ -4,6 +4,8 @@ import type { EventStore, Queryable } from './event-store.js';
 import type { Checkpoint, StoredEvent } from './types.js';
 
 export const EVENTS_CHANNEL = 'closeness_events';
+/** The LISTEN connection's application_name (visible in pg_stat_activity). */
+export const LISTEN_APPLICATION_NAME = 'closeness-listen';
 
 /**
  * A read model (or a relay) fed from the log in commit order. `apply` runs inside the same
@@ -159,7 +161,9 @@ export class ProjectionRunner {
   private async run(): Promise<void> {
     // A failing projection backs off on its own; the others keep running meanwhile.
     const failures = new Map<string, { attempts: number; retryAt: number }>();
+    let quick = 0;
     while (this.running) {
+      const wasNotified = this.notified;
       this.notified = false;
       let progressed = 0;
       for (const p of this.projections) {
@@ -180,7 +184,13 @@ export class ProjectionRunner {
         const nextRetry = Math.min(...[...failures.values()].map((f) => f.retryAt - Date.now()));
         // Only failing projections left to wait for: a NOTIFY must not make them spin.
         const allFailing = failures.size === this.projections.length;
-        await this.sleep(Math.max(10, Math.min(this.pollMs, nextRetry)), allFailing);
+        // After a NOTIFY that found nothing visible yet (an older transaction still open
+        // somewhere on the server holds the horizon back), look again soon, not a poll later.
+        quick = wasNotified ? 1 : quick > 0 && quick < 8 ? quick + 1 : 0;
+        const wait = quick > 0 ? Math.min(this.pollMs, 25 * 2 ** quick) : this.pollMs;
+        await this.sleep(Math.max(10, Math.min(wait, nextRetry)), allFailing);
+      } else {
+        quick = 0;
       }
     }
   }
@@ -226,7 +236,7 @@ export class ProjectionRunner {
 
   private async listen(): Promise<void> {
     if (!this.opts.listenUrl) return;
-    const client = new pg.Client({ connectionString: this.opts.listenUrl });
+    const client = new pg.Client({ connectionString: this.opts.listenUrl, application_name: LISTEN_APPLICATION_NAME });
     client.on('notification', () => this.notify());
     // A lost LISTEN connection only costs latency: polling goes on; reconnect in the background.
     client.on('error', (err) => {
