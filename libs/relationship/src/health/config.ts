@@ -63,7 +63,7 @@ export const DEFAULT_HEALTH_CONFIG: HealthConfig = deepFreeze({
   bands: { green: 70, yellow: 40 },
   halfLifeDays: 45,
   windowDays: 180,
-  quality: { weight: 30, saturation: 3, neutralScore: 50 },
+  quality: { weight: 30, saturation: 2, neutralScore: 50 },
   recency: { freshDays: 14, lostDays: 90, freshBonus: 10, lostPenalty: -20, quietFactEffect: -2 },
   streak: { minRun: 3, perContact: -5, max: -15 },
   frequency: { recentDays: 30, baselineDays: 180, minBaselineSpanDays: 60, minBaselinePerMonth: 1, dropWeight: -15, riseWeight: 3 },

@@ -22,6 +22,26 @@ describe('computeHealth', () => {
     });
   });
 
+  describe('scenarios', () => {
+    it('given two warm, recent conversations, then the customer is green with low churn risk', () => {
+      const v = computeHealth(input({ touchpoints: [relational('a', 3), relational('b', 10)] }), AT);
+      expect(v.band).toBe('green');
+      expect(v.churnRisk.level).toBe('low');
+    });
+    it('given a customer drifting into bot contact and silence, then red with high churn risk', () => {
+      const v = computeHealth(
+        input({
+          touchpoints: [relational('r', 75), transactional('t1', 20), transactional('t2', 14), transactional('t3', 7)],
+          facts: [unanswered('f', 3, 't3')],
+        }),
+        AT,
+      );
+      expect(v.band).toBe('red');
+      expect(v.churnRisk.level).toBe('high');
+      expect(v.drivers[0].effect).toBeLessThan(0);
+    });
+  });
+
   describe('bands', () => {
     it('given the default cut-offs, then green ≥ 70, yellow 40–69, red < 40', () => {
       expect([100, 70, 69, 40, 39, 0].map((s) => bandOf(s))).toEqual(['green', 'green', 'yellow', 'yellow', 'red', 'red']);
