@@ -12,6 +12,8 @@ import { UsersModule } from './users/users.module.js';
 import { CustomerCommandsModule } from './customers/customer-commands.module.js';
 import { CustomerQueriesModule } from './customers/customer-queries.module.js';
 import { OpsProjectionsModule } from './ops/projections/projections.module.js';
+import { FollowUpsModule } from './follow-ups/follow-ups.module.js';
+import { RulesModule } from './rules/rules.module.js';
 
 @Module({})
 export class AppModule {
@@ -24,6 +26,8 @@ export class AppModule {
         CqrsModule.forRoot(),
         DatabaseModule,
         RedisModule,
+        FollowUpsModule,
+        RulesModule,
         TerminusModule.forRoot({ logger: false }),
         WebModule,
         AuthModule,

@@ -4,6 +4,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { ConfigModule, DatabaseModule, pinoOptions, type AppConfig } from '../../../libs/shared/src/index.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { SilenceModule } from './jobs/silence/silence.module.js';
+import { FollowUpsJobsModule } from './jobs/follow-ups/follow-ups-jobs.module.js';
+import { RelayModule } from './relay/relay.module.js';
 
 @Module({})
 export class WorkerModule {
@@ -16,6 +18,8 @@ export class WorkerModule {
         CqrsModule.forRoot(),
         DatabaseModule,
         ProjectionsModule,
+        FollowUpsJobsModule,
+        RelayModule,
         SilenceModule,
       ],
     };

@@ -38,6 +38,10 @@ export const configSchema = z.object({
   SILENCE_CHECK_CRON: z.string().default('*/15 * * * *'),
   /** Days without relational contact at which RelationshipWentQuiet is recorded (one fact per step). */
   SILENCE_QUIET_DAYS: z.string().regex(/^\d+(,\d+)*$/, 'must look like 30,60,90').default('30,60,90'),
+  /** How often the follow-up sweep escalates overdue tasks and ends snoozes (seconds). */
+  FOLLOW_UP_SWEEP_SECONDS: z.coerce.number().int().positive().default(60),
+  /** BullMQ job lock: a job of a dead worker is taken over after this long (stalled-job recovery). */
+  WORKER_LOCK_SECONDS: z.coerce.number().int().min(2).default(30),
   QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'must be letters, digits, - or _').default('closeness'),
 });
 

@@ -1,0 +1,27 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { RULE_IDS } from '../../../../libs/relationship/src/index.js';
+
+export class RuleDto {
+  @ApiProperty({ enum: RULE_IDS }) id: string;
+  @ApiProperty() enabled: boolean;
+  @ApiProperty({ description: 'Hours the assignee has to act; the task is due this long after it is raised.', example: 48 }) slaHours: number;
+  @ApiProperty({ enum: ['low', 'normal', 'high', 'urgent'], description: 'Before customer value and churn risk raise it.' }) priorityBase: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'Thresholds of this rule, e.g. {"count": 3} for transactional_streak. Missing ones take their default.' })
+  params: Record<string, number>;
+}
+
+export class PriorityPolicyDto {
+  @ApiProperty({ description: 'Customers at or above this annual value get one priority step up.', example: 100000 }) highValueAnnualValue: number;
+  @ApiProperty({ description: 'A churn probability at or above this gets one step up.', example: 0.5 }) highChurnProbability: number;
+}
+
+export class RulesInputDto {
+  @ApiProperty({ type: [RuleDto], description: 'The whole rule set; each rule id at most once. A rule left out is not evaluated.' }) rules: RuleDto[];
+  @ApiProperty({ type: PriorityPolicyDto, required: false }) priority?: PriorityPolicyDto;
+}
+
+export class RulesDto extends RulesInputDto {
+  @ApiProperty({ description: '0 while the defaults are in force; +1 per change.' }) version: number;
+  @ApiProperty({ format: 'date-time', nullable: true }) updatedAt: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true }) updatedBy: string | null;
+}

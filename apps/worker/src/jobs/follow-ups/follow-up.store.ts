@@ -1,0 +1,87 @@
+import type { EventStore, Queryable, StoredEvent } from '../../../../../libs/event-store/src/index.js';
+import {
+  DEFAULT_RULES,
+  decide,
+  evolve,
+  followUpStream,
+  foldTask,
+  validateRules,
+  type FollowUpRules,
+  type FollowUpTask,
+  type TaskCommand,
+} from '../../../../../libs/relationship/src/index.js';
+
+/** Rules as stored by PUT /rules; the defaults until an admin changed them. */
+export async function loadRules(db: Queryable): Promise<FollowUpRules> {
+  const rows = await db.query(`SELECT rules FROM follow_up_rules WHERE id = 1`);
+  if (rows.length === 0) return DEFAULT_RULES;
+  const parsed = validateRules(rows[0].rules);
+  return parsed.ok ? parsed.value : DEFAULT_RULES;
+}
+
+export async function loadTask(store: EventStore, taskId: string, tx: Queryable): Promise<{ task: FollowUpTask | null; version: number; events: StoredEvent[] }> {
+  const events = await store.readStream(followUpStream(taskId), {}, tx);
+  return { task: foldTask(events), version: events.length ? events[events.length - 1].streamVersion : 0, events };
+}
+
+/**
+ * Decides and appends one task command inside `tx`, keeping `open_follow_ups` in step (a closed
+ * task frees its customer+rule slot in the same transaction). Returns the new state.
+ */
+export async function runTaskCommand(
+  store: EventStore,
+  tx: Queryable,
+  taskId: string,
+  cmd: TaskCommand,
+  ctx: { now: Date; eventId: string; metadata?: Record<string, unknown> },
+): Promise<{ task: FollowUpTask | null; changed: boolean }> {
+  const { task, version } = await loadTask(store, taskId, tx);
+  const events = decide(cmd, task, ctx);
+  if (events.length === 0) return { task, changed: false };
+  await store.append(
+    followUpStream(taskId),
+    events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: ctx.metadata })),
+    version === 0 ? 'no_stream' : version,
+    tx,
+  );
+  const next = events.reduce<FollowUpTask | null>((s, e) => evolve(s, e), task);
+  if (next && (next.status === 'done' || next.status === 'dismissed')) {
+    await tx.query(`DELETE FROM open_follow_ups WHERE task_id = $1`, [taskId]);
+  }
+  return { task: next, changed: true };
+}
+
+/**
+ * Who gets the task: the customer's account manager while they are active; otherwise their
+ * team lead; an unassigned customer goes to the first admin.
+ */
+export async function resolveAssignee(db: Queryable, customerId: string): Promise<string | null> {
+  const rows = await db.query(
+    `SELECT CASE WHEN am.id IS NOT NULL AND am.disabled_at IS NULL THEN am.id
+                 WHEN tl.id IS NOT NULL AND tl.disabled_at IS NULL THEN tl.id END AS assignee
+     FROM customers c
+     LEFT JOIN users am ON am.id = c.account_manager_id
+     LEFT JOIN users tl ON tl.id = am.team_lead_id
+     WHERE c.id = $1`,
+    [customerId],
+  );
+  if (rows[0]?.assignee) return rows[0].assignee;
+  return firstAdmin(db);
+}
+
+/** Escalation goes one level up: the assignee's team lead, else an admin. */
+export async function escalationTarget(db: Queryable, assigneeId: string | null): Promise<string | null> {
+  if (assigneeId) {
+    const rows = await db.query(
+      `SELECT tl.id FROM users u JOIN users tl ON tl.id = u.team_lead_id WHERE u.id = $1 AND tl.disabled_at IS NULL`,
+      [assigneeId],
+    );
+    if (rows[0]?.id) return rows[0].id;
+  }
+  return firstAdmin(db);
+}
+
+async function firstAdmin(db: Queryable): Promise<string | null> {
+  const rows = await db.query(`SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY created_at, id LIMIT 1`);
+  return rows[0]?.id ?? null;
+}

@@ -1,0 +1,117 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { PinoLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { DEFAULT_JOB_OPTIONS, QUEUES, createQueue, createRedis } from '../../../../../libs/queues/src/index.js';
+import { APP_CONFIG, metrics, type AppConfig } from '../../../../../libs/shared/src/index.js';
+import { recordDeadLetter } from '../job-dead-letters.js';
+import { ProcessorRegistry } from '../processor-registry.js';
+import { FollowUpsService } from './follow-ups.service.js';
+
+export const FOLLOW_UP_SWEEP_SCHEDULER = 'follow-up-sweep';
+
+/**
+ * The BullMQ worker of the follow-ups queue: rule evaluation per event and the scheduled sweep.
+ * `maxRetriesPerRequest: null` lets it ride out Redis outages; `close()` on shutdown lets the
+ * jobs in hand finish (a SIGKILL instead leaves them to the stalled-job check of a live worker).
+ */
+@Injectable()
+export class FollowUpsWorker implements OnApplicationBootstrap, OnModuleDestroy {
+  private worker?: Worker;
+  private scheduler?: Queue;
+  private connections: Redis[] = [];
+  private schedulerTimer?: NodeJS.Timeout;
+  private closing = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(FollowUpsService) private readonly service: FollowUpsService,
+    @Inject(PinoLogger) private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext('follow-ups-worker');
+  }
+
+  registry(): ProcessorRegistry<typeof QUEUES.followUps> {
+    return new ProcessorRegistry(QUEUES.followUps)
+      .register('evaluate-event', (data) => this.service.evaluateEvent(data))
+      .register('follow-up-sweep', () => this.service.sweep());
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const dispatch = this.registry().dispatcher(); // throws at start-up on a missing or doubled processor
+    const queue = QUEUES.followUps;
+    const workerConn = createRedis(this.config.REDIS_URL, 'follow-ups-worker');
+    const schedulerConn = createRedis(this.config.REDIS_URL, 'follow-ups-scheduler');
+    this.connections = [workerConn, schedulerConn];
+    for (const c of this.connections) c.on('error', () => undefined); // the worker's 'error' listener reports
+
+    this.worker = new Worker(
+      queue,
+      async (job: Job) => {
+        const end = metrics.jobDuration.startTimer({ queue });
+        try {
+          const result = await dispatch(job);
+          end({ outcome: 'completed' });
+          return result;
+        } catch (err) {
+          end({ outcome: 'failed' });
+          throw err;
+        }
+      },
+      {
+        connection: workerConn,
+        prefix: this.config.QUEUE_PREFIX,
+        concurrency: this.config.WORKER_CONCURRENCY,
+        lockDuration: this.config.WORKER_LOCK_SECONDS * 1000,
+        stalledInterval: Math.max(1000, (this.config.WORKER_LOCK_SECONDS * 1000) / 2),
+        maxStalledCount: 2,
+        removeOnComplete: DEFAULT_JOB_OPTIONS.removeOnComplete as { age: number; count: number },
+        removeOnFail: DEFAULT_JOB_OPTIONS.removeOnFail as { age: number; count: number },
+      },
+    );
+    this.worker.on('error', (err) => this.logger.error({ err }, 'follow-ups worker error'));
+    this.worker.on('failed', (job, err) => void this.onFailed(job, err));
+
+    this.scheduler = createQueue(queue, this.config, schedulerConn, (err) => this.logger.error({ err }, 'follow-ups scheduler queue error'));
+    this.scheduleSweep(0);
+  }
+
+  /** Upserting the scheduler is idempotent across workers; retried in the background while Redis is away. */
+  private scheduleSweep(attempt: number): void {
+    if (this.closing || !this.scheduler) return;
+    this.scheduler
+      .upsertJobScheduler(
+        FOLLOW_UP_SWEEP_SCHEDULER,
+        { every: this.config.FOLLOW_UP_SWEEP_SECONDS * 1000 },
+        { name: 'follow-up-sweep', data: { reason: 'scheduled' }, opts: { attempts: 3, backoff: { type: 'exponential', delay: 2000, jitter: 0.5 }, removeOnComplete: { count: 100 }, removeOnFail: { count: 500 } } },
+      )
+      .catch((err) => {
+        this.logger.warn({ err, attempt }, 'could not upsert the follow-up sweep scheduler; retrying');
+        this.schedulerTimer = setTimeout(() => this.scheduleSweep(attempt + 1), Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)));
+        this.schedulerTimer.unref();
+      });
+  }
+
+  private async onFailed(job: Job | undefined, err: Error): Promise<void> {
+    if (!job) return;
+    const unrecoverable = err instanceof UnrecoverableError || err?.name === 'UnrecoverableError';
+    const final = unrecoverable || job.attemptsMade >= (job.opts.attempts ?? 1);
+    metrics.jobFailures.inc({ queue: QUEUES.followUps, final: String(final) });
+    this.logger.warn({ err, jobId: job.id, name: job.name, attempt: job.attemptsMade, final }, 'follow-ups job failed');
+    if (!final) return;
+    await recordDeadLetter(this.ds, QUEUES.followUps, job, err, unrecoverable).catch((e) =>
+      this.logger.error({ err: e, jobId: job.id }, 'could not record the job dead letter'),
+    );
+  }
+
+  /** Before the database closes (onModuleDestroy runs before the DataSource's shutdown hook). */
+  async onModuleDestroy(): Promise<void> {
+    this.closing = true;
+    if (this.schedulerTimer) clearTimeout(this.schedulerTimer);
+    await this.worker?.close().catch((err) => this.logger.error({ err }, 'closing the follow-ups worker failed'));
+    await this.scheduler?.close().catch(() => undefined);
+    for (const c of this.connections) c.disconnect();
+  }
+}

@@ -1,0 +1,23 @@
+import { QUEUES } from './queues.js';
+
+/**
+ * The typed job map: queue → job name → payload. A processor registry in the worker checks at
+ * start-up that each job here has exactly one processor.
+ */
+export interface JobMap {
+  [QUEUES.followUps]: {
+    /** Evaluate the follow-up rules for the customer after one event (job id = event id). */
+    'evaluate-event': { eventId: string; customerId: string; type: string; streamVersion: number };
+    /** Scheduled: escalate overdue tasks, end snoozes that ran out. */
+    'follow-up-sweep': { reason?: string };
+  };
+}
+
+export type JobQueue = keyof JobMap;
+export type JobName<Q extends JobQueue> = keyof JobMap[Q] & string;
+export type JobData<Q extends JobQueue, N extends JobName<Q>> = JobMap[Q][N];
+
+/** The job names per queue at run time (the type above cannot be enumerated). */
+export const JOB_NAMES: { [Q in JobQueue]: readonly JobName<Q>[] } = {
+  [QUEUES.followUps]: ['evaluate-event', 'follow-up-sweep'],
+};
