@@ -36,13 +36,18 @@ export function silenceFacts(customerId: string, events: readonly FoldEvent[], f
     });
   }
   if (!fold.customer || thresholds.length === 0) return out;
-  // The last relational contact that already happened; without one, silence counts from the first event.
+  // The last relational contact that already happened; without one, silence counts from the
+  // customer's first known moment (an imported history's first touchpoint, else the first event).
   let last: { id: string; at: number } | null = null;
   for (const t of fold.input.touchpoints) {
     const at = Date.parse(t.touchpoint.occurredAt);
     if (t.relational.class === 'relational' && at <= now.getTime() && (!last || at > last.at)) last = { id: t.eventId, at };
   }
-  const since = last?.at ?? Math.min(...events.map((e) => new Date(e.recordedAt).getTime()));
+  const firstKnown = Math.min(
+    ...events.map((e) => new Date(e.recordedAt).getTime()),
+    ...fold.input.touchpoints.map((t) => Date.parse(t.touchpoint.occurredAt)),
+  );
+  const since = last?.at ?? firstKnown;
   const days = Math.floor((now.getTime() - since) / DAY_MS);
   const step = [...thresholds].reverse().find((t) => days >= t);
   if (step !== undefined) {
