@@ -1,11 +1,12 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AllowSource, ProblemException, Roles, customerNotFound, randomId, type AuthUser, type SourceCaller } from '../../../../libs/shared/src/index.js';
 import { RecordTouchpointsCommand } from './record-touchpoints/record-touchpoints.command.js';
 import { CustomerResolutionError, type IngestContext } from './touchpoint-ingestor.js';
 import { BatchResultDto, TouchpointBatchDto, TouchpointDto, TouchpointResultDto } from './touchpoint.dto.js';
+import { parseBatch, parseTouchpoint } from './touchpoint.validate.js';
 
 type CallerRequest = Request & { id?: string; user?: AuthUser; source?: SourceCaller };
 
@@ -38,9 +39,12 @@ export class TouchpointsController {
   @ApiResponse({ status: 200, type: TouchpointResultDto, description: 'Duplicate: nothing new was stored.' })
   @ApiResponse({ status: 404, description: 'customerId unknown or outside the caller’s reach.' })
   @ApiResponse({ status: 422, description: 'Validation failed; `errors` names each field.' })
-  async record(@Body() body: TouchpointDto, @Req() req: CallerRequest, @Res({ passthrough: true }) res: Response): Promise<TouchpointResultDto> {
+  @ApiBody({ type: TouchpointDto })
+  // The body is validated by parseTouchpoint (same rules as the DTO, much faster than class-validator).
+  async record(@Body() body: unknown, @Req() req: CallerRequest, @Res({ passthrough: true }) res: Response): Promise<TouchpointResultDto> {
+    const touchpoint = parseTouchpoint(body);
     try {
-      const [outcome] = await this.commands.execute(new RecordTouchpointsCommand([body], callerContext(req, 'api')));
+      const [outcome] = await this.commands.execute(new RecordTouchpointsCommand([touchpoint], callerContext(req, 'api')));
       if (outcome.duplicate) res.status(200);
       return { eventId: outcome.eventId, position: outcome.position, duplicate: outcome.duplicate };
     } catch (err) {
@@ -59,9 +63,11 @@ export class TouchpointsController {
   })
   @ApiResponse({ status: 201, type: BatchResultDto })
   @ApiResponse({ status: 422, description: 'Validation failed, e.g. `touchpoints[3].channel`.' })
-  async batch(@Body() body: TouchpointBatchDto, @Req() req: CallerRequest): Promise<BatchResultDto> {
+  @ApiBody({ type: TouchpointBatchDto })
+  async batch(@Body() body: unknown, @Req() req: CallerRequest): Promise<BatchResultDto> {
+    const touchpoints = parseBatch(body);
     try {
-      const outcomes = await this.commands.execute(new RecordTouchpointsCommand(body.touchpoints, callerContext(req, 'batch')));
+      const outcomes = await this.commands.execute(new RecordTouchpointsCommand(touchpoints, callerContext(req, 'batch')));
       const duplicates = outcomes.filter((o) => o.duplicate).length;
       return {
         accepted: outcomes.length - duplicates,
