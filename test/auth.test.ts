@@ -229,6 +229,12 @@ describe('auth: login, sessions, guard, users', () => {
       expectProblem(await call('GET', '/auth/me', { token }), 403);
       expectProblem(await call('GET', '/users', { token }), 403);
       expectProblem(await call('GET', '/auth/me', { token: `${token}x` }), 401);
+      // ...and they do reach a route marked @AllowSource.
+      const customerId = '0e6b9c52-54f4-4d8e-bb47-3f1c1a7c2d10';
+      await stack.db.ds.query(`INSERT INTO customers (id, external_id, name) VALUES ($1, 'src-test', 'Source Test')`, [customerId]);
+      const tp = { customerId, channel: 'email', direction: 'inbound', initiatedBy: 'customer', handledBy: 'human', occurredAt: new Date(Date.now() - 60_000).toISOString() };
+      expect((await call('POST', '/touchpoints', { token, body: tp })).status).toBe(201);
+      expectProblem(await call('POST', '/touchpoints', { token: `${token}x`, body: tp }), 401);
     });
   });
 
@@ -241,6 +247,42 @@ describe('auth: login, sessions, guard, users', () => {
     for (const r of rows) expect(r.metadata.actorId).toBeDefined();
     expect(JSON.stringify(rows)).not.toContain('not-the-password');
     expect(JSON.stringify(rows)).not.toContain(ADMIN.password);
+  });
+});
+
+describe('hardening settings', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ worker: false, env: { COOKIE_SECURE: 'true', RATE_LIMIT_PER_MINUTE: '25' } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('marks the cookie Secure when COOKIE_SECURE=true, sends helmet headers and no CORS headers', async () => {
+    const res = await fetch(`${stack.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: JSON.stringify(ADMIN),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('set-cookie')).toMatch(/; Secure/i);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBeTruthy();
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    expect(res.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('applies the general rate limit (RATE_LIMIT_PER_MINUTE) with a 429 problem and Retry-After', async () => {
+    let last: Response | undefined;
+    for (let i = 0; i < 40; i++) {
+      last = await fetch(`${stack.baseUrl}/api/v1/auth/me`);
+      if (last.status === 429) break;
+      expect(last.status).toBe(401);
+    }
+    expect(last!.status).toBe(429);
+    expect(last!.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
 
