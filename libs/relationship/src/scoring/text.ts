@@ -24,34 +24,52 @@ export function sentences(text: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-const compiled = new WeakMap<readonly string[], RegExp[]>();
+interface Compiled {
+  any: RegExp;
+  each: RegExp[];
+}
+const compiled = new WeakMap<readonly string[], Compiled>();
+const wordSets = new WeakMap<readonly string[], Set<string>>();
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Whole-word, case-insensitive phrase regexes; a trailing `*` allows any word ending. */
-function patterns(phrases: readonly string[]): RegExp[] {
+function phraseSource(raw: string): string {
+  const p = normalise(raw);
+  const prefix = p.endsWith('*');
+  const body = escape(prefix ? p.slice(0, -1) : p);
+  const head = /^[\p{L}\p{N}]/u.test(p) ? `(?<!${LETTER})` : '';
+  const tail = prefix ? `${LETTER}*` : /[\p{L}\p{N}]$/u.test(p) ? `(?!${LETTER})` : '';
+  return `${head}${body}${tail}`;
+}
+
+/** Whole-word, case-insensitive phrase regexes (one combined for a fast miss); a trailing `*` allows any word ending. */
+function patterns(phrases: readonly string[]): Compiled {
   let res = compiled.get(phrases);
   if (!res) {
-    res = phrases.map((raw) => {
-      const p = normalise(raw);
-      const prefix = p.endsWith('*');
-      const body = escape(prefix ? p.slice(0, -1) : p);
-      const head = /^[\p{L}\p{N}]/u.test(p) ? `(?<!${LETTER})` : '';
-      const tail = prefix ? `${LETTER}*` : /[\p{L}\p{N}]$/u.test(p) ? `(?!${LETTER})` : '';
-      return new RegExp(`${head}${body}${tail}`, 'u');
-    });
+    const sources = phrases.map(phraseSource);
+    res = { any: new RegExp(sources.length > 0 ? sources.join('|') : '(?!)', 'u'), each: sources.map((src) => new RegExp(src, 'u')) };
     compiled.set(phrases, res);
   }
   return res;
 }
 
+function wordSet(list: readonly string[]): Set<string> {
+  let set = wordSets.get(list);
+  if (!set) {
+    set = new Set(list.map(normalise));
+    wordSets.set(list, set);
+  }
+  return set;
+}
+
 /** The first phrase of `phrases` found in `text` (as written in the list), or undefined. */
 export function findPhrase(text: string, phrases: readonly string[]): string | undefined {
   const t = normalise(text);
-  const ps = patterns(phrases);
-  for (let i = 0; i < ps.length; i++) if (ps[i].test(t)) return phrases[i].replace(/\*$/, '');
+  const { any, each } = patterns(phrases);
+  if (!any.test(t)) return undefined;
+  for (let i = 0; i < each.length; i++) if (each[i].test(t)) return phrases[i].replace(/\*$/, '');
   return undefined;
 }
 
@@ -71,12 +89,12 @@ export function isOpenQuestion(sentence: string, p: QuestionPhrases, extraFiller
   if (findPhrase(sentence, p.factualQuestionPhrases)) return false;
   if (findPhrase(sentence, p.openQuestionPrompts)) return true;
   if (!sentence.trimEnd().replace(/["'»)\]]+$/, '').endsWith('?')) return false;
-  const fillers = new Set([...p.questionFillers.map(normalise), ...extraFillers]);
-  const starters = new Set(p.openQuestionStarters.map(normalise));
+  const fillers = wordSet(p.questionFillers);
+  const starters = wordSet(p.openQuestionStarters);
   for (const clause of sentence.split(/[,;:\u2013\u2014]|\s-\s/)) {
     const ws = words(clause);
     let i = 0;
-    while (i < ws.length && fillers.has(ws[i])) i++;
+    while (i < ws.length && (fillers.has(ws[i]) || extraFillers.includes(ws[i]))) i++;
     if (i < ws.length && starters.has(ws[i])) return true;
   }
   return false;
