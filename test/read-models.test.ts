@@ -133,6 +133,18 @@ describe('read models: portfolio, scoping, timeline, silence, ops', () => {
     }
   });
 
+  it('reports the team: relational/transactional shares per account manager and average scores per channel', async () => {
+    const res = await request(stack.baseUrl).get('/api/v1/reports/team').query({ from: new Date(Date.now() - 400 * 86_400_000).toISOString() }).set(as(admin)).expect(200);
+    const am1 = res.body.accountManagers.find((m: any) => m.id === users.am1.id);
+    expect(am1).toEqual(expect.objectContaining({ name: 'am1', openFollowUps: expect.any(Number), overdueFollowUps: expect.any(Number) }));
+    expect(am1.contacts).toBe(3 + 4 + 5 + 6);
+    expect(am1.relationalShare + am1.transactionalShare).toBeLessThanOrEqual(1);
+    expect(res.body.channels.map((c: any) => c.key).sort()).toEqual(['chatbot', 'email']);
+    expect(res.body.topics).toEqual([{ key: 'billing', contacts: 33, averageScore: expect.any(Number) }]);
+    await request(stack.baseUrl).get('/api/v1/reports/team').set(as(users.am1.token)).expect(403);
+    await request(stack.baseUrl).get('/api/v1/reports/team').query({ from: 'soon' }).set(as(admin)).expect(422);
+  });
+
   it('lists projections with lag and status for ops/admin, 404 for an unknown rebuild, 403 for an account manager', async () => {
     const res = await request(stack.baseUrl).get('/api/v1/ops/projections').set(as(admin)).expect(200);
     expect(res.body.map((p: any) => p.name)).toEqual(expect.arrayContaining(['customer-timeline', 'customer-health', 'customer-follow-ups']));

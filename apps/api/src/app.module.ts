@@ -12,6 +12,7 @@ import { UsersModule } from './users/users.module.js';
 import { CustomerCommandsModule } from './customers/customer-commands.module.js';
 import { CustomerQueriesModule } from './customers/customer-queries.module.js';
 import { OpsProjectionsModule } from './ops/projections/projections.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { FollowUpsModule } from './follow-ups/follow-ups.module.js';
 import { RulesModule } from './rules/rules.module.js';
 
@@ -36,6 +37,7 @@ export class AppModule {
         TouchpointsModule,
         CustomerQueriesModule,
         OpsProjectionsModule,
+        ReportsModule,
       ],
       controllers: [HealthController],
     };

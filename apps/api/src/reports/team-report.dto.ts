@@ -1,0 +1,41 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+
+export class TeamReportQuery {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Start of the period (business time). Default: `to` minus 90 days.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'End of the period. Default: now.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  to?: string;
+}
+
+export class AccountManagerStatsDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ description: 'Touchpoints with their customers in the period.' }) contacts: number;
+  @ApiProperty({ minimum: 0, maximum: 1, description: 'Share of those classed relational.' }) relationalShare: number;
+  @ApiProperty({ minimum: 0, maximum: 1, description: 'Share of those classed transactional.' }) transactionalShare: number;
+  @ApiProperty({ description: 'Follow-ups not completed or dismissed (now).' }) openFollowUps: number;
+  @ApiProperty({ description: 'Open follow-ups past their due time (now).' }) overdueFollowUps: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'Median hours from raised to completed, for tasks completed in the period.' }) medianHoursToComplete: number | null;
+}
+
+export class GroupScoreDto {
+  @ApiProperty({ description: 'Channel or topic.' }) key: string;
+  @ApiProperty() contacts: number;
+  @ApiProperty({ description: 'Average relational score (0–100).' }) averageScore: number;
+}
+
+export class TeamReportDto {
+  @ApiProperty({ format: 'date-time' }) from: string;
+  @ApiProperty({ format: 'date-time' }) to: string;
+  @ApiProperty({ type: [AccountManagerStatsDto] }) accountManagers: AccountManagerStatsDto[];
+  @ApiProperty({ type: [GroupScoreDto], description: 'Which channels create closeness or distance.' }) channels: GroupScoreDto[];
+  @ApiProperty({ type: [GroupScoreDto], description: 'The 20 most frequent topics.' }) topics: GroupScoreDto[];
+}
