@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase } from '../libs/shared/src/database/data-source.js';
+import type { BenchDatabase } from './types.js';
+
+export const PG_BASE = (process.env.BENCH_DATABASE_BASE_URL ?? process.env.DATABASE_URL?.replace(/\/[^/]*$/, '') ?? 'postgres://postgres:postgres@127.0.0.1:5432').replace(/\/$/, '');
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const created = new Set<string>();
+
+async function dropDatabase(name: string) {
+  const admin = new pg.Client({ connectionString: `${PG_BASE}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A fresh, migrated database for one suite (closeness_bench_<label>_<hex>). */
+export async function freshBenchDatabase(label: string, poolSize = 20): Promise<BenchDatabase> {
+  const name = `closeness_bench_${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${randomBytes(3).toString('hex')}`;
+  const url = `${PG_BASE}/${name}`;
+  created.add(name);
+  const ds = await openDatabase(url, poolSize, 'closeness-bench');
+  return {
+    url,
+    ds,
+    async drop() {
+      await ds.destroy().catch(() => undefined);
+      await dropDatabase(name).catch(() => undefined);
+      created.delete(name);
+    },
+  };
+}
+
+/** Drops the databases a failed suite left behind. */
+export async function dropLeftovers(): Promise<void> {
+  for (const name of [...created]) {
+    await dropDatabase(name).catch(() => undefined);
+    created.delete(name);
+  }
+}
+
+/** Runs `callers` loops of `fn` for `seconds`; returns the number of completed calls and the elapsed seconds. */
+export async function forDuration(seconds: number, callers: number, fn: (caller: number, i: number) => Promise<unknown>): Promise<{ calls: number; elapsed: number }> {
+  const started = process.hrtime.bigint();
+  const end = Date.now() + seconds * 1000;
+  let calls = 0;
+  await Promise.all(
+    Array.from({ length: callers }, async (_, caller) => {
+      for (let i = 0; Date.now() < end; i++) {
+        await fn(caller, i);
+        calls++;
+      }
+    }),
+  );
+  return { calls, elapsed: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+export const seconds = (startNs: bigint) => Number(process.hrtime.bigint() - startNs) / 1e9;
