@@ -87,7 +87,7 @@ function observe(tp: Touchpoint, ctx: ScoringContext, c: ScoringConfig): Observa
     ...repeatAndResolution(tp, ctx, c),
     survey(tp),
     openQuestions(turns, nameTokens, c),
-    talkShare(turns, companySentences, c),
+    talkShare(turns, c),
     acknowledgement(turns, c),
     personal(turns, nameTokens, c),
     templated(tp, companyTurns, c),
@@ -277,18 +277,21 @@ function openQuestions(turns: Turns, nameTokens: string[], c: ScoringConfig): Ob
   return { dimension: 'openQuestions', name: 'open_questions', sub: 1, weightFactor, detail };
 }
 
-function talkShare(turns: Turns, companySentences: string[], c: ScoringConfig): Observation | undefined {
+function talkShare(turns: Turns, c: ScoringConfig): Observation | undefined {
+  // Talk share is about listening: only a conversation between the customer and a person counts.
   const customerWords = turns.customer.reduce((n, t) => n + wordCount(t), 0);
-  if (customerWords === 0 || companySentences.length === 0) return undefined;
-  // A question hands the floor to the customer, so it does not count as the company talking.
-  const companyWords = companySentences.filter((s) => !isQuestion(s, c.phrases)).reduce((n, s) => n + wordCount(s), 0);
-  const share = customerWords / (customerWords + companyWords);
+  if (customerWords === 0 || turns.agent.length === 0) return undefined;
+  // A question hands the floor to the customer, so it does not count as the agent talking.
+  const agentWords = turns.agent
+    .flatMap(sentences)
+    .filter((s) => !isQuestion(s, c.phrases))
+    .reduce((n, s) => n + wordCount(s), 0);
+  const share = customerWords / (customerWords + agentWords);
   const pct = Math.round(share * 100);
   const sub = clamp((share - 0.5) / c.talkShareFullEffectAt, -1, 1);
-  const who = turns.agent.length > 0 ? 'the agent' : 'the bot';
   if (share > 0.5) return { dimension: 'talkShare', name: 'customer_talked_most', sub, detail: `the customer did most of the talking (${pct}% of the words)` };
-  if (share < 0.5) return { dimension: 'talkShare', name: 'agent_talked_most', sub, detail: `${who} did most of the talking (the customer ${pct}% of the words)` };
-  return { dimension: 'talkShare', name: 'balanced_talk', sub: 0, detail: 'the customer and the company talked equally' };
+  if (share < 0.5) return { dimension: 'talkShare', name: 'agent_talked_most', sub, detail: `the agent did most of the talking (the customer ${pct}% of the words)` };
+  return { dimension: 'talkShare', name: 'balanced_talk', sub: 0, detail: 'the customer and the agent talked equally' };
 }
 
 function acknowledgement(turns: Turns, c: ScoringConfig): Observation | undefined {
