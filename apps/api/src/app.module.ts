@@ -15,6 +15,7 @@ import { OpsProjectionsModule } from './ops/projections/projections.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { FollowUpsModule } from './follow-ups/follow-ups.module.js';
 import { RulesModule } from './rules/rules.module.js';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 
 @Module({})
 export class AppModule {
@@ -29,6 +30,7 @@ export class AppModule {
         RedisModule,
         FollowUpsModule,
         RulesModule,
+        SubscriptionsModule,
         TerminusModule.forRoot({ logger: false }),
         WebModule,
         AuthModule,

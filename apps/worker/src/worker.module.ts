@@ -6,6 +6,7 @@ import { ProjectionsModule } from './projections/projections.module.js';
 import { SilenceModule } from './jobs/silence/silence.module.js';
 import { FollowUpsJobsModule } from './jobs/follow-ups/follow-ups-jobs.module.js';
 import { RelayModule } from './relay/relay.module.js';
+import { OutboundModule } from './outbound/outbound.module.js';
 
 @Module({})
 export class WorkerModule {
@@ -20,6 +21,7 @@ export class WorkerModule {
         ProjectionsModule,
         FollowUpsJobsModule,
         RelayModule,
+        OutboundModule,
         SilenceModule,
       ],
     };

@@ -11,6 +11,8 @@ export interface JobMap {
     /** Scheduled: escalate overdue tasks, end snoozes that ran out. */
     'follow-up-sweep': { reason?: string };
   };
+  /** One outbound webhook delivery per (subscription, event); job id = webhook id. The secret is read from Postgres, never carried in Redis. */
+  [QUEUES.deliveries]: { 'deliver-webhook': { subscriptionId: string; eventId: string; webhookId: string; payload: { type: string; timestamp: string; data: Record<string, unknown> } } };
 }
 
 export type JobQueue = keyof JobMap;
@@ -20,4 +22,5 @@ export type JobData<Q extends JobQueue, N extends JobName<Q>> = JobMap[Q][N];
 /** The job names per queue at run time (the type above cannot be enumerated). */
 export const JOB_NAMES: { [Q in JobQueue]: readonly JobName<Q>[] } = {
   [QUEUES.followUps]: ['evaluate-event', 'follow-up-sweep'],
+  [QUEUES.deliveries]: ['deliver-webhook'],
 };

@@ -167,3 +167,15 @@ export interface FollowUpRulesChanged {
   type: 'FollowUpRulesChanged';
   data: { rules: unknown; version: number; changedBy: string; changedAt: string };
 }
+
+/** An admin subscribed a URL to outbound webhooks (stream `subscription-<id>`). The secret is never in the log. */
+export interface WebhookSubscriptionCreated {
+  type: 'WebhookSubscriptionCreated';
+  data: { subscriptionId: string; url: string; events: string[]; createdBy: string; createdAt: string };
+}
+
+/** An admin removed an outbound webhook subscription; pending deliveries to it are dropped. */
+export interface WebhookSubscriptionDeleted {
+  type: 'WebhookSubscriptionDeleted';
+  data: { subscriptionId: string; deletedBy: string; deletedAt: string };
+}

@@ -6,3 +6,4 @@ export * from './follow-ups/index.js';
 export * from './health/index.js';
 export * from './scoring/index.js';
 export * from './history/index.js';
+export * from './outbound/index.js';

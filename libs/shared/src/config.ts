@@ -32,6 +32,11 @@ export const configSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600_000),
   LOGIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().positive().default(10),
   OUTBOUND_ALLOW_PRIVATE: bool.default(false),
+  /** Outbound webhooks: per-attempt timeout, attempts in total, first retry delay (doubles, with jitter), Retry-After ceiling. */
+  OUTBOUND_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  OUTBOUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+  OUTBOUND_BACKOFF_MS: z.coerce.number().int().positive().default(1000),
+  OUTBOUND_RETRY_AFTER_MAX_SECONDS: z.coerce.number().int().positive().default(3600),
   PROJECTION_LAG_READY_SECONDS: z.coerce.number().positive().default(60),
   DB_POOL_SIZE: z.coerce.number().int().min(2).default(10),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),

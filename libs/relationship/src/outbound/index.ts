@@ -1,0 +1,3 @@
+export * from './webhook-payload.js';
+export * from './private-address.js';
+export * from './delivery-policy.js';
