@@ -13,8 +13,7 @@ import {
 } from '../../libs/event-store/src/index.js';
 import { openDatabase } from '../../libs/shared/src/database/data-source.js';
 import { freshDatabase } from '../support/env.js';
-import { eventually } from '../support/stack.js';
-import { newEvent, RecordingProjection, TableProjection } from './helpers.js';
+import { eventually, newEvent, RecordingProjection, TableProjection } from './helpers.js';
 
 jest.setTimeout(90_000);
 

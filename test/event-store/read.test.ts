@@ -1,8 +1,7 @@
 import { jest } from '@jest/globals';
 import { EventStore, ProjectionRunner, START, UpcasterRegistry, type StoredEvent } from '../../libs/event-store/src/index.js';
 import { freshDatabase } from '../support/env.js';
-import { eventually } from '../support/stack.js';
-import { newEvent, rawClient, RecordingProjection } from './helpers.js';
+import { eventually, newEvent, rawClient, RecordingProjection } from './helpers.js';
 
 jest.setTimeout(60_000);
 
@@ -203,6 +202,34 @@ describe('EventStore reads (real Postgres)', () => {
       expect(sub.seen.map((e) => e.id)).toEqual([before.id, after.id]);
     } finally {
       await c.end();
+    }
+  });
+
+  it('orders by transaction id as a number, not as text (9 before 10 before 100)', async () => {
+    const ordering = await freshDatabase();
+    try {
+      // transaction ids set by hand: all far below any running transaction, so all visible
+      for (const [xid, pos] of [[100, 1], [10, 2], [9, 3]]) {
+        await ordering.ds.query(
+          `INSERT INTO events (global_position, transaction_id, event_id, stream_id, stream_version, type, data)
+           VALUES ($1, $2::text::xid8, gen_random_uuid(), $3, 1, 'T', '{}')`,
+          [pos, xid, `customer-xid-${xid}`],
+        );
+      }
+      const reader = new EventStore(ordering.ds);
+      const one = await reader.readAll({ limit: 1 });
+      expect(one.events.map((e) => e.transactionId)).toEqual(['9']);
+      const all: string[] = [];
+      let checkpoint = START;
+      for (;;) {
+        const page = await reader.readAll({ after: checkpoint, limit: 1 });
+        if (page.events.length === 0) break;
+        all.push(...page.events.map((e) => e.transactionId));
+        checkpoint = page.checkpoint;
+      }
+      expect(all).toEqual(['9', '10', '100']);
+    } finally {
+      await ordering.drop();
     }
   });
 

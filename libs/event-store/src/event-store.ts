@@ -169,11 +169,13 @@ export class EventStore {
   async readAll(opts: ReadAllOptions = {}, tx?: Queryable): Promise<ReadAllResult> {
     const after = opts.after ?? START;
     const limit = opts.limit ?? 1000;
+    // ORDER BY names the table's columns: a bare `transaction_id` would mean the ::text alias in
+    // COLUMNS, sorting xids as strings ('10' < '9') and skipping events past a digit boundary.
     const rows = await (tx ?? this.db).query(
       `SELECT ${COLUMNS} FROM events
        WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY transaction_id, global_position
+       ORDER BY events.transaction_id, events.global_position
        LIMIT $3`,
       [after.transactionId, after.globalPosition, limit],
     );
