@@ -79,7 +79,7 @@ function observe(tp: Touchpoint, ctx: ScoringContext, c: ScoringConfig): Observa
   const out: (Observation | undefined)[] = [
     handling(tp, turns, c),
     dialogue(tp, turns, ctx, c),
-    initiative(tp, companySentences, c),
+    initiative(tp, ctx, companySentences, c),
     replyDelay(tp, ctx, c),
     answer(tp, ctx, c),
     handoffs(tp, c),
@@ -129,7 +129,7 @@ function dialogue(tp: Touchpoint, turns: Turns, ctx: ScoringContext, c: ScoringC
   return undefined;
 }
 
-function initiative(tp: Touchpoint, companySentences: string[], c: ScoringConfig): Observation | undefined {
+function initiative(tp: Touchpoint, ctx: ScoringContext, companySentences: string[], c: ScoringConfig): Observation | undefined {
   if (c.formChannels.includes(tp.channel)) return undefined;
   if (tp.initiatedBy === 'customer') {
     return { dimension: 'initiative', name: 'customer_initiated', sub: 0.3, detail: "the customer's own need drove the contact" };
@@ -138,6 +138,11 @@ function initiative(tp: Touchpoint, companySentences: string[], c: ScoringConfig
   const promoWord = findPhrase(text, c.phrases.promo);
   const promoTag = (tp.tags ?? []).find((t) => typeof t === 'string' && c.phrases.promoTags.map(normalise).includes(normalise(t)));
   const promo = promoWord ?? (promoTag ? `tagged ${promoTag}` : undefined);
+  // Answering the customer's own message is not the company pushing, whoever the source marked as initiator.
+  const original = tp.replyToId ? (ctx.history ?? []).find((h) => h && h.id === tp.replyToId) : undefined;
+  if (!promo && original?.direction === 'inbound') {
+    return { dimension: 'initiative', name: 'customer_initiated', sub: 0.3, detail: "a reply to the customer's own message" };
+  }
   // Any question from the company side counts as asking.
   const asked = companySentences.some((s) => isQuestion(s, c.phrases)) || /\?/.test(tp.subject ?? '');
   if (promo && !asked) {

@@ -132,6 +132,12 @@ const cases: Case[] = [
     cls: 'relational', has: ['replied_in_time', 'two_way'], not: ['replied_late'], detail: /replied within 3 hours \(SLA 24 hours\)/,
   },
   {
+    name: 'a reply the source marked company-initiated is still driven by the customer', lang: 'en',
+    tp: tp({ direction: 'outbound', initiatedBy: 'company', replyToId: 'in-6', transcript: [A('Thanks for flagging this, the corrected invoice is attached.')] }),
+    ctx: { history: [inboundEmail('in-6', 4)] },
+    cls: 'relational', has: ['customer_initiated', 'replied_in_time'], not: ['company_initiated', 'one_way'], detail: /a reply to the customer's own message/,
+  },
+  {
     name: 'a reply sixty hours after the e-mail', lang: '-',
     tp: tp({ direction: 'outbound', replyToId: 'in-2' }),
     ctx: { history: [inboundEmail('in-2', 60)] },
