@@ -116,8 +116,10 @@ function dialogue(tp: Touchpoint, turns: Turns, ctx: ScoringContext, c: ScoringC
   if (turns.customer.length > 0 && turns.agent.length > 0) evidence.push([1, 'a two-way conversation: the customer and the agent both spoke']);
   // A call is two-way by nature, but without a transcript we cannot tell how good the dialogue was.
   if (c.liveChannels.includes(tp.channel)) evidence.push([0.5, `a live conversation (${label(tp.channel)})`]);
-  if ((ctx.answeredBy ?? []).length > 0) evidence.push([1, 'two-way: the message got an answer']);
-  if (tp.replyToId) evidence.push([1, 'two-way: a reply within an exchange']);
+  // Only the other side answering makes it two-way; an automatic acknowledgement is not an answer.
+  const answered = (ctx.answeredBy ?? []).some((a) => a && a.direction !== tp.direction && (a.direction === 'inbound' || a.handledBy === 'human'));
+  if (answered) evidence.push([1, 'two-way: the message got an answer']);
+  if (tp.replyToId && (tp.direction === 'inbound' || tp.handledBy === 'human')) evidence.push([1, 'two-way: a reply within an exchange']);
   if (turns.customer.length > 0 && turns.bot.length > 0) evidence.push([0.3, 'a back-and-forth with a bot only']);
   if (evidence.length > 0) {
     const [sub, detail] = evidence.reduce((best, e) => (e[0] > best[0] ? e : best));

@@ -174,7 +174,12 @@ const cases: Case[] = [
     tp: tp({ direction: 'outbound', handledBy: 'automation', replyToId: 'in-5', subject: 'Re: broken charger',
       transcript: [B('Dear customer, we have received your request. Do not reply to this email.')] }),
     ctx: { history: [inboundEmail('in-5', 0.1)] },
-    cls: 'transactional', has: ['automated', 'templated_reply'], not: ['replied_in_time', 'replied_late'],
+    cls: 'transactional', has: ['automated', 'templated_reply'], not: ['replied_in_time', 'replied_late', 'two_way'],
+  },
+  {
+    name: "the customer's own reminder is not an answer", lang: 'en',
+    tp: tp({ id: 'in-7' }), ctx: { answeredBy: [tp({ replyToId: 'in-7', occurredAt: hoursAfter(26) })], unansweredHours: 27 },
+    cls: 'neutral', has: ['inbound_unanswered'], not: ['two_way', 'answered_in_time', 'answered_late'],
   },
   {
     name: 'a social post unanswered for 10 hours (4-hour SLA)', lang: 'en',
