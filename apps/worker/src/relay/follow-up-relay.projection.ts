@@ -1,6 +1,5 @@
-import type { Queue } from 'bullmq';
 import type { Projection, Queryable, StoredEvent } from '../../../../libs/event-store/src/index.js';
-import type { JobData } from '../../../../libs/queues/src/index.js';
+import type { FailFastQueue, JobData } from '../../../../libs/queues/src/index.js';
 import { QUEUES } from '../../../../libs/queues/src/index.js';
 
 type EvaluateJob = JobData<typeof QUEUES.followUps, 'evaluate-event'>;
@@ -21,7 +20,7 @@ export class FollowUpRelayProjection implements Projection {
   readonly types = RELAY_TYPES;
   readonly batchSize = 500;
 
-  constructor(private readonly queue: Queue<EvaluateJob>) {}
+  constructor(private readonly queue: FailFastQueue<EvaluateJob>) {}
 
   async apply(events: StoredEvent[], _tx: Queryable): Promise<void> {
     const jobs = events
@@ -31,7 +30,7 @@ export class FollowUpRelayProjection implements Projection {
         data: { eventId: e.id, customerId: e.streamId.slice(CUSTOMER_PREFIX.length), type: e.type, streamVersion: e.streamVersion },
         opts: { jobId: e.id },
       }));
-    if (jobs.length > 0) await this.queue.addBulk(jobs);
+    if (jobs.length > 0) await (await this.queue.get()).addBulk(jobs);
   }
 
   /** Rebuild = re-enqueue everything; the jobs are idempotent, so nothing is raised twice. */

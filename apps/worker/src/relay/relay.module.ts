@@ -1,10 +1,8 @@
 import { Inject, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { EventStore, ProjectionRunner } from '../../../../libs/event-store/src/index.js';
-import { QUEUES, createFailFastRedis, createQueue } from '../../../../libs/queues/src/index.js';
+import { FailFastQueue, QUEUES } from '../../../../libs/queues/src/index.js';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/shared/src/index.js';
 import { FollowUpRelayProjection } from './follow-up-relay.projection.js';
 
@@ -21,17 +19,16 @@ const RELAY_RUNNER = Symbol('RELAY_RUNNER');
       inject: [DataSource, EventStore, APP_CONFIG, PinoLogger],
       useFactory: (ds: DataSource, store: EventStore, config: AppConfig, logger: PinoLogger) => {
         logger.setContext('relay');
-        const redis = createFailFastRedis(config.REDIS_URL, 'relay');
-        redis.on('error', () => undefined); // failures surface as failed batches, logged by the runner
-        const queue = createQueue(QUEUES.followUps, config, redis, (err) => logger.warn({ err: err.message }, 'relay queue error'));
-        const runner = new ProjectionRunner(ds, store, [new FollowUpRelayProjection(queue as Queue<any>)], { listenUrl: config.DATABASE_URL, logger, pollMs: 250 });
-        return { runner, queue, redis };
+        // Failures surface as failed batches, logged (and backed off) by the runner.
+        const queue = new FailFastQueue(QUEUES.followUps, config, (err) => logger.debug({ err: err.message }, 'relay queue error'));
+        const runner = new ProjectionRunner(ds, store, [new FollowUpRelayProjection(queue)], { listenUrl: config.DATABASE_URL, logger, pollMs: 250 });
+        return { runner, queue };
       },
     },
   ],
 })
 export class RelayModule implements OnApplicationBootstrap, OnModuleDestroy {
-  constructor(@Inject(RELAY_RUNNER) private readonly relay: { runner: ProjectionRunner; queue: Queue; redis: Redis }) {}
+  constructor(@Inject(RELAY_RUNNER) private readonly relay: { runner: ProjectionRunner; queue: FailFastQueue }) {}
 
   async onApplicationBootstrap() {
     await this.relay.runner.start();
@@ -39,7 +36,6 @@ export class RelayModule implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy() {
     await this.relay.runner.stop();
-    await this.relay.queue.close().catch(() => undefined);
-    this.relay.redis.disconnect();
+    await this.relay.queue.close();
   }
 }
