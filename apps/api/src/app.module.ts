@@ -6,6 +6,9 @@ import { ConfigModule, DatabaseModule, httpLoggerParams, type AppConfig } from '
 import { AuthModule } from './auth/auth.module.js';
 import { HealthController } from './health/health.controller.js';
 import { RedisModule } from './redis.module.js';
+import { DeadLettersModule } from './ops/dead-letters/dead-letters.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { SourcesModule } from './sources/sources.module.js';
 import { WebModule } from './web/web.module.js';
 import { TouchpointsModule } from './touchpoints/touchpoints.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -40,6 +43,9 @@ export class AppModule {
         CustomerQueriesModule,
         OpsProjectionsModule,
         ReportsModule,
+        SourcesModule,
+        WebhooksModule,
+        DeadLettersModule,
       ],
       controllers: [HealthController],
     };

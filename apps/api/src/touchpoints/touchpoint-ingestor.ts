@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { appendMany, EventStore, isAppendConflict, notifyAppended, type AppendManyItem, type AppendManyResult } from '../../../../libs/event-store/src/index.js';
+import { appendMany, EventStore, isAppendConflict, notifyAppended, type AppendManyItem, type AppendManyResult, type NewEvent } from '../../../../libs/event-store/src/index.js';
 import { customerStream, decideCustomer, initialCustomerState, type Touchpoint } from '../../../../libs/relationship/src/index.js';
 import { Clock, deterministicId, IdGenerator, metrics, scopeCondition, type AuthUser } from '../../../../libs/shared/src/index.js';
 import type { TouchpointDto } from './touchpoint.dto.js';
@@ -69,24 +69,34 @@ export class TouchpointIngestor {
     return ctx.fallbackId?.(index) ?? this.ids.next();
   }
 
+  /** All or nothing: resolves customers, decides and appends in one transaction (retried on append races). */
+  ingest(dtos: TouchpointDto[], ctx: IngestContext): Promise<IngestOutcome[]> {
+    return this.transact(ctx, (_tx, write) => write(dtos));
+  }
+
   /**
-   * All or nothing. `inTransaction` runs inside the same transaction after the append (webhook
-   * dedupe rows, dead-letter resolution), so everything commits together or not at all.
+   * Runs `fn` in one transaction; `write` records touchpoints inside it, so callers can put their
+   * own rows (webhook dedupe keys, dead-letter resolution) in the same commit. The whole
+   * transaction is retried when a concurrent writer took the same stream version.
    */
-  async ingest(dtos: TouchpointDto[], ctx: IngestContext, inTransaction?: (tx: EntityManager, outcomes: IngestOutcome[]) => Promise<void>): Promise<IngestOutcome[]> {
-    // Ids are fixed before the first attempt so that a retried transaction writes the same events.
-    const eventIds = dtos.map((d, i) => this.eventIdFor(d, i, ctx));
+  async transact<T>(ctx: IngestContext, fn: (tx: EntityManager, write: (dtos: TouchpointDto[]) => Promise<IngestOutcome[]>) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
+      const appended: NewEvent[] = [];
+      const outcomes: IngestOutcome[] = [];
       try {
-        const { outcomes, appended } = await this.ds.transaction('READ COMMITTED', async (tx) => {
-          const result = await this.write(dtos, eventIds, ctx, tx);
-          await inTransaction?.(tx, result.outcomes);
-          return result;
-        });
+        const result = await this.ds.transaction('READ COMMITTED', (tx) =>
+          fn(tx, async (dtos) => {
+            const eventIds = dtos.map((d, i) => this.eventIdFor(d, i, ctx));
+            const r = await this.write(dtos, eventIds, ctx, tx);
+            appended.push(...r.appended);
+            outcomes.push(...r.outcomes);
+            return r.outcomes;
+          }),
+        );
         if (appended.length > 0) notifyAppended(this.store);
         for (const e of appended) metrics.eventsAppended.inc({ type: e.type });
         for (const o of outcomes) metrics.touchpointsIngested.inc({ route: ctx.route, duplicate: String(o.duplicate) });
-        return outcomes;
+        return result;
       } catch (err) {
         // Two writers took the same stream version (or stored the same id) at once: the loser
         // retries its whole transaction and then sees the winner's rows.

@@ -1,0 +1,253 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Clock, deterministicId, IdGenerator, metrics, ProblemException, type ProblemFieldError } from '../../../../libs/shared/src/index.js';
+import type { SourceFormat } from '../sources/sources.dto.js';
+import { CustomerResolutionError, TouchpointIngestor, type IngestContext } from '../touchpoints/touchpoint-ingestor.js';
+import type { TouchpointDto } from '../touchpoints/touchpoint.dto.js';
+import { checkTouchpoint } from '../touchpoints/touchpoint.validate.js';
+import { MAPPERS, MappingError, type Headers, type Mapped } from './mappers/index.js';
+import { SignatureError, verifyHubspot, verifyIntercom, verifyStandardWebhook, verifyZendesk } from './signatures.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Kept with a dead letter so it can be mapped again; signatures and credentials are not kept.
+const SAFE_HEADERS = /^(content-type|user-agent|webhook-id|webhook-timestamp|ce-[a-z0-9-]+|x-zendesk-webhook-id|x-zendesk-webhook-signature-timestamp|x-zendesk-webhook-invocation-id|x-hubspot-request-timestamp|x-request-id)$/;
+
+export interface Delivery {
+  raw: Buffer;
+  headers: Headers;
+  method: string;
+  /** Candidate URIs the sender may have signed (HubSpot signs the full URI). */
+  uris: string[];
+  correlationId: string;
+}
+
+export interface DeliveryResult {
+  status: 200 | 202;
+  body: { eventIds: string[]; duplicate?: boolean; ignored?: number; deadLetterId?: string };
+}
+
+interface SourceRow {
+  id: string;
+  format: SourceFormat;
+  secret: string;
+  previous_secret: string | null;
+  previous_valid: boolean;
+}
+
+/** Plain string headers, lower-cased (arrays joined as Node does for repeated headers). */
+export function normalizeHeaders(h: Record<string, string | string[] | undefined>): Headers {
+  const out: Headers = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+// TypeORM answers UPDATE ... RETURNING with [rows, count].
+const returned = (r: any): any[] => (Array.isArray(r) && Array.isArray(r[0]) ? r[0] : r);
+
+const unauthorized = () => ProblemException.unauthorized('The webhook signature is missing, invalid or stale.');
+
+/**
+ * Inbound webhooks: authenticate (the source's secret and format, never the payload's word),
+ * map to touchpoints, store them with the durable dedupe key in one transaction, or keep the
+ * delivery whole as a dead letter when it is authentic but cannot be mapped.
+ */
+@Injectable()
+export class WebhookReceiver {
+  private readonly logger = new Logger('Webhooks');
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly ingestor: TouchpointIngestor,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async receive(sourceId: string, d: Delivery): Promise<DeliveryResult> {
+    const source = await this.loadSource(sourceId);
+    if (!source) {
+      metrics.webhookDeliveries.inc({ format: 'unknown', outcome: 'rejected_signature' });
+      throw unauthorized();
+    }
+    try {
+      this.verify(source, d);
+    } catch (err) {
+      if (!(err instanceof SignatureError)) throw err;
+      metrics.webhookDeliveries.inc({ format: source.format, outcome: 'rejected_signature' });
+      this.logger.warn({ sourceId: source.id, reason: err.message }, 'webhook refused');
+      throw unauthorized();
+    }
+    // Authentic from here on: nothing is dropped; what cannot be mapped becomes a dead letter.
+    let mapped: Mapped | undefined;
+    let touchpoints: TouchpointDto[] = [];
+    try {
+      mapped = MAPPERS[source.format]({ sourceId: source.id, body: d.raw, headers: d.headers });
+      touchpoints = this.validate(mapped.touchpoints);
+      return await this.store(source, mapped, touchpoints, d);
+    } catch (err) {
+      const reason = err instanceof MappingError ? err.message : err instanceof CustomerResolutionError ? `customer: ${err.message}` : undefined;
+      if (reason === undefined) throw err;
+      const dedupeKey = mapped?.dedupeKey ?? this.fallbackDedupeKey(source, d);
+      return this.deadLetter(source, d, dedupeKey, reason);
+    }
+  }
+
+  private verify(source: SourceRow, d: Delivery) {
+    const secrets = [source.secret, ...(source.previous_secret && source.previous_valid ? [source.previous_secret] : [])];
+    const now = this.clock.now().getTime();
+    let last: unknown;
+    for (const secret of secrets) {
+      try {
+        switch (source.format) {
+          case 'touchpoint':
+          case 'cloudevents':
+            verifyStandardWebhook(secret, d.raw, d.headers);
+            return;
+          case 'zendesk':
+            verifyZendesk(secret, d.raw, d.headers, now);
+            return;
+          case 'intercom':
+            verifyIntercom(secret, d.raw, d.headers);
+            return;
+          case 'hubspot':
+            verifyHubspot(secret, d.raw, d.headers, d.method, d.uris, now);
+            return;
+        }
+      } catch (err) {
+        last = err;
+      }
+    }
+    throw last instanceof SignatureError ? last : new SignatureError('unverifiable');
+  }
+
+  private validate(items: unknown[]): TouchpointDto[] {
+    const errors: ProblemFieldError[] = [];
+    const now = this.clock.now().getTime();
+    items.forEach((t, i) => checkTouchpoint(t, items.length === 1 ? '' : `touchpoints[${i}]`, errors, now));
+    if (errors.length > 0) {
+      throw new MappingError(`invalid touchpoint: ${errors.slice(0, 10).map((e) => `${e.path || 'body'}: ${e.message}`).join('; ')}`);
+    }
+    return items.map((t) => Object.fromEntries(Object.entries(t as object).filter(([, v]) => v !== undefined && v !== null)) as TouchpointDto);
+  }
+
+  private context(source: SourceRow, dedupeKey: string, correlationId: string, route: IngestContext['route']): IngestContext {
+    return {
+      actorId: `source:${source.id}`,
+      sourceId: source.id,
+      correlationId,
+      causationId: deterministicId('webhook-delivery', source.id, dedupeKey),
+      route,
+      // Touchpoints without their own id get one derived from the delivery: a redelivery writes nothing new.
+      fallbackId: (i) => deterministicId('webhook', source.id, dedupeKey, String(i)),
+    };
+  }
+
+  private async store(source: SourceRow, mapped: Mapped, touchpoints: TouchpointDto[], d: Delivery): Promise<DeliveryResult> {
+    const result = await this.ingestor.transact(this.context(source, mapped.dedupeKey, d.correlationId, 'webhook'), async (tx, write) => {
+      // The dedupe key is claimed first: a concurrent delivery of the same key waits here for our
+      // commit and then finds the row (ON CONFLICT DO NOTHING), so only one of them writes events.
+      const claimed = await tx.query(
+        `INSERT INTO webhook_deliveries (source_id, dedupe_key, outcome) VALUES ($1, $2, 'accepted') ON CONFLICT DO NOTHING RETURNING source_id`,
+        [source.id, mapped.dedupeKey],
+      );
+      if (claimed.length === 0) return this.storedDelivery(tx, source.id, mapped.dedupeKey);
+      const outcomes = touchpoints.length > 0 ? await write(touchpoints) : [];
+      const eventIds = outcomes.map((o) => o.eventId);
+      if (eventIds.length > 0) {
+        await tx.query(`UPDATE webhook_deliveries SET event_ids = $3 WHERE source_id = $1 AND dedupe_key = $2`, [source.id, mapped.dedupeKey, eventIds]);
+      }
+      return { status: 202, body: { eventIds, ...(mapped.ignored > 0 ? { ignored: mapped.ignored } : {}) } } as DeliveryResult;
+    });
+    metrics.webhookDeliveries.inc({ format: source.format, outcome: result.status === 200 ? 'duplicate' : 'accepted' });
+    return result;
+  }
+
+  private async storedDelivery(tx: EntityManager, sourceId: string, dedupeKey: string): Promise<DeliveryResult> {
+    const [row] = await tx.query(`SELECT event_ids, dead_letter_id FROM webhook_deliveries WHERE source_id = $1 AND dedupe_key = $2`, [sourceId, dedupeKey]);
+    return { status: 200, body: { eventIds: row?.event_ids ?? [], duplicate: true, ...(row?.dead_letter_id ? { deadLetterId: row.dead_letter_id } : {}) } };
+  }
+
+  /** Authentic but unmappable: kept whole (body, content type, safe headers) with the reason. */
+  private async deadLetter(source: SourceRow, d: Delivery, dedupeKey: string, reason: string): Promise<DeliveryResult> {
+    const id = this.ids.next();
+    const headers = Object.fromEntries(Object.entries(d.headers).filter(([k]) => SAFE_HEADERS.test(k)));
+    const result = await this.ds.transaction(async (tx) => {
+      const claimed = await tx.query(
+        `INSERT INTO webhook_deliveries (source_id, dedupe_key, outcome, dead_letter_id) VALUES ($1, $2, 'dead_letter', $3) ON CONFLICT DO NOTHING RETURNING source_id`,
+        [source.id, dedupeKey, id],
+      );
+      if (claimed.length === 0) return this.storedDelivery(tx, source.id, dedupeKey);
+      await tx.query(
+        `INSERT INTO dead_letters (id, kind, source_id, format, dedupe_key, reason, content_type, headers, body, request_uri)
+         VALUES ($1, 'webhook', $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [id, source.id, source.format, dedupeKey, reason.slice(0, 2000), d.headers['content-type'] ?? null, JSON.stringify(headers), d.raw, d.uris[0] ?? null],
+      );
+      return { status: 202, body: { eventIds: [], deadLetterId: id } } as DeliveryResult;
+    });
+    metrics.webhookDeliveries.inc({ format: source.format, outcome: result.status === 200 ? 'duplicate' : 'dead_letter' });
+    if (result.status === 202) this.logger.warn({ sourceId: source.id, deadLetterId: id, reason }, 'webhook kept as a dead letter');
+    return result;
+  }
+
+  /** Before mapping got far enough to know the vendor's id: the signed id, else the body hash. */
+  private fallbackDedupeKey(source: SourceRow, d: Delivery): string {
+    if ((source.format === 'touchpoint' || source.format === 'cloudevents') && d.headers['webhook-id']) return `wh:${d.headers['webhook-id']}`;
+    return `raw:${deterministicId('raw', d.raw.toString('base64'))}`;
+  }
+
+  /**
+   * Maps a stored dead letter again (after a fix, or once its customer exists). Success stores
+   * the events and resolves it in one transaction; failure keeps it with the new reason.
+   */
+  async retryDeadLetter(id: string, correlationId: string): Promise<{ id: string; status: 'open' | 'resolved'; reason: string | null; eventIds: string[]; attempts: number }> {
+    if (!UUID.test(id)) throw ProblemException.notFound('No dead letter with that id.');
+    const [dl] = await this.ds.query(
+      `SELECT d.id, d.source_id, d.status, d.headers, d.body, d.event_ids, d.attempts, d.dedupe_key, d.reason, s.format
+       FROM dead_letters d JOIN sources s ON s.id = d.source_id WHERE d.id = $1`,
+      [id],
+    );
+    if (!dl) throw ProblemException.notFound('No dead letter with that id.');
+    if (dl.status === 'resolved') return { id, status: 'resolved', reason: null, eventIds: dl.event_ids ?? [], attempts: dl.attempts };
+    const source: SourceRow = { id: dl.source_id, format: dl.format, secret: '', previous_secret: null, previous_valid: false };
+    const raw: Buffer = Buffer.isBuffer(dl.body) ? dl.body : Buffer.from(dl.body);
+    try {
+      const mapped = MAPPERS[source.format]({ sourceId: source.id, body: raw, headers: dl.headers ?? {} });
+      const touchpoints = this.validate(mapped.touchpoints);
+      // Same derived ids as a first-time delivery would have had: a retry never doubles events.
+      const ctx = this.context(source, mapped.dedupeKey, correlationId, 'dead_letter');
+      return await this.ingestor.transact(ctx, async (tx, write) => {
+        const [locked] = await tx.query(`SELECT status, event_ids, attempts FROM dead_letters WHERE id = $1 FOR UPDATE`, [id]);
+        if (locked.status === 'resolved') return { id, status: 'resolved' as const, reason: null, eventIds: locked.event_ids ?? [], attempts: locked.attempts };
+        const outcomes = touchpoints.length > 0 ? await write(touchpoints) : [];
+        const eventIds = outcomes.map((o) => o.eventId);
+        const [row] = returned(
+          await tx.query(
+            `UPDATE dead_letters SET status = 'resolved', event_ids = $2, attempts = attempts + 1, resolved_at = now(), updated_at = now() WHERE id = $1 RETURNING attempts`,
+            [id, eventIds],
+          ),
+        );
+        await tx.query(`UPDATE webhook_deliveries SET outcome = 'accepted', event_ids = $3 WHERE source_id = $1 AND dedupe_key = $2`, [source.id, dl.dedupe_key, eventIds]);
+        return { id, status: 'resolved' as const, reason: null, eventIds, attempts: row.attempts };
+      });
+    } catch (err) {
+      const reason = err instanceof MappingError ? err.message : err instanceof CustomerResolutionError ? `customer: ${err.message}` : undefined;
+      if (reason === undefined) throw err;
+      const [row] = returned(
+        await this.ds.query(`UPDATE dead_letters SET reason = $2, attempts = attempts + 1, updated_at = now() WHERE id = $1 AND status = 'open' RETURNING attempts`, [
+          id,
+          reason.slice(0, 2000),
+        ]),
+      );
+      return { id, status: 'open', reason, eventIds: [], attempts: row?.attempts ?? dl.attempts };
+    }
+  }
+
+  private async loadSource(id: string): Promise<SourceRow | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const rows: SourceRow[] = await this.ds.query(
+      `SELECT id, format, secret, previous_secret, coalesce(previous_secret_expires_at > now(), false) AS previous_valid FROM sources WHERE id = $1`,
+      [id],
+    );
+    return rows[0];
+  }
+}
