@@ -18,9 +18,10 @@ export function wordCount(text: string): number {
 
 /** Sentences, each with its closing punctuation kept (so a question still ends with `?`). */
 export function sentences(text: string): string[] {
-  return normalise(text.replace(/\n+/g, ' \n '))
-    .split(/(?<=[.!?])\s+|\s*\n\s*/)
-    .map((s) => s.trim())
+  // A line break ends a sentence too ("Hi Kari\nWhat happened?"), so split lines before normalising.
+  return text
+    .split(/\r?\n+/)
+    .flatMap((line) => normalise(line).split(/(?<=[.!?])\s+/))
     .filter((s) => s.length > 0);
 }
 
