@@ -21,6 +21,23 @@ export function useAsync(load, deps) {
   return { ...state, reload };
 }
 
+/**
+ * Tasks closed on this page stay hidden even if the list is re-read before the read model caught
+ * up (it is eventually consistent); a second read a moment later brings the list in line.
+ */
+export function useClosedTasks(reload) {
+  const [closed, setClosed] = useState(() => new Set());
+  const close = useCallback(
+    (taskId) => {
+      setClosed((s) => new Set(s).add(taskId));
+      reload();
+      setTimeout(reload, 1500);
+    },
+    [reload],
+  );
+  return { isOpen: (t) => !closed.has(t.id), close };
+}
+
 /** Polite screen-reader announcements (and a visible toast) after an action. */
 export function announce(message) {
   const el = document.getElementById('announcer');
@@ -89,7 +106,7 @@ export function FollowUpCard({ task, customerName, customerLink = true, onDone }
       if (mode === 'snooze') await api(`/follow-ups/${task.id}/snooze`, { method: 'POST', body: { until: new Date(`${until}T08:00:00`).toISOString() } });
       const words = { complete: 'completed', dismiss: 'dismissed', snooze: `snoozed until ${fmtDate(`${until}T08:00:00`)}` }[mode];
       setMode(null);
-      onDone(`Follow-up ${words}.`);
+      onDone(`Follow-up ${words}.`, task.id);
     } catch (err) {
       setError(err);
     } finally {

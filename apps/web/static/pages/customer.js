@@ -4,7 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, explain } from '../api.js';
 import { bandLabel, channelLabel, fmtAgo, fmtDate, fmtDateTime, humanize, isoDay, money, pct, signed } from '../format.js';
 import { HealthChart } from '../health-chart.js';
-import { announce, BandChip, Empty, ErrorState, FollowUpCard, Loading, Risk, Trend, useAsync } from '../ui.js';
+import { announce, BandChip, Empty, ErrorState, FollowUpCard, Loading, Risk, Trend, useAsync, useClosedTasks } from '../ui.js';
 
 const DAY = 86_400_000;
 const PAGE = 50;
@@ -118,12 +118,14 @@ function AsOfSection({ id, onShow }) {
     if (!day) return;
     setState({ loading: true, error: null, data: null });
     try {
-      // The end of the chosen day: what Closeness knew by then.
-      const asOf = new Date(`${day}T23:59:59.999`).toISOString();
+      // The end of the chosen day (or now, for today): what Closeness knew by then.
+      const asOf = new Date(Math.min(Date.parse(`${day}T23:59:59.999`), Date.now())).toISOString();
       const data = await api(`/customers/${id}/health?asOf=${encodeURIComponent(asOf)}`);
       setState({ loading: false, error: null, data });
     } catch (error) {
-      setState({ loading: false, error, data: null });
+      // 404 here means the customer had no recorded events yet on that day.
+      if (error.status === 404) setState({ loading: false, error: null, data: { empty: true, asOf: `${day}T12:00:00` } });
+      else setState({ loading: false, error, data: null });
     }
   };
   const h = state.data;
@@ -140,7 +142,11 @@ function AsOfSection({ id, onShow }) {
     <p class="muted small">Only what had been recorded by the end of that day counts, exactly as the page showed it then.</p>
     ${state.loading ? html`<${Loading} what="the health on that date" />` : null}
     ${state.error ? html`<p class="form-error" role="alert">Could not load the health on that date. ${explain(state.error)}</p>` : null}
-    ${h
+    ${h && h.empty
+      ? html`<p class="asof-result" role="status"><strong>On ${fmtDate(h.asOf)}</strong> nothing had been recorded for this customer yet.
+          Touchpoints that arrived later (for example from an import) appear on the curve above, which is drawn in business time.</p>`
+      : null}
+    ${h && !h.empty
       ? html`<div class="asof-result" role="status">
           <p><strong>On ${fmtDate(h.asOf)}:</strong> <${BandChip} score=${h.score} band=${h.band} /> <${Trend} value=${h.trend30d} />
             · churn risk <${Risk} churnRisk=${h.churnRisk} /> · ${h.eventsConsidered ?? 0} events considered</p>
@@ -152,14 +158,15 @@ function AsOfSection({ id, onShow }) {
 
 function CustomerFollowUps({ id, onChanged }) {
   const list = useAsync((signal) => api(`/follow-ups?status=open&customerId=${id}`, { signal }), [id]);
-  const items = ((list.data && list.data.items) || []).slice().sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
+  const closed = useClosedTasks(list.reload);
+  const items = ((list.data && list.data.items) || []).filter((t) => t.status === 'open' && closed.isOpen(t)).sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
   return html`<section class="card" aria-labelledby="fu-title">
     <h2 id="fu-title">Open follow-ups</h2>
     ${list.loading && !list.data ? html`<${Loading} what="follow-ups" />` : null}
     ${list.error ? html`<${ErrorState} error=${list.error} what="the follow-ups" onRetry=${list.reload} />` : null}
     ${list.data && items.length === 0 ? html`<${Empty}><p>No open follow-ups for this customer. Closeness raises one when contact feels transactional.</p></${Empty}>` : null}
     ${items.length
-      ? html`<ul class="follow-ups">${items.map((t) => html`<${FollowUpCard} key=${t.id} task=${t} onDone=${(msg) => { announce(msg); list.reload(); onChanged(); }} />`)}</ul>`
+      ? html`<ul class="follow-ups">${items.map((t) => html`<${FollowUpCard} key=${t.id} task=${t} onDone=${(msg, taskId) => { announce(msg); closed.close(taskId); onChanged(); }} />`)}</ul>`
       : null}
   </section>`;
 }

@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { useMemo } from 'preact/hooks';
 import { api, apiAll } from '../api.js';
 import { isOverdue } from '../format.js';
-import { announce, Empty, ErrorState, FollowUpCard, Loading, useAsync } from '../ui.js';
+import { announce, Empty, ErrorState, FollowUpCard, Loading, useAsync, useClosedTasks } from '../ui.js';
 
 /** Open follow-ups by due date, overdue first, with reasons and suggested actions. */
 export function FollowUpsPage({ user }) {
@@ -10,11 +10,12 @@ export function FollowUpsPage({ user }) {
   // Customer names for the headings; the tasks still show if the portfolio cannot be read.
   const customers = useAsync((signal) => apiAll('/customers?sort=name', { signal }).catch(() => ({ items: [] })), []);
   const names = useMemo(() => new Map(((customers.data && customers.data.items) || []).map((c) => [c.id, c.name])), [customers.data]);
-  const items = ((list.data && list.data.items) || []).slice().sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
+  const closed = useClosedTasks(list.reload);
+  const items = ((list.data && list.data.items) || []).filter((t) => t.status === 'open' && closed.isOpen(t)).sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
   const overdue = items.filter((t) => isOverdue(t.dueAt));
   const upcoming = items.filter((t) => !isOverdue(t.dueAt));
   const card = (t) => html`<${FollowUpCard} key=${t.id} task=${t} customerName=${names.get(t.customerId) || 'Customer'}
-    onDone=${(msg) => { announce(msg); list.reload(); }} />`;
+    onDone=${(msg, taskId) => { announce(msg); closed.close(taskId); }} />`;
 
   return html`<main id="main" tabindex="-1" class="page">
     <div class="page-head">

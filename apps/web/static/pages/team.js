@@ -1,6 +1,6 @@
 /* global window */
 import { html } from 'htm/preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { channelLabel, fmtDate, humanize, pct } from '../format.js';
 import { Empty, ErrorState, Loading, useAsync } from '../ui.js';
@@ -67,7 +67,11 @@ function ScoreTable({ title, id, rows, nameOf, keyName }) {
 
 /** Per account manager: relational vs transactional share, follow-up handling; per channel and topic: average relational score. */
 export function TeamPage({ user }) {
-  const report = useAsync((signal) => api('/reports/team', { signal }), []);
+  const [days, setDays] = useState('90');
+  const report = useAsync(
+    (signal) => api(`/reports/team?from=${encodeURIComponent(new Date(Date.now() - Number(days) * 86_400_000).toISOString())}`, { signal }),
+    [days],
+  );
   const r = report.data;
   const ams = list(r, 'accountManagers', 'perAccountManager', 'members', 'team');
   const channels = list(r, 'channels', 'perChannel', 'byChannel');
@@ -80,7 +84,17 @@ export function TeamPage({ user }) {
       <h1>${user.role === 'team_lead' ? 'My team' : 'Teams'}</h1>
       <p class="muted summary">Does this process create closeness or distance? For coaching, not for scoring people.${from && to ? ` Period: ${fmtDate(from)} – ${fmtDate(to)}.` : ''}</p>
     </div>
-    ${report.loading && !r ? html`<${Loading} what="the team report" />` : null}
+    <form class="filters" onSubmit=${(e) => e.preventDefault()}>
+      <div class="field">
+        <label for="team-period">Period</label>
+        <select id="team-period" value=${days} onChange=${(e) => setDays(e.currentTarget.value)}>
+          <option value="30">Last 30 days</option>
+          <option value="90">Last 90 days</option>
+          <option value="365">Last 12 months</option>
+        </select>
+      </div>
+    </form>
+    ${report.loading ? html`<${Loading} what="the team report" />` : null}
     ${report.error ? html`<${ErrorState} error=${report.error} what="the team report" onRetry=${report.reload}
       hint=${report.error.status === 404 ? 'The team report is not available on this server yet. Ask your administrator to update Closeness.' : null} />` : null}
     ${r
@@ -110,8 +124,8 @@ export function TeamPage({ user }) {
             : null}
         </section>
         <div class="two-col">
-          <${ScoreTable} title="Channels" id="team-channels" rows=${channels} keyName="channels" nameOf=${(x) => channelLabel(pick(x, 'channel', 'name'))} />
-          <${ScoreTable} title="Topics" id="team-topics" rows=${topics} keyName="topics" nameOf=${(x) => pick(x, 'topic', 'name') || '(no topic)'} />
+          <${ScoreTable} title="Channels" id="team-channels" rows=${channels} keyName="channels" nameOf=${(x) => channelLabel(pick(x, 'key', 'channel', 'name'))} />
+          <${ScoreTable} title="Topics" id="team-topics" rows=${topics} keyName="topics" nameOf=${(x) => pick(x, 'key', 'topic', 'name') || '(no topic)'} />
         </div>`
       : null}
   </main>`;
