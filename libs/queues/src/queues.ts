@@ -14,3 +14,6 @@ export const QUEUES = {
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** Worker liveness, not a work queue (apps/worker/src/heartbeat): readiness reads the last completed beat. */
+export const HEARTBEAT = { queue: 'heartbeat', lastCompletedKey: (prefix: string) => `${prefix}:heartbeat:last-completed` } as const;
