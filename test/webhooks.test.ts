@@ -33,8 +33,6 @@ describe('inbound webhooks (real API + Postgres)', () => {
   const post = (s: Source, raw: string, headers: Record<string, string>) =>
     call(stack.baseUrl, 'POST', path(s), { raw, headers: { 'content-type': 'application/json', ...headers } });
   const events = () => countEvents(stack.db.ds);
-  const touchpointsOf = (sourceId: string) =>
-    stack.db.ds.query(`SELECT event_id, data, metadata FROM events WHERE type = 'TouchpointRecorded' AND metadata->>'sourceId' = $1 ORDER BY global_position`, [sourceId]);
 
   beforeAll(async () => {
     stack = await startStack({ worker: false });
@@ -354,6 +352,18 @@ describe('inbound webhooks (real API + Postgres)', () => {
       expect((await call(stack.baseUrl, 'GET', '/ops/dead-letters', { token: admin.token })).status).toBe(200);
       const am = await createUser(stack.db.ds, 'account_manager');
       expect((await call(stack.baseUrl, 'GET', '/ops/dead-letters', { token: am.token })).status).toBe(403);
+    });
+
+    it('keeps an authentic delivery that is not even JSON (signature checked before parsing)', async () => {
+      const s = sources.touchpoint;
+      const body = '{"channel": "phone", oops';
+      const res = await post(s, body, standardHeaders(s.secret, `msg_${randomUUID()}`, body));
+      expect(res.status).toBe(202);
+      expect(res.body.deadLetterId).toBeDefined();
+      const [dl] = await stack.db.ds.query(`SELECT reason, convert_from(body, 'UTF8') AS body FROM dead_letters WHERE id = $1`, [res.body.deadLetterId]);
+      expect(dl).toEqual({ reason: 'body is not valid JSON', body });
+      const forged = await post(s, body, { 'webhook-id': 'x', 'webhook-timestamp': '1', 'webhook-signature': 'v1,AAAA' });
+      expect(forged.status).toBe(401);
     });
 
     it('a retry after the cause is gone stores the events once and resolves it', async () => {

@@ -79,10 +79,9 @@ export class WebhookReceiver {
     }
     // Authentic from here on: nothing is dropped; what cannot be mapped becomes a dead letter.
     let mapped: Mapped | undefined;
-    let touchpoints: TouchpointDto[] = [];
     try {
       mapped = MAPPERS[source.format]({ sourceId: source.id, body: d.raw, headers: d.headers });
-      touchpoints = this.validate(mapped.touchpoints);
+      const touchpoints = this.validate(mapped.touchpoints);
       return await this.store(source, mapped, touchpoints, d);
     } catch (err) {
       const reason = err instanceof MappingError ? err.message : err instanceof CustomerResolutionError ? `customer: ${err.message}` : undefined;
