@@ -43,6 +43,8 @@ interface RouteCase {
   ok: number;
   /** The answer for a customer outside the caller's reach (and for a nonexistent one): never data. */
   denied?: number;
+  /** A denied cell answers an empty `items` list. */
+  deniedEmpty?: boolean;
 }
 
 const hourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
@@ -67,7 +69,8 @@ const ROUTES: RouteCase[] = [
   { key: 'POST /touchpoints', owner: 'H5', url: () => `/touchpoints`, body: (c) => touchpoint(c.customerId), ok: 201 },
   // All or nothing: an unknown or out-of-reach customerId is a 422 naming the index (the same answer for both).
   { key: 'POST /touchpoints/batch', owner: 'H5', url: () => `/touchpoints/batch`, body: (c) => ({ touchpoints: [touchpoint(c.customerId)] }), ok: 201, denied: 422 },
-  { key: 'GET /follow-ups', owner: 'H7', url: (c) => `/follow-ups?customerId=${c.customerId}`, ok: 200 },
+  // A filter on a collection: a foreign and a nonexistent customerId both give an empty list (no existence oracle, no data).
+  { key: 'GET /follow-ups', owner: 'H7', url: (c) => `/follow-ups?customerId=${c.customerId}`, ok: 200, denied: 200, deniedEmpty: true },
   { key: 'POST /follow-ups/:id/complete', owner: 'H7', task: 'complete', url: (c) => `/follow-ups/${c.taskId}/complete`, body: () => ({ note: 'called them' }), ok: 200 },
   { key: 'POST /follow-ups/:id/dismiss', owner: 'H7', task: 'dismiss', url: (c) => `/follow-ups/${c.taskId}/dismiss`, body: () => ({ reason: 'not needed' }), ok: 200 },
   {
@@ -108,8 +111,9 @@ afterAll(async () => {
   await stack.close();
 });
 
-async function call(method: string, path: string, token: string | undefined, body?: unknown) {
+async function call(method: string, path: string, token: string | undefined, body?: unknown, requestId?: string) {
   const headers: Record<string, string> = {};
+  if (requestId) headers['x-request-id'] = requestId;
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`${stack.baseUrl}/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -151,10 +155,10 @@ describe('security matrix: customer-scoped routes × roles × own / other / none
         return false;
     }
   };
+  const allowed = (caller: Caller, target: Target) => caller !== 'ops' && target !== 'nonexistent' && inReach(caller, base[target]);
   const expected = (route: RouteCase, caller: Caller, target: Target): number => {
     if (caller === 'ops') return 403; // ops has no customer data at all: refused by role, for every id
-    if (target === 'nonexistent') return route.denied ?? 404;
-    return inReach(caller, base[target]) ? route.ok : (route.denied ?? 404);
+    return allowed(caller, target) ? route.ok : (route.denied ?? 404);
   };
   const foreignMarkers = (caller: Caller) => customers.filter((c) => !inReach(caller, c)).flatMap((c) => [c.id, c.name, c.externalId]);
 
@@ -182,9 +186,13 @@ describe('security matrix: customer-scoped routes × roles × own / other / none
     return customer;
   }
 
-  /** A customer of `amId` with an open follow-up task: a high-value customer met only by automation. */
+  /** A customer of `amId` with an open follow-up task. */
   async function taskFor(label: string, amId: string): Promise<string> {
-    const customer = await createCustomer(label, amId, 5_000_000);
+    return raiseTask(await createCustomer(label, amId, 5_000_000));
+  }
+
+  /** Raises a follow-up on a high-value customer: three automated pushes in a row. */
+  async function raiseTask(customer: FixtureCustomer): Promise<string> {
     for (let i = 0; i < 3; i++) {
       const res = await call('POST', '/touchpoints', tokens.admin, {
         id: randomUUID(),
@@ -222,8 +230,8 @@ describe('security matrix: customer-scoped routes × roles × own / other / none
     await mk('ops', 'ops');
     userIds.admin = (await call('GET', '/auth/me', tokens.admin)).json.id;
 
-    base.customerOfA = await createCustomer('a', userIds.amOwnA);
-    base.customerOfB = await createCustomer('b', userIds.amOtherTeamB);
+    base.customerOfA = await createCustomer('a', userIds.amOwnA, 5_000_000);
+    base.customerOfB = await createCustomer('b', userIds.amOtherTeamB, 5_000_000);
     if (has('GET /customers/:id')) {
       // The read side is fed by the worker's projections.
       for (const c of [base.customerOfA, base.customerOfB]) {
@@ -233,12 +241,12 @@ describe('security matrix: customer-scoped routes × roles × own / other / none
 
     if (FOLLOW_UPS_PRESENT) {
       const jobs: Promise<void>[] = [];
-      jobs.push(taskFor('task-a', userIds.amOwnA).then((id) => void (baseTasks.customerOfA = id)));
-      jobs.push(taskFor('task-b', userIds.amOtherTeamB).then((id) => void (baseTasks.customerOfB = id)));
+      jobs.push(raiseTask(base.customerOfA).then((id) => void (baseTasks.customerOfA = id)));
+      jobs.push(raiseTask(base.customerOfB).then((id) => void (baseTasks.customerOfB = id)));
       for (const route of ROUTES.filter((r) => r.task && has(r.key))) {
         for (const caller of CALLERS) {
           for (const target of ['customerOfA', 'customerOfB'] as const) {
-            if (expected(route, caller, target) !== route.ok) continue;
+            if (!allowed(caller, target)) continue;
             const am = target === 'customerOfA' ? userIds.amOwnA : userIds.amOtherTeamB;
             jobs.push(taskFor(`${route.task}-${caller}-${target}`, am).then((id) => void tasks.set(`${route.key}|${caller}|${target}`, id)));
           }
@@ -263,21 +271,36 @@ describe('security matrix: customer-scoped routes × roles × own / other / none
                 ? { customerId: randomUUID(), taskId: randomUUID() }
                 : {
                     customerId: base[target].id,
-                    taskId: want === route.ok ? tasks.get(`${route.key}|${caller}|${target}`) : baseTasks[target],
+                    taskId: allowed(caller, target) ? tasks.get(`${route.key}|${caller}|${target}`) : baseTasks[target],
                   };
             if (route.task) expect(cell.taskId).toBeDefined();
             const streams = [`customer-${cell.customerId}`, `follow-up-${cell.taskId}`];
-            const before = await stack.db.ds.query(`SELECT count(*)::int AS n FROM events WHERE stream_id = ANY($1)`, [streams]);
+            // Only what this caller wrote counts: the worker keeps appending its own facts to these streams.
+            const written = () =>
+              stack.db.ds.query(`SELECT count(*)::int AS n FROM events WHERE stream_id = ANY($1) AND metadata->>'actorId' = $2`, [streams, userIds[caller]]);
+            const before = await written();
 
             const [method] = route.key.split(' ');
-            const res = await call(method, route.url(cell), tokens[caller], route.body?.(cell));
+            const requestId = randomUUID();
+            const res = await call(method, route.url(cell), tokens[caller], route.body?.(cell), requestId);
 
             expect({ cell: `${route.key} ${caller} × ${target}`, status: res.status }).toEqual({ cell: `${route.key} ${caller} × ${target}`, status: want });
             if (want >= 400) expect(res.contentType).toMatch(/application\/problem\+json/);
             for (const marker of foreignMarkers(caller)) expect(res.text).not.toContain(marker);
-            if (want >= 400 && method !== 'GET') {
-              const after = await stack.db.ds.query(`SELECT count(*)::int AS n FROM events WHERE stream_id = ANY($1)`, [streams]);
-              expect(after[0].n).toBe(before[0].n); // a refused write stores nothing
+            if (route.deniedEmpty && !allowed(caller, target) && want < 400) expect(res.json.items).toEqual([]);
+            if (route.key === 'GET /follow-ups' && allowed(caller, target) && target !== 'nonexistent') {
+              expect(res.json.items.map((i: { id: string }) => i.id)).toContain(baseTasks[target]); // the customer's task is listed
+            }
+            if (allowed(caller, target) && method !== 'GET') {
+              // The probe below is meaningful: an accepted write carries the request id as its correlation id.
+              const correlated = await stack.db.ds.query(`SELECT count(*)::int AS n FROM events WHERE metadata->>'correlationId' = $1`, [requestId]);
+              expect({ cell: `${route.key} ${caller} × ${target}`, correlated: correlated[0].n > 0 }).toEqual({ cell: `${route.key} ${caller} × ${target}`, correlated: true });
+            }
+            if (!allowed(caller, target) && method !== 'GET') {
+              const after = await written();
+              expect(after[0].n).toBe(before[0].n); // a refused write stores nothing...
+              const correlated = await stack.db.ds.query(`SELECT count(*)::int AS n FROM events WHERE metadata->>'correlationId' = $1`, [requestId]);
+              expect(correlated[0].n).toBe(0); // ...anywhere
             }
           });
         }

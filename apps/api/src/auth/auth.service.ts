@@ -76,6 +76,8 @@ export class AuthService implements OnModuleInit {
         `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + $3 * interval '1 hour') RETURNING expires_at`,
         [sha256Hex(token), row.id, this.config.SESSION_TTL_HOURS],
       );
+      // Housekeeping: the user's sessions that ended long ago.
+      await tx.query(`DELETE FROM sessions WHERE user_id = $1 AND (expires_at < now() - interval '7 days' OR revoked_at < now() - interval '7 days')`, [row.id]);
       const event: { id: string } & UserLoggedIn = { id: this.ids.next(), type: 'UserLoggedIn', data: { userId: row.id, ip, at } };
       await this.events.append(userStream(row.id), [{ ...event, metadata: { actorId: row.id, correlationId } }], 'any', tx);
       return new Date(inserted[0].expires_at);

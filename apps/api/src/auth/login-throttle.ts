@@ -45,5 +45,7 @@ export class LoginThrottle {
     const [ipKey, emailKey] = keys;
     await this.db.query(`DELETE FROM login_attempts WHERE key = $1`, [emailKey]);
     await this.db.query(`UPDATE login_attempts SET failures = greatest(failures - 1, 0) WHERE key = $1`, [ipKey]);
+    // Housekeeping: windows long over count for nothing.
+    await this.db.query(`DELETE FROM login_attempts WHERE window_started_at < now() - interval '1 hour'`);
   }
 }
