@@ -1,0 +1,33 @@
+// `npm run projection:rebuild -- <name>`: resets one projection and replays the whole log into
+// it. The customer read models are rebuilt in this process (a running worker waits on the
+// checkpoint row lock meanwhile); any other projection is handed to the running worker.
+import { EventStore, ProjectionRunner, UpcasterRegistry, projectionStatuses, requestRebuild } from '../libs/event-store/src/index.js';
+import { CustomerHealthProjection, FollowUpSummaryProjection, StreamCache, TimelineProjection } from '../libs/read-models/src/index.js';
+import { loadConfigOrExit } from '../libs/shared/src/config.js';
+import { openDatabase } from '../libs/shared/src/database/data-source.js';
+import { UPCASTERS } from '../libs/shared/src/database/upcasters.js';
+
+const name = process.argv[2];
+const config = loadConfigOrExit();
+const ds = await openDatabase(config.DATABASE_URL, 2, 'closeness-rebuild');
+try {
+  const known = (await projectionStatuses(ds)).map((p) => p.name);
+  const store = new EventStore(ds, new UpcasterRegistry(UPCASTERS));
+  const cache = new StreamCache(store.upcasters);
+  const local = [new TimelineProjection(cache), new CustomerHealthProjection(cache), new FollowUpSummaryProjection()];
+  const all = [...new Set([...known, ...local.map((p) => p.name)])].sort();
+  if (!name || !all.includes(name)) {
+    process.stderr.write(`usage: npm run projection:rebuild -- <name>\nprojections: ${all.join(', ')}\n`);
+    process.exitCode = 2;
+  } else if (local.some((p) => p.name === name)) {
+    const runner = new ProjectionRunner(ds, store, local.filter((p) => p.name === name));
+    const started = Date.now();
+    const events = await runner.rebuild(name);
+    process.stdout.write(`closeness: rebuilt ${name} from ${events} events in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  } else {
+    await requestRebuild(ds, name);
+    process.stdout.write(`closeness: rebuild of ${name} requested; the running worker replays it (see GET /ops/projections)\n`);
+  }
+} finally {
+  await ds.destroy();
+}
