@@ -144,6 +144,8 @@ export interface DemoCustomer {
   amIndex: number;
   /** Days from now to the renewal that matters (negative: it already happened). */
   renewalInDays: number;
+  /** For sliding customers: how many days ago personal contact started giving way to automation. */
+  slideAgo: number;
   outcome: { type: 'renewed' | 'churned' | 'expanded' | 'downgraded'; daysAgo: number } | null;
 }
 
@@ -158,11 +160,13 @@ export function demoCustomer(i: number): DemoCustomer {
   const annualValue = Math.round((lo + rng.float() * (hi - lo)) / 1000) * 1000;
   const archetype = archetypeOf(i);
   const renewalInDays = rng.int(-330, 330);
+  // Some slides are old news (red by now), some started recently (still yellow, trending down).
+  const slideAgo = rng.int(70, 260);
   let outcome: DemoCustomer['outcome'] = null;
   if (renewalInDays < 0) {
     const daysAgo = -renewalInDays;
     // Outcomes follow the patterns: a slide that began ~6 months ago ends in churn at the next renewal.
-    if (archetype === 'sliding') outcome = { type: daysAgo < 150 ? 'churned' : 'renewed', daysAgo };
+    if (archetype === 'sliding') outcome = { type: daysAgo < slideAgo - 45 ? 'churned' : 'renewed', daysAgo };
     else if (archetype === 'detractor') outcome = { type: daysAgo < 200 && rng.chance(0.6) ? 'downgraded' : 'renewed', daysAgo };
     else if (archetype === 'automated_returns') outcome = { type: daysAgo < 150 && rng.chance(0.5) ? 'churned' : 'renewed', daysAgo };
     else if (archetype === 'steady') outcome = { type: rng.chance(0.35) ? 'expanded' : 'renewed', daysAgo };
@@ -179,6 +183,7 @@ export function demoCustomer(i: number): DemoCustomer {
     archetype,
     amIndex: i % 4,
     renewalInDays,
+    slideAgo,
     outcome,
   };
 }
@@ -214,7 +219,7 @@ export interface DemoTouchpoint {
   tags?: string[];
 }
 
-const TOPICS = ['onboarding', 'invoice', 'delivery', 'integration', 'pricing', 'renewal', 'product feedback', 'outage', 'training', 'return'];
+const TOPICS = ['onboarding', 'invoice', 'delivery', 'integration', 'pricing', 'renewal', 'product feedback', 'outage', 'training', 'reporting', 'user access', 'data export', 'contract', 'mobile app', 'api', 'security review', 'billing address', 'new site', 'roadmap', 'performance'];
 
 const LINES = {
   en: {
@@ -242,19 +247,19 @@ type Kind =
   | 'chatbot' | 'ticket_unanswered' | 'noreply_email' | 'newsletter' | 'upsell' | 'return_automated' | 'in_app'
   | 'survey_promoter' | 'survey_detractor' | 'survey_passive' | 'ticket_transferred' | 'sms_reminder' | 'letter' | 'social';
 
-/** The mix of contact kinds for an archetype at a point in the year (`ago` days before now). */
-function mixFor(archetype: Archetype, ago: number): Partial<Record<Kind, number>> {
-  switch (archetype) {
+/** The mix of contact kinds for a customer at a point in the year (`ago` days before now). */
+function mixFor(c: DemoCustomer, ago: number): Partial<Record<Kind, number>> {
+  switch (c.archetype) {
     case 'steady':
       return { meeting: 3, call: 4, video: 2, email_in_answered: 4, email_out_personal: 3, chat_human: 2, ticket_answered: 2, newsletter: 1.5, survey_promoter: 0.8, survey_passive: 0.3, in_app: 0.5, letter: 0.2, social: 0.2 };
     case 'sliding':
-      if (ago > 190) return { meeting: 3, call: 4, video: 2, email_in_answered: 3, email_out_personal: 2, chat_human: 1, newsletter: 1, survey_promoter: 0.5 };
-      if (ago > 90) return { call: 1, email_in_answered: 1, chatbot: 3, ticket_unanswered: 1.5, ticket_answered: 1, noreply_email: 2, newsletter: 2, upsell: 1, sms_reminder: 1 };
-      return { chatbot: 5, ticket_unanswered: 3, noreply_email: 3, newsletter: 2, upsell: 1.5, survey_detractor: 0.6, in_app: 1, sms_reminder: 1 };
+      if (ago > c.slideAgo) return { meeting: 3, call: 4, video: 2, email_in_answered: 3, email_out_personal: 2, chat_human: 1, newsletter: 1, survey_promoter: 0.5 };
+      if (ago > c.slideAgo / 2) return { call: 1, email_in_answered: 1.5, chatbot: 3, ticket_unanswered: 1, ticket_answered: 1.5, noreply_email: 2, newsletter: 2, upsell: 1, sms_reminder: 1 };
+      return { chatbot: 5, ticket_unanswered: 2, noreply_email: 3, newsletter: 2, upsell: 1.5, survey_detractor: 0.5, in_app: 1, sms_reminder: 1, email_in_answered: 0.5 };
     case 'detractor':
-      return { ticket_transferred: 4, ticket_answered: 2, ticket_unanswered: 1, chatbot: 2, call: 1, email_in_answered: 1.5, survey_detractor: 1.2, survey_passive: 0.4, newsletter: 1, social: 0.4 };
+      return { ticket_transferred: 2.5, ticket_answered: 2.5, ticket_unanswered: 0.5, chatbot: 1.5, call: 2, meeting: 0.6, email_in_answered: 2, email_out_personal: 1, survey_detractor: 0.5, survey_passive: 0.5, newsletter: 1, social: 0.3 };
     case 'automated_returns':
-      return { return_automated: 5, chatbot: 3, noreply_email: 3, newsletter: 2, in_app: 1.5, sms_reminder: 1, call: ago > 200 ? 1 : 0.2, survey_passive: 0.5, survey_detractor: 0.4 };
+      return { return_automated: 4, chatbot: 2.5, noreply_email: 2, newsletter: 2, in_app: 1.5, sms_reminder: 1, call: 1.2, email_out_personal: 1, email_in_answered: 1, meeting: ago > 200 ? 0.6 : 0.2, survey_passive: 0.5, survey_detractor: 0.25 };
     case 'mixed':
       return { call: 2, email_in_answered: 3, email_out_personal: 1, chat_human: 2, chatbot: 2, ticket_answered: 2, newsletter: 2, upsell: 1, in_app: 1, survey_passive: 0.6, survey_promoter: 0.3, meeting: ago % 90 < 30 ? 1 : 0.3 };
   }
@@ -296,8 +301,8 @@ export function demoTouchpoints(c: DemoCustomer, perCustomer: number, amName: st
 
   for (const ago of ages) {
     // After a churn only the automated mailings keep coming.
-    const kind: Kind = churnedAgo !== null && ago < churnedAgo ? rng.weighted<Kind>({ newsletter: 3, noreply_email: 1 }) : rng.weighted(mixFor(c.archetype, ago));
-    const topic = c.archetype === 'detractor' && rng.chance(0.6) ? recurring : rng.pick(TOPICS);
+    const kind: Kind = churnedAgo !== null && ago < churnedAgo ? rng.weighted<Kind>({ newsletter: 3, noreply_email: 1 }) : rng.weighted(mixFor(c, ago));
+    const topic = c.archetype === 'detractor' && rng.chance(0.35) ? recurring : rng.pick(TOPICS);
     if (rng.chance(0.1)) recurring = rng.pick(TOPICS);
     const humanAgent = { name: amName };
     const support = { name: rng.pick(SUPPORT_AGENTS) };
