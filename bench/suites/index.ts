@@ -1,5 +1,6 @@
 import type { BenchSuite } from '../types.js';
 import { eventStoreSuite } from './event-store.js';
+import { ingestSuite } from './ingest.js';
 
 /**
  * Every suite `npm run bench` runs, in order, after the raw baseline (bench/pg-baseline.sh).
@@ -19,4 +20,5 @@ import { eventStoreSuite } from './event-store.js';
  */
 export const SUITES: BenchSuite[] = [
   eventStoreSuite,
+  ingestSuite,
 ];

@@ -142,19 +142,18 @@ export class WebhookReceiver {
   }
 
   private async store(source: SourceRow, mapped: Mapped, touchpoints: TouchpointDto[], d: Delivery): Promise<DeliveryResult> {
-    const result = await this.ingestor.transact(this.context(source, mapped.dedupeKey, d.correlationId, 'webhook'), async (tx, write) => {
+    const ctx = this.context(source, mapped.dedupeKey, d.correlationId, 'webhook');
+    // Every id is derived (body id, source + externalId, or the delivery key), so the claim can carry them.
+    const eventIds = touchpoints.map((t, i) => this.ingestor.eventIdFor(t, i, ctx));
+    const result = await this.ingestor.transact(ctx, async (tx, write) => {
       // The dedupe key is claimed first: a concurrent delivery of the same key waits here for our
       // commit and then finds the row (ON CONFLICT DO NOTHING), so only one of them writes events.
       const claimed = await tx.query(
-        `INSERT INTO webhook_deliveries (source_id, dedupe_key, outcome) VALUES ($1, $2, 'accepted') ON CONFLICT DO NOTHING RETURNING source_id`,
-        [source.id, mapped.dedupeKey],
+        `INSERT INTO webhook_deliveries (source_id, dedupe_key, outcome, event_ids) VALUES ($1, $2, 'accepted', $3) ON CONFLICT DO NOTHING RETURNING source_id`,
+        [source.id, mapped.dedupeKey, eventIds],
       );
       if (claimed.length === 0) return this.storedDelivery(tx, source.id, mapped.dedupeKey);
-      const outcomes = touchpoints.length > 0 ? await write(touchpoints) : [];
-      const eventIds = outcomes.map((o) => o.eventId);
-      if (eventIds.length > 0) {
-        await tx.query(`UPDATE webhook_deliveries SET event_ids = $3 WHERE source_id = $1 AND dedupe_key = $2`, [source.id, mapped.dedupeKey, eventIds]);
-      }
+      if (touchpoints.length > 0) await write(touchpoints);
       return { status: 202, body: { eventIds, ...(mapped.ignored > 0 ? { ignored: mapped.ignored } : {}) } } as DeliveryResult;
     });
     metrics.webhookDeliveries.inc({ format: source.format, outcome: result.status === 200 ? 'duplicate' : 'accepted' });
