@@ -84,7 +84,7 @@ export class TouchpointIngestor {
       const appended: NewEvent[] = [];
       const outcomes: IngestOutcome[] = [];
       try {
-        const result = await this.ds.transaction('READ COMMITTED', (tx) =>
+        const result = await this.ds.transaction((tx) =>
           fn(tx, async (dtos) => {
             const eventIds = dtos.map((d, i) => this.eventIdFor(d, i, ctx));
             const r = await this.write(dtos, eventIds, ctx, tx);
