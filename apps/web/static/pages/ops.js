@@ -21,7 +21,7 @@ export function OpsPage() {
       ${rows.length
         ? html`<div class="table-wrap"><table>
             <thead><tr><th scope="col">Name</th><th scope="col">Position</th><th scope="col">Lag (events)</th><th scope="col">Lag (seconds)</th><th scope="col">Status</th></tr></thead>
-            <tbody>${rows.map((p) => html`<tr key=${p.name}><th scope="row">${p.name}</th><td>${p.position}</td><td>${p.lagEvents}</td><td>${p.lagSeconds}</td><td>${p.status}</td></tr>`)}</tbody>
+            <tbody>${rows.map((p) => html`<tr key=${p.name}><th scope="row">${p.name}</th><td>${p.position}</td><td>${p.lagEvents}</td><td>${typeof p.lagSeconds === 'number' ? p.lagSeconds.toFixed(1) : p.lagSeconds}</td><td>${p.status}</td></tr>`)}</tbody>
           </table></div>`
         : null}
     </section>
