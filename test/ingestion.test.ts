@@ -239,6 +239,17 @@ describe('customers commands and POST /touchpoints (real API + Postgres)', () =>
       expect(await countEvents(stack.db.ds, 'stream_id = $1', [`customer-${created.id}`])).toBe(3);
     });
 
+    it('concurrent batches over the same customers in opposite orders all succeed (no deadlock, no lost event)', async () => {
+      const batch = (k: number, reverse: boolean) => {
+        const items = Array.from({ length: 40 }, (_, i) => touchpoint({ customerExternalId: `race-${i % 20}`, externalId: `race-${k}-${i}` }));
+        return { touchpoints: reverse ? items.reverse() : items };
+      };
+      const results = await Promise.all(Array.from({ length: 8 }, (_, k) => api('POST', '/touchpoints/batch', admin, batch(k, k % 2 === 1))));
+      expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
+      expect(await countEvents(stack.db.ds, `type = 'TouchpointRecorded' AND data->>'externalId' LIKE 'race-%'`)).toBe(320);
+      expect(await countEvents(stack.db.ds, `type = 'CustomerRegistered' AND data->>'externalId' LIKE 'race-%'`)).toBe(20);
+    });
+
     it('refuses more than 1000 items and an empty list', async () => {
       const many = Array.from({ length: 1001 }, () => touchpoint({ customerId: c1 }));
       expect((await api('POST', '/touchpoints/batch', admin, { touchpoints: many })).status).toBe(422);

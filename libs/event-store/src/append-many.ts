@@ -58,7 +58,9 @@ export async function appendMany(store: EventStore, items: AppendManyItem[], tx:
        INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata)
        SELECT f.id, f.stream_id, cur.v + row_number() OVER (PARTITION BY f.stream_id ORDER BY f.ord), f.type, f.sv, f.data, f.meta
        FROM fresh f JOIN cur ON cur.stream_id = f.stream_id
-       ORDER BY f.ord
+       -- Streams in a fixed order: concurrent batches touching the same streams wait for each
+       -- other instead of deadlocking; inside a stream the input order is kept.
+       ORDER BY f.stream_id, f.ord
        RETURNING event_id, stream_id, stream_version, global_position
      )
      SELECT false AS duplicate, event_id, stream_id, stream_version, global_position FROM ins
@@ -84,11 +86,15 @@ export async function appendMany(store: EventStore, items: AppendManyItem[], tx:
   });
 }
 
-/** A collision with a concurrent writer: retrying the whole transaction resolves it. */
+/**
+ * A collision with a concurrent writer (same stream version or event id taken, a deadlock or a
+ * serialization failure): retrying the whole transaction resolves it.
+ */
 export function isAppendConflict(err: unknown): boolean {
   const e = err as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
   const code = e?.code ?? e?.driverError?.code;
   const constraint = e?.constraint ?? e?.driverError?.constraint;
+  if (code === '40P01' || code === '40001') return true;
   return code === '23505' && (constraint === 'events_stream_version_key' || constraint === 'events_event_id_key');
 }
 

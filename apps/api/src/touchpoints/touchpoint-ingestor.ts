@@ -181,6 +181,7 @@ export class TouchpointIngestor {
       const inserted: { id: string; external_id: string; name: string }[] = await tx.query(
         `INSERT INTO customers (id, external_id, name, account_manager_id, created_via, version)
          SELECT id, ext, name, $4::uuid, 'touchpoint', 1 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, ext, name)
+         ORDER BY ext -- one lock order for every writer: no deadlock between concurrent batches
          ON CONFLICT DO NOTHING RETURNING id, external_id, name`,
         [ids, missing, names, owner],
       );
