@@ -32,8 +32,13 @@ interface SourceRow {
   format: SourceFormat;
   secret: string;
   previous_secret: string | null;
-  previous_valid: boolean;
+  /** Epoch ms until which the previous secret is accepted (0: none). */
+  previous_until: number;
 }
+
+// Source rows are read on every delivery; a short cache saves a round trip. A signature that
+// fails against a cached row is checked again against a fresh one, so a rotation is seen at once.
+const SOURCE_CACHE_MS = 30_000;
 
 /** Plain string headers, lower-cased (arrays joined as Node does for repeated headers). */
 export function normalizeHeaders(h: Record<string, string | string[] | undefined>): Headers {
@@ -55,6 +60,7 @@ const unauthorized = () => ProblemException.unauthorized('The webhook signature 
 @Injectable()
 export class WebhookReceiver {
   private readonly logger = new Logger('Webhooks');
+  private readonly sources = new Map<string, { row: SourceRow; at: number }>();
 
   constructor(
     private readonly ds: DataSource,
@@ -64,13 +70,26 @@ export class WebhookReceiver {
   ) {}
 
   async receive(sourceId: string, d: Delivery): Promise<DeliveryResult> {
-    const source = await this.loadSource(sourceId);
+    let source = await this.loadSource(sourceId, true);
     if (!source) {
       metrics.webhookDeliveries.inc({ format: 'unknown', outcome: 'rejected_signature' });
       throw unauthorized();
     }
     try {
-      this.verify(source, d);
+      let matched: 'current' | 'previous' | undefined;
+      try {
+        matched = this.verify(source, d);
+      } catch (err) {
+        if (!(err instanceof SignatureError)) throw err;
+      }
+      // Not the cached current secret: the stored row decides (a rotation since, or the end of
+      // the previous secret's grace period).
+      if (matched !== 'current') {
+        const fresh = await this.loadSource(sourceId, false);
+        if (!fresh) throw new SignatureError('source gone');
+        source = fresh;
+        this.verify(source, d);
+      }
     } catch (err) {
       if (!(err instanceof SignatureError)) throw err;
       metrics.webhookDeliveries.inc({ format: source.format, outcome: 'rejected_signature' });
@@ -91,26 +110,27 @@ export class WebhookReceiver {
     }
   }
 
-  private verify(source: SourceRow, d: Delivery) {
-    const secrets = [source.secret, ...(source.previous_secret && source.previous_valid ? [source.previous_secret] : [])];
+  private verify(source: SourceRow, d: Delivery): 'current' | 'previous' {
     const now = this.clock.now().getTime();
+    const secrets = [source.secret, ...(source.previous_secret && source.previous_until > now ? [source.previous_secret] : [])];
     let last: unknown;
-    for (const secret of secrets) {
+    for (const [k, secret] of secrets.entries()) {
+      const which = k === 0 ? 'current' : 'previous';
       try {
         switch (source.format) {
           case 'touchpoint':
           case 'cloudevents':
             verifyStandardWebhook(secret, d.raw, d.headers);
-            return;
+            return which;
           case 'zendesk':
             verifyZendesk(secret, d.raw, d.headers, now);
-            return;
+            return which;
           case 'intercom':
             verifyIntercom(secret, d.raw, d.headers);
-            return;
+            return which;
           case 'hubspot':
             verifyHubspot(secret, d.raw, d.headers, d.method, d.uris, now);
-            return;
+            return which;
         }
       } catch (err) {
         last = err;
@@ -206,7 +226,7 @@ export class WebhookReceiver {
     );
     if (!dl) throw ProblemException.notFound('No dead letter with that id.');
     if (dl.status === 'resolved') return { id, status: 'resolved', reason: null, eventIds: dl.event_ids ?? [], attempts: dl.attempts };
-    const source: SourceRow = { id: dl.source_id, format: dl.format, secret: '', previous_secret: null, previous_valid: false };
+    const source: SourceRow = { id: dl.source_id, format: dl.format, secret: '', previous_secret: null, previous_until: 0 };
     const raw: Buffer = Buffer.isBuffer(dl.body) ? dl.body : Buffer.from(dl.body);
     try {
       const mapped = MAPPERS[source.format]({ sourceId: source.id, body: raw, headers: dl.headers ?? {} });
@@ -240,12 +260,23 @@ export class WebhookReceiver {
     }
   }
 
-  private async loadSource(id: string): Promise<SourceRow | undefined> {
+  private async loadSource(id: string, cached: boolean): Promise<SourceRow | undefined> {
     if (!UUID.test(id)) return undefined;
-    const rows: SourceRow[] = await this.ds.query(
-      `SELECT id, format, secret, previous_secret, coalesce(previous_secret_expires_at > now(), false) AS previous_valid FROM sources WHERE id = $1`,
-      [id],
-    );
-    return rows[0];
+    const now = this.clock.now().getTime();
+    const hit = this.sources.get(id);
+    if (cached && hit && now - hit.at < SOURCE_CACHE_MS) return hit.row;
+    const rows: any[] = await this.ds.query(`SELECT id, format, secret, previous_secret, previous_secret_expires_at FROM sources WHERE id = $1`, [id]);
+    if (rows.length === 0) return undefined;
+    const r = rows[0];
+    const row: SourceRow = {
+      id: r.id,
+      format: r.format,
+      secret: r.secret,
+      previous_secret: r.previous_secret,
+      previous_until: r.previous_secret_expires_at ? new Date(r.previous_secret_expires_at).getTime() : 0,
+    };
+    if (this.sources.size > 10_000) this.sources.clear();
+    this.sources.set(id, { row, at: now });
+    return row;
   }
 }
