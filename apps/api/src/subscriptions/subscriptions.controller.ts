@@ -42,20 +42,23 @@ export class SubscriptionsController {
     if (problem) throw ProblemException.validation([problem], 'The subscription URL cannot be used.');
     const id = this.ids.next();
     const secret = `whsec_${randomBytes(32).toString('base64')}`;
-    const now = this.clock.now();
-    await this.ds.transaction(async (tx) => {
-      await tx.query(`INSERT INTO webhook_subscriptions (id, url, events, secret, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
-        id, body.url, body.events, secret, user.id, now,
+    const createdAt = await this.ds.transaction(async (tx) => {
+      // The database's clock, the same one that stamps events: the relay sends a subscription
+      // only events recorded after it was made.
+      const rows = await tx.query(`INSERT INTO webhook_subscriptions (id, url, events, secret, created_by, created_at) VALUES ($1, $2, $3, $4, $5, now()) RETURNING created_at`, [
+        id, body.url, body.events, secret, user.id,
       ]);
+      const at = new Date(rows[0].created_at).toISOString();
       // The audit trail; the secret stays out of the log.
       await this.store.append(
         subscriptionStream(id),
-        [{ id: this.ids.next(), type: 'WebhookSubscriptionCreated', data: { subscriptionId: id, url: body.url, events: body.events, createdBy: user.id, createdAt: now.toISOString() }, metadata: { actorId: user.id } }],
+        [{ id: this.ids.next(), type: 'WebhookSubscriptionCreated', data: { subscriptionId: id, url: body.url, events: body.events, createdBy: user.id, createdAt: at }, metadata: { actorId: user.id } }],
         'no_stream',
         tx,
       );
+      return at;
     });
-    return { id, secret, url: body.url, events: body.events, createdAt: now.toISOString() };
+    return { id, secret, url: body.url, events: body.events, createdAt };
   }
 
   @Get()
