@@ -4,6 +4,7 @@ import { Clock, deterministicId, IdGenerator, metrics, ProblemException, type Pr
 import type { SourceFormat } from '../sources/sources.dto.js';
 import { CustomerResolutionError, TouchpointIngestor, type IngestContext } from '../touchpoints/touchpoint-ingestor.js';
 import type { TouchpointDto } from '../touchpoints/touchpoint.dto.js';
+import { fastDeterministicId } from '../touchpoints/fast-id.js';
 import { checkTouchpoint } from '../touchpoints/touchpoint.validate.js';
 import { MAPPERS, MappingError, type Headers, type Mapped } from './mappers/index.js';
 import { SignatureError, verifyHubspot, verifyIntercom, verifyStandardWebhook, verifyZendesk } from './signatures.js';
@@ -157,7 +158,7 @@ export class WebhookReceiver {
       causationId: deterministicId('webhook-delivery', source.id, dedupeKey),
       route,
       // Touchpoints without their own id get one derived from the delivery: a redelivery writes nothing new.
-      fallbackId: (i) => deterministicId('webhook', source.id, dedupeKey, String(i)),
+      fallbackId: (i) => fastDeterministicId('webhook', source.id, dedupeKey, String(i)),
     };
   }
 
