@@ -141,7 +141,10 @@ async function main() {
       for (const row of await suite.run(ctx)) {
         const base = row.baselineKey ? baseline[row.baselineKey] : undefined;
         const ratio = base ? row.figure / base : undefined;
-        results.push({ ...row, suite: suite.name, baseline: base, ratio, met: judge(row, ratio) });
+        const result: Result = { ...row, suite: suite.name, baseline: base, ratio, met: judge(row, ratio) };
+        results.push(result);
+        // each figure as soon as it is known, so an interrupted run still shows what it measured
+        log(`  = ${row.measure}: ${fmt(row.figure)} ${row.unit}${ratio === undefined ? '' : ` (${ratio.toFixed(2)}× ${row.baselineKey})`}`);
       }
       log(`suite ${suite.name} done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     } catch (err) {
@@ -162,7 +165,7 @@ async function main() {
     `## Latest run`,
     '',
     `- date: ${startedAt}`,
-    `- command: \`npm run bench\`${only.length ? ` (BENCH_SUITES=${only.join(',')})` : ''}`,
+    `- command: ${only.length ? `\`BENCH_SUITES=${only.join(',')} npm run bench\` (partial run: only these suites)` : '`npm run bench`'}`,
     `- duration: ${minutes} min`,
     ...machineLines,
     '',
@@ -174,7 +177,8 @@ async function main() {
     ...(notes.length ? ['', 'Notes:', '', ...notes] : []),
     ...(failures.length ? ['', 'Suites that failed in this run:', '', ...failures.map((f) => `- ${f}`)] : []),
   ].join('\n');
-  if (quick || only.length > 0) log('quick or partial run: BENCHMARKS.md left unchanged');
+  // A partial run (BENCH_SUITES) is recorded, and says so in its command line; a quick one never.
+  if (quick) log('quick run: BENCHMARKS.md left unchanged');
   else writeReport(body);
   return failures.length === 0 ? 0 : 1;
 }

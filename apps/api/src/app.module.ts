@@ -5,17 +5,19 @@ import { LoggerModule } from 'nestjs-pino';
 import { ConfigModule, DatabaseModule, httpLoggerParams, type AppConfig } from '../../../libs/shared/src/index.js';
 import { AuthModule } from './auth/auth.module.js';
 import { HealthController } from './health/health.controller.js';
+import { MetricsModule } from './ops/metrics/metrics.module.js';
+import { QueueBoardModule } from './ops/queues/queue-board.module.js';
 import { RedisModule } from './redis.module.js';
 import { DeadLettersModule } from './ops/dead-letters/dead-letters.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { SourcesModule } from './sources/sources.module.js';
-import { WebModule } from './web/web.module.js';
-import { TouchpointsModule } from './touchpoints/touchpoints.module.js';
-import { UsersModule } from './users/users.module.js';
 import { CustomerCommandsModule } from './customers/customer-commands.module.js';
 import { CustomerQueriesModule } from './customers/customer-queries.module.js';
 import { OpsProjectionsModule } from './ops/projections/projections.module.js';
 import { ReportsModule } from './reports/reports.module.js';
+import { TouchpointsModule } from './touchpoints/touchpoints.module.js';
+import { WebModule } from './web/web.module.js';
+import { UsersModule } from './users/users.module.js';
 import { FollowUpsModule } from './follow-ups/follow-ups.module.js';
 import { RulesModule } from './rules/rules.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
@@ -46,6 +48,8 @@ export class AppModule {
         SourcesModule,
         WebhooksModule,
         DeadLettersModule,
+        MetricsModule,
+        QueueBoardModule,
       ],
       controllers: [HealthController],
     };

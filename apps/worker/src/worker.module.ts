@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { ConfigModule, DatabaseModule, pinoOptions, type AppConfig } from '../../../libs/shared/src/index.js';
 import { ProjectionsModule } from './projections/projections.module.js';
+import { HeartbeatModule } from './heartbeat/heartbeat.module.js';
 import { SilenceModule } from './jobs/silence/silence.module.js';
 import { FollowUpsJobsModule } from './jobs/follow-ups/follow-ups-jobs.module.js';
 import { RelayModule } from './relay/relay.module.js';
@@ -19,6 +20,7 @@ export class WorkerModule {
         CqrsModule.forRoot(),
         DatabaseModule,
         ProjectionsModule,
+        HeartbeatModule,
         FollowUpsJobsModule,
         RelayModule,
         OutboundModule,

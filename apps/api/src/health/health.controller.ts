@@ -1,8 +1,13 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, HealthIndicatorService } from '@nestjs/terminus';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
-import { REDIS } from '../../../../libs/queues/src/index.js';
+import { DataSource } from 'typeorm';
+import { HEARTBEAT, REDIS } from '../../../../libs/queues/src/index.js';
+import { APP_CONFIG, Public, type AppConfig } from '../../../../libs/shared/src/index.js';
+
+const within = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
 
 @ApiTags('ops')
 @Controller('health')
@@ -11,33 +16,79 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
+    private readonly ds: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'The process is up' })
+  @Public()
+  @ApiOperation({ summary: 'The process is up (no dependency is checked)' })
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @Public()
   @HealthCheck()
-  @ApiOperation({ summary: 'Postgres and Redis reachable' })
+  @ApiOperation({
+    summary: 'Ready to serve: Postgres, Redis, projection lag under PROJECTION_LAG_READY_SECONDS, and a worker completing jobs',
+    description: 'The worker check reads the time a worker last completed a heartbeat job through BullMQ; older than HEARTBEAT_STALE_SECONDS is down.',
+  })
   ready() {
     return this.health.check([
       () => this.db.pingCheck('database', { timeout: 2000 }),
-      async () => {
-        const indicator = this.indicators.check('redis');
-        try {
-          const pong = await Promise.race([
-            this.redis.ping(),
-            new Promise<string>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
-          ]);
-          return pong === 'PONG' ? indicator.up() : indicator.down({ message: 'unexpected reply' });
-        } catch {
-          return indicator.down({ message: 'unreachable' });
-        }
-      },
+      () => this.redisCheck(),
+      () => this.projectionsCheck(),
+      () => this.workerCheck(),
     ]);
+  }
+
+  private async redisCheck() {
+    const indicator = this.indicators.check('redis');
+    try {
+      const pong = await within(this.redis.ping(), 2000);
+      return pong === 'PONG' ? indicator.up() : indicator.down({ message: 'unexpected reply' });
+    } catch {
+      return indicator.down({ message: 'unreachable' });
+    }
+  }
+
+  private async projectionsCheck() {
+    const indicator = this.indicators.check('projections');
+    const limit = this.config.PROJECTION_LAG_READY_SECONDS;
+    try {
+      // Only the age of the oldest untaken event per projection: one index probe each.
+      const rows: { name: string; status: string; lag: number | null }[] = await within(
+        this.ds.query(`
+          SELECT c.name, c.status,
+                 (SELECT extract(epoch FROM now() - e.recorded_at)::float8 FROM events e
+                   WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
+                   ORDER BY e.transaction_id, e.global_position LIMIT 1) AS lag
+            FROM projection_checkpoints c`),
+        2000,
+      );
+      const lagging = rows.filter((r) => (r.lag ?? 0) > limit).map((r) => ({ name: r.name, lagSeconds: Math.round(r.lag ?? 0), status: r.status }));
+      const maxLagSeconds = Math.round(Math.max(0, ...rows.map((r) => r.lag ?? 0)));
+      return lagging.length === 0 ? indicator.up({ maxLagSeconds, limitSeconds: limit }) : indicator.down({ lagging, limitSeconds: limit });
+    } catch {
+      return indicator.down({ message: 'projection checkpoints unreadable' });
+    }
+  }
+
+  private async workerCheck() {
+    const indicator = this.indicators.check('worker');
+    const limit = this.config.HEARTBEAT_STALE_SECONDS;
+    try {
+      const last = await within(this.redis.get(HEARTBEAT.lastCompletedKey(this.config.QUEUE_PREFIX)), 2000);
+      if (!last) return indicator.down({ message: 'no worker has completed a heartbeat job yet' });
+      const ageSeconds = Math.max(0, (Date.now() - Number(last)) / 1000);
+      return ageSeconds <= limit
+        ? indicator.up({ lastHeartbeatSecondsAgo: Math.round(ageSeconds) })
+        : indicator.down({ message: 'no heartbeat job completed recently', lastHeartbeatSecondsAgo: Math.round(ageSeconds), limitSeconds: limit });
+    } catch {
+      return indicator.down({ message: 'heartbeat unreadable' });
+    }
   }
 }

@@ -1,0 +1,53 @@
+import { Inject, Module, type MiddlewareConsumer, type NestModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Registry, collectDefaultMetrics, type Histogram } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { createRedis } from '../../../../../libs/queues/src/index.js';
+import { APP_CONFIG, type AppConfig } from '../../../../../libs/shared/src/index.js';
+import { metricsRegistry } from '../../../../../libs/shared/src/metrics.js';
+import { httpDurationHistogram, httpMetricsMiddleware } from './http-metrics.js';
+import { MetricsController } from './metrics.controller.js';
+import { APP_METRICS } from './metrics.tokens.js';
+import { registerScrapeMetrics } from './scrape-metrics.js';
+
+const HTTP_HISTOGRAM = Symbol('HTTP_HISTOGRAM');
+const SCRAPE = Symbol('SCRAPE');
+
+/** Process metrics once per process (the API and a worker may share one in tests). */
+export function ensureDefaultMetrics() {
+  if (!metricsRegistry.getSingleMetric('process_cpu_user_seconds_total')) collectDefaultMetrics({ register: metricsRegistry });
+}
+
+/** GET /metrics: shared counters, process metrics, HTTP durations and gauges read at scrape time. */
+@Module({
+  controllers: [MetricsController],
+  providers: [
+    { provide: APP_METRICS, useFactory: () => new Registry() },
+    { provide: HTTP_HISTOGRAM, inject: [APP_METRICS], useFactory: (registry: Registry) => httpDurationHistogram(registry) },
+    {
+      provide: SCRAPE,
+      inject: [APP_METRICS, DataSource, APP_CONFIG],
+      useFactory: (registry: Registry, ds: DataSource, config: AppConfig) => {
+        ensureDefaultMetrics();
+        // Its own connection that fails fast: a scrape during a Redis outage must not queue commands forever.
+        const redis = createRedis(config.REDIS_URL, 'api-metrics', { maxRetriesPerRequest: 1 });
+        redis.on('error', () => undefined);
+        const scrape = registerScrapeMetrics(registry, { ds, redis, prefix: config.QUEUE_PREFIX });
+        return { close: async () => (await scrape.close(), redis.disconnect()) };
+      },
+    },
+  ],
+})
+export class MetricsModule implements NestModule, OnApplicationShutdown {
+  constructor(
+    @Inject(HTTP_HISTOGRAM) private readonly histogram: Histogram<'method' | 'route' | 'status'>,
+    @Inject(SCRAPE) private readonly scrape: { close(): Promise<void> },
+  ) {}
+
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply(httpMetricsMiddleware(this.histogram)).forRoutes('{*splat}');
+  }
+
+  async onApplicationShutdown() {
+    await this.scrape.close();
+  }
+}

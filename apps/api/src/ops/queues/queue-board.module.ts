@@ -1,0 +1,73 @@
+import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { Queue } from 'bullmq';
+import type { NextFunction, Request, Response } from 'express';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { createRedis } from '../../../../../libs/queues/src/index.js';
+import { APP_CONFIG, type AppConfig } from '../../../../../libs/shared/src/index.js';
+import { opsCaller } from '../metrics/ops-auth.js';
+import { OPS_QUEUES } from '../metrics/scrape-metrics.js';
+
+export const QUEUE_BOARD_PATH = '/admin/queues';
+
+const problem = (res: Response, status: number, title: string, detail: string) =>
+  res.status(status).type('application/problem+json').json({ type: `https://closeness.dev/problems/${title.toLowerCase().replace(/ /g, '-')}`, title, status, detail });
+
+/**
+ * Bull Board for every queue at /admin/queues, for ops and admin only. It is an Express router
+ * outside Nest's routing, so the global guard never sees it: this middleware resolves the
+ * session (bearer or the login cookie) the same way. Anonymous: 401; other roles: 404.
+ */
+@Module({})
+export class QueueBoardModule implements OnModuleInit, OnApplicationShutdown {
+  private redis: Redis | undefined;
+  private queues: Queue[] = [];
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly ds: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  // onModuleInit runs after Nest registered its routes and before its 404 handler: mounting here
+  // puts the board in front of "not found".
+  onModuleInit() {
+    const app = this.adapterHost.httpAdapter?.getInstance?.();
+    if (!app?.use) return;
+    this.redis = createRedis(this.config.REDIS_URL, 'api-queue-board');
+    this.redis.on('error', () => undefined);
+    this.queues = OPS_QUEUES.map((name) => {
+      const q = new Queue(name, { connection: this.redis!, prefix: this.config.QUEUE_PREFIX });
+      q.on('error', () => undefined);
+      return q;
+    });
+    const serverAdapter = new ExpressAdapter();
+    serverAdapter.setBasePath(QUEUE_BOARD_PATH);
+    // @bull-board/express 9.10.1 and @bull-board/api 9.10.2 declare slightly different adapter types
+    createBullBoard({ queues: this.queues.map((q) => new BullMQAdapter(q)), serverAdapter: serverAdapter as any, options: { uiConfig: { boardTitle: 'Closeness queues' } } });
+    const guard = (req: Request, res: Response, next: NextFunction) => {
+      opsCaller(req, this.ds, { forbiddenStatus: 404 }).then(
+        (caller) => {
+          if (caller.ok) return next();
+          res.setHeader('Cache-Control', 'no-store');
+          if (caller.status === 401) {
+            res.setHeader('WWW-Authenticate', 'Bearer');
+            return problem(res, 401, 'Unauthorized', 'Log in as ops or admin to see the queues.');
+          }
+          return problem(res, 404, 'Not Found', 'No such resource.');
+        },
+        (err) => next(err),
+      );
+    };
+    app.use(QUEUE_BOARD_PATH, guard, serverAdapter.getRouter());
+  }
+
+  async onApplicationShutdown() {
+    await Promise.all(this.queues.map((q) => q.close().catch(() => undefined)));
+    this.redis?.disconnect();
+  }
+}
