@@ -1,6 +1,7 @@
 import type { BenchSuite } from '../types.js';
 import { eventStoreSuite } from './event-store.js';
 import { ingestSuite } from './ingest.js';
+import { followUpsSuite } from './follow-ups.js';
 
 /**
  * Every suite `npm run bench` runs, in order, after the raw baseline (bench/pg-baseline.sh).
@@ -21,4 +22,5 @@ import { ingestSuite } from './ingest.js';
 export const SUITES: BenchSuite[] = [
   eventStoreSuite,
   ingestSuite,
+  followUpsSuite,
 ];

@@ -4,13 +4,16 @@ import { DataSource } from 'typeorm';
 import { EventStore, ProjectionRunner } from '../../../../libs/event-store/src/index.js';
 import { FailFastQueue, QUEUES } from '../../../../libs/queues/src/index.js';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/shared/src/index.js';
+import { FollowUpsProjection } from '../projections/follow-ups.projection.js';
 import { FollowUpRelayProjection } from './follow-up-relay.projection.js';
 
 const RELAY_RUNNER = Symbol('RELAY_RUNNER');
 
 /**
- * Runs the relay in its own projection runner: a Redis outage then only stalls (and backs off)
- * the relay, never the read models, and the relay's latency does not wait behind their batches.
+ * The follow-up pipeline's own projection runner: the relay (log → BullMQ) and the `follow_ups`
+ * read model. Kept apart from the customer read models so that their heavy batches (scoring,
+ * health) do not delay follow-ups, and a Redis outage backs off only the relay (the runner
+ * backs off each failing projection on its own).
  */
 @Module({
   providers: [
@@ -21,7 +24,7 @@ const RELAY_RUNNER = Symbol('RELAY_RUNNER');
         logger.setContext('relay');
         // Failures surface as failed batches, logged (and backed off) by the runner.
         const queue = new FailFastQueue(QUEUES.followUps, config, (err) => logger.debug({ err: err.message }, 'relay queue error'));
-        const runner = new ProjectionRunner(ds, store, [new FollowUpRelayProjection(queue)], { listenUrl: config.DATABASE_URL, logger, pollMs: 250 });
+        const runner = new ProjectionRunner(ds, store, [new FollowUpRelayProjection(queue), new FollowUpsProjection()], { listenUrl: config.DATABASE_URL, logger, pollMs: 100 });
         return { runner, queue };
       },
     },

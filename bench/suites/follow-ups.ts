@@ -1,0 +1,159 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { createApiApp } from '../../apps/api/src/bootstrap.js';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../libs/shared/src/config.js';
+import type { BenchSuite, Row } from '../types.js';
+
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Touchpoint → follow-up visible: POST /touchpoints (real API) at a fixed rate for fresh
+ * high-value customers, each contact transactional, so each must raise exactly one task; the
+ * real worker runs (every projection, the relay, the BullMQ worker). Latency = from just before
+ * the POST to the moment the task's row is in `follow_ups` (what GET /follow-ups reads), seen
+ * by a 10 ms poller.
+ */
+export const followUpsSuite: BenchSuite = {
+  name: 'follow-ups',
+  async run(ctx) {
+    const rate = Number(process.env.BENCH_FOLLOW_UP_RATE ?? 500);
+    const secs = ctx.size(20, 4);
+    const n = rate * secs;
+    const db = await ctx.freshDatabase('follow_ups', 20);
+    const env = {
+      NODE_ENV: 'production', DATABASE_URL: db.url, REDIS_URL: ctx.redisUrl, PORT: '0', LOG_LEVEL: 'error', LOG_PRETTY: 'false',
+      QUEUE_PREFIX: `bench${randomBytes(3).toString('hex')}`, DB_POOL_SIZE: '20', WORKER_CONCURRENCY: '16', WORKER_METRICS_PORT: '0',
+    };
+    const config = loadConfig(env);
+    let api: Awaited<ReturnType<typeof createApiApp>> | undefined;
+    let worker: ChildProcess | undefined;
+    try {
+      // Customers and an admin session straight in SQL (not what is measured).
+      ctx.log(`seeding ${n} customers`);
+      const adminId = randomUUID();
+      const token = randomBytes(32).toString('base64url');
+      await db.ds.query(`INSERT INTO users (id, email, name, role, password_hash) VALUES ($1, 'bench-admin@closeness.test', 'Bench Admin', 'admin', 'x')`, [adminId]);
+      await db.ds.query(`INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + interval '1 day')`, [createHash('sha256').update(token).digest('hex'), adminId]);
+      const amId = randomUUID();
+      await db.ds.query(`INSERT INTO users (id, email, name, role, password_hash) VALUES ($1, 'bench-am@closeness.test', 'Bench AM', 'account_manager', 'x')`, [amId]);
+      const ids: string[] = (await db.ds.query(`SELECT gen_random_uuid()::text AS id FROM generate_series(1, $1)`, [n])).map((r: any) => r.id);
+      await db.ds.query(
+        `INSERT INTO customers (id, external_id, name, account_manager_id, annual_value, version)
+         SELECT id::uuid, 'fu-' || ord, 'Customer ' || ord, $2, 500000, 1 FROM unnest($1::text[]) WITH ORDINALITY AS t(id, ord)`,
+        [ids, amId],
+      );
+      await db.ds.query(
+        `INSERT INTO events (event_id, stream_id, stream_version, type, data, metadata)
+         SELECT gen_random_uuid(), 'customer-' || id, 1, 'CustomerRegistered',
+                jsonb_build_object('customerId', id, 'externalId', 'fu-' || ord, 'name', 'Customer ' || ord, 'accountManagerId', $2::text, 'annualValue', 500000, 'createdVia', 'api'), '{}'
+         FROM unnest($1::text[]) WITH ORDINALITY AS t(id, ord)`,
+        [ids, amId],
+      );
+
+      api = await createApiApp(config);
+      await api.listen(0, '127.0.0.1');
+      const base = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}/api/v1`;
+      // The worker runs as its own process, as in production (compiled next to this file by `npm run bench`).
+      const main = fileURLToPath(new URL('../../apps/worker/src/main.js', import.meta.url));
+      worker = spawn(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+      // Let the read models catch up with the seeded customers before measuring.
+      ctx.log('waiting for the projections to catch up with the seed');
+      const top = Number((await db.ds.query(`SELECT max(global_position) AS p FROM events`))[0].p);
+      for (let i = 0; i < 600; i++) {
+        const rows = await db.ds.query(`SELECT min(global_position) AS p, count(*)::int AS n FROM projection_checkpoints`);
+        if (rows[0].n > 1 && Number(rows[0].p) >= top) break;
+        await sleep(500);
+      }
+
+      const sentAt = new Map<string, number>();
+      const latencies: number[] = [];
+      let polling = true;
+      const poller = (async () => {
+        // updated_at is the writing transaction's start time, so look back a little and dedupe.
+        let since = new Date(0);
+        while (polling) {
+          const rows = await db.ds.query(`SELECT customer_id, updated_at FROM follow_ups WHERE updated_at > $1::timestamptz - interval '60 seconds'`, [since]);
+          const now = performance.now();
+          for (const r of rows) {
+            const t = sentAt.get(r.customer_id);
+            if (t !== undefined) {
+              latencies.push(now - t);
+              sentAt.delete(r.customer_id);
+            }
+            if (r.updated_at > since) since = r.updated_at;
+          }
+          await sleep(10);
+        }
+      })();
+
+      ctx.log(`posting ${rate} transactional touchpoints/s for ${secs} s`);
+      const tickMs = 20;
+      const perTick = (rate * tickMs) / 1000;
+      const pending: Promise<unknown>[] = [];
+      let failures = 0;
+      const started = performance.now();
+      let sent = 0;
+      for (let tick = 0; sent < n; tick++) {
+        const due = started + tick * tickMs;
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+        for (let k = 0; k < perTick && sent < n; k++) {
+          const customerId = ids[sent++];
+          sentAt.set(customerId, performance.now());
+          pending.push(
+            fetch(`${base}/touchpoints`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+              body: JSON.stringify({
+                customerId, channel: 'chatbot', direction: 'inbound', initiatedBy: 'customer', handledBy: 'automation',
+                occurredAt: new Date(Date.now() - 60_000).toISOString(), topic: 'invoice',
+                transcript: [{ speaker: 'customer', text: 'Where is my invoice?' }, { speaker: 'bot', text: 'Dear customer, this is an automated message.' }],
+              }),
+            }).then(async (r) => {
+              await r.arrayBuffer();
+              if (r.status !== 201) failures++;
+            }, () => failures++),
+          );
+        }
+      }
+      await Promise.all(pending);
+      const postSeconds = (performance.now() - started) / 1000;
+      for (let i = 0; i < 1200 && sentAt.size > 0; i++) await sleep(100);
+      polling = false;
+      await poller;
+      const raised = Number((await db.ds.query(`SELECT count(*)::int AS n FROM events WHERE type = 'FollowUpTaskRaised'`))[0].n);
+      latencies.sort((a, b) => a - b);
+      // Where the time goes, from the database's own clocks: touchpoint stored → task raised by the worker → row in the read model.
+      const stages = await db.ds.query(
+        `SELECT extract(epoch FROM r.recorded_at - t.recorded_at) * 1000 AS raised_ms, extract(epoch FROM f.created_row - t.recorded_at) * 1000 AS visible_ms
+         FROM events r JOIN events t ON t.event_id = (r.data->'triggeredBy'->>0)::uuid
+         LEFT JOIN (SELECT id, updated_at AS created_row FROM follow_ups) f ON f.id = (r.data->>'taskId')::uuid
+         WHERE r.type = 'FollowUpTaskRaised'`,
+      );
+      const raisedMs = stages.map((r: any) => Number(r.raised_ms)).sort((a: number, b: number) => a - b);
+      const achieved = Math.round(n / postSeconds);
+      const note = `${n} touchpoints posted at ${achieved}/s (target ${rate}/s, ${failures} failed), ${latencies.length} follow-ups seen, ${raised} FollowUpTaskRaised events, ${sentAt.size} never seen. API and load generator in the bench process; the worker (all projections, relay, BullMQ worker, concurrency ${config.WORKER_CONCURRENCY}) in its own process.`;
+      const rows: Row[] = [
+        { measure: `Touchpoint → follow-up visible, p50 (${rate} touchpoints/s)`, figure: Math.round(pct(latencies, 50)), unit: 'ms', goal: { text: 'p99 < 1 s' }, note },
+        { measure: `Touchpoint → follow-up visible, p99 (${rate} touchpoints/s)`, figure: Math.round(pct(latencies, 99)), unit: 'ms', goal: { atMost: 1000 } },
+        { measure: `Touchpoint stored → FollowUpTaskRaised stored (worker only), p50 / p99 (${rate}/s)`, figure: Math.round(pct(raisedMs, 50)), unit: 'ms', goal: { text: `p99 ${Math.round(pct(raisedMs, 99))} ms` } },
+        { measure: 'Follow-ups raised per transactional touchpoint (exactly once)', figure: Number((raised / n).toFixed(3)), unit: 'ratio', goal: { text: '= 1' } },
+      ];
+      return rows;
+    } finally {
+      if (worker && worker.exitCode === null) {
+        const w = worker;
+        await new Promise((resolve) => {
+          w.once('exit', resolve);
+          w.kill('SIGTERM');
+          setTimeout(() => w.kill('SIGKILL'), 20_000).unref();
+        });
+      }
+      await api?.close().catch(() => undefined);
+      await db.drop();
+    }
+  },
+};
