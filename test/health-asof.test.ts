@@ -71,7 +71,7 @@ describe('health as of a knowledge time', () => {
     for (let chunk = 0; chunk < 10; chunk++) {
       const part = touchpoints.slice(chunk * 12, chunk * 12 + 12);
       await request(stack.baseUrl).post('/api/v1/touchpoints/batch').set(auth()).send({ touchpoints: part }).expect(201);
-      await eventually(() => caughtUp(customerId));
+      await eventually(() => caughtUp(customerId), 60_000);
       const now = await request(stack.baseUrl).get(`/api/v1/customers/${customerId}/health`).set(auth()).expect(200);
       moments.push(now.body);
     }
@@ -109,7 +109,7 @@ describe('health as of a knowledge time', () => {
       const res = await request(stack.baseUrl).get('/api/v1/ops/projections').set(auth()).expect(200);
       const mine = res.body.filter((p: any) => p.name === 'customer-timeline' || p.name === 'customer-health');
       return mine.length === 2 && mine.every((p: any) => p.status === 'running' && p.lagEvents === 0) && (await caughtUp(customerId));
-    });
+    }, 60_000);
     expect(await snapshot()).toEqual(before);
   }, 120_000);
 

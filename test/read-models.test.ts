@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import request from 'supertest';
 import { SilenceService } from '../apps/worker/src/jobs/silence/silence.service.js';
-import { QUEUES, createRedis } from '../libs/queues/src/index.js';
+import { QUEUES } from '../libs/queues/src/index.js';
 import { deterministicId } from '../libs/shared/src/clock.js';
 import { eventually, startStack, type Stack } from './support/stack.js';
 
@@ -45,7 +45,7 @@ describe('read models: portfolio, scoping, timeline, silence, ops', () => {
       }));
       await request(stack.baseUrl).post('/api/v1/touchpoints/batch').set(as(admin)).send({ touchpoints: tps }).expect(201);
     }
-    await eventually(() => projected(Object.values(customers)));
+    await eventually(() => projected(Object.values(customers)), 90_000);
   }, 90_000);
   afterAll(async () => {
     await stack?.close();
@@ -120,16 +120,16 @@ describe('read models: portfolio, scoping, timeline, silence, ops', () => {
     await eventually(async () => {
       const rows = await stack.db.ds.query(`SELECT relational FROM customer_timeline WHERE event_id = $1`, [tp]);
       return rows[0]?.relational?.signals?.some((s: any) => s.name === 'inbound_unanswered');
-    });
+    }, 60_000);
     // The job scheduler exists on the silence queue under this stack's prefix.
-    const conn = createRedis(stack.config.REDIS_URL, 'test-silence');
-    const queue = new Queue(QUEUES.silence, { connection: conn, prefix: stack.config.QUEUE_PREFIX });
+    const redis = new URL(stack.config.REDIS_URL);
+    // BullMQ owns this connection, so close() ends it.
+    const queue = new Queue(QUEUES.silence, { connection: { host: redis.hostname, port: Number(redis.port || 6379) }, prefix: stack.config.QUEUE_PREFIX });
     try {
       const scheduler = await queue.getJobScheduler('silence-check');
       expect(scheduler?.pattern).toBe(stack.config.SILENCE_CHECK_CRON);
     } finally {
       await queue.close();
-      conn.disconnect();
     }
   });
 

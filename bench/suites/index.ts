@@ -1,5 +1,6 @@
 import type { BenchSuite } from '../types.js';
 import { eventStoreSuite } from './event-store.js';
+import { projectionsSuite } from './projections.js';
 import { ingestSuite } from './ingest.js';
 import { followUpsSuite } from './follow-ups.js';
 
@@ -21,6 +22,7 @@ import { followUpsSuite } from './follow-ups.js';
  */
 export const SUITES: BenchSuite[] = [
   eventStoreSuite,
+  projectionsSuite,
   ingestSuite,
   followUpsSuite,
 ];

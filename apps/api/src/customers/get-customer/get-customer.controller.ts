@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { CUSTOMER_ROLES, CurrentUser, Roles, assertCustomerInScope, customerNotFound, type AuthUser } from '../../../../../libs/shared/src/index.js';
+import { CUSTOMER_ROLES, CurrentUser, Roles, customerNotFound, scopeCondition, type AuthUser } from '../../../../../libs/shared/src/index.js';
 import { CustomerDetailDto, ITEM_COLUMNS, toItem } from '../list-customers/customer-item.dto.js';
 
 @ApiTags('customers')
@@ -17,9 +17,10 @@ export class GetCustomerController {
   @ApiOkResponse({ type: CustomerDetailDto })
   @ApiNotFoundResponse({ description: 'No such customer, or outside your reach.' })
   async get(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<CustomerDetailDto> {
-    await assertCustomerInScope(this.db, user, id);
-    const rows = await this.db.query(`SELECT ${ITEM_COLUMNS} FROM customers c JOIN customer_health h ON h.customer_id = c.id WHERE c.id = $1`, [id]);
-    // Registered but not yet projected: the read model catches up within moments.
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw customerNotFound();
+    const params: unknown[] = [id];
+    // Scope in the same query: outside it, or registered but not yet projected, is a 404.
+    const rows = await this.db.query(`SELECT ${ITEM_COLUMNS} FROM customers c JOIN customer_health h ON h.customer_id = c.id WHERE c.id = $1 AND ${scopeCondition(user, params, 'c')}`, params);
     if (rows.length === 0) throw customerNotFound();
     return { ...toItem(rows[0]), drivers: rows[0].drivers ?? [] };
   }

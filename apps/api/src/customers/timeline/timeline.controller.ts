@@ -1,10 +1,11 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { CUSTOMER_ROLES, CurrentUser, ProblemException, Roles, assertCustomerInScope, type AuthUser } from '../../../../../libs/shared/src/index.js';
+import { CUSTOMER_ROLES, CurrentUser, ProblemException, Roles, assertCustomerInScope, customerNotFound, scopeCondition, type AuthUser } from '../../../../../libs/shared/src/index.js';
 import { decodeCursor, encodeCursor } from '../list-customers/cursor.js';
 import { TimelineDto, TimelineQuery } from './timeline.dto.js';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 @ApiTags('customers')
@@ -21,21 +22,22 @@ export class TimelineController {
   @ApiNotFoundResponse({ description: 'No such customer, or outside your reach.' })
   @ApiUnprocessableEntityResponse({ description: 'Bad limit or before.' })
   async timeline(@Param('id') id: string, @Query() q: TimelineQuery, @CurrentUser() user: AuthUser): Promise<TimelineDto> {
-    await assertCustomerInScope(this.db, user, id);
+    if (!UUID.test(id)) throw customerNotFound();
     const limit = q.limit ?? 50;
     const params: unknown[] = [id];
-    let where = 't.customer_id = $1';
+    // The scope check rides in the same query (one round trip); an empty page checks it apart.
+    let where = `t.customer_id = $1 AND EXISTS (SELECT 1 FROM customers c WHERE c.id = $1 AND ${scopeCondition(user, params, 'c')})`;
     if (q.before) {
       if (ISO.test(q.before) && !Number.isNaN(Date.parse(q.before))) {
         params.push(new Date(q.before).toISOString());
-        where += ` AND t.occurred_at < $2`;
+        where += ` AND t.occurred_at < $${params.length}`;
       } else {
         const [at, position] = decodeCursor(q.before, 'before');
         if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !Number.isInteger(position)) {
           throw ProblemException.validation([{ path: 'before', message: 'before must be a datetime or a cursor this API returned' }]);
         }
         params.push(at, position);
-        where += ` AND (t.occurred_at, t.position) < ($2::timestamptz, $3::bigint)`;
+        where += ` AND (t.occurred_at, t.position) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`;
       }
     }
     params.push(limit + 1);
@@ -45,6 +47,7 @@ export class TimelineController {
        ORDER BY t.occurred_at DESC, t.position DESC LIMIT $${params.length}`,
       params,
     );
+    if (rows.length === 0) await assertCustomerInScope(this.db, user, id);
     const page = rows.slice(0, limit);
     const items = page.map((r: any) => ({
       eventId: r.event_id,

@@ -1,0 +1,258 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createApiApp } from '../../apps/api/src/bootstrap.js';
+import { EventStore, ProjectionRunner, ensureCheckpoints, projectionStatuses, type Projection } from '../../libs/event-store/src/index.js';
+import { CustomerHealthProjection, FollowUpSummaryProjection, StreamCache, TimelineProjection } from '../../libs/read-models/src/index.js';
+import { loadConfig } from '../../libs/shared/src/config.js';
+import { seconds } from '../support.js';
+import type { BenchContext, BenchSuite, Row } from '../types.js';
+
+const CHANNELS = ['email', 'phone', 'chat', 'chatbot', 'support_ticket', 'meeting', 'newsletter', 'return', 'survey', 'in_app'];
+
+/**
+ * Seeds `customers` customers with `perCustomer` events each (CustomerRegistered + touchpoints
+ * over a year) straight in SQL, interleaved across groups of 1,000 customers as live traffic would be.
+ */
+export { seed as __seed };
+async function seed(ctx: BenchContext, ds: any, customers: number, perCustomer: number, firstCustomer = 0): Promise<string[]> {
+  const ids: string[] = (await ds.query(`SELECT gen_random_uuid()::text AS id FROM generate_series(1, $1)`, [customers])).map((r: any) => r.id);
+  await ds.query(
+    `INSERT INTO customers (id, external_id, name, created_via) SELECT id::uuid, 'bench-' || ($2::int + ord), 'Customer ' || ($2::int + ord), 'api'
+     FROM unnest($1::text[]) WITH ORDINALITY AS t(id, ord)`,
+    [ids, firstCustomer],
+  );
+  const group = 1000;
+  for (let g = 0; g < ids.length; g += group) {
+    const slice = ids.slice(g, g + group);
+    ctx.log(`seeding customers ${firstCustomer + g}..${firstCustomer + g + slice.length - 1} (${slice.length * perCustomer} events)`);
+    await ds.query(
+      `WITH c AS (SELECT id, ord FROM unnest($1::text[]) WITH ORDINALITY AS t(id, ord)),
+       e AS (
+         SELECT c.id AS cid, c.ord, k, gen_random_uuid() AS eid FROM c, generate_series(0, $2::int - 1) k
+       )
+       INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata)
+       SELECT eid, 'customer-' || cid, k + 1,
+         CASE WHEN k = 0 THEN 'CustomerRegistered' ELSE 'TouchpointRecorded' END, 1,
+         CASE WHEN k = 0 THEN jsonb_build_object('customerId', cid, 'externalId', 'bench-' || ($4::int + ord), 'name', 'Customer ' || ($4::int + ord), 'createdVia', 'api')
+         ELSE jsonb_build_object(
+           'id', eid, 'customerId', cid,
+           'channel', ($3::text[])[1 + (k + ord::int) % array_length($3::text[], 1)],
+           'direction', CASE WHEN k % 3 = 0 THEN 'outbound' ELSE 'inbound' END,
+           'initiatedBy', CASE WHEN k % 3 = 0 THEN 'company' ELSE 'customer' END,
+           'handledBy', CASE WHEN (k + ord::int) % 4 = 0 THEN 'automation' ELSE 'human' END,
+           'occurredAt', to_char(timestamptz '2025-12-01T00:00:00Z' + (k * interval '1 day' * 365 / $2::int) + (ord::int % 1440) * interval '1 minute', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+           'topic', (ARRAY['billing', 'return', 'onboarding', 'delivery'])[1 + (k * 7 + ord::int) % 4],
+           'resolved', (k % 5) <> 0,
+           'transcript', CASE WHEN k % 4 = 1 THEN jsonb_build_array(
+               jsonb_build_object('speaker', 'agent', 'text', 'Hi, how are things going with the delivery? Tell me more.'),
+               jsonb_build_object('speaker', 'customer', 'text', 'Mostly fine, but the last invoice was wrong and I had to call twice about it.'))
+             ELSE NULL END)
+         END,
+         jsonb_build_object('actorId', 'bench')
+       FROM e ORDER BY k, ord`,
+      [slice, perCustomer, CHANNELS, firstCustomer + g],
+    );
+  }
+  await ds.query('VACUUM ANALYZE events');
+  await ds.query('VACUUM ANALYZE customers');
+  return ids;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const readModelProjections = (store: EventStore): Projection[] => {
+  const cache = new StreamCache(store.upcasters);
+  return [new TimelineProjection(cache), new CustomerHealthProjection(cache), new FollowUpSummaryProjection()];
+};
+
+/** Drains until the timeline holds `total` rows or `capSeconds` pass; returns the rows written. */
+async function drainAll(runner: ProjectionRunner, ds: any, total: number, capSeconds: number): Promise<number> {
+  const end = Date.now() + capSeconds * 1000;
+  await ensureCheckpoints(ds, runner.projections.map((p) => p.name));
+  for (;;) {
+    // One batch per projection at a time (the runner's own step), so the cap is checked often.
+    await (runner as any).step((runner as any).projections[0]);
+    await (runner as any).step((runner as any).projections[1]);
+    await (runner as any).step((runner as any).projections[2]);
+    const rows = await ds.query(`SELECT count(*)::int AS n FROM customer_timeline`);
+    if (rows[0].n >= total || Date.now() > end) return rows[0].n;
+  }
+}
+
+/** p99 of sequential GETs against the real API (one client, keep-alive). */
+async function latencies(url: string, token: string, paths: string[], n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const started = process.hrtime.bigint();
+    const res = await fetch(url + paths[i % paths.length], { headers: { authorization: `Bearer ${token}` } });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`GET ${paths[i % paths.length]} answered ${res.status}`);
+    out.push(seconds(started) * 1000);
+  }
+  return out;
+}
+
+export const projectionsSuite: BenchSuite = {
+  name: 'projections',
+  async run(ctx) {
+    const rows: Row[] = [];
+    // The rebuild is bound by the domain's per-touchpoint scoring and per-customer health cost,
+    // so it is measured over a prefix of the log with a time cap and the rate reported.
+    const customers = Number(process.env.BENCH_PROJECTION_CUSTOMERS ?? ctx.size(3_000, 300));
+    const perCustomer = 100;
+    const total = customers * perCustomer;
+    const capSeconds = ctx.size(100, 20);
+    const db = await ctx.freshDatabase('projections', 12);
+    let app: Awaited<ReturnType<typeof createApiApp>> | undefined;
+    try {
+      const ids = await seed(ctx, db.ds, customers, perCustomer);
+
+      // 1. Rebuild: the timeline, health and follow-up projections replay the log from the start.
+      const store = new EventStore(db.ds);
+      const rebuild = new ProjectionRunner(db.ds, store, readModelProjections(store));
+      ctx.log(`rebuilding the read models from ${total} events (cap ${capSeconds} s)`);
+      const started = process.hrtime.bigint();
+      const done = await drainAll(rebuild, db.ds, total, capSeconds);
+      const rebuildSeconds = seconds(started);
+      const rebuildRate = Math.round(done / rebuildSeconds);
+      rows.push({
+        measure: `Rebuild of timeline + health/churn + follow-up read models (${done.toLocaleString('en')} of ${total.toLocaleString('en')} events in ${rebuildSeconds.toFixed(0)} s)`,
+        figure: rebuildRate,
+        unit: 'events/s',
+        baselineKey: 'pg_read_events_in_order_per_s',
+        goal: { minRatio: 0.2 },
+        note: `At this rate 1,000,000 events take ${Math.round(1_000_000 / rebuildRate)} s. Both projections score/fold every event; the cost is scoreTouchpoint (~1 ms per touchpoint) and computeHealth (~3 ms per customer per batch).`,
+      });
+      await drainAll(rebuild, db.ds, total, 3600);
+
+      // 2. One customer with 10,000 events for the timeline read.
+      const big = ctx.size(10_000, 2_000);
+      const [bigId] = await seed(ctx, db.ds, 1, big, customers);
+      await drainAll(rebuild, db.ds, total + big, 3600);
+
+      // 3. Lag at 1,000 touchpoints/s: the real worker in its own process (as deployed), appends
+      // through the event store here; lag = append call → the health checkpoint passing the event.
+      const workerEntry = fileURLToPath(new URL('../../apps/worker/src/main.js', import.meta.url));
+      const worker = spawn(process.execPath, [workerEntry], {
+        env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: db.url, REDIS_URL: ctx.redisUrl, LOG_LEVEL: 'silent', QUEUE_PREFIX: `bench-proj-${process.pid}` },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      const checkpoint = async () => Number((await db.ds.query(`SELECT global_position FROM projection_checkpoints WHERE name = 'customer-health'`))[0]?.global_position ?? 0);
+      const appendOne = async (customerId: string) => {
+        const id = randomUUID();
+        const r = await store.append(`customer-${customerId}`, [
+          { id, type: 'TouchpointRecorded', data: { id, customerId, channel: 'email', direction: 'inbound', initiatedBy: 'customer', handledBy: 'human', occurredAt: new Date().toISOString(), topic: 'billing' } },
+        ]);
+        return r.events[0].globalPosition;
+      };
+      try {
+        // Ready when a probe event is applied and every projection of the worker (the other
+        // helpers' too, which start from zero here) has caught up, so the load meets an idle worker.
+        const probe = await appendOne(ids[0]);
+        const readyBy = Date.now() + 120_000;
+        while (Date.now() < readyBy) {
+          const statuses = await projectionStatuses(db.ds);
+          if ((await checkpoint()) >= probe && statuses.every((p) => p.lagEvents === 0)) break;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+
+        const rate = 1000;
+        const secs = ctx.size(10, 4);
+        ctx.log(`appending ${rate} touchpoints/s for ${secs} s; measuring lag to the worker's health projection`);
+        const appendedAt = new Map<number, number>();
+        const lags: number[] = [];
+        let polling = true;
+        let drainBy = Infinity;
+        const poller = (async () => {
+          while (polling || appendedAt.size > 0) {
+            const cp = await checkpoint();
+            const now = performance.now();
+            for (const [pos, at] of appendedAt) {
+              if (pos > cp) continue;
+              lags.push(now - at);
+              appendedAt.delete(pos);
+            }
+            if (!polling && Date.now() > drainBy) break;
+            await new Promise((r) => setTimeout(r, 10));
+          }
+        })();
+        // 8 callers take the appends as the schedule releases them (1 per ms on average).
+        const t0 = performance.now();
+        const totalAppends = rate * secs;
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: 8 }, async () => {
+            for (;;) {
+              const i = next++;
+              if (i >= totalAppends) return;
+              const due = t0 + (i * 1000) / rate;
+              const wait = due - performance.now();
+              if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+              const at = performance.now();
+              appendedAt.set(await appendOne(ids[(i * 7919) % ids.length]), at);
+            }
+          }),
+        );
+        const achieved = totalAppends / ((performance.now() - t0) / 1000);
+        drainBy = Date.now() + 30_000;
+        polling = false;
+        await poller;
+        // Events still unapplied count with their lag so far (a lower bound), not left out.
+        const now = performance.now();
+        const unapplied = appendedAt.size;
+        for (const at of appendedAt.values()) lags.push(now - at);
+        rows.push({
+          measure: `Projection lag p99 at ${rate} touchpoints/s for ${secs} s (achieved ${Math.round(achieved)}/s; append → worker's health checkpoint passes it)`,
+          figure: Math.round(percentile(lags, 99)),
+          unit: 'ms',
+          goal: { atMost: 1000 },
+          note: `p50 ${Math.round(percentile(lags, 50))} ms.${unapplied > 0 ? ` ${unapplied} events were not applied within 30 s after the load (counted with their lag so far).` : ''} The worker process also runs the other projections and the follow-up jobs.`,
+        });
+      } finally {
+        worker.kill('SIGTERM');
+        await new Promise((r) => (worker.exitCode !== null ? r(null) : worker.once('exit', r)));
+      }
+
+      // The portfolio is read over 10,000 customers: top the projected ones up with SQL-seeded rows.
+      const portfolioSize = ctx.size(10_000, 2_000);
+      await db.ds.query(
+        `WITH n AS (SELECT gen_random_uuid() AS id, g FROM generate_series(1, greatest(0, $1::int - (SELECT count(*) FROM customer_health))) g),
+         c AS (INSERT INTO customers (id, external_id, name, created_via) SELECT id, 'fill-' || g, 'Filler ' || g, 'api' FROM n RETURNING id, name)
+         INSERT INTO customer_health (customer_id, external_id, name, score, band, trend30d, churn_probability, churn_level, drivers, churn_drivers, events_considered, evaluated_at, stream_version)
+         SELECT id, 'fill', name, s, CASE WHEN s >= 70 THEN 'green' WHEN s >= 40 THEN 'yellow' ELSE 'red' END, 0, random(), 'medium', '[]', '[]', 0, now(), 1
+         FROM (SELECT id, name, (random() * 100)::int AS s FROM c) x`,
+        [portfolioSize],
+      );
+      await db.ds.query('VACUUM ANALYZE customer_health');
+
+      // 4. Reads through the real API.
+      const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: db.url, REDIS_URL: ctx.redisUrl, PORT: '0', LOG_LEVEL: 'silent', ADMIN_EMAIL: 'bench@closeness.test', ADMIN_PASSWORD: 'bench-password-1', QUEUE_PREFIX: 'bench-projections' });
+      app = await createApiApp(config);
+      await app.listen(0, '127.0.0.1');
+      const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/api/v1`;
+      const login = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@closeness.test', password: 'bench-password-1' }) });
+      const { token } = (await login.json()) as { token: string };
+      const n = ctx.size(1000, 200);
+
+      await latencies(url, token, [`/customers/${bigId}/timeline?limit=50`], 20);
+      const timeline = await latencies(url, token, [`/customers/${bigId}/timeline?limit=50`, `/customers/${bigId}/timeline?limit=50&before=2026-06-01T00:00:00Z`], n);
+      rows.push({ measure: `GET /customers/:id/timeline?limit=50, customer with ${big.toLocaleString('en')} events (sequential, one client)`, figure: Number(percentile(timeline, 99).toFixed(1)), unit: 'ms p99', goal: { atMost: 20 } });
+
+      // A second page needs a cursor: take one from a first page.
+      const first = (await (await fetch(`${url}/customers?sort=risk&limit=50`, { headers: { authorization: `Bearer ${token}` } })).json()) as { nextCursor: string };
+      const paths = ['/customers?sort=risk&limit=50', '/customers?sort=health&limit=50', '/customers?sort=name&limit=50', '/customers?band=red&sort=risk&limit=50', `/customers?sort=risk&limit=50&cursor=${first.nextCursor}`];
+      await latencies(url, token, paths, 20);
+      const portfolio = await latencies(url, token, paths, n);
+      rows.push({ measure: `GET /customers (portfolio of ${portfolioSize.toLocaleString('en')}, sort risk/health/name, band filter, cursor page; admin)`, figure: Number(percentile(portfolio, 99).toFixed(1)), unit: 'ms p99', goal: { atMost: 50 } });
+    } finally {
+      await app?.close().catch(() => undefined);
+      await db.drop();
+    }
+    return rows;
+  },
+};
