@@ -51,6 +51,9 @@ export function humanize(s) {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+const SEGMENTS = { smb: 'SMB', mid_market: 'Mid-market', enterprise: 'Enterprise', public_sector: 'Public sector' };
+export const segmentLabel = (s) => (s ? SEGMENTS[s] || humanize(s) : '');
+
 export const bandLabel = (b) => (b ? b.charAt(0).toUpperCase() + b.slice(1) : 'Unknown');
 
 export function trendWords(t) {

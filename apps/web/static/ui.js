@@ -116,7 +116,7 @@ export function FollowUpCard({ task, customerName, customerLink = true, onDone }
 
   const id = `fu-${task.id}`;
   const overdue = isOverdue(task.dueAt);
-  return html`<li class=${`follow-up ${overdue ? 'overdue' : ''}`} aria-labelledby=${`${id}-title`}>
+  return html`<li class=${`follow-up ${overdue ? 'overdue' : ''}`} aria-labelledby=${`${id}-title`} data-task-id=${task.id}>
     <div class="follow-up-head">
       <${PriorityBadge} priority=${task.priority} />
       <h3 id=${`${id}-title`} class="follow-up-title">

@@ -2,7 +2,7 @@
 import { html } from 'htm/preact';
 import { useMemo, useState } from 'preact/hooks';
 import { api, apiAll } from '../api.js';
-import { fmtAgo, fmtDate, humanize } from '../format.js';
+import { fmtAgo, fmtDate, segmentLabel } from '../format.js';
 import { BandChip, Empty, ErrorState, Loading, Risk, Trend, useAsync } from '../ui.js';
 
 const SORTS = { risk: 'Riskiest first', health: 'Lowest health first', name: 'Name' };
@@ -102,7 +102,7 @@ export function PortfolioPage({ user, query }) {
                 (c) => html`<tr key=${c.id} class=${`row-${c.health && c.health.band}`}>
                   <th scope="row" data-label="Customer">
                     <a href=${`#/customers/${c.id}`}>${c.name}</a>
-                    <span class="muted small">${[c.segment && humanize(c.segment), c.externalId].filter(Boolean).join(' · ')}</span>
+                    <span class="muted small">${[segmentLabel(c.segment), c.externalId].filter(Boolean).join(' · ')}</span>
                   </th>
                   ${showAm ? html`<td data-label="Account manager">${c.accountManagerId ? amName.get(c.accountManagerId) || 'Assigned' : html`<span class="muted">Unassigned</span>`}</td>` : null}
                   <td data-label="Health">
