@@ -34,8 +34,10 @@ export interface ReadAllResult {
   checkpoint: Checkpoint;
 }
 
+// recorded_at comes as epoch milliseconds: building a Date from a number is several times
+// cheaper than the driver's timestamp text parser, which showed in the 1M-event read benchmark.
 const COLUMNS = `event_id, stream_id, stream_version, global_position, transaction_id::text AS transaction_id,
-  type, schema_version, data, metadata, recorded_at`;
+  type, schema_version, data, metadata, (extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_at_ms`;
 
 const isUniqueViolation = (err: unknown, constraint: string) => {
   const e = err as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
@@ -217,7 +219,7 @@ export class EventStore {
       schemaVersion: Number(r.schema_version),
       data: r.data,
       metadata: r.metadata ?? {},
-      recordedAt: r.recorded_at instanceof Date ? r.recorded_at : new Date(r.recorded_at),
+      recordedAt: new Date(Math.floor(Number(r.recorded_at_ms))),
     });
   }
 }
