@@ -219,6 +219,24 @@ describe('auth: login, sessions, guard, users', () => {
     });
   });
 
+  describe('role and team changes', () => {
+    it('a role change signs the user out; a team lead with a team cannot be demoted until the team moves', async () => {
+      const leadBody = { email: `lead-${Date.now()}@closeness.test`, name: 'Lead', password: 'lead-password-1', role: 'team_lead' };
+      const lead = await call('POST', '/users', { token: adminToken, body: leadBody });
+      const am = await call('POST', '/users', { token: adminToken, body: { email: `am-${Date.now()}@closeness.test`, name: 'AM', password: 'am-password-1', role: 'account_manager', teamLeadId: lead.body.id } });
+      const leadToken = (await login(leadBody.email, leadBody.password)).body.token;
+
+      expectProblem(await call('PATCH', `/users/${lead.body.id}`, { token: adminToken, body: { role: 'account_manager' } }), 409);
+      expect((await call('PATCH', `/users/${am.body.id}`, { token: adminToken, body: { teamLeadId: null } })).body.teamLeadId).toBeNull();
+      const demoted = await call('PATCH', `/users/${lead.body.id}`, { token: adminToken, body: { role: 'account_manager' } });
+      expect(demoted.status).toBe(200);
+      expect(demoted.body.role).toBe('account_manager');
+      expectProblem(await call('GET', '/auth/me', { token: leadToken }), 401);
+      const relogin = await login(leadBody.email, leadBody.password);
+      expect(relogin.body.user.role).toBe('account_manager');
+    });
+  });
+
   describe('source tokens', () => {
     it('are accepted only by @AllowSource routes; unknown ones are 401', async () => {
       const token = `cls_src_${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
