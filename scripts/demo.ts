@@ -477,9 +477,15 @@ async function pool<T>(items: T[], limit: number, fn: (item: T, i: number) => Pr
 
 class Progress {
   private last = '';
+  // A terminal gets a live bar; a log file gets one line per finished stage.
+  private readonly live = process.stderr.isTTY === true;
   constructor(private readonly enabled: boolean) {}
   update(stage: string, done: number, total: number): void {
     if (!this.enabled) return;
+    if (!this.live) {
+      if (done >= total) process.stderr.write(`${stage.padEnd(12)} done: ${done}/${total}\n`);
+      return;
+    }
     const width = 30;
     const ratio = total ? Math.min(1, done / total) : 1;
     const filled = Math.round(ratio * width);
