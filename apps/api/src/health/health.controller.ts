@@ -1,4 +1,5 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
@@ -36,7 +37,19 @@ export class HealthController {
     summary: 'Ready to serve: Postgres, Redis, projection lag under PROJECTION_LAG_READY_SECONDS, and a worker completing jobs',
     description: 'The worker check reads the time a worker last completed a heartbeat job through BullMQ; older than HEARTBEAT_STALE_SECONDS is down.',
   })
-  ready() {
+  async ready(@Res({ passthrough: true }) res: Response) {
+    // Terminus throws a 503 carrying the per-check details; answer it here so the global
+    // problem+json filter does not replace the details an operator needs.
+    try {
+      return await this.check();
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      res.status(503);
+      return err.getResponse();
+    }
+  }
+
+  private check() {
     return this.health.check([
       () => this.db.pingCheck('database', { timeout: 2000 }),
       () => this.redisCheck(),
