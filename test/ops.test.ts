@@ -56,7 +56,8 @@ describe('ops: /metrics, /admin/queues, OpenAPI completeness (real API + worker)
     });
 
     it('is served to ops, admin and the metrics token, as Prometheus text', async () => {
-      for (const headers of [{ authorization: `Bearer ${ops.token}` }, { cookie: `closeness_session=${admin.token}` }, { 'x-metrics-token': METRICS_TOKEN }, { authorization: `Bearer ${METRICS_TOKEN}` }]) {
+      const ways: Record<string, string>[] = [{ authorization: `Bearer ${ops.token}` }, { cookie: `closeness_session=${admin.token}` }, { 'x-metrics-token': METRICS_TOKEN }, { authorization: `Bearer ${METRICS_TOKEN}` }];
+      for (const headers of ways) {
         const res = await scrape(headers);
         expect(res.status).toBe(200);
         expect(res.type).toMatch(/^text\/plain; version=0\.0\.4/);
