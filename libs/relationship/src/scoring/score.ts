@@ -330,11 +330,21 @@ function templated(tp: Touchpoint, companyTurns: string[], c: ScoringConfig): Ob
   return undefined;
 }
 
+// Same name → same array, so the phrase-regex cache (keyed by array) hits; bounded. Read-only by contract.
+const nameTokenCache = new Map<string, string[]>();
+const NO_TOKENS: string[] = [];
+
 function customerNameTokens(name: string | undefined): string[] {
-  if (typeof name !== 'string') return [];
-  const full = normalise(name);
-  const first = words(name)[0];
-  return [...new Set([full, first].filter((x): x is string => !!x && x.length >= 3))];
+  if (typeof name !== 'string') return NO_TOKENS;
+  let tokens = nameTokenCache.get(name);
+  if (!tokens) {
+    const full = normalise(name);
+    const first = words(name)[0];
+    tokens = [...new Set([full, first].filter((x): x is string => !!x && x.length >= 3))];
+    if (nameTokenCache.size >= 5000) nameTokenCache.clear();
+    nameTokenCache.set(name, tokens);
+  }
+  return tokens;
 }
 
 function hoursBetween(from: string, to: string): number | undefined {

@@ -26,14 +26,23 @@ export function sentences(text: string): string[] {
 }
 
 interface Compiled {
-  any: RegExp;
+  /** The literal text each phrase's match must contain: a cheap substring test before the regex. */
+  bodies: string[];
   each: RegExp[];
 }
 const compiled = new WeakMap<readonly string[], Compiled>();
+// Lists built per call (a customer's name tokens) miss the WeakMap: keep them by content too, bounded.
+const compiledByKey = new Map<string, Compiled>();
+const MAX_KEYED = 5000;
 const wordSets = new WeakMap<readonly string[], Set<string>>();
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function phraseBody(raw: string): string {
+  const p = normalise(raw);
+  return p.endsWith('*') ? p.slice(0, -1) : p;
 }
 
 function phraseSource(raw: string): string {
@@ -45,12 +54,34 @@ function phraseSource(raw: string): string {
   return `${head}${body}${tail}`;
 }
 
-/** Whole-word, case-insensitive phrase regexes (one combined for a fast miss); a trailing `*` allows any word ending. */
+// The last few lists looked up, checked by identity before the WeakMap (scoring asks for the same handful all the time).
+const recentLists: (readonly string[])[] = [];
+const recentCompiled: Compiled[] = [];
+
+/** Whole-word, case-insensitive phrase regexes, each with its literal body for a fast miss; a trailing `*` allows any word ending. */
 function patterns(phrases: readonly string[]): Compiled {
+  for (let i = 0; i < recentLists.length; i++) if (recentLists[i] === phrases) return recentCompiled[i];
+  const res = compiledFor(phrases);
+  if (recentLists.length >= 16) {
+    recentLists.pop();
+    recentCompiled.pop();
+  }
+  recentLists.unshift(phrases);
+  recentCompiled.unshift(res);
+  return res;
+}
+
+function compiledFor(phrases: readonly string[]): Compiled {
   let res = compiled.get(phrases);
   if (!res) {
-    const sources = phrases.map(phraseSource);
-    res = { any: new RegExp(sources.length > 0 ? sources.join('|') : '(?!)', 'u'), each: sources.map((src) => new RegExp(src, 'u')) };
+    const key = phrases.join('\u0000');
+    res = compiledByKey.get(key);
+    if (!res) {
+      const sources = phrases.map(phraseSource);
+      res = { bodies: phrases.map(phraseBody), each: sources.map((src) => new RegExp(src, 'u')) };
+      if (compiledByKey.size >= MAX_KEYED) compiledByKey.clear();
+      compiledByKey.set(key, res);
+    }
     compiled.set(phrases, res);
   }
   return res;
@@ -67,11 +98,22 @@ function wordSet(list: readonly string[]): Set<string> {
 
 /** The first phrase of `phrases` found in `text` (as written in the list), or undefined. */
 export function findPhrase(text: string, phrases: readonly string[]): string | undefined {
-  const t = normalise(text);
-  const { any, each } = patterns(phrases);
-  if (!any.test(t)) return undefined;
-  for (let i = 0; i < each.length; i++) if (each[i].test(t)) return phrases[i].replace(/\*$/, '');
+  const t = normalisedOnce(text);
+  const { bodies, each } = patterns(phrases);
+  // A match always contains the phrase's literal body (the text is normalised, the regex has no `i` flag).
+  for (let i = 0; i < each.length; i++) if (t.includes(bodies[i]) && each[i].test(t)) return phrases[i].replace(/\*$/, '');
   return undefined;
+}
+
+// The same turn is checked against several phrase lists in a row: normalise it once.
+let lastText: string | undefined;
+let lastNormalised = '';
+function normalisedOnce(text: string): string {
+  if (text !== lastText) {
+    lastNormalised = normalise(text);
+    lastText = text;
+  }
+  return lastNormalised;
 }
 
 export interface QuestionPhrases {
