@@ -98,11 +98,41 @@ function upperBoundIn(times: Float64Array, t: number): number {
 /** Number of items with time <= t (sorted ascending). */
 export const countAtOrBefore = upperBoundIn;
 
+// Projections evaluate the same touchpoint and score objects batch after batch: keep what is
+// derived from them alone, by object, re-derived when the raw value is not the one seen.
+const occurredCache = new WeakMap<object, { src: unknown; t: number }>();
+const repeatCache = new WeakMap<object, { src: unknown; n: number; repeat: boolean }>();
+
+function occurredOf(tp: ScoredTouchpoint): number {
+  const p = tp?.touchpoint;
+  if (p === null || typeof p !== 'object') return Date.parse((p as { occurredAt?: string } | null | undefined)?.occurredAt as string);
+  const hit = occurredCache.get(p);
+  if (hit && hit.src === p.occurredAt) return hit.t;
+  const t = Date.parse(p.occurredAt);
+  occurredCache.set(p, { src: p.occurredAt, t });
+  return t;
+}
+
+// Tolerant of the scoring module's naming (`repeat_contact` today): any signal naming a repeat, not its absence.
+const signalsRepeat = (signals: unknown): boolean =>
+  (Array.isArray(signals) ? signals : []).some(
+    (s) => typeof s?.name === 'string' && /repeat/i.test(s.name) && !/(^|_)(no|not|non)_?repeat/i.test(s.name) && !(s.effect > 0),
+  );
+
+function signalRepeatOf(rel: ScoredTouchpoint['relational']): boolean {
+  if (rel === null || typeof rel !== 'object' || !Array.isArray(rel.signals)) return signalsRepeat(rel?.signals);
+  const hit = repeatCache.get(rel);
+  if (hit && hit.src === rel.signals && hit.n === rel.signals.length) return hit.repeat;
+  const repeat = signalsRepeat(rel.signals);
+  repeatCache.set(rel, { src: rel.signals, n: rel.signals.length, repeat });
+  return repeat;
+}
+
 /** Odd data never throws: items without a parsable time are left out, a missing score counts as neutral. */
 export function prepare(input: HealthInput, c: HealthConfig): Prepared {
   const raw: { tp: ScoredTouchpoint; t: number }[] = [];
   for (const tp of input.touchpoints ?? []) {
-    const t = Date.parse(tp?.touchpoint?.occurredAt);
+    const t = occurredOf(tp);
     if (Number.isFinite(t) && typeof tp.eventId === 'string') raw.push({ tp, t });
   }
   raw.sort((a, b) => a.t - b.t || (a.tp.eventId < b.tp.eventId ? -1 : a.tp.eventId > b.tp.eventId ? 1 : 0));
@@ -117,10 +147,7 @@ export function prepare(input: HealthInput, c: HealthConfig): Prepared {
     const tags = Array.isArray(p.tags) ? p.tags : [];
     const complaint =
       ((p.channel === 'support_ticket' || p.channel === 'return') && p.resolved === false) || (tags.includes('complaint') && p.resolved !== true);
-    // Tolerant of the scoring module's naming (`repeat_contact` today): any signal naming a repeat, not its absence.
-    const signalRepeat = (Array.isArray(rel.signals) ? rel.signals : []).some(
-      (s) => typeof s?.name === 'string' && /repeat/i.test(s.name) && !/(^|_)(no|not|non)_?repeat/i.test(s.name) && !(s.effect > 0),
-    );
+    const signalRepeat = signalRepeatOf(rel);
     const topic = normTopic(p.topic);
     const prev = topic ? lastByTopic.get(topic) : undefined;
     const topicRepeat = p.initiatedBy === 'customer' && prev !== undefined && t - prev <= c.complaints.repeatDays * DAY_MS;

@@ -51,7 +51,32 @@ export const DEFAULT_HISTORY_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 const iso = (d: Date | string) => (typeof d === 'string' ? new Date(d).toISOString() : d.toISOString());
-const ms = (d: string) => Date.parse(d);
+const parse = (d: string) => Date.parse(d);
+
+// Projections fold the same cached (immutable) event objects batch after batch: remember each
+// one's parsed times by object, checked against the raw value so a different value is re-parsed.
+const recordedCache = new WeakMap<object, { src: unknown; iso: string; ms: number }>();
+const occurredCache = new WeakMap<object, { src: unknown; ms: number }>();
+
+function recordedOf(e: FoldEvent): { iso: string; ms: number } {
+  const hit = recordedCache.get(e);
+  if (hit && hit.src === e.recordedAt) return hit;
+  const s = iso(e.recordedAt);
+  const entry = { src: e.recordedAt, iso: s, ms: parse(s) };
+  recordedCache.set(e, entry);
+  return entry;
+}
+
+/** Date.parse of a touchpoint's occurredAt, remembered per data object. */
+function occurredMs(d: any): number {
+  if (d === null || typeof d !== 'object') return parse(d?.occurredAt);
+  const hit = occurredCache.get(d);
+  if (hit && hit.src === d.occurredAt) return hit.ms;
+  const v = parse(d.occurredAt);
+  occurredCache.set(d, { src: d.occurredAt, ms: v });
+  return v;
+}
+const ms = (d: string) => parse(d);
 
 interface TpEntry {
   eventId: string;
@@ -78,8 +103,7 @@ export function foldCustomer(events: readonly FoldEvent[], opts: FoldOptions = {
   let eventCount = 0;
 
   for (const e of events) {
-    const recordedAt = iso(e.recordedAt);
-    const rec = ms(recordedAt);
+    const { iso: recordedAt, ms: rec } = recordedOf(e);
     if (upTo !== undefined && rec > upTo) continue;
     eventCount++;
     if (rec > lastRecorded) lastRecorded = rec;
@@ -104,7 +128,7 @@ export function foldCustomer(events: readonly FoldEvent[], opts: FoldOptions = {
         break;
       case 'TouchpointRecorded': {
         // Projections never throw on odd data: a touchpoint without a parsable time is skipped.
-        const at = ms(d?.occurredAt);
+        const at = occurredMs(d);
         if (!d?.id || Number.isNaN(at) || seenTp.has(e.id)) break;
         seenTp.add(e.id);
         tps.push({ eventId: e.id, tp: d as Touchpoint, recordedAt, at });
@@ -236,7 +260,7 @@ export function affectedTouchpoints(
   for (const s of fold.input.touchpoints) {
     const tp = s.touchpoint;
     if (tp.replyToId && newIds.has(tp.replyToId)) out.add(s.eventId);
-    const at = ms(tp.occurredAt);
+    const at = occurredMs(tp);
     if (at >= minAt && ranges.some((r) => at >= r && at <= r + windowMs)) out.add(s.eventId);
   }
   for (const t of newTps) {
@@ -253,7 +277,7 @@ export function touchpointsOf(events: readonly FoldEvent[]): { input: { touchpoi
   const touchpoints: { eventId: string; touchpoint: Touchpoint }[] = [];
   const seen = new Set<string>();
   for (const e of events) {
-    if (e.type !== 'TouchpointRecorded' || !e.data?.id || Number.isNaN(ms(e.data.occurredAt)) || seen.has(e.id)) continue;
+    if (e.type !== 'TouchpointRecorded' || !e.data?.id || Number.isNaN(occurredMs(e.data)) || seen.has(e.id)) continue;
     seen.add(e.id);
     touchpoints.push({ eventId: e.id, touchpoint: e.data as Touchpoint });
   }
