@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { eventually, startStack, type Stack } from './support/stack.js';
 import { call, createUser, minutesAgo, touchpoint, type TestUser } from './fixtures/webhooks/helpers.js';
+import { WorkerMetricsServer } from '../apps/worker/src/heartbeat/worker-metrics.server.js';
 
 jest.setTimeout(120_000);
 
@@ -35,7 +36,7 @@ describe('ops: /metrics, /admin/queues, OpenAPI completeness (real API + worker)
   };
 
   beforeAll(async () => {
-    stack = await startStack({ env: { METRICS_TOKEN, HEARTBEAT_INTERVAL_MS: '300' } });
+    stack = await startStack({ env: { METRICS_TOKEN, HEARTBEAT_INTERVAL_MS: '300', WORKER_METRICS_PORT: '0' } });
     const ds = stack.db.ds;
     admin = await createUser(ds, 'admin');
     const lead = await createUser(ds, 'team_lead');
@@ -110,6 +111,18 @@ describe('ops: /metrics, /admin/queues, OpenAPI completeness (real API + worker)
       expect(sum(after, 'closeness_follow_ups_raised_total')).toBeGreaterThan(sum(before, 'closeness_follow_ups_raised_total'));
       expect(sum(after, 'closeness_job_duration_seconds_count', 'queue="follow-ups"')).toBeGreaterThan(0);
     });
+  });
+
+  it('the worker serves its own /metrics on WORKER_METRICS_PORT, behind the metrics token', async () => {
+    const port = stack.worker!.get(WorkerMetricsServer).port;
+    expect(port).toBeGreaterThan(0);
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(401);
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { 'x-metrics-token': METRICS_TOKEN } });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(parsePrometheus(text).has('process_cpu_user_seconds_total')).toBe(true);
+    expect(text).toMatch(/^# HELP closeness_job_duration_seconds /m);
+    expect((await fetch(`http://127.0.0.1:${port}/other`, { headers: { 'x-metrics-token': METRICS_TOKEN } })).status).toBe(404);
   });
 
   describe('/admin/queues', () => {

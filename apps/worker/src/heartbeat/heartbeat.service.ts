@@ -69,9 +69,19 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown() {
     if (this.timer) clearInterval(this.timer);
-    await this.worker?.close().catch(() => undefined);
-    await this.queue?.close().catch(() => undefined);
-    this.redis?.disconnect();
-    this.blocking?.disconnect();
+    this.timer = undefined;
+    const { worker, queue, redis, blocking } = this;
+    this.worker = this.queue = this.redis = this.blocking = undefined;
+    try {
+      // Bounded: with Redis away a close can wait forever, and the connections below must still go.
+      await Promise.race([
+        Promise.allSettled([worker?.close(), queue?.close()]),
+        new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+      ]);
+    } finally {
+      // Ours, not BullMQ's (it never closes a connection it was handed): always disconnected.
+      redis?.disconnect();
+      blocking?.disconnect();
+    }
   }
 }

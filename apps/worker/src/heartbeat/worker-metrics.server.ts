@@ -6,8 +6,6 @@ import { collectDefaultMetrics } from 'prom-client';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/shared/src/index.js';
 import { metricsRegistry } from '../../../../libs/shared/src/metrics.js';
 
-let defaultsCollected = false;
-
 /**
  * The worker's own Prometheus registry (job durations and failures, follow-ups raised, process
  * metrics) on WORKER_METRICS_PORT (default 9464; unset in tests = off; 0 = a free port).
@@ -33,10 +31,8 @@ export class WorkerMetricsServer implements OnApplicationBootstrap, OnApplicatio
   async onApplicationBootstrap() {
     const port = this.config.WORKER_METRICS_PORT ?? (this.config.NODE_ENV === 'test' ? undefined : 9464);
     if (port === undefined) return;
-    if (!defaultsCollected) {
-      collectDefaultMetrics({ register: metricsRegistry });
-      defaultsCollected = true;
-    }
+    // once per process: in tests the API shares this process (and registry) with the worker
+    if (!metricsRegistry.getSingleMetric('process_cpu_user_seconds_total')) collectDefaultMetrics({ register: metricsRegistry });
     const token = this.config.METRICS_TOKEN;
     const server = createServer(async (req, res) => {
       if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
