@@ -73,8 +73,13 @@ export class CustomerHealthProjection implements Projection {
     for (const [streamId] of groups) {
       const stream = streams.get(streamId) ?? [];
       if (stream.length === 0) continue;
-      const fold = foldIncrementally(stream, this.cache.scores(streamId));
-      this.cache.rememberScores(streamId, stream.length, fold.scored);
+      // The timeline projection usually folded this very prefix in the same batch: reuse it.
+      let fold = this.cache.fold(streamId, stream.length);
+      if (!fold) {
+        fold = foldIncrementally(stream, this.cache.scores(streamId));
+        this.cache.rememberFold(streamId, stream.length, fold);
+      }
+      this.cache.releaseFold(streamId);
       const view = computeHealth(fold.input, new Date(fold.lastRecordedAt!), this.config);
       rows.push(healthRow(customerIdOf(streamId)!, fold, view, stream.length));
     }

@@ -1,5 +1,5 @@
 import type { Projection, Queryable, StoredEvent } from '../../event-store/src/index.js';
-import { affectedTouchpoints, foldIncrementally, touchpointsOf, type RelationalScore } from '../../relationship/src/index.js';
+import { affectedTouchpoints, foldIncrementally, touchpointsOf, type CustomerFold, type RelationalScore } from '../../relationship/src/index.js';
 import { customerIdOf } from './evaluate.js';
 import type { CachedEvent, StreamCache } from './stream-cache.js';
 
@@ -62,7 +62,19 @@ export function timelineChanges(
   newEvents: CachedEvent[],
   previous?: { scored: Map<string, RelationalScore>; version: number },
 ): { inserts: TimelineRow[]; updates: { event_id: string; relational: RelationalScore }[]; scored: Map<string, RelationalScore> } {
-  const scored = foldIncrementally(stream, previous).scored;
+  const { fold: _fold, ...changes } = timelineChangesWithFold(customerId, stream, newEvents, previous);
+  return changes;
+}
+
+/** `timelineChanges` plus the fold it made (the health projection reuses it for the same batch). */
+export function timelineChangesWithFold(
+  customerId: string,
+  stream: CachedEvent[],
+  newEvents: CachedEvent[],
+  previous?: { scored: Map<string, RelationalScore>; version: number },
+): { inserts: TimelineRow[]; updates: { event_id: string; relational: RelationalScore }[]; scored: Map<string, RelationalScore>; fold: CustomerFold } {
+  const fold = foldIncrementally(stream, previous);
+  const scored = fold.scored;
   const affected = affectedTouchpoints(touchpointsOf(stream), newEvents);
   const newIds = new Set(newEvents.map((e) => e.id));
   const inserts = newEvents.map((e) => timelineRow(customerId, e, e.type === 'TouchpointRecorded' ? (scored.get(e.id) ?? null) : null));
@@ -72,7 +84,7 @@ export function timelineChanges(
     const s = scored.get(id);
     if (s) updates.push({ event_id: id, relational: s });
   }
-  return { inserts, updates, scored };
+  return { inserts, updates, scored, fold };
 }
 
 /** Groups a batch by customer stream, with the highest version each stream reached. */
@@ -106,8 +118,8 @@ export class TimelineProjection implements Projection {
       const stream = streams.get(streamId) ?? [];
       const customerId = customerIdOf(streamId)!;
       const fresh = stream.filter((e) => g.ids.has(e.id));
-      const r = timelineChanges(customerId, stream, fresh, this.cache.scores(streamId));
-      this.cache.rememberScores(streamId, stream.length, r.scored);
+      const r = timelineChangesWithFold(customerId, stream, fresh, this.cache.scores(streamId));
+      this.cache.rememberFold(streamId, stream.length, r.fold);
       inserts.push(...r.inserts);
       updates.push(...r.updates);
     }
