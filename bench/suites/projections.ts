@@ -126,7 +126,7 @@ export const projectionsSuite: BenchSuite = {
         unit: 'events/s',
         baselineKey: 'pg_read_events_in_order_per_s',
         goal: { minRatio: 0.2 },
-        note: `At this rate 1,000,000 events take ${Math.round(1_000_000 / rebuildRate)} s. Both projections score/fold every event; the cost is scoreTouchpoint (~1 ms per touchpoint) and computeHealth (~3 ms per customer per batch).`,
+        note: `At this rate 1,000,000 events take ${Math.round(1_000_000 / rebuildRate)} s. Per batch each affected customer's stream is folded once (the health projection takes the timeline's fold of the same prefix), only the touchpoints the batch can change are re-scored, and health is evaluated once per customer; the remaining cost is that per-batch re-fold and computeHealth, both linear in the stream.`,
       });
       await drainAll(rebuild, db.ds, total, 3600);
 

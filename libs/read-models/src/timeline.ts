@@ -1,5 +1,5 @@
 import type { Projection, Queryable, StoredEvent } from '../../event-store/src/index.js';
-import { affectedTouchpoints, foldIncrementally, touchpointsOf, type CustomerFold, type RelationalScore } from '../../relationship/src/index.js';
+import { affectedTouchpoints, foldIncrementally, type CustomerFold, type RelationalScore } from '../../relationship/src/index.js';
 import { customerIdOf } from './evaluate.js';
 import type { CachedEvent, StreamCache } from './stream-cache.js';
 
@@ -75,7 +75,8 @@ export function timelineChangesWithFold(
 ): { inserts: TimelineRow[]; updates: { event_id: string; relational: RelationalScore }[]; scored: Map<string, RelationalScore>; fold: CustomerFold } {
   const fold = foldIncrementally(stream, previous);
   const scored = fold.scored;
-  const affected = affectedTouchpoints(touchpointsOf(stream), newEvents);
+  // The fold's touchpoints are touchpointsOf(stream) (same filter, same order): no second pass.
+  const affected = affectedTouchpoints(fold, newEvents);
   const newIds = new Set(newEvents.map((e) => e.id));
   const inserts = newEvents.map((e) => timelineRow(customerId, e, e.type === 'TouchpointRecorded' ? (scored.get(e.id) ?? null) : null));
   const updates: { event_id: string; relational: RelationalScore }[] = [];
