@@ -120,6 +120,8 @@ export function followUpChange(e: { type: string; data: any }): Record<string, u
       return { ...base, kind: 'closed', status: 'dismissed', closed_at: d.dismissedAt ?? null };
     case 'FollowUpTaskSnoozed':
       return { ...base, kind: 'snoozed', status: 'snoozed', snoozed_until: d.until ?? null };
+    case 'FollowUpTaskSnoozeEnded':
+      return { ...base, kind: 'woke', status: 'open' };
     case 'FollowUpTaskEscalated':
       return { ...base, kind: 'escalated', priority: d.priority ?? null };
     default:
@@ -130,7 +132,7 @@ export function followUpChange(e: { type: string; data: any }): Record<string, u
 /** `customer_follow_up_summary`: per task, its customer, assignee, status and times (portfolio counts, team report). */
 export class FollowUpSummaryProjection implements Projection {
   readonly name = 'customer-follow-ups';
-  readonly types = ['FollowUpTaskRaised', 'FollowUpTaskCompleted', 'FollowUpTaskDismissed', 'FollowUpTaskSnoozed', 'FollowUpTaskEscalated'];
+  readonly types = ['FollowUpTaskRaised', 'FollowUpTaskCompleted', 'FollowUpTaskDismissed', 'FollowUpTaskSnoozed', 'FollowUpTaskSnoozeEnded', 'FollowUpTaskEscalated'];
 
   async apply(events: StoredEvent[], tx: Queryable): Promise<void> {
     // In log order, one statement per event keeps the transitions simple; follow-up events are few.
@@ -147,6 +149,9 @@ export class FollowUpSummaryProjection implements Projection {
         await tx.query(`UPDATE customer_follow_up_summary SET status = $2, closed_at = $3 WHERE task_id = $1 AND closed_at IS NULL`, [c.task_id, c.status, c.closed_at]);
       } else if (c.kind === 'snoozed') {
         await tx.query(`UPDATE customer_follow_up_summary SET status = 'snoozed', snoozed_until = $2 WHERE task_id = $1 AND closed_at IS NULL`, [c.task_id, c.snoozed_until]);
+      } else if (c.kind === 'woke') {
+        // The sweep ended the snooze: the task counts as open again.
+        await tx.query(`UPDATE customer_follow_up_summary SET status = 'open', snoozed_until = NULL WHERE task_id = $1 AND closed_at IS NULL`, [c.task_id]);
       } else {
         await tx.query(`UPDATE customer_follow_up_summary SET priority = $2 WHERE task_id = $1`, [c.task_id, c.priority]);
       }

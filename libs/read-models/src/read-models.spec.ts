@@ -82,6 +82,7 @@ describe('customer health projection (pure part)', () => {
     expect(followUpChange({ type: 'FollowUpTaskCompleted', data: { taskId: t, customerId: CID, completedAt: 'x' } })).toEqual(expect.objectContaining({ kind: 'closed', status: 'done' }));
     expect(followUpChange({ type: 'FollowUpTaskDismissed', data: { taskId: t, customerId: CID } })).toEqual(expect.objectContaining({ kind: 'closed', status: 'dismissed' }));
     expect(followUpChange({ type: 'FollowUpTaskSnoozed', data: { taskId: t, customerId: CID, until: 'y' } })).toEqual(expect.objectContaining({ kind: 'snoozed' }));
+    expect(followUpChange({ type: 'FollowUpTaskSnoozeEnded', data: { taskId: t, customerId: CID, until: 'y', endedAt: 'z' } })).toEqual(expect.objectContaining({ kind: 'woke', status: 'open' }));
     expect(followUpChange({ type: 'FollowUpTaskRaised', data: { taskId: 'nope' } })).toBeNull();
   });
 });
