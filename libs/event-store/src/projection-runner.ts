@@ -3,6 +3,9 @@ import type { DataSource } from 'typeorm';
 import type { EventStore, Queryable } from './event-store.js';
 import type { Checkpoint, StoredEvent } from './types.js';
 
+/** Advisory lock namespace (first key) of the projection locks; the second key is hashtext(name). */
+const PROJECTION_LOCK_SPACE = 72_615_002;
+
 export const EVENTS_CHANNEL = 'closeness_events';
 /** The LISTEN connection's application_name (visible in pg_stat_activity). */
 export const LISTEN_APPLICATION_NAME = 'closeness-listen';
@@ -196,15 +199,24 @@ export class ProjectionRunner {
   }
 
 
-  /** One transaction: lock the checkpoint, read a batch, apply it, move the checkpoint. */
+  /** One transaction: lock the projection, read a batch, apply it, move the checkpoint. */
   private async step(p: Projection, wait = false): Promise<number> {
     return this.ds.transaction(async (tx) => {
-      const rows = await tx.query(
-        `SELECT transaction_id::text AS transaction_id, global_position, status FROM projection_checkpoints
-         WHERE name = $1 FOR UPDATE ${wait ? '' : 'SKIP LOCKED'}`,
+      // An advisory lock rather than SELECT … FOR UPDATE: a row lock gives this transaction an
+      // xid at once, and every commit-safe reader on the server waits behind the oldest running
+      // xid. With the advisory lock the xid comes only with the batch's first write.
+      const [lock] = await tx.query(
+        wait
+          ? `SELECT pg_advisory_xact_lock(${PROJECTION_LOCK_SPACE}, hashtext($1)) IS NOT NULL AS locked`
+          : `SELECT pg_try_advisory_xact_lock(${PROJECTION_LOCK_SPACE}, hashtext($1)) AS locked`,
         [p.name],
       );
-      if (rows.length === 0) return 0; // another worker holds it right now
+      if (!lock?.locked) return 0; // another worker holds it right now
+      const rows = await tx.query(
+        `SELECT transaction_id::text AS transaction_id, global_position, status FROM projection_checkpoints WHERE name = $1`,
+        [p.name],
+      );
+      if (rows.length === 0) return 0;
       let after: Checkpoint = { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) };
       let reset = false;
       if (rows[0].status === 'rebuild_requested') {
@@ -218,8 +230,11 @@ export class ProjectionRunner {
       if (!moved && !reset && rows[0].status === 'running') return 0;
       if (events.length > 0) await p.apply(events, tx);
       await tx.query(
-        `UPDATE projection_checkpoints SET transaction_id = $2::xid8, global_position = $3, status = 'running', last_error = NULL, updated_at = now() WHERE name = $1`,
-        [p.name, checkpoint.transactionId, checkpoint.globalPosition],
+        // A rebuild requested while this batch ran (the row is not locked) must survive it.
+        `UPDATE projection_checkpoints SET transaction_id = $2::xid8, global_position = $3,
+           status = CASE WHEN status = 'rebuild_requested' AND NOT $4::boolean THEN status ELSE 'running' END,
+           last_error = NULL, updated_at = now() WHERE name = $1`,
+        [p.name, checkpoint.transactionId, checkpoint.globalPosition, reset],
       );
       if (moved) this.opts.onBatch?.(p.name, events.length, checkpoint);
       return moved ? Math.max(1, events.length) : 0;
