@@ -1,6 +1,7 @@
 import { Queue, type DefaultJobOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedis } from './redis.js';
+import { metrics } from '../../shared/src/metrics.js';
 
 export interface QueueSettings {
   REDIS_URL: string;
@@ -84,4 +85,19 @@ export class FailFastQueue<T = any> {
     await c.queue.close().catch(() => undefined);
     c.redis.disconnect();
   }
+}
+
+/** Wraps a processor so each job's duration lands in `closeness_job_duration_seconds` by outcome. */
+export function timedProcessor<J, R>(queue: string, run: (job: J) => Promise<R>): (job: J) => Promise<R> {
+  return async (job) => {
+    const end = metrics.jobDuration.startTimer({ queue });
+    try {
+      const result = await run(job);
+      end({ outcome: 'completed' });
+      return result;
+    } catch (err) {
+      end({ outcome: 'failed' });
+      throw err;
+    }
+  };
 }

@@ -3,7 +3,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { DEFAULT_JOB_OPTIONS, QUEUES, createRedis } from '../../../../libs/queues/src/index.js';
+import { DEFAULT_JOB_OPTIONS, QUEUES, createRedis, timedProcessor } from '../../../../libs/queues/src/index.js';
 import { APP_CONFIG, metrics, type AppConfig } from '../../../../libs/shared/src/index.js';
 import { recordDeadLetter } from '../jobs/job-dead-letters.js';
 import { ProcessorRegistry } from '../jobs/processor-registry.js';
@@ -46,17 +46,7 @@ export class OutboundWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.connection.on('error', () => undefined); // the worker's 'error' listener reports
     this.worker = new Worker(
       queue,
-      async (job: Job) => {
-        const end = metrics.jobDuration.startTimer({ queue });
-        try {
-          const result = await dispatch(job);
-          end({ outcome: 'completed' });
-          return result;
-        } catch (err) {
-          end({ outcome: 'failed' });
-          throw err;
-        }
-      },
+      timedProcessor(queue, (job: Job) => dispatch(job)),
       {
         connection: this.connection,
         prefix: this.config.QUEUE_PREFIX,

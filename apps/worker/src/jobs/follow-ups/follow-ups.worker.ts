@@ -3,7 +3,7 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { DEFAULT_JOB_OPTIONS, QUEUES, createQueue, createRedis } from '../../../../../libs/queues/src/index.js';
+import { DEFAULT_JOB_OPTIONS, QUEUES, createQueue, createRedis, timedProcessor } from '../../../../../libs/queues/src/index.js';
 import { APP_CONFIG, metrics, type AppConfig } from '../../../../../libs/shared/src/index.js';
 import { recordDeadLetter } from '../job-dead-letters.js';
 import { ProcessorRegistry } from '../processor-registry.js';
@@ -49,17 +49,7 @@ export class FollowUpsWorker implements OnApplicationBootstrap, OnModuleDestroy 
 
     this.worker = new Worker(
       queue,
-      async (job: Job) => {
-        const end = metrics.jobDuration.startTimer({ queue });
-        try {
-          const result = await dispatch(job);
-          end({ outcome: 'completed' });
-          return result;
-        } catch (err) {
-          end({ outcome: 'failed' });
-          throw err;
-        }
-      },
+      timedProcessor(queue, (job: Job) => dispatch(job)),
       {
         connection: workerConn,
         prefix: this.config.QUEUE_PREFIX,
