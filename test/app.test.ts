@@ -30,4 +30,11 @@ describe('api app', () => {
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 400, title: 'Bad Request' });
   });
+
+  it('answers an unknown path outside /api/v1 with a 404 problem, not an HTML page', async () => {
+    const res = await request(app.getHttpServer()).get('/package.json');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 404, title: 'Not Found' });
+  });
 });

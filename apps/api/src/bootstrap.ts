@@ -39,5 +39,13 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
     .addCookieAuth('closeness_session')
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+  await app.init();
+  // Paths outside every route and outside the global prefix would otherwise get Express's HTML 404.
+  app.getHttpAdapter().getInstance().use((req: { method: string; path: string }, res: { headersSent: boolean; status(n: number): { type(t: string): { send(b: string): void } } }) => {
+    if (res.headersSent) return;
+    res.status(404).type('application/problem+json').send(
+      JSON.stringify({ type: 'https://closeness.dev/problems/not-found', title: 'Not Found', status: 404, detail: `Cannot ${req.method} ${req.path}` }),
+    );
+  });
   return app;
 }
