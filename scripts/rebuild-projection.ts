@@ -2,7 +2,7 @@
 // it. The customer read models are rebuilt in this process (a running worker waits on the
 // checkpoint row lock meanwhile); any other projection is handed to the running worker.
 import { EventStore, ProjectionRunner, UpcasterRegistry, projectionStatuses, requestRebuild } from '../libs/event-store/src/index.js';
-import { CustomerHealthProjection, FollowUpSummaryProjection, StreamCache, TimelineProjection } from '../libs/read-models/src/index.js';
+import { CustomerReadModelsProjection, FollowUpSummaryProjection, StreamCache } from '../libs/read-models/src/index.js';
 import { loadConfigOrExit } from '../libs/shared/src/config.js';
 import { openDatabase } from '../libs/shared/src/database/data-source.js';
 import { UPCASTERS } from '../libs/shared/src/database/upcasters.js';
@@ -14,7 +14,7 @@ try {
   const known = (await projectionStatuses(ds)).map((p) => p.name);
   const store = new EventStore(ds, new UpcasterRegistry(UPCASTERS));
   const cache = new StreamCache(store.upcasters);
-  const local = [new TimelineProjection(cache), new CustomerHealthProjection(cache), new FollowUpSummaryProjection()];
+  const local = [new CustomerReadModelsProjection(cache), new FollowUpSummaryProjection()];
   const all = [...new Set([...known, ...local.map((p) => p.name)])].sort();
   if (!name || !all.includes(name)) {
     process.stderr.write(`usage: npm run projection:rebuild -- <name>\nprojections: ${all.join(', ')}\n`);

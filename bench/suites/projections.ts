@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createApiApp } from '../../apps/api/src/bootstrap.js';
 import { EventStore, ProjectionRunner, ensureCheckpoints, projectionStatuses, type Projection } from '../../libs/event-store/src/index.js';
-import { CustomerHealthProjection, FollowUpSummaryProjection, StreamCache, TimelineProjection } from '../../libs/read-models/src/index.js';
+import { CustomerReadModelsProjection, FollowUpSummaryProjection, StreamCache } from '../../libs/read-models/src/index.js';
 import { loadConfig } from '../../libs/shared/src/config.js';
 import { seconds } from '../support.js';
 import type { BenchContext, BenchSuite, Row } from '../types.js';
@@ -67,7 +67,7 @@ function percentile(values: number[], p: number): number {
 
 const readModelProjections = (store: EventStore): Projection[] => {
   const cache = new StreamCache(store.upcasters);
-  return [new TimelineProjection(cache), new CustomerHealthProjection(cache), new FollowUpSummaryProjection()];
+  return [new CustomerReadModelsProjection(cache), new FollowUpSummaryProjection()];
 };
 
 /** Drains until the timeline holds `total` rows or `capSeconds` pass; returns the rows written. */
@@ -76,9 +76,7 @@ async function drainAll(runner: ProjectionRunner, ds: any, total: number, capSec
   await ensureCheckpoints(ds, runner.projections.map((p) => p.name));
   for (;;) {
     // One batch per projection at a time (the runner's own step), so the cap is checked often.
-    await (runner as any).step((runner as any).projections[0]);
-    await (runner as any).step((runner as any).projections[1]);
-    await (runner as any).step((runner as any).projections[2]);
+    for (const p of runner.projections) await (runner as any).step(p);
     const rows = await ds.query(`SELECT count(*)::int AS n FROM customer_timeline`);
     if (rows[0].n >= total || Date.now() > end) return rows[0].n;
   }
@@ -142,7 +140,7 @@ export const projectionsSuite: BenchSuite = {
         env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: db.url, REDIS_URL: ctx.redisUrl, LOG_LEVEL: 'silent', QUEUE_PREFIX: `bench-proj-${process.pid}` },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
-      const checkpoint = async () => Number((await db.ds.query(`SELECT global_position FROM projection_checkpoints WHERE name = 'customer-health'`))[0]?.global_position ?? 0);
+      const checkpoint = async () => Number((await db.ds.query(`SELECT global_position FROM projection_checkpoints WHERE name = 'customer-read-models'`))[0]?.global_position ?? 0);
       const appendOne = async (customerId: string) => {
         const id = randomUUID();
         const r = await store.append(`customer-${customerId}`, [

@@ -1,8 +1,6 @@
 import type { Projection, Queryable, StoredEvent } from '../../event-store/src/index.js';
-import { computeHealth, foldIncrementally, type CustomerFold, type HealthConfig, type HealthView } from '../../relationship/src/index.js';
-import { customerIdOf, uuidOrNull } from './evaluate.js';
-import type { StreamCache } from './stream-cache.js';
-import { CUSTOMER_EVENT_TYPES, groupByStream } from './timeline.js';
+import type { CustomerFold, HealthView } from '../../relationship/src/index.js';
+import { uuidOrNull } from './evaluate.js';
 
 export interface HealthRow {
   customer_id: string;
@@ -48,62 +46,6 @@ export function healthRow(customerId: string, fold: CustomerFold, view: HealthVi
     evaluated_at: view.at,
     stream_version: streamVersion,
   };
-}
-
-/**
- * `customer_health`: the portfolio row (details, health, band, trend, churn risk, drivers) of
- * each customer, evaluated at the latest recordedAt of its stream: a time from the log, never
- * the wall clock, so a rebuild writes the same rows.
- */
-export class CustomerHealthProjection implements Projection {
-  readonly name = 'customer-health';
-  readonly types = CUSTOMER_EVENT_TYPES;
-  readonly batchSize = 5000;
-
-  constructor(
-    private readonly cache: StreamCache,
-    private readonly config?: HealthConfig,
-  ) {}
-
-  async apply(events: StoredEvent[], tx: Queryable): Promise<void> {
-    const groups = groupByStream(events);
-    if (groups.size === 0) return;
-    const streams = await this.cache.load(tx, new Map([...groups].map(([s, g]) => [s, g.upTo])));
-    const rows: HealthRow[] = [];
-    for (const [streamId] of groups) {
-      const stream = streams.get(streamId) ?? [];
-      if (stream.length === 0) continue;
-      // The timeline projection usually folded this very prefix in the same batch: reuse it.
-      let fold = this.cache.fold(streamId, stream.length);
-      if (!fold) {
-        fold = foldIncrementally(stream, this.cache.scores(streamId));
-        this.cache.rememberFold(streamId, stream.length, fold);
-      }
-      this.cache.releaseFold(streamId);
-      const view = computeHealth(fold.input, new Date(fold.lastRecordedAt!), this.config);
-      rows.push(healthRow(customerIdOf(streamId)!, fold, view, stream.length));
-    }
-    for (let i = 0; i < rows.length; i += 2000) {
-      await tx.query(
-        `INSERT INTO customer_health AS h (customer_id, external_id, name, segment, account_manager_id, renewal_date, annual_value, score, band,
-           trend30d, churn_probability, churn_level, drivers, churn_drivers, last_relational_contact_at, events_considered, evaluated_at, stream_version)
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(customer_id uuid, external_id text, name text, segment text, account_manager_id uuid,
-           renewal_date date, annual_value numeric, score int, band text, trend30d int, churn_probability double precision, churn_level text,
-           drivers jsonb, churn_drivers jsonb, last_relational_contact_at timestamptz, events_considered int, evaluated_at timestamptz, stream_version int)
-         ON CONFLICT (customer_id) DO UPDATE SET external_id = EXCLUDED.external_id, name = EXCLUDED.name, segment = EXCLUDED.segment,
-           account_manager_id = EXCLUDED.account_manager_id, renewal_date = EXCLUDED.renewal_date, annual_value = EXCLUDED.annual_value,
-           score = EXCLUDED.score, band = EXCLUDED.band, trend30d = EXCLUDED.trend30d, churn_probability = EXCLUDED.churn_probability,
-           churn_level = EXCLUDED.churn_level, drivers = EXCLUDED.drivers, churn_drivers = EXCLUDED.churn_drivers,
-           last_relational_contact_at = EXCLUDED.last_relational_contact_at, events_considered = EXCLUDED.events_considered,
-           evaluated_at = EXCLUDED.evaluated_at, stream_version = EXCLUDED.stream_version`,
-        [JSON.stringify(rows.slice(i, i + 2000))],
-      );
-    }
-  }
-
-  async reset(tx: Queryable): Promise<void> {
-    await tx.query('TRUNCATE customer_health');
-  }
 }
 
 /** Pure: what a follow-up event does to the summary row of its task (null: not a follow-up event). */

@@ -1,5 +1,5 @@
-import type { Queryable, UpcasterRegistry } from '../../event-store/src/index.js';
-import type { CustomerFold, FoldEvent, RelationalScore } from '../../relationship/src/index.js';
+import type { Queryable, StoredEvent, UpcasterRegistry } from '../../event-store/src/index.js';
+import type { FoldEvent, RelationalScore } from '../../relationship/src/index.js';
 
 /** A customer-stream event as the read models keep it in memory. */
 export interface CachedEvent extends FoldEvent {
@@ -15,9 +15,6 @@ interface Entry {
   /** Scores of the fold of events[0 .. scoredVersion). */
   scored?: Map<string, RelationalScore>;
   scoredVersion: number;
-  /** The last default-options fold of events[0 .. foldVersion), shared by the projections of a batch. */
-  fold?: CustomerFold;
-  foldVersion?: number;
 }
 
 /**
@@ -33,6 +30,28 @@ export class StreamCache {
     private readonly upcasters?: UpcasterRegistry,
     private readonly maxEvents = 400_000,
   ) {}
+
+  /**
+   * Takes events the caller already read (already upcast, e.g. a projection's batch) where they
+   * continue a cached stream or start one at version 1, so `load` need not read them again.
+   */
+  offer(events: readonly StoredEvent[]): void {
+    for (const e of events) {
+      if (!e.streamId.startsWith('customer-')) continue;
+      const have = this.entries.get(e.streamId)?.events.length ?? 0;
+      if (e.streamVersion !== have + 1) continue;
+      this.entry(e.streamId).events.push({
+        id: e.id,
+        type: e.type,
+        data: e.data,
+        metadata: e.metadata ?? {},
+        recordedAt: e.recordedAt instanceof Date ? e.recordedAt : new Date(e.recordedAt),
+        streamVersion: e.streamVersion,
+        globalPosition: e.globalPosition,
+      });
+      this.total++;
+    }
+  }
 
   /** The events of each stream from version 1 up to the version asked for, in stream order. */
   async load(db: Queryable, upTo: Map<string, number>): Promise<Map<string, CachedEvent[]>> {
@@ -77,28 +96,6 @@ export class StreamCache {
     if (!e) return;
     e.scored = scored;
     e.scoredVersion = version;
-  }
-
-  /** The fold another projection made of exactly the first `version` events of the stream, if any. */
-  fold(stream: string, version: number): CustomerFold | undefined {
-    const e = this.entries.get(stream);
-    return e?.fold && e.foldVersion === version ? e.fold : undefined;
-  }
-
-  /** Remembers a fold (default options) of the first `version` events, and its scores. */
-  rememberFold(stream: string, version: number, fold: CustomerFold): void {
-    const e = this.entries.get(stream);
-    if (!e) return;
-    e.fold = fold;
-    e.foldVersion = version;
-    e.scored = fold.scored;
-    e.scoredVersion = version;
-  }
-
-  /** Drops a remembered fold (its scores stay): memory is for the hand-over within a batch, not a second copy of streams. */
-  releaseFold(stream: string): void {
-    const e = this.entries.get(stream);
-    if (e) e.fold = e.foldVersion = undefined;
   }
 
   clear(): void {

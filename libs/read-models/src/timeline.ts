@@ -1,7 +1,7 @@
-import type { Projection, Queryable, StoredEvent } from '../../event-store/src/index.js';
+import type { StoredEvent } from '../../event-store/src/index.js';
 import { affectedTouchpoints, foldIncrementally, type CustomerFold, type RelationalScore } from '../../relationship/src/index.js';
 import { customerIdOf } from './evaluate.js';
-import type { CachedEvent, StreamCache } from './stream-cache.js';
+import type { CachedEvent } from './stream-cache.js';
 
 /** Every customer-stream event type; all of them belong on the timeline. */
 export const CUSTOMER_EVENT_TYPES = [
@@ -99,52 +99,4 @@ export function groupByStream(events: StoredEvent[]): Map<string, { upTo: number
     out.set(e.streamId, g);
   }
   return out;
-}
-
-/** `customer_timeline`: one row per customer event, touchpoints with their relational score. */
-export class TimelineProjection implements Projection {
-  readonly name = 'customer-timeline';
-  readonly types = CUSTOMER_EVENT_TYPES;
-  readonly batchSize = 5000;
-
-  constructor(private readonly cache: StreamCache) {}
-
-  async apply(events: StoredEvent[], tx: Queryable): Promise<void> {
-    const groups = groupByStream(events);
-    if (groups.size === 0) return;
-    const streams = await this.cache.load(tx, new Map([...groups].map(([s, g]) => [s, g.upTo])));
-    const inserts: TimelineRow[] = [];
-    const updates: { event_id: string; relational: RelationalScore }[] = [];
-    for (const [streamId, g] of groups) {
-      const stream = streams.get(streamId) ?? [];
-      const customerId = customerIdOf(streamId)!;
-      const fresh = stream.filter((e) => g.ids.has(e.id));
-      const r = timelineChangesWithFold(customerId, stream, fresh, this.cache.scores(streamId));
-      this.cache.rememberFold(streamId, stream.length, r.fold);
-      inserts.push(...r.inserts);
-      updates.push(...r.updates);
-    }
-    for (let i = 0; i < inserts.length; i += 2000) {
-      await tx.query(
-        `INSERT INTO customer_timeline (event_id, customer_id, position, stream_version, type, occurred_at, recorded_at, data, relational)
-         SELECT x.event_id, x.customer_id, x.position, x.stream_version, x.type, x.occurred_at, x.recorded_at, x.data, x.relational
-         FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, customer_id uuid, position bigint, stream_version int, type text,
-           occurred_at timestamptz, recorded_at timestamptz, data jsonb, relational jsonb)
-         ON CONFLICT (event_id) DO UPDATE SET relational = EXCLUDED.relational`,
-        [JSON.stringify(inserts.slice(i, i + 2000))],
-      );
-    }
-    for (let i = 0; i < updates.length; i += 2000) {
-      await tx.query(
-        `UPDATE customer_timeline t SET relational = x.relational
-         FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, relational jsonb)
-         WHERE t.event_id = x.event_id AND t.relational IS DISTINCT FROM x.relational`,
-        [JSON.stringify(updates.slice(i, i + 2000))],
-      );
-    }
-  }
-
-  async reset(tx: Queryable): Promise<void> {
-    await tx.query('TRUNCATE customer_timeline');
-  }
 }

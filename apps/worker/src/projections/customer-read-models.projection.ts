@@ -1,17 +1,16 @@
 import type { Provider } from '@nestjs/common';
 import { EventStore } from '../../../../libs/event-store/src/index.js';
-import { CustomerHealthProjection, FollowUpSummaryProjection, StreamCache, TimelineProjection } from '../../../../libs/read-models/src/index.js';
+import { CustomerReadModelsProjection, FollowUpSummaryProjection, StreamCache } from '../../../../libs/read-models/src/index.js';
 
-/** One in-memory copy of customer streams, shared by the timeline and health projections. */
+/** The worker's in-memory copy of customer streams (the log is append-only: a cached prefix never goes stale). */
 export const STREAM_CACHE = Symbol('STREAM_CACHE');
 
-/** The customer read models: timeline, health/churn portfolio rows, follow-up summary. */
+/** The customer read models: timeline + health/churn portfolio rows (one fold), follow-up summary. */
 export const customerReadModelProviders: Provider[] = [
   { provide: STREAM_CACHE, inject: [EventStore], useFactory: (store: EventStore) => new StreamCache(store.upcasters) },
-  { provide: TimelineProjection, inject: [STREAM_CACHE], useFactory: (cache: StreamCache) => new TimelineProjection(cache) },
-  { provide: CustomerHealthProjection, inject: [STREAM_CACHE], useFactory: (cache: StreamCache) => new CustomerHealthProjection(cache) },
+  { provide: CustomerReadModelsProjection, inject: [STREAM_CACHE], useFactory: (cache: StreamCache) => new CustomerReadModelsProjection(cache) },
   { provide: FollowUpSummaryProjection, useFactory: () => new FollowUpSummaryProjection() },
 ];
 
 /** Tokens of the projections above, in the order they run. */
-export const customerReadModelProjections = [TimelineProjection, CustomerHealthProjection, FollowUpSummaryProjection];
+export const customerReadModelProjections = [CustomerReadModelsProjection, FollowUpSummaryProjection];

@@ -1,0 +1,158 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { Projection, Queryable, StoredEvent } from '../../event-store/src/index.js';
+import { computeHealth, type HealthConfig, type RelationalScore } from '../../relationship/src/index.js';
+import { healthRow, type HealthRow } from './customer-health.js';
+import { customerIdOf } from './evaluate.js';
+import type { StreamCache } from './stream-cache.js';
+import { CUSTOMER_EVENT_TYPES, groupByStream, timelineChangesWithFold, type TimelineRow } from './timeline.js';
+
+/** Customers per chunk: the chunk's rows go to Postgres while the next chunk is folded. */
+const CHUNK_CUSTOMERS = 250;
+
+/**
+ * The customer read models, from one fold per customer and batch, written in one transaction
+ * with the checkpoint:
+ * - `customer_timeline`: one row per customer event, touchpoints with their relational score
+ *   (rows whose score a new event changed — a reply, an "unanswered" fact, a late arrival inside
+ *   the history window, a name change — are rewritten);
+ * - `customer_health`: the portfolio row (details, health, band, trend, churn risk, drivers),
+ *   evaluated at the latest recordedAt of the stream: a time from the log, never the wall clock,
+ *   so a rebuild writes the same rows.
+ *
+ * One projection rather than two: both need the same fold, and each projection reads the log
+ * on its own, so two would read every customer event twice.
+ */
+export class CustomerReadModelsProjection implements Projection {
+  readonly name = 'customer-read-models';
+  readonly types = CUSTOMER_EVENT_TYPES;
+  /** Large batches when catching up: a customer's stream is folded once per batch it appears in. */
+  readonly batchSize = 20_000;
+
+  constructor(
+    private readonly cache: StreamCache,
+    private readonly config?: HealthConfig,
+  ) {}
+
+  async apply(events: StoredEvent[], tx: Queryable): Promise<void> {
+    const groups = groupByStream(events);
+    if (groups.size === 0) return;
+    // The batch usually continues what the cache holds: take it from there, not from a second read.
+    this.cache.offer(events);
+    const streams = await this.cache.load(tx, new Map([...groups].map(([s, g]) => [s, g.upTo])));
+    const writes = new PendingWrites();
+    let inserts: TimelineRow[] = [];
+    let updates: { event_id: string; relational: RelationalScore }[] = [];
+    let health: HealthRow[] = [];
+    const flush = () => {
+      if (inserts.length > 0) {
+        const rows = inserts;
+        writes.add(() => insertTimeline(tx, rows));
+      }
+      if (updates.length > 0) {
+        const rows = updates;
+        writes.add(() => updateTimeline(tx, rows));
+      }
+      if (health.length > 0) {
+        const rows = health;
+        writes.add(() => upsertHealth(tx, rows));
+      }
+      inserts = [];
+      updates = [];
+      health = [];
+    };
+    let inChunk = 0;
+    for (const [streamId, g] of groups) {
+      const stream = streams.get(streamId) ?? [];
+      if (stream.length === 0) continue;
+      const customerId = customerIdOf(streamId)!;
+      const fresh = stream.filter((e) => g.ids.has(e.id));
+      const r = timelineChangesWithFold(customerId, stream, fresh, this.cache.scores(streamId));
+      this.cache.rememberScores(streamId, stream.length, r.scored);
+      for (const row of r.inserts) inserts.push(row);
+      for (const u of r.updates) updates.push(u);
+      const view = computeHealth(r.fold.input, new Date(r.fold.lastRecordedAt!), this.config);
+      health.push(healthRow(customerId, r.fold, view, stream.length));
+      if (++inChunk >= CHUNK_CUSTOMERS) {
+        inChunk = 0;
+        flush();
+        // Let the driver send the chunk now, so Postgres writes while this process folds on.
+        await yieldToLoop();
+        writes.throwIfFailed();
+      }
+    }
+    flush();
+    await writes.settle();
+  }
+
+  async reset(tx: Queryable): Promise<void> {
+    await tx.query('TRUNCATE customer_timeline, customer_health');
+  }
+}
+
+/**
+ * Statements on the batch's transaction, issued one after the other without the caller waiting
+ * for each: the next goes out when the previous is done (one connection runs one statement at a
+ * time), while the caller folds the next chunk. After the first failure nothing more is sent
+ * and `settle` rethrows it (the transaction is then rolled back whole).
+ */
+class PendingWrites {
+  private tail: Promise<void> = Promise.resolve();
+  private error: unknown;
+
+  add(statement: () => Promise<unknown>): void {
+    this.tail = this.tail.then(async () => {
+      if (this.error !== undefined) return;
+      try {
+        await statement();
+      } catch (err) {
+        this.error = err;
+      }
+    });
+  }
+
+  throwIfFailed(): void {
+    if (this.error !== undefined) throw this.error;
+  }
+
+  async settle(): Promise<void> {
+    await this.tail;
+    this.throwIfFailed();
+  }
+}
+
+function insertTimeline(tx: Queryable, rows: TimelineRow[]): Promise<unknown> {
+  return tx.query(
+    `INSERT INTO customer_timeline (event_id, customer_id, position, stream_version, type, occurred_at, recorded_at, data, relational)
+     SELECT x.event_id, x.customer_id, x.position, x.stream_version, x.type, x.occurred_at, x.recorded_at, x.data, x.relational
+     FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, customer_id uuid, position bigint, stream_version int, type text,
+       occurred_at timestamptz, recorded_at timestamptz, data jsonb, relational jsonb)
+     ON CONFLICT (event_id) DO UPDATE SET relational = EXCLUDED.relational`,
+    [JSON.stringify(rows)],
+  );
+}
+
+function updateTimeline(tx: Queryable, rows: { event_id: string; relational: RelationalScore }[]): Promise<unknown> {
+  return tx.query(
+    `UPDATE customer_timeline t SET relational = x.relational
+     FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, relational jsonb)
+     WHERE t.event_id = x.event_id AND t.relational IS DISTINCT FROM x.relational`,
+    [JSON.stringify(rows)],
+  );
+}
+
+function upsertHealth(tx: Queryable, rows: HealthRow[]): Promise<unknown> {
+  return tx.query(
+    `INSERT INTO customer_health AS h (customer_id, external_id, name, segment, account_manager_id, renewal_date, annual_value, score, band,
+       trend30d, churn_probability, churn_level, drivers, churn_drivers, last_relational_contact_at, events_considered, evaluated_at, stream_version)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(customer_id uuid, external_id text, name text, segment text, account_manager_id uuid,
+       renewal_date date, annual_value numeric, score int, band text, trend30d int, churn_probability double precision, churn_level text,
+       drivers jsonb, churn_drivers jsonb, last_relational_contact_at timestamptz, events_considered int, evaluated_at timestamptz, stream_version int)
+     ON CONFLICT (customer_id) DO UPDATE SET external_id = EXCLUDED.external_id, name = EXCLUDED.name, segment = EXCLUDED.segment,
+       account_manager_id = EXCLUDED.account_manager_id, renewal_date = EXCLUDED.renewal_date, annual_value = EXCLUDED.annual_value,
+       score = EXCLUDED.score, band = EXCLUDED.band, trend30d = EXCLUDED.trend30d, churn_probability = EXCLUDED.churn_probability,
+       churn_level = EXCLUDED.churn_level, drivers = EXCLUDED.drivers, churn_drivers = EXCLUDED.churn_drivers,
+       last_relational_contact_at = EXCLUDED.last_relational_contact_at, events_considered = EXCLUDED.events_considered,
+       evaluated_at = EXCLUDED.evaluated_at, stream_version = EXCLUDED.stream_version`,
+    [JSON.stringify(rows)],
+  );
+}
