@@ -68,16 +68,33 @@ describe('health as of a knowledge time', () => {
     const customerId = created.body.id;
     const touchpoints = scriptedYear(customerId, Date.now() - 60_000);
     const moments: any[] = [];
+    const nows: any[] = [];
     for (let chunk = 0; chunk < 10; chunk++) {
       const part = touchpoints.slice(chunk * 12, chunk * 12 + 12);
       await request(stack.baseUrl).post('/api/v1/touchpoints/batch').set(auth()).send({ touchpoints: part }).expect(201);
       await eventually(() => caughtUp(customerId), 60_000);
+      // The read model as the projection wrote it (evaluated at its latest recorded event) …
+      const [row] = await stack.db.ds.query(`SELECT score, band, trend30d, churn_probability, churn_level, churn_drivers, drivers, events_considered, evaluated_at FROM customer_health WHERE customer_id = $1`, [customerId]);
+      moments.push({
+        asOf: new Date(row.evaluated_at).toISOString(),
+        score: row.score,
+        band: row.band,
+        trend30d: row.trend30d,
+        churnRisk: { probability: Number(row.churn_probability), level: row.churn_level, drivers: row.churn_drivers },
+        drivers: row.drivers,
+        eventsConsidered: row.events_considered,
+      });
+      // … and health now (no asOf): evaluated at the request time, from the same log.
+      const before = Date.now();
       const now = await request(stack.baseUrl).get(`/api/v1/customers/${customerId}/health`).set(auth()).expect(200);
-      moments.push(now.body);
+      expect(Date.parse(now.body.asOf)).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(now.body.asOf)).toBeLessThanOrEqual(Date.now());
+      expect(now.body.eventsConsidered).toBe(row.events_considered);
+      nows.push(now.body);
     }
     expect(new Set(moments.map((m) => m.eventsConsidered)).size).toBeGreaterThan(5);
 
-    for (const m of moments) {
+    for (const m of [...moments, ...nows]) {
       const asOf = await request(stack.baseUrl).get(`/api/v1/customers/${customerId}/health`).query({ asOf: m.asOf }).set(auth()).expect(200);
       expect(asOf.body).toEqual(m);
     }

@@ -43,7 +43,7 @@ export class HealthController {
   @Get(':id/health')
   @Roles(...CUSTOMER_ROLES)
   @ApiOperation({
-    summary: 'Health, drivers and churn risk. Without asOf: the read model (evaluated at the latest recorded event). With asOf: recomputed from the events recorded up to asOf, evaluated at asOf',
+    summary: 'Health, drivers and churn risk, recomputed from the log: the events recorded up to asOf (default now), evaluated at asOf',
   })
   @ApiOkResponse({ type: HealthDto })
   @ApiNotFoundResponse({ description: 'No such customer, or outside your reach.' })
@@ -51,26 +51,11 @@ export class HealthController {
   async health(@Param('id') id: string, @Query() q: HealthQuery, @CurrentUser() user: AuthUser): Promise<HealthDto> {
     const asOf = parseTime(q.asOf, 'asOf');
     await assertCustomerInScope(this.db, user, id);
-    if (!asOf) {
-      const rows = await this.db.query(
-        `SELECT score, band, trend30d, churn_probability, churn_level, churn_drivers, drivers, events_considered, evaluated_at FROM customer_health WHERE customer_id = $1`,
-        [id],
-      );
-      if (rows.length > 0) {
-        const r = rows[0];
-        return {
-          asOf: new Date(r.evaluated_at).toISOString(),
-          score: r.score,
-          band: r.band,
-          trend30d: r.trend30d,
-          churnRisk: { probability: Number(r.churn_probability), level: r.churn_level, drivers: r.churn_drivers },
-          drivers: r.drivers,
-          eventsConsidered: r.events_considered,
-        };
-      }
-    }
-    // Knowledge time: the log as it stood at asOf. Read 1 ms past it (the database keeps
+    // Knowledge time: the log as it stood at asOf (now when absent: health decays with time, so
+    // the read model, evaluated at its latest event, is not "now"). Read 1 ms past it (the database keeps Read 1 ms past it (the database keeps
     // microseconds), then cut in the fold at millisecond precision, as the projection sees times.
+    // The same fold and evaluation as the projection, so asOf = a read model's evaluation time
+    // gives that read model's figures.
     const at = asOf ?? this.clock.now();
     const events = await this.store.readStream(customerStream(id), { recordedUpTo: new Date(at.getTime() + 1) });
     const { view } = evaluateCustomer(events, { recordedUpTo: at, at });
