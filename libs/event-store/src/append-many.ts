@@ -16,6 +16,14 @@ export interface AppendManyResult {
 }
 
 /**
+ * A precondition written into the append statement itself. `sql` is a statement that returns
+ * rows (a SELECT, or an INSERT/UPDATE ... RETURNING): the events are written only when it
+ * returns at least one row, and its own writes commit or roll back with them. `param(value)`
+ * binds a value and answers its placeholder.
+ */
+export type AppendCondition = (param: (value: unknown) => string) => string;
+
+/**
  * Appends many events to many streams in ONE statement with 'any' semantics: each stream gets
  * versions current max + 1, 2, ... in input order. Event ids already stored are skipped and
  * reported as duplicates (with their stored position); an id repeated inside the input is
@@ -25,7 +33,13 @@ export interface AppendManyResult {
  * statement then fails with a unique violation and, because it runs inside `tx`, the caller
  * must retry its whole transaction (see `isAppendConflict`).
  */
-export async function appendMany(store: EventStore, items: AppendManyItem[], tx: Queryable): Promise<AppendManyResult[]> {
+export async function appendMany(store: EventStore, items: AppendManyItem[], tx: Queryable): Promise<AppendManyResult[]>;
+/**
+ * With a condition: null when the condition returned no row (nothing was written). Without a
+ * transaction around it the statement commits on its own, so `db` may be the pool itself.
+ */
+export async function appendMany(store: EventStore, items: AppendManyItem[], db: Queryable, condition: AppendCondition): Promise<AppendManyResult[] | null>;
+export async function appendMany(store: EventStore, items: AppendManyItem[], tx: Queryable, condition?: AppendCondition): Promise<AppendManyResult[] | null> {
   const streams: string[] = [];
   const ids: string[] = [];
   const types: string[] = [];
@@ -43,8 +57,16 @@ export async function appendMany(store: EventStore, items: AppendManyItem[], tx:
     }
   }
   if (ids.length === 0) return [];
+  const params: unknown[] = [streams, ids, types, versions, data, metadata];
+  let cond = '';
+  let gate = '';
+  if (condition) {
+    const sql = condition((value) => `$${params.push(value)}`);
+    cond = `cond AS (${sql}), `;
+    gate = 'WHERE EXISTS (SELECT 1 FROM cond)';
+  }
   const rows: any[] = await tx.query(
-    `WITH input AS (
+    `WITH ${cond}input AS (
        SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[])
          WITH ORDINALITY AS t(stream_id, id, type, sv, data, meta, ord)
      ), dup AS (
@@ -58,6 +80,7 @@ export async function appendMany(store: EventStore, items: AppendManyItem[], tx:
        INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata)
        SELECT f.id, f.stream_id, cur.v + row_number() OVER (PARTITION BY f.stream_id ORDER BY f.ord), f.type, f.sv, f.data, f.meta
        FROM fresh f JOIN cur ON cur.stream_id = f.stream_id
+       ${gate}
        -- Streams in a fixed order: concurrent batches touching the same streams wait for each
        -- other instead of deadlocking; inside a stream the input order is kept.
        ORDER BY f.stream_id, f.ord
@@ -65,9 +88,10 @@ export async function appendMany(store: EventStore, items: AppendManyItem[], tx:
      )
      SELECT false AS duplicate, event_id, stream_id, stream_version, global_position FROM ins
      UNION ALL
-     SELECT true, event_id, stream_id, stream_version, global_position FROM dup`,
-    [streams, ids, types, versions, data, metadata],
+     SELECT true, event_id, stream_id, stream_version, global_position FROM dup${condition ? ' WHERE EXISTS (SELECT 1 FROM cond)' : ''}`,
+    params,
   );
+  if (condition && rows.length === 0) return null;
   const byId = new Map<string, any>();
   for (const r of rows) byId.set(r.event_id, r);
   const seen = new Set<string>();

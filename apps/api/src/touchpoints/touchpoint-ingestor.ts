@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { appendMany, EventStore, isAppendConflict, notifyAppended, type AppendManyItem, type AppendManyResult, type NewEvent } from '../../../../libs/event-store/src/index.js';
+import { appendMany, EventStore, isAppendConflict, notifyAppended, type AppendCondition, type AppendManyItem, type AppendManyResult, type NewEvent } from '../../../../libs/event-store/src/index.js';
 import { customerStream, decideCustomer, initialCustomerState, type Touchpoint } from '../../../../libs/relationship/src/index.js';
 import { Clock, deterministicId, IdGenerator, metrics, scopeCondition, type AuthUser } from '../../../../libs/shared/src/index.js';
 import { fastDeterministicId } from './fast-id.js';
@@ -41,11 +41,25 @@ export class CustomerResolutionError extends Error {
   }
 }
 
+interface CreatedCustomer {
+  id: string;
+  externalId: string;
+  name: string;
+  accountManagerId: string | null;
+}
+
 const TOUCHPOINT_FIELDS = [
   'externalId', 'channel', 'direction', 'initiatedBy', 'handledBy', 'occurredAt', 'agent', 'durationSeconds', 'waitSeconds', 'handoffs',
   'resolved', 'topic', 'subject', 'summary', 'transcript', 'survey', 'replyToId', 'language', 'tags',
 ] as const;
 
+// Customer ids learned by external id, for the one-statement path. Only a hint: that statement
+// checks every (id, external id) pair itself, and a stale hint just sends the call down the
+// general path, which looks the customer up again and refreshes the hint.
+const CUSTOMER_HINTS_MAX = 100_000;
+
+/** Writes a caller's own row in the same statement as the events; `customersOk` is a SQL condition that must gate it. */
+export type KnownClaim = (param: (value: unknown) => string, customersOk: string) => string;
 
 /**
  * Records touchpoints: resolves (or creates) their customers, decides and appends every event
@@ -54,6 +68,8 @@ const TOUCHPOINT_FIELDS = [
  */
 @Injectable()
 export class TouchpointIngestor {
+  private readonly customerHints = new Map<string, string>();
+
   constructor(
     private readonly ds: DataSource,
     private readonly store: EventStore,
@@ -69,8 +85,82 @@ export class TouchpointIngestor {
   }
 
   /** All or nothing: resolves customers, decides and appends in one transaction (retried on append races). */
-  ingest(dtos: TouchpointDto[], ctx: IngestContext): Promise<IngestOutcome[]> {
-    return this.transact(ctx, (_tx, write) => write(dtos));
+  async ingest(dtos: TouchpointDto[], ctx: IngestContext): Promise<IngestOutcome[]> {
+    return (await this.recordKnown(dtos, ctx)) ?? this.transact(ctx, (_tx, write) => write(dtos));
+  }
+
+  /**
+   * The steady state in ONE statement (one round trip, no BEGIN/COMMIT): every customer exists
+   * already and no user scope applies (source callers and webhooks). The statement checks the
+   * customers, writes the caller's `claim` row (when given) and appends the events, all or
+   * nothing, and commits on its own. Answers null when this path does not apply (an unknown
+   * customer, a stale hint, or a claim that found its row taken): nothing was written, and the
+   * caller takes the general path (`ingest` / `transact`), which decides those cases.
+   */
+  async recordKnown(dtos: TouchpointDto[], ctx: IngestContext, claim?: KnownClaim): Promise<IngestOutcome[] | null> {
+    if (ctx.user || dtos.length === 0) return null;
+    const customerIds: string[] = new Array(dtos.length);
+    const misses: string[] = [];
+    dtos.forEach((d, i) => {
+      if (d.customerId) customerIds[i] = d.customerId.toLowerCase();
+      else if (d.customerExternalId !== undefined) {
+        const hint = this.customerHints.get(d.customerExternalId);
+        if (hint) customerIds[i] = hint;
+        else misses.push(d.customerExternalId);
+      }
+    });
+    if (misses.length > 0) {
+      const rows: { id: string; external_id: string }[] = await this.ds.query(`SELECT id, external_id FROM customers WHERE external_id = ANY($1::text[])`, [[...new Set(misses)]]);
+      for (const r of rows) this.hint(r.external_id, r.id);
+      for (let i = 0; i < dtos.length; i++) {
+        if (customerIds[i] !== undefined) continue;
+        const id = this.customerHints.get(dtos[i].customerExternalId!);
+        if (!id) return null; // a customer to create: the general path does that
+        customerIds[i] = id;
+      }
+    }
+    // Distinct (id, external id) pairs the statement must find, all of them.
+    const pairs = new Map<string, [string, string | null]>();
+    dtos.forEach((d, i) => {
+      const ext = d.customerId ? null : d.customerExternalId!;
+      pairs.set(`${customerIds[i]}\u0000${ext ?? ''}`, [customerIds[i], ext]);
+    });
+    const pairIds = [...pairs.values()].map((p) => p[0]);
+    const pairExts = [...pairs.values()].map((p) => p[1]);
+    const eventIds = dtos.map((d, i) => this.eventIdFor(d, i, ctx));
+    const { items } = this.events(dtos, eventIds, customerIds, [], ctx);
+    const condition: AppendCondition = (p) => {
+      const ok = `(SELECT count(*) FROM customers c JOIN unnest(${p(pairIds)}::uuid[], ${p(pairExts)}::text[]) AS k(id, ext)
+                     ON c.id = k.id AND (k.ext IS NULL OR c.external_id = k.ext)) = ${p(pairIds.length)}`;
+      return claim ? claim(p, ok) : `SELECT 1 WHERE ${ok}`;
+    };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const results = await appendMany(this.store, items, this.ds, condition);
+        if (results === null) return null;
+        const outcomes: IngestOutcome[] = results.map((r, i) => ({ index: i, eventId: r.id, position: r.globalPosition, duplicate: r.duplicate, customerId: customerIds[i] }));
+        this.afterCommit(items.flatMap((it) => it.events).filter((_, k) => !results[k].duplicate), outcomes, ctx);
+        return outcomes;
+      } catch (err) {
+        // Same race as in `transact`: the statement rolled back as a whole; try it again.
+        if (isAppendConflict(err) && attempt < 8) {
+          await new Promise((r) => setTimeout(r, 2 + Math.random() * 10 * (attempt + 1)));
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  private hint(externalId: string, customerId: string) {
+    if (this.customerHints.size >= CUSTOMER_HINTS_MAX) this.customerHints.clear();
+    this.customerHints.set(externalId, customerId);
+  }
+
+  private afterCommit(appended: NewEvent[], outcomes: IngestOutcome[], ctx: IngestContext) {
+    if (appended.length > 0) notifyAppended(this.store);
+    for (const e of appended) metrics.eventsAppended.inc({ type: e.type });
+    for (const o of outcomes) metrics.touchpointsIngested.inc({ route: ctx.route, duplicate: String(o.duplicate) });
   }
 
   /**
@@ -92,9 +182,7 @@ export class TouchpointIngestor {
             return r.outcomes;
           }),
         );
-        if (appended.length > 0) notifyAppended(this.store);
-        for (const e of appended) metrics.eventsAppended.inc({ type: e.type });
-        for (const o of outcomes) metrics.touchpointsIngested.inc({ route: ctx.route, duplicate: String(o.duplicate) });
+        this.afterCommit(appended, outcomes, ctx);
         return result;
       } catch (err) {
         // Two writers took the same stream version (or stored the same id) at once: the loser
@@ -109,8 +197,19 @@ export class TouchpointIngestor {
   }
 
   private async write(dtos: TouchpointDto[], eventIds: string[], ctx: IngestContext, tx: EntityManager) {
-    const now = this.clock.now();
     const { customerIds, created } = await this.resolveCustomers(dtos, ctx, tx);
+    const { items, flat } = this.events(dtos, eventIds, customerIds, created, ctx);
+    const results = await appendMany(this.store, items, tx);
+    const appended = flat.filter((_, k) => !results[k].duplicate);
+    // Registrations come first; the last dtos.length results are the touchpoints, in input order.
+    const perItem: AppendManyResult[] = results.slice(results.length - dtos.length);
+    const outcomes: IngestOutcome[] = perItem.map((r, i) => ({ index: i, eventId: r.id, position: r.globalPosition, duplicate: r.duplicate, customerId: customerIds[i] }));
+    return { outcomes, appended };
+  }
+
+  /** The decided events: registrations of `created` customers first, then one TouchpointRecorded per dto, in order. */
+  private events(dtos: TouchpointDto[], eventIds: string[], customerIds: string[], created: CreatedCustomer[], ctx: IngestContext) {
+    const now = this.clock.now();
     const items: AppendManyItem[] = [];
     const meta = (occurredAt: string) => ({
       correlationId: ctx.correlationId,
@@ -137,13 +236,7 @@ export class TouchpointIngestor {
       const [event] = decideCustomer({ type: 'RecordTouchpoint', data: { touchpoint: tp } }, { ...initialCustomerState(), exists: true }, { now });
       items.push({ streamId: customerStream(customerIds[i]), events: [{ id: eventIds[i], type: event.type, data: event.data, metadata: meta(tp.occurredAt) }] });
     });
-    const flat = items.flatMap((it) => it.events);
-    const results = await appendMany(this.store, items, tx);
-    const appended = flat.filter((_, k) => !results[k].duplicate);
-    // Registrations come first; the last dtos.length results are the touchpoints, in input order.
-    const perItem: AppendManyResult[] = results.slice(results.length - dtos.length);
-    const outcomes: IngestOutcome[] = perItem.map((r, i) => ({ index: i, eventId: r.id, position: r.globalPosition, duplicate: r.duplicate, customerId: customerIds[i] }));
-    return { outcomes, appended };
+    return { items, flat: items.flatMap((it) => it.events) };
   }
 
   /** Maps each item to a customer id; unknown external ids create unassigned customers (race-safe). */
@@ -171,7 +264,7 @@ export class TouchpointIngestor {
     // Unknown external ids: a touchpoint is never dropped, so its customer is created unassigned.
     // The id is derived from the external id, so concurrent creators converge on one customer.
     const missing = byExternal.filter((x) => !externalToId.has(x));
-    const created: { id: string; externalId: string; name: string; accountManagerId: string | null }[] = [];
+    const created: CreatedCustomer[] = [];
     if (missing.length > 0) {
       const names = missing.map((x) => dtos.find((d) => !d.customerId && d.customerExternalId === x)?.customerName ?? x);
       const ids = missing.map((x) => fastDeterministicId('customer', x));
@@ -216,6 +309,7 @@ export class TouchpointIngestor {
       else problems.push({ index: i, path: 'customerExternalId', message: hit ? 'no customer with that external id' : 'the customer could not be created' });
     });
     if (problems.length > 0) throw new CustomerResolutionError(problems);
+    if (!ctx.user) dtos.forEach((d, i) => !d.customerId && d.customerExternalId !== undefined && this.hint(d.customerExternalId, customerIds[i]));
     return { customerIds, created };
   }
 }

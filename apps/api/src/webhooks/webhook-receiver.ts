@@ -166,6 +166,23 @@ export class WebhookReceiver {
     const ctx = this.context(source, mapped.dedupeKey, d.correlationId, 'webhook');
     // Every id is derived (body id, source + externalId, or the delivery key), so the claim can carry them.
     const eventIds = touchpoints.map((t, i) => this.ingestor.eventIdFor(t, i, ctx));
+    // The steady state (known customers, a new delivery): the dedupe key and the events in one
+    // statement. Anything else (a customer to create, a delivery seen before) comes back null
+    // with nothing written and takes the transaction below, which decides it.
+    const known =
+      touchpoints.length > 0 &&
+      (await this.ingestor.recordKnown(
+        touchpoints,
+        ctx,
+        (p, customersOk) =>
+          `INSERT INTO webhook_deliveries (source_id, dedupe_key, outcome, event_ids)
+           SELECT ${p(source.id)}::uuid, ${p(mapped.dedupeKey)}::text, 'accepted', ${p(eventIds)}::uuid[] WHERE ${customersOk}
+           ON CONFLICT DO NOTHING RETURNING 1`,
+      ));
+    if (known) {
+      metrics.webhookDeliveries.inc({ format: source.format, outcome: 'accepted' });
+      return { status: 202, body: { eventIds, ...(mapped.ignored > 0 ? { ignored: mapped.ignored } : {}) } };
+    }
     const result = await this.ingestor.transact(ctx, async (tx, write) => {
       // The dedupe key is claimed first: a concurrent delivery of the same key waits here for our
       // commit and then finds the row (ON CONFLICT DO NOTHING), so only one of them writes events.
