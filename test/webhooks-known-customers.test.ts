@@ -5,6 +5,8 @@ import { call, countEvents, createUser, standardHeaders, touchpoint, type TestUs
 
 jest.setTimeout(60_000);
 
+const METRICS_TOKEN = 'known-customers-metrics-token';
+
 /*
  * Deliveries for customers that exist take the one-statement path (dedupe key and events in one
  * INSERT, no BEGIN/COMMIT), with a process-local hint from external id to customer id. These
@@ -26,7 +28,7 @@ describe('webhooks and source calls for known customers (real API + Postgres)', 
     (await stack.db.ds.query(`SELECT stream_version FROM events WHERE stream_id = $1 ORDER BY stream_version`, [`customer-${customerId}`])).map((r: any) => r.stream_version);
 
   beforeAll(async () => {
-    stack = await startStack({ worker: false });
+    stack = await startStack({ worker: false, env: { METRICS_TOKEN, BODY_LIMIT: '64kb' } });
     admin = await createUser(stack.db.ds, 'admin');
     const res = await call(stack.baseUrl, 'POST', '/sources', { token: admin.token, body: { name: 'known', format: 'touchpoint' } });
     expect(res.status).toBe(201);
@@ -98,5 +100,40 @@ describe('webhooks and source calls for known customers (real API + Postgres)', 
     expect(again.body).toMatchObject({ accepted: 0, duplicates: 3 });
     expect(again.body.results.map((r: any) => r.eventId)).toEqual(ok.body.results.map((r: any) => r.eventId));
     expect(await countEvents(stack.db.ds)).toBe(before + 3);
+  });
+
+  // The webhook route is answered ahead of the generic middleware (webhook-ingress.ts): what that
+  // middleware gives every response must be there all the same.
+  it('answers with the request id, the security headers, problem+json errors and the route in the HTTP metrics', async () => {
+    const body = JSON.stringify(touchpoint({ customerExternalId: 'known-headers' }));
+    const res = await fetch(`${stack.baseUrl}/api/v1/webhooks/${source.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'req-known-1', ...standardHeaders(source.secret, `msg_${randomUUID()}`, body) },
+      body,
+    });
+    expect(res.status).toBe(202);
+    expect(res.headers.get('x-request-id')).toBe('req-known-1');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBeTruthy();
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const [stored] = await stack.db.ds.query(`SELECT metadata FROM events WHERE event_id = $1`, [(await res.json()).eventIds[0]]);
+    expect(stored.metadata.correlationId).toBe('req-known-1');
+
+    const forged = await fetch(`${stack.baseUrl}/api/v1/webhooks/${source.id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(forged.status).toBe(401);
+    expect(forged.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(forged.headers.get('x-request-id')).toBeTruthy();
+
+    const huge = await fetch(`${stack.baseUrl}/api/v1/webhooks/${source.id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(100_000) });
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).status).toBe(413);
+
+    const other = await fetch(`${stack.baseUrl}/api/v1/webhooks/${source.id}`, { method: 'GET' });
+    expect(other.status).toBe(404);
+    expect(other.headers.get('content-type')).toMatch(/application\/problem\+json/);
+
+    const metrics = await (await fetch(`${stack.baseUrl}/metrics`, { headers: { 'x-metrics-token': METRICS_TOKEN } })).text();
+    expect(metrics).toMatch(/closeness_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/webhooks\/:sourceId",status="202"\} [1-9]/);
+    expect(metrics).toMatch(/closeness_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/webhooks\/:sourceId",status="401"\} [1-9]/);
   });
 });

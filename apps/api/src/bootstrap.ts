@@ -3,9 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
-import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { ProblemFilter, strictValidationPipe, type AppConfig } from '../../../libs/shared/src/index.js';
+import { ProblemFilter, securityHeaders, strictValidationPipe, type AppConfig } from '../../../libs/shared/src/index.js';
 import { AppModule } from './app.module.js';
 
 export const API_PREFIX = 'api/v1';
@@ -23,7 +22,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   // Raw bytes are kept for webhook signature checks; JSON bodies above the limit are 413.
   app.useBodyParser('json', { limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   app.useBodyParser('urlencoded', { limit: config.BODY_LIMIT, extended: false });
-  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(securityHeaders());
   app.use(cookieParser());
   if (config.CORS_ORIGINS) app.enableCors({ origin: config.CORS_ORIGINS.split(',').map((s) => s.trim()), credentials: true });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics', 'docs', 'docs-json', 'admin/queues', 'admin/queues/{*path}', '/', 'app', 'app/{*path}'] });

@@ -9,3 +9,4 @@ export * from './database/data-source.js';
 export * from './database/database.module.js';
 export * from './auth/index.js';
 export * from './metrics.js';
+export * from './http/security-headers.js';

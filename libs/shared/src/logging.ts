@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { AppConfig } from './config.js';
 
@@ -32,16 +32,21 @@ export function pinoOptions(config: AppConfig, name: string) {
   };
 }
 
+const REQUEST_ID = /^[\w.-]{1,100}$/;
+
+/** The request's id: a sane incoming x-request-id, else a new one; echoed in the response header. */
+export function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const incoming = req.headers['x-request-id'];
+  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  res.setHeader('x-request-id', id);
+  return id;
+}
+
 export function httpLoggerParams(config: AppConfig): Params {
   return {
     pinoHttp: {
       ...pinoOptions(config, 'api'),
-      genReqId: (req: IncomingMessage, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
+      genReqId: requestId,
       // Only method, route and status: query strings may carry personal data.
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),

@@ -12,6 +12,6 @@ import { SecurityDocs } from './security-docs.js';
   imports: [DiscoveryModule],
   controllers: [AuthController],
   providers: [RateLimiter, LoginThrottle, AuthService, SecurityDocs, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService],
+  exports: [AuthService, RateLimiter],
 })
 export class AuthModule {}

@@ -20,9 +20,18 @@ const safeEqual = (a: string, b: string) => {
 };
 
 /** Standard Webhooks (touchpoint and cloudevents sources): v1 HMAC-SHA256 over id.timestamp.body, ±5 min. */
+// A Webhook decodes its secret when built: one per secret, not one per delivery.
+const verifiers = new Map<string, Webhook>();
+
 export function verifyStandardWebhook(secret: string, raw: Buffer, headers: Headers): { id: string } {
   try {
-    new Webhook(secret).verify(raw, headers, { jsonParse: false });
+    let wh = verifiers.get(secret);
+    if (!wh) {
+      if (verifiers.size >= 1000) verifiers.clear();
+      wh = new Webhook(secret);
+      verifiers.set(secret, wh);
+    }
+    wh.verify(raw, headers, { jsonParse: false });
   } catch (err) {
     throw new SignatureError(err instanceof Error ? err.message : 'bad signature');
   }

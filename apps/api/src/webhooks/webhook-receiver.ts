@@ -155,7 +155,7 @@ export class WebhookReceiver {
       actorId: `source:${source.id}`,
       sourceId: source.id,
       correlationId,
-      causationId: deterministicId('webhook-delivery', source.id, dedupeKey),
+      causationId: fastDeterministicId('webhook-delivery', source.id, dedupeKey),
       route,
       // Touchpoints without their own id get one derived from the delivery: a redelivery writes nothing new.
       fallbackId: (i) => fastDeterministicId('webhook', source.id, dedupeKey, String(i)),

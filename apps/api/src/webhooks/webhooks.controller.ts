@@ -1,8 +1,9 @@
 import { Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public, randomId } from '../../../../libs/shared/src/index.js';
-import { normalizeHeaders, WebhookReceiver } from './webhook-receiver.js';
+import { Public } from '../../../../libs/shared/src/index.js';
+import { deliveryOf } from './webhook-ingress.js';
+import { WebhookReceiver } from './webhook-receiver.js';
 
 @ApiTags('webhooks')
 @Controller('webhooks')
@@ -28,19 +29,8 @@ export class WebhooksController {
   @ApiResponse({ status: 401, description: 'Unknown source, missing/invalid signature or stale timestamp; nothing stored.' })
   @ApiResponse({ status: 503, description: 'Database unavailable; retry later (Retry-After). Nothing stored.' })
   async receive(@Param('sourceId') sourceId: string, @Req() req: Request & { rawBody?: Buffer; id?: unknown }, @Res({ passthrough: true }) res: Response) {
-    const raw = req.rawBody ?? Buffer.alloc(0);
-    const uri = `${req.protocol}://${req.get('host') ?? ''}${req.originalUrl}`;
-    let decoded = uri;
-    try {
-      decoded = decodeURIComponent(uri);
-    } catch {}
-    const result = await this.receiver.receive(sourceId, {
-      raw,
-      headers: normalizeHeaders(req.headers),
-      method: req.method,
-      uris: decoded === uri ? [uri] : [uri, decoded],
-      correlationId: String(req.id ?? '') || randomId(),
-    });
+    // Usually answered by the ingress before Nest (webhook-ingress.ts); the same receiver either way.
+    const result = await this.receiver.receive(sourceId, deliveryOf(req));
     res.status(result.status);
     return result.body;
   }
