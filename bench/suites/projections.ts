@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createApiApp } from '../../apps/api/src/bootstrap.js';
-import { EventStore, ProjectionRunner, ensureCheckpoints, projectionStatuses, type Projection } from '../../libs/event-store/src/index.js';
+import { AppendNotifier, EventStore, ProjectionRunner, ensureCheckpoints, projectionStatuses, type Projection } from '../../libs/event-store/src/index.js';
 import { CustomerReadModelsProjection, FollowUpSummaryProjection, StreamCache } from '../../libs/read-models/src/index.js';
 import { loadConfig } from '../../libs/shared/src/config.js';
 import { seconds } from '../support.js';
@@ -99,12 +99,16 @@ export const projectionsSuite: BenchSuite = {
   name: 'projections',
   async run(ctx) {
     const rows: Row[] = [];
+    const record = (row: Row) => {
+      rows.push(row);
+      ctx.log(`${row.measure}: ${row.figure} ${row.unit}`);
+    };
     // The rebuild is bound by the domain's per-touchpoint scoring and per-customer health cost,
     // so it is measured over a prefix of the log with a time cap and the rate reported.
-    const customers = Number(process.env.BENCH_PROJECTION_CUSTOMERS ?? ctx.size(3_000, 300));
+    const customers = Number(process.env.BENCH_PROJECTION_CUSTOMERS ?? ctx.size(10_000, 300));
     const perCustomer = 100;
     const total = customers * perCustomer;
-    const capSeconds = ctx.size(100, 20);
+    const capSeconds = ctx.size(180, 20);
     const db = await ctx.freshDatabase('projections', 12);
     let app: Awaited<ReturnType<typeof createApiApp>> | undefined;
     try {
@@ -118,7 +122,7 @@ export const projectionsSuite: BenchSuite = {
       const done = await drainAll(rebuild, db.ds, total, capSeconds);
       const rebuildSeconds = seconds(started);
       const rebuildRate = Math.round(done / rebuildSeconds);
-      rows.push({
+      record({
         measure: `Rebuild of timeline + health/churn + follow-up read models (${done.toLocaleString('en')} of ${total.toLocaleString('en')} events in ${rebuildSeconds.toFixed(0)} s)`,
         figure: rebuildRate,
         unit: 'events/s',
@@ -135,11 +139,23 @@ export const projectionsSuite: BenchSuite = {
 
       // 3. Lag at 1,000 touchpoints/s: the real worker in its own process (as deployed), appends
       // through the event store here; lag = append call → the health checkpoint passing the event.
+      // The seeded year is history for the worker's other projections (follow-up relay, outbound
+      // relay, follow-up tasks): start them at the head, as a worker that has kept up would be,
+      // so the measurement sees steady state rather than a relay replaying a million events.
+      await db.ds.query(
+        `INSERT INTO projection_checkpoints (name, transaction_id, global_position, status)
+         SELECT n, h.transaction_id, h.global_position, 'running'
+         FROM unnest($1::text[]) AS n, (SELECT transaction_id, global_position FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1) h
+         ON CONFLICT (name) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, status = 'running'`,
+        [['follow-up-relay', 'follow-ups', 'outbound-relay']],
+      );
       const workerEntry = fileURLToPath(new URL('../../apps/worker/src/main.js', import.meta.url));
       const worker = spawn(process.execPath, [workerEntry], {
         env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: db.url, REDIS_URL: ctx.redisUrl, LOG_LEVEL: 'silent', QUEUE_PREFIX: `bench-proj-${process.pid}` },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
+      // Appends wake the worker as the API's do: one NOTIFY per burst, outside the appends.
+      const notifier = new AppendNotifier(db.ds, store);
       const checkpoint = async () => Number((await db.ds.query(`SELECT global_position FROM projection_checkpoints WHERE name = 'customer-read-models'`))[0]?.global_position ?? 0);
       const appendOne = async (customerId: string) => {
         const id = randomUUID();
@@ -204,7 +220,7 @@ export const projectionsSuite: BenchSuite = {
         const now = performance.now();
         const unapplied = appendedAt.size;
         for (const at of appendedAt.values()) lags.push(now - at);
-        rows.push({
+        record({
           measure: `Projection lag p99 at ${rate} touchpoints/s for ${secs} s (achieved ${Math.round(achieved)}/s; append → worker's health checkpoint passes it)`,
           figure: Math.round(percentile(lags, 99)),
           unit: 'ms',
@@ -212,6 +228,7 @@ export const projectionsSuite: BenchSuite = {
           note: `p50 ${Math.round(percentile(lags, 50))} ms.${unapplied > 0 ? ` ${unapplied} events were not applied within 30 s after the load (counted with their lag so far).` : ''} The worker process also runs the other projections and the follow-up jobs.`,
         });
       } finally {
+        notifier.close();
         worker.kill('SIGTERM');
         await new Promise((r) => (worker.exitCode !== null ? r(null) : worker.once('exit', r)));
       }
@@ -239,14 +256,14 @@ export const projectionsSuite: BenchSuite = {
 
       await latencies(url, token, [`/customers/${bigId}/timeline?limit=50`], 20);
       const timeline = await latencies(url, token, [`/customers/${bigId}/timeline?limit=50`, `/customers/${bigId}/timeline?limit=50&before=2026-06-01T00:00:00Z`], n);
-      rows.push({ measure: `GET /customers/:id/timeline?limit=50, customer with ${big.toLocaleString('en')} events (sequential, one client)`, figure: Number(percentile(timeline, 99).toFixed(1)), unit: 'ms p99', goal: { atMost: 20 }, note: `p50 ${percentile(timeline, 50).toFixed(1)} ms; includes the global guard (session lookup, throttler) on every request.` });
+      record({ measure: `GET /customers/:id/timeline?limit=50, customer with ${big.toLocaleString('en')} events (sequential, one client)`, figure: Number(percentile(timeline, 99).toFixed(1)), unit: 'ms p99', goal: { atMost: 20 }, note: `p50 ${percentile(timeline, 50).toFixed(1)} ms; includes the global guard (session lookup, throttler) on every request.` });
 
       // A second page needs a cursor: take one from a first page.
       const first = (await (await fetch(`${url}/customers?sort=risk&limit=50`, { headers: { authorization: `Bearer ${token}` } })).json()) as { nextCursor: string };
       const paths = ['/customers?sort=risk&limit=50', '/customers?sort=health&limit=50', '/customers?sort=name&limit=50', '/customers?band=red&sort=risk&limit=50', `/customers?sort=risk&limit=50&cursor=${first.nextCursor}`];
       await latencies(url, token, paths, 20);
       const portfolio = await latencies(url, token, paths, n);
-      rows.push({ measure: `GET /customers (portfolio of ${portfolioSize.toLocaleString('en')}, sort risk/health/name, band filter, cursor page; admin)`, figure: Number(percentile(portfolio, 99).toFixed(1)), unit: 'ms p99', goal: { atMost: 50 }, note: `p50 ${percentile(portfolio, 50).toFixed(1)} ms; customers beyond the projected ones are SQL-seeded customer_health rows.` });
+      record({ measure: `GET /customers (portfolio of ${portfolioSize.toLocaleString('en')}, sort risk/health/name, band filter, cursor page; admin)`, figure: Number(percentile(portfolio, 99).toFixed(1)), unit: 'ms p99', goal: { atMost: 50 }, note: `p50 ${percentile(portfolio, 50).toFixed(1)} ms; customers beyond the projected ones are SQL-seeded customer_health rows.` });
     } finally {
       await app?.close().catch(() => undefined);
       await db.drop();

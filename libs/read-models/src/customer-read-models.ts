@@ -12,7 +12,8 @@ const CHUNK_CUSTOMERS = 250;
 /**
  * The customer read models, from one fold per customer and batch, written in one transaction
  * with the checkpoint:
- * - `customer_timeline`: one row per customer event, touchpoints with their relational score
+ * - `customer_timeline`: one row per customer event (the payload stays in `events`; a read
+ *   joins it), touchpoints with their relational score
  *   (rows whose score a new event changed — a reply, an "unanswered" fact, a late arrival inside
  *   the history window, a name change — are rewritten);
  * - `customer_health`: the portfolio row (details, health, band, trend, churn risk, drivers),
@@ -26,7 +27,7 @@ export class CustomerReadModelsProjection implements Projection {
   readonly name = 'customer-read-models';
   readonly types = CUSTOMER_EVENT_TYPES;
   /** Large batches when catching up: a customer's stream is folded once per batch it appears in. */
-  readonly batchSize = 20_000;
+  readonly batchSize = 50_000;
 
   constructor(
     private readonly cache: StreamCache,
@@ -122,10 +123,10 @@ class PendingWrites {
 
 function insertTimeline(tx: Queryable, rows: TimelineRow[]): Promise<unknown> {
   return tx.query(
-    `INSERT INTO customer_timeline (event_id, customer_id, position, stream_version, type, occurred_at, recorded_at, data, relational)
-     SELECT x.event_id, x.customer_id, x.position, x.stream_version, x.type, x.occurred_at, x.recorded_at, x.data, x.relational
+    `INSERT INTO customer_timeline (event_id, customer_id, position, stream_version, type, occurred_at, recorded_at, relational)
+     SELECT x.event_id, x.customer_id, x.position, x.stream_version, x.type, x.occurred_at, x.recorded_at, x.relational
      FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, customer_id uuid, position bigint, stream_version int, type text,
-       occurred_at timestamptz, recorded_at timestamptz, data jsonb, relational jsonb)
+       occurred_at timestamptz, recorded_at timestamptz, relational jsonb)
      ON CONFLICT (event_id) DO UPDATE SET relational = EXCLUDED.relational`,
     [JSON.stringify(rows)],
   );

@@ -23,18 +23,29 @@ export interface TimelineRow {
   type: string;
   occurred_at: string;
   recorded_at: string;
-  data: unknown;
   relational: RelationalScore | null;
 }
 
+// Rows are built from cached (immutable) events: remember each one's business time by object.
+const occurredCache = new WeakMap<object, string>();
+
 /** Business time of an event: when it happened, not when it was recorded. */
 export function occurredAtOf(e: { type: string; data: any; metadata?: Record<string, unknown> | null; recordedAt: Date | string }): string {
-  const recorded = new Date(e.recordedAt).toISOString();
-  const candidates = [e.data?.occurredAt, e.data?.observedAt, e.metadata?.occurredAt];
-  for (const c of candidates) {
-    if (typeof c === 'string' && !Number.isNaN(Date.parse(c))) return new Date(c).toISOString();
+  const hit = occurredCache.get(e);
+  if (hit !== undefined) return hit;
+  let out: string | undefined;
+  for (const c of [e.data?.occurredAt, e.data?.observedAt, e.metadata?.occurredAt]) {
+    if (typeof c === 'string') {
+      const t = Date.parse(c);
+      if (!Number.isNaN(t)) {
+        out = new Date(t).toISOString();
+        break;
+      }
+    }
   }
-  return recorded;
+  out ??= new Date(e.recordedAt).toISOString();
+  occurredCache.set(e, out);
+  return out;
 }
 
 export function timelineRow(customerId: string, e: CachedEvent, relational: RelationalScore | null): TimelineRow {
@@ -46,7 +57,6 @@ export function timelineRow(customerId: string, e: CachedEvent, relational: Rela
     type: e.type,
     occurred_at: occurredAtOf(e),
     recorded_at: e.recordedAt.toISOString(),
-    data: e.data ?? null,
     relational,
   };
 }

@@ -67,8 +67,8 @@ export class TeamReportController {
          GROUP BY 1`,
         [...params, now.toISOString()],
       ),
-      this.groupScores(`t.data->>'channel'`, params),
-      this.groupScores(`lower(t.data->>'topic')`, params, 20),
+      this.groupScores(`e.data->>'channel'`, params),
+      this.groupScores(`lower(e.data->>'topic')`, params, 20),
     ]);
     const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
     const c = byId<any>(contacts);
@@ -98,7 +98,7 @@ export class TeamReportController {
   private async groupScores(keyExpr: string, params: unknown[], limit = 100): Promise<{ key: string; contacts: number; averageScore: number }[]> {
     const rows = await this.db.query(
       `SELECT ${keyExpr} AS key, count(*)::int AS n, avg((t.relational->>'score')::numeric) AS avg
-       FROM customer_timeline t JOIN customers c ON c.id = t.customer_id
+       FROM customer_timeline t JOIN customers c ON c.id = t.customer_id JOIN events e ON e.event_id = t.event_id
        WHERE t.type = 'TouchpointRecorded' AND c.account_manager_id = ANY($1::uuid[]) AND t.occurred_at BETWEEN $2 AND $3
          AND ${keyExpr} IS NOT NULL AND t.relational IS NOT NULL
        GROUP BY 1 ORDER BY n DESC, key LIMIT ${limit}`,

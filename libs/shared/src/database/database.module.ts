@@ -1,10 +1,28 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { EventStore, UpcasterRegistry } from '../../../event-store/src/index.js';
+import { AppendNotifier, EventStore, UpcasterRegistry } from '../../../event-store/src/index.js';
 import { APP_CONFIG, type AppConfig } from '../config.js';
 import { dataSourceOptions, ensureDatabase, runMigrations } from './data-source.js';
 import { UPCASTERS } from './upcasters.js';
+
+/**
+ * Wakes the projection runners (this process's and the other app's) after appends: one NOTIFY
+ * per burst, sent outside the appending transactions. Without it they find new events only at
+ * their next poll.
+ */
+@Injectable()
+export class AppendNotifications implements OnModuleDestroy {
+  private readonly notifier: AppendNotifier;
+
+  constructor(@Inject(DataSource) ds: DataSource, @Inject(EventStore) store: EventStore) {
+    this.notifier = new AppendNotifier(ds, store);
+  }
+
+  onModuleDestroy(): void {
+    this.notifier.close();
+  }
+}
 
 /** Postgres (created and migrated on start) and the event store, for both apps. */
 @Global()
@@ -28,6 +46,7 @@ import { UPCASTERS } from './upcasters.js';
       inject: [DataSource],
       useFactory: (ds: DataSource) => new EventStore(ds, new UpcasterRegistry(UPCASTERS)),
     },
+    AppendNotifications,
   ],
   exports: [EventStore],
 })

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
+import { EventStore } from '../../../../../libs/event-store/src/index.js';
 import { CUSTOMER_ROLES, CurrentUser, ProblemException, Roles, assertCustomerInScope, customerNotFound, scopeCondition, type AuthUser } from '../../../../../libs/shared/src/index.js';
 import { decodeCursor, encodeCursor } from '../list-customers/cursor.js';
 import { TimelineDto, TimelineQuery } from './timeline.dto.js';
@@ -13,7 +14,26 @@ const ISO = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
 @ApiCookieAuth()
 @Controller('customers')
 export class TimelineController {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(EventStore) private readonly store: EventStore,
+  ) {}
+
+  /** The event's payload in its newest shape (the timeline row points at the event; the payload lives in the log). */
+  private payload(r: any): unknown {
+    return this.store.upcasters.upcast({
+      id: r.event_id,
+      streamId: r.stream_id,
+      streamVersion: Number(r.stream_version),
+      globalPosition: Number(r.position),
+      transactionId: '0',
+      type: r.type,
+      schemaVersion: Number(r.schema_version),
+      data: r.data,
+      metadata: r.metadata ?? {},
+      recordedAt: new Date(r.recorded_at),
+    }).data;
+  }
 
   @Get(':id/timeline')
   @Roles(...CUSTOMER_ROLES)
@@ -42,8 +62,8 @@ export class TimelineController {
     }
     params.push(limit + 1);
     const rows = await this.db.query(
-      `SELECT t.event_id, t.position, t.type, t.occurred_at, t.recorded_at, t.data, t.relational
-       FROM customer_timeline t WHERE ${where}
+      `SELECT t.event_id, t.position, t.type, t.occurred_at, t.recorded_at, t.relational, e.data, e.metadata, e.schema_version, e.stream_id, e.stream_version
+       FROM customer_timeline t JOIN events e ON e.event_id = t.event_id WHERE ${where}
        ORDER BY t.occurred_at DESC, t.position DESC LIMIT $${params.length}`,
       params,
     );
@@ -55,7 +75,7 @@ export class TimelineController {
       type: r.type,
       occurredAt: new Date(r.occurred_at).toISOString(),
       recordedAt: new Date(r.recorded_at).toISOString(),
-      data: r.data,
+      data: this.payload(r),
       ...(r.relational ? { relational: r.relational } : {}),
     }));
     const last = items[items.length - 1];
