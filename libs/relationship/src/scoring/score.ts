@@ -1,6 +1,6 @@
 import type { RelationalClass, RelationalScore, Signal, Touchpoint, TranscriptTurn } from '../touchpoint.js';
 import { DEFAULT_SCORING_CONFIG, type ScoringConfig, type ScoringDimension, type SignalName } from './config.js';
-import { findPhrase, isOpenQuestion, isQuestion, normalise, sentences, wordCount, words } from './text.js';
+import { findPhrase, findPhraseLiteral, isOpenQuestion, isQuestion, normalise, sentences, wordCount, words } from './text.js';
 
 export interface ScoringContext {
   /** For "personal address" detection. */
@@ -208,8 +208,19 @@ function wait(tp: Touchpoint, c: ScoringConfig): Observation | undefined {
   return { dimension: 'wait', name: 'moderate_wait', sub: -0.3, detail };
 }
 
+// Topics and subjects repeat across a customer's history: remember each one's key (bounded).
+const topicKeys = new Map<string, string | undefined>();
+
 function topicKey(value: string | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
+  if (topicKeys.has(value)) return topicKeys.get(value);
+  const key = computeTopicKey(value);
+  if (topicKeys.size >= 10_000) topicKeys.clear();
+  topicKeys.set(value, key);
+  return key;
+}
+
+function computeTopicKey(value: string): string | undefined {
   let s = normalise(value);
   // "Re: Sv: Fwd: return" is the same subject as "return".
   while (/^(re|sv|vs|fw|fwd|aw)\s*:\s*/.test(s)) s = s.replace(/^(re|sv|vs|fw|fwd|aw)\s*:\s*/, '');
@@ -313,7 +324,7 @@ function personal(turns: Turns, nameTokens: string[], c: ScoringConfig): Observa
   let byName = false;
   let history: string | undefined;
   for (const t of turns.agent) {
-    if (nameTokens.length > 0 && findPhrase(t, nameTokens)) byName = true;
+    if (nameTokens.length > 0 && findPhraseLiteral(t, nameTokens)) byName = true;
     history ??= findPhrase(t, c.phrases.historyReference);
   }
   if (!byName && !history) return undefined;

@@ -1,5 +1,6 @@
 import { DEFAULT_SCORING_CONFIG } from './config.js';
-import { findPhrase, isOpenQuestion, isQuestion, sentences, wordCount } from './text.js';
+import fc from 'fast-check';
+import { findPhrase, findPhraseLiteral, isOpenQuestion, isQuestion, sentences, wordCount } from './text.js';
 
 // The text heuristics behind the transcript signals, in English and Norwegian bokmål.
 
@@ -57,5 +58,27 @@ describe('text heuristics', () => {
     // known limitation: "til sist" (finally) also counts as a history reference
     expect(findPhrase('Til sist: takk for i dag', P.historyReference)).toBe('sist');
     expect(findPhrase('sistnevnte punkt', P.historyReference)).toBeUndefined();
+  });
+});
+
+describe('findPhraseLiteral (per-customer name lists, no regex compiled)', () => {
+  it('given names in text, when searched, then whole words match and parts of words do not', () => {
+    expect(findPhraseLiteral('Hi Kari, good to hear from you', ['kari nordmann', 'kari'])).toBe('kari');
+    expect(findPhraseLiteral('Hei KARI NORDMANN!', ['kari nordmann', 'kari'])).toBe('kari nordmann');
+    expect(findPhraseLiteral('Karianne called', ['kari'])).toBeUndefined();
+    expect(findPhraseLiteral('ask Åse about it', ['åse'])).toBe('åse');
+    expect(findPhraseLiteral('dear 𝒜lex', ['lex'])).toBeUndefined();
+  });
+
+  it('agrees with findPhrase on any text and name (names that are not blank, as name tokens never are)', () => {
+    const alphabet = fc.constantFrom('a', 'k', 'r', 'i', 'å', 'ø', ' ', ',', '-', '1', '𝒜', "'", 'K', '\n');
+    const text = fc.array(alphabet, { maxLength: 30 }).map((a) => a.join(''));
+    const name = fc.array(alphabet, { minLength: 1, maxLength: 6 }).map((a) => a.join('')).filter((n) => n.trim().length > 0);
+    fc.assert(
+      fc.property(text, fc.array(name, { minLength: 1, maxLength: 3 }), (t, names) => {
+        expect(findPhraseLiteral(t, names)).toBe(findPhrase(t, names));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -105,6 +105,44 @@ export function findPhrase(text: string, phrases: readonly string[]): string | u
   return undefined;
 }
 
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const isWordChar = (ch: string | undefined) => ch !== undefined && LETTER_OR_DIGIT.test(ch);
+/** The code point (as a string) that ends just before index `i`, surrogate pairs kept whole. */
+function charBefore(t: string, i: number): string | undefined {
+  if (i <= 0) return undefined;
+  const low = t.charCodeAt(i - 1);
+  const start = low >= 0xdc00 && low <= 0xdfff && i >= 2 ? i - 2 : i - 1;
+  return String.fromCodePoint(t.codePointAt(start)!);
+}
+function charAt(t: string, i: number): string | undefined {
+  return i < t.length ? String.fromCodePoint(t.codePointAt(i)!) : undefined;
+}
+
+/**
+ * `findPhrase` for lists that differ per call (a customer's name tokens), without compiling
+ * regexes: a literal search with the same whole-word rule. Phrases with a trailing `*` go
+ * through `findPhrase`.
+ */
+export function findPhraseLiteral(text: string, phrases: readonly string[]): string | undefined {
+  const t = normalisedOnce(text);
+  for (const raw of phrases) {
+    if (raw.endsWith('*')) {
+      if (findPhrase(text, [raw])) return raw.slice(0, -1);
+      continue;
+    }
+    const p = normalise(raw);
+    if (p.length === 0) continue;
+    const head = isWordChar(charAt(p, 0));
+    const tail = isWordChar(charBefore(p, p.length));
+    for (let at = t.indexOf(p); at >= 0; at = t.indexOf(p, at + 1)) {
+      if (head && isWordChar(charBefore(t, at))) continue;
+      if (tail && isWordChar(charAt(t, at + p.length))) continue;
+      return raw;
+    }
+  }
+  return undefined;
+}
+
 // The same turn is checked against several phrase lists in a row: normalise it once.
 let lastText: string | undefined;
 let lastNormalised = '';
