@@ -241,6 +241,9 @@ describe('EventStore reads (real Postgres)', () => {
       return p.checkpoint.globalPosition > start.globalPosition + 2 ? p : undefined;
     });
     expect(page.events.map((e) => e.type)).toEqual(['Wanted']);
+    // The wanted event comes whole (payload and metadata), as an unfiltered read gives it.
+    const whole = (await store.readAll({ after: start })).events.find((e) => e.id === page.events[0].id);
+    expect(page.events[0]).toEqual(whole);
     const rest = await store.readAll({ after: page.checkpoint });
     expect(rest.events).toEqual([]);
   });

@@ -39,6 +39,11 @@ export interface ReadAllResult {
 const COLUMNS = `event_id, stream_id, stream_version, global_position, transaction_id::text AS transaction_id,
   type, schema_version, data, metadata, (extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_at_ms`;
 
+/** COLUMNS with the payload only for the wanted types ($4); the others come back as bare positions. */
+const TYPED_COLUMNS = `event_id, stream_id, stream_version, global_position, transaction_id::text AS transaction_id, type, schema_version,
+  CASE WHEN type = ANY($4::text[]) THEN data END AS data, CASE WHEN type = ANY($4::text[]) THEN metadata END AS metadata,
+  (extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_at_ms`;
+
 const isUniqueViolation = (err: unknown, constraint: string) => {
   const e = err as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
   const code = e.code ?? e.driverError?.code;
@@ -173,13 +178,22 @@ export class EventStore {
     const limit = opts.limit ?? 1000;
     // ORDER BY names the table's columns: a bare `transaction_id` would mean the ::text alias in
     // COLUMNS, sorting xids as strings ('10' < '9') and skipping events past a digit boundary.
+    // With a type filter the batch still spans `limit` rows of the log (the checkpoint must pass
+    // the others), but only the wanted rows carry their payload: a projection of a few event
+    // types does not parse every event's JSON.
     const rows = await (tx ?? this.db).query(
-      `SELECT ${COLUMNS} FROM events
-       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY events.transaction_id, events.global_position
-       LIMIT $3`,
-      [after.transactionId, after.globalPosition, limit],
+      opts.types
+        ? `SELECT ${TYPED_COLUMNS} FROM events
+           WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+             AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+           ORDER BY events.transaction_id, events.global_position
+           LIMIT $3`
+        : `SELECT ${COLUMNS} FROM events
+           WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+             AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+           ORDER BY events.transaction_id, events.global_position
+           LIMIT $3`,
+      opts.types ? [after.transactionId, after.globalPosition, limit, opts.types] : [after.transactionId, after.globalPosition, limit],
     );
     if (rows.length === 0) return { events: [], checkpoint: after };
     const last = rows[rows.length - 1];

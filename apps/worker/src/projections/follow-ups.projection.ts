@@ -19,6 +19,8 @@ const COLUMNS = ['id', 'customer_id', 'rule', 'reason', 'suggested_action', 'pri
 export class FollowUpsProjection implements Projection {
   readonly name = 'follow-ups';
   readonly types = FOLLOW_UP_EVENT_TYPES;
+  /** Follow-up events are a small share of the log: a batch may span many rows to find them. */
+  readonly batchSize = 10_000;
 
   async apply(events: StoredEvent[], tx: Queryable): Promise<void> {
     const ids = [...new Set(events.map((e) => e.data?.taskId).filter((id): id is string => typeof id === 'string'))];
