@@ -116,7 +116,7 @@ describe('webhooks and source calls for known customers (real API + Postgres)', 
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBeTruthy();
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    const [stored] = await stack.db.ds.query(`SELECT metadata FROM events WHERE event_id = $1`, [(await res.json()).eventIds[0]]);
+    const [stored] = await stack.db.ds.query(`SELECT metadata FROM events WHERE event_id = $1`, [((await res.json()) as { eventIds: string[] }).eventIds[0]]);
     expect(stored.metadata.correlationId).toBe('req-known-1');
 
     const forged = await fetch(`${stack.baseUrl}/api/v1/webhooks/${source.id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -126,7 +126,7 @@ describe('webhooks and source calls for known customers (real API + Postgres)', 
 
     const huge = await fetch(`${stack.baseUrl}/api/v1/webhooks/${source.id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(100_000) });
     expect(huge.status).toBe(413);
-    expect((await huge.json()).status).toBe(413);
+    expect(((await huge.json()) as { status: number }).status).toBe(413);
 
     const other = await fetch(`${stack.baseUrl}/api/v1/webhooks/${source.id}`, { method: 'GET' });
     expect(other.status).toBe(404);

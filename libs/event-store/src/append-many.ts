@@ -44,20 +44,22 @@ export async function appendMany(store: EventStore, items: AppendManyItem[], tx:
   const ids: string[] = [];
   const types: string[] = [];
   const versions: number[] = [];
-  const data: string[] = [];
-  const metadata: string[] = [];
+  const data: unknown[] = [];
+  const metadata: unknown[] = [];
   for (const item of items) {
     for (const e of item.events) {
       streams.push(item.streamId);
       ids.push(e.id);
       types.push(e.type);
       versions.push(e.schemaVersion ?? store.upcasters.currentVersion(e.type));
-      data.push(JSON.stringify(e.data ?? null));
-      metadata.push(JSON.stringify(e.metadata ?? {}));
+      data.push(e.data ?? null);
+      metadata.push(e.metadata ?? {});
     }
   }
   if (ids.length === 0) return [];
-  const params: unknown[] = [streams, ids, types, versions, data, metadata];
+  // Payloads travel as one JSON array each, not as jsonb[]: the driver's array literal would
+  // escape every quote of every event's JSON again, which a 1,000-event batch felt.
+  const params: unknown[] = [streams, ids, types, versions, JSON.stringify(data), JSON.stringify(metadata)];
   let cond = '';
   let gate = '';
   if (condition) {
@@ -67,8 +69,8 @@ export async function appendMany(store: EventStore, items: AppendManyItem[], tx:
   }
   const rows: any[] = await tx.query(
     `WITH ${cond}input AS (
-       SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[])
-         WITH ORDINALITY AS t(stream_id, id, type, sv, data, meta, ord)
+       SELECT t.stream_id, t.id, t.type, t.sv, $5::jsonb -> (t.ord::int - 1) AS data, $6::jsonb -> (t.ord::int - 1) AS meta, t.ord
+       FROM unnest($1::text[], $2::uuid[], $3::text[], $4::int[]) WITH ORDINALITY AS t(stream_id, id, type, sv, ord)
      ), dup AS (
        SELECT e.event_id, e.stream_id, e.stream_version, e.global_position FROM events e WHERE e.event_id IN (SELECT id FROM input)
      ), fresh AS (
