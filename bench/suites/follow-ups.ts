@@ -62,7 +62,9 @@ export const followUpsSuite: BenchSuite = {
       const base = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}/api/v1`;
       // The worker runs as its own process, as in production (compiled next to this file by `npm run bench`).
       const main = fileURLToPath(new URL('../../apps/worker/src/main.js', import.meta.url));
-      worker = spawn(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+      // BENCH_WORKER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the worker process.
+      const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+      worker = spawn(process.execPath, [...nodeArgs, main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
       // Let the read models catch up with the seeded customers before measuring.
       ctx.log('waiting for the projections to catch up with the seed');
       const top = Number((await db.ds.query(`SELECT max(global_position) AS p FROM events`))[0].p);

@@ -69,6 +69,31 @@ export async function resolveAssignee(db: Queryable, customerId: string): Promis
   return firstAdmin(db);
 }
 
+export interface RegistryEntry {
+  name: string;
+  annualValue: number | null;
+  /** The active account manager, else their active team lead; null: the first admin gets it. */
+  assignee: string | null;
+}
+
+/** Name, value and assignee (as `resolveAssignee`, short of the admin fallback) of many customers in one query. */
+export async function loadRegistry(db: Queryable, customerIds: string[]): Promise<Map<string, RegistryEntry>> {
+  const out = new Map<string, RegistryEntry>();
+  if (customerIds.length === 0) return out;
+  const rows = await db.query(
+    `SELECT c.id::text AS id, c.name, c.annual_value,
+            CASE WHEN am.id IS NOT NULL AND am.disabled_at IS NULL THEN am.id
+                 WHEN tl.id IS NOT NULL AND tl.disabled_at IS NULL THEN tl.id END AS assignee
+     FROM customers c
+     LEFT JOIN users am ON am.id = c.account_manager_id
+     LEFT JOIN users tl ON tl.id = am.team_lead_id
+     WHERE c.id = ANY($1::uuid[])`,
+    [customerIds],
+  );
+  for (const r of rows) out.set(r.id, { name: r.name, annualValue: r.annual_value != null ? Number(r.annual_value) : null, assignee: r.assignee ?? null });
+  return out;
+}
+
 /** Escalation goes one level up: the assignee's team lead, else an admin. */
 export async function escalationTarget(db: Queryable, assigneeId: string | null): Promise<string | null> {
   if (assigneeId) {
@@ -81,7 +106,7 @@ export async function escalationTarget(db: Queryable, assigneeId: string | null)
   return firstAdmin(db);
 }
 
-async function firstAdmin(db: Queryable): Promise<string | null> {
+export async function firstAdmin(db: Queryable): Promise<string | null> {
   const rows = await db.query(`SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY created_at, id LIMIT 1`);
   return rows[0]?.id ?? null;
 }

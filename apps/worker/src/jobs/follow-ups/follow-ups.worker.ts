@@ -7,9 +7,13 @@ import { DEFAULT_JOB_OPTIONS, QUEUES, createQueue, createRedis, timedProcessor }
 import { APP_CONFIG, metrics, type AppConfig } from '../../../../../libs/shared/src/index.js';
 import { recordDeadLetter } from '../job-dead-letters.js';
 import { ProcessorRegistry } from '../processor-registry.js';
+import { EvaluationBatcher } from './evaluation-batcher.js';
 import { FollowUpsService } from './follow-ups.service.js';
 
 export const FOLLOW_UP_SWEEP_SCHEDULER = 'follow-up-sweep';
+
+/** How many evaluations one batch (one transaction) takes at most. */
+const BATCH_PER_SLOT = 16;
 
 /**
  * The BullMQ worker of the follow-ups queue: rule evaluation per event and the scheduled sweep.
@@ -34,9 +38,18 @@ export class FollowUpsWorker implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   registry(): ProcessorRegistry<typeof QUEUES.followUps> {
+    // Evaluations the worker holds at once share a transaction (see EvaluationBatcher): at most
+    // WORKER_CONCURRENCY batches run in parallel, each of up to BATCH_PER_SLOT events. Each job
+    // still succeeds, fails, retries and dead-letters on its own.
+    const batcher = new EvaluationBatcher((jobs: Parameters<FollowUpsService['evaluateBatch']>[0]) => this.service.evaluateBatch(jobs), BATCH_PER_SLOT, this.parallelBatches());
     return new ProcessorRegistry(QUEUES.followUps)
-      .register('evaluate-event', (data) => this.service.evaluateEvent(data))
+      .register('evaluate-event', (data) => batcher.submit(data))
       .register('follow-up-sweep', () => this.service.sweep());
+  }
+
+  /** Parallel batches = database connections in use by evaluations; leave the pool room for the projections. */
+  private parallelBatches(): number {
+    return Math.max(1, Math.min(this.config.WORKER_CONCURRENCY, Math.floor(this.config.DB_POOL_SIZE / 2)));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -53,7 +66,8 @@ export class FollowUpsWorker implements OnApplicationBootstrap, OnModuleDestroy 
       {
         connection: workerConn,
         prefix: this.config.QUEUE_PREFIX,
-        concurrency: this.config.WORKER_CONCURRENCY,
+        // Enough jobs in hand to fill every parallel batch.
+        concurrency: this.parallelBatches() * BATCH_PER_SLOT,
         lockDuration: this.config.WORKER_LOCK_SECONDS * 1000,
         stalledInterval: Math.max(1000, (this.config.WORKER_LOCK_SECONDS * 1000) / 2),
         maxStalledCount: 2,
