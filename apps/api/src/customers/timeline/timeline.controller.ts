@@ -1,12 +1,13 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { EventStore } from '../../../../../libs/event-store/src/index.js';
 import { CUSTOMER_ROLES, CurrentUser, ProblemException, Roles, assertCustomerInScope, customerNotFound, scopeCondition, type AuthUser } from '../../../../../libs/shared/src/index.js';
 import { decodeCursor, encodeCursor } from '../list-customers/cursor.js';
-import { TimelineDto, TimelineQuery } from './timeline.dto.js';
+import { parseTimelineQuery, TimelineDto } from './timeline.dto.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const ISO = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 @ApiTags('customers')
@@ -21,6 +22,7 @@ export class TimelineController {
 
   /** The event's payload in its newest shape (the timeline row points at the event; the payload lives in the log). */
   private payload(r: any): unknown {
+    if (Number(r.schema_version) >= this.store.upcasters.currentVersion(r.type)) return r.data;
     return this.store.upcasters.upcast({
       id: r.event_id,
       streamId: r.stream_id,
@@ -41,7 +43,11 @@ export class TimelineController {
   @ApiOkResponse({ type: TimelineDto })
   @ApiNotFoundResponse({ description: 'No such customer, or outside your reach.' })
   @ApiUnprocessableEntityResponse({ description: 'Bad limit or before.' })
-  async timeline(@Param('id') id: string, @Query() q: TimelineQuery, @CurrentUser() user: AuthUser): Promise<TimelineDto> {
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } })
+  @ApiQuery({ name: 'before', required: false, schema: { type: 'string', maxLength: 500 }, description: 'The nextCursor of the previous page, or an ISO datetime: only events that occurred before it.' })
+  // The query is read by parseTimelineQuery (same rules as a strict DTO, without class-transformer on a hot read).
+  async timeline(@Param('id') id: string, @Query() query: Record<string, unknown>, @CurrentUser() user: AuthUser): Promise<TimelineDto> {
+    const q = parseTimelineQuery(query);
     if (!UUID.test(id)) throw customerNotFound();
     const limit = q.limit ?? 50;
     const params: unknown[] = [id];
@@ -62,7 +68,8 @@ export class TimelineController {
     }
     params.push(limit + 1);
     const rows = await this.db.query(
-      `SELECT t.event_id, t.position, t.type, t.occurred_at, t.recorded_at, t.relational, e.data, e.metadata, e.schema_version, e.stream_id, e.stream_version
+      // Times as the ISO strings the response carries (millisecond precision, like toISOString): no Date round trip per row.
+      `SELECT t.event_id, t.position, t.type, ${iso('t.occurred_at')} AS occurred_at, ${iso('t.recorded_at')} AS recorded_at, t.relational, e.data, e.metadata, e.schema_version, e.stream_id, e.stream_version
        FROM customer_timeline t JOIN events e ON e.event_id = t.event_id WHERE ${where}
        ORDER BY t.occurred_at DESC, t.position DESC LIMIT $${params.length}`,
       params,
@@ -73,8 +80,8 @@ export class TimelineController {
       eventId: r.event_id,
       position: Number(r.position),
       type: r.type,
-      occurredAt: new Date(r.occurred_at).toISOString(),
-      recordedAt: new Date(r.recorded_at).toISOString(),
+      occurredAt: r.occurred_at,
+      recordedAt: r.recorded_at,
       data: this.payload(r),
       ...(r.relational ? { relational: r.relational } : {}),
     }));
