@@ -4,7 +4,7 @@ import { computeHealth, type HealthConfig, type RelationalScore } from '../../re
 import { healthRow, type HealthRow } from './customer-health.js';
 import { customerIdOf } from './evaluate.js';
 import type { StreamCache } from './stream-cache.js';
-import { CUSTOMER_EVENT_TYPES, groupByStream, timelineChangesWithFold, type TimelineRow } from './timeline.js';
+import { CUSTOMER_EVENT_TYPES, groupByStream, timelineChanges, type TimelineRow } from './timeline.js';
 
 /** Customers per chunk: the chunk's rows go to Postgres while the next chunk is folded. */
 const CHUNK_CUSTOMERS = 250;
@@ -66,9 +66,12 @@ export class CustomerReadModelsProjection implements Projection {
       const stream = streams.get(streamId) ?? [];
       if (stream.length === 0) continue;
       const customerId = customerIdOf(streamId)!;
-      const fresh = stream.filter((e) => g.ids.has(e.id));
-      const r = timelineChangesWithFold(customerId, stream, fresh, this.cache.scores(streamId));
-      this.cache.rememberScores(streamId, stream.length, r.scored);
+      // The state is brought to just before the batch's first event of this stream (what earlier
+      // batches projected), then extended with the rest: only what this batch changes is rewritten.
+      let first = stream.findIndex((e) => g.ids.has(e.id));
+      if (first < 0) first = stream.length;
+      const state = this.cache.foldState(streamId, stream, first);
+      const r = timelineChanges(customerId, state, stream.slice(first), g.ids);
       for (const row of r.inserts) inserts.push(row);
       for (const u of r.updates) updates.push(u);
       const view = computeHealth(r.fold.input, new Date(r.fold.lastRecordedAt!), this.config);

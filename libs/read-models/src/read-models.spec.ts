@@ -1,4 +1,4 @@
-import { computeHealth, foldCustomer } from '../../relationship/src/index.js';
+import { CustomerFoldState, computeHealth, foldCustomer } from '../../relationship/src/index.js';
 import { followUpChange, healthRow } from './customer-health.js';
 import type { CachedEvent } from './stream-cache.js';
 import { groupByStream, occurredAtOf, timelineChanges } from './timeline.js';
@@ -21,7 +21,7 @@ describe('timeline projection (pure part)', () => {
 
   it('given new events, when applied, then each becomes a row and touchpoints carry score, class and signals', () => {
     const stream = [registered(), touchpoint('2026-02-01T10:00:00Z')];
-    const { inserts, updates } = timelineChanges(CID, stream, stream);
+    const { inserts, updates } = timelineChanges(CID, new CustomerFoldState(), stream);
     expect(inserts.map((r) => r.type)).toEqual(['CustomerRegistered', 'TouchpointRecorded']);
     expect(inserts[0].relational).toBeNull();
     expect(inserts[1].relational).toEqual(expect.objectContaining({ score: expect.any(Number), class: expect.any(String), signals: expect.any(Array) }));
@@ -33,9 +33,10 @@ describe('timeline projection (pure part)', () => {
   it('given an inbound touchpoint already on the timeline, when a reply arrives, then the earlier row is updated with its new score', () => {
     const a = touchpoint('2026-02-01T10:00:00Z');
     const stream = [registered(), a];
-    const first = timelineChanges(CID, stream, stream);
+    const state = new CustomerFoldState();
+    timelineChanges(CID, state, stream);
     const reply = touchpoint('2026-02-01T10:30:00Z', { direction: 'outbound', initiatedBy: 'company', replyToId: a.id });
-    const next = timelineChanges(CID, [...stream, reply], [reply], { scored: first.scored, version: 2 });
+    const next = timelineChanges(CID, state, [reply]);
     expect(next.inserts.map((r) => r.event_id)).toEqual([reply.id]);
     expect(next.updates.map((u) => u.event_id)).toEqual([a.id]);
     expect(next.updates[0].relational).toEqual(foldCustomer([...stream, reply]).scored.get(a.id));

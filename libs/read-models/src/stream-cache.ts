@@ -1,5 +1,5 @@
 import type { Queryable, StoredEvent, UpcasterRegistry } from '../../event-store/src/index.js';
-import type { FoldEvent, RelationalScore } from '../../relationship/src/index.js';
+import { CustomerFoldState, type FoldEvent } from '../../relationship/src/index.js';
 
 /** A customer-stream event as the read models keep it in memory. */
 export interface CachedEvent extends FoldEvent {
@@ -12,15 +12,14 @@ export interface CachedEvent extends FoldEvent {
 interface Entry {
   /** events[i].streamVersion === i + 1: streams are contiguous from version 1. */
   events: CachedEvent[];
-  /** Scores of the fold of events[0 .. scoredVersion). */
-  scored?: Map<string, RelationalScore>;
-  scoredVersion: number;
+  /** The customer's fold, extended batch by batch (covers events[0 .. state.version)). */
+  state?: CustomerFoldState;
 }
 
 /**
  * A bounded in-memory copy of customer streams, shared by the projections of one worker. The
  * log is append-only, so a cached prefix never goes stale; only the tail past it is read.
- * Also keeps the last fold's scores so a batch rescores only the touchpoints it can change.
+ * Also keeps each customer's fold state, so a batch folds only what it brings.
  */
 export class StreamCache {
   private readonly entries = new Map<string, Entry>();
@@ -85,17 +84,16 @@ export class StreamCache {
     return out;
   }
 
-  /** The scores kept for a stream, valid for its first `version` events. */
-  scores(stream: string): { scored: Map<string, RelationalScore>; version: number } | undefined {
-    const e = this.entries.get(stream);
-    return e?.scored ? { scored: e.scored, version: e.scoredVersion } : undefined;
-  }
-
-  rememberScores(stream: string, version: number, scored: Map<string, RelationalScore>): void {
-    const e = this.entries.get(stream);
-    if (!e) return;
-    e.scored = scored;
-    e.scoredVersion = version;
+  /**
+   * The fold state of a stream, covering exactly its first `version` events: extended from
+   * what is kept when possible, started afresh otherwise (evicted, or ahead of `version` after a
+   * rolled-back batch or a rebuild). `events` are the stream's events from version 1.
+   */
+  foldState(stream: string, events: readonly CachedEvent[], version: number): CustomerFoldState {
+    const e = this.entry(stream);
+    if (!e.state || e.state.version > version) e.state = new CustomerFoldState();
+    if (e.state.version < version) e.state.extend(events.slice(e.state.version, version));
+    return e.state;
   }
 
   clear(): void {
@@ -106,7 +104,7 @@ export class StreamCache {
   private entry(stream: string): Entry {
     let e = this.entries.get(stream);
     if (!e) {
-      e = { events: [], scoredVersion: 0 };
+      e = { events: [] };
       this.entries.set(stream, e);
     }
     return e;

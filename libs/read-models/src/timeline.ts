@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../../event-store/src/index.js';
-import { affectedTouchpoints, foldIncrementally, type CustomerFold, type RelationalScore } from '../../relationship/src/index.js';
+import type { CustomerFold, CustomerFoldState, RelationalScore } from '../../relationship/src/index.js';
 import { customerIdOf } from './evaluate.js';
 import type { CachedEvent } from './stream-cache.js';
 
@@ -62,40 +62,29 @@ export function timelineRow(customerId: string, e: CachedEvent, relational: Rela
 }
 
 /**
- * Pure part of the timeline: for one customer, the rows to insert (the new events) and the
- * earlier touchpoints whose score the new events changed (a reply, an unanswered fact, a late
- * arrival inside the history window, a name change).
+ * Pure part of the timeline: folds a customer's new events into its fold state and returns the
+ * rows to insert (the new events of the batch: `fresh`) and the earlier touchpoints whose score
+ * the new events changed (a reply, an "unanswered" fact, a late arrival inside the history
+ * window, a name change), with the fold for the health row. `newEvents` continue the stream
+ * where `state` stands; events of other types in between are folded but get no row.
  */
 export function timelineChanges(
   customerId: string,
-  stream: CachedEvent[],
-  newEvents: CachedEvent[],
-  previous?: { scored: Map<string, RelationalScore>; version: number },
-): { inserts: TimelineRow[]; updates: { event_id: string; relational: RelationalScore }[]; scored: Map<string, RelationalScore> } {
-  const { fold: _fold, ...changes } = timelineChangesWithFold(customerId, stream, newEvents, previous);
-  return changes;
-}
-
-/** `timelineChanges` plus the fold it made (the health projection reuses it for the same batch). */
-export function timelineChangesWithFold(
-  customerId: string,
-  stream: CachedEvent[],
-  newEvents: CachedEvent[],
-  previous?: { scored: Map<string, RelationalScore>; version: number },
-): { inserts: TimelineRow[]; updates: { event_id: string; relational: RelationalScore }[]; scored: Map<string, RelationalScore>; fold: CustomerFold } {
-  const fold = foldIncrementally(stream, previous);
-  const scored = fold.scored;
-  // The fold's touchpoints are touchpointsOf(stream) (same filter, same order): no second pass.
-  const affected = affectedTouchpoints(fold, newEvents);
-  const newIds = new Set(newEvents.map((e) => e.id));
-  const inserts = newEvents.map((e) => timelineRow(customerId, e, e.type === 'TouchpointRecorded' ? (scored.get(e.id) ?? null) : null));
+  state: CustomerFoldState,
+  newEvents: readonly CachedEvent[],
+  fresh: ReadonlySet<string> = new Set(newEvents.map((e) => e.id)),
+): { inserts: TimelineRow[]; updates: { event_id: string; relational: RelationalScore }[]; fold: CustomerFold } {
+  const rescored = state.extend(newEvents);
+  const fold = state.fold();
+  const inserts: TimelineRow[] = [];
+  for (const e of newEvents) if (fresh.has(e.id)) inserts.push(timelineRow(customerId, e, e.type === 'TouchpointRecorded' ? (fold.scored.get(e.id) ?? null) : null));
   const updates: { event_id: string; relational: RelationalScore }[] = [];
-  for (const id of affected ?? scored.keys()) {
-    if (newIds.has(id)) continue;
-    const s = scored.get(id);
-    if (s) updates.push({ event_id: id, relational: s });
+  for (const id of rescored) {
+    if (fresh.has(id)) continue;
+    const relational = fold.scored.get(id);
+    if (relational) updates.push({ event_id: id, relational });
   }
-  return { inserts, updates, scored, fold };
+  return { inserts, updates, fold };
 }
 
 /** Groups a batch by customer stream, with the highest version each stream reached. */

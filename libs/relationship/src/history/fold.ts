@@ -93,75 +93,93 @@ interface TpEntry {
  */
 export function foldCustomer(events: readonly FoldEvent[], opts: FoldOptions = {}): CustomerFold {
   const upTo = opts.recordedUpTo?.getTime();
-  let customer = null as CustomerDetails | null;
-  const tps: TpEntry[] = [];
-  const seenTp = new Set<string>();
-  const outcomes: HealthInput['outcomes'] = [];
-  const facts: HealthInput['facts'] = [];
-  const unanswered = new Map<string, number>();
-  let lastRecorded = -Infinity;
-  let eventCount = 0;
-
+  const acc = newAccumulator();
   for (const e of events) {
-    const { iso: recordedAt, ms: rec } = recordedOf(e);
-    if (upTo !== undefined && rec > upTo) continue;
-    eventCount++;
-    if (rec > lastRecorded) lastRecorded = rec;
-    const d = e.data ?? {};
-    switch (e.type) {
-      case 'CustomerRegistered':
-        customer = {
-          id: d.customerId,
-          externalId: d.externalId,
-          name: d.name,
-          segment: d.segment ?? null,
-          accountManagerId: d.accountManagerId ?? null,
-          renewalDate: d.renewalDate ?? null,
-          annualValue: d.annualValue ?? null,
-        };
-        break;
-      case 'CustomerDetailsChanged':
-        if (customer) customer = { ...customer, ...pickDefined(d.changes ?? {}) };
-        break;
-      case 'AccountManagerAssigned':
-        if (customer) customer = { ...customer, accountManagerId: d.accountManagerId ?? null };
-        break;
-      case 'TouchpointRecorded': {
-        // Projections never throw on odd data: a touchpoint without a parsable time is skipped.
-        const at = occurredMs(d);
-        if (!d?.id || Number.isNaN(at) || seenTp.has(e.id)) break;
-        seenTp.add(e.id);
-        tps.push({ eventId: e.id, tp: d as Touchpoint, recordedAt, at });
-        break;
-      }
-      case 'OutcomeRecorded':
-        outcomes.push({ eventId: e.id, outcome: d.outcome as OutcomeType, occurredAt: d.occurredAt });
-        break;
-      case 'InboundMessageWentUnanswered':
-        facts.push({ eventId: e.id, type: 'InboundMessageWentUnanswered', occurredAt: d.observedAt ?? recordedAt, data: d });
-        if (d.touchpointId) unanswered.set(d.touchpointId, Math.max(unanswered.get(d.touchpointId) ?? 0, Number(d.hoursUnanswered) || 0));
-        break;
-      case 'RelationshipWentQuiet':
-        facts.push({ eventId: e.id, type: 'RelationshipWentQuiet', occurredAt: d.observedAt ?? recordedAt, data: d });
-        break;
-      default:
-        break;
-    }
+    if (upTo !== undefined && recordedOf(e).ms > upTo) continue;
+    accumulate(acc, e);
   }
+  const scored = scoreAll(acc.tps, acc.customer?.name, acc.unanswered, opts);
+  const touchpoints: ScoredTouchpoint[] = acc.tps.map((t) => ({ eventId: t.eventId, touchpoint: t.tp, relational: scored.get(t.eventId)!, recordedAt: t.recordedAt }));
+  return view(acc, touchpoints, scored);
+}
 
-  const scored = scoreAll(tps, customer?.name, unanswered, opts);
-  const touchpoints: ScoredTouchpoint[] = tps.map((t) => ({ eventId: t.eventId, touchpoint: t.tp, relational: scored.get(t.eventId)!, recordedAt: t.recordedAt }));
+/** What a fold gathers from the events before scoring (shared by `foldCustomer` and `CustomerFoldState`). */
+interface Accumulator {
+  customer: CustomerDetails | null;
+  /** Touchpoints in stream order. */
+  tps: TpEntry[];
+  seenTp: Set<string>;
+  outcomes: HealthInput['outcomes'];
+  facts: HealthInput['facts'];
+  /** touchpoint id → the longest "went unanswered" hours recorded for it. */
+  unanswered: Map<string, number>;
+  lastRecorded: number;
+  eventCount: number;
+}
+
+const newAccumulator = (): Accumulator => ({ customer: null, tps: [], seenTp: new Set(), outcomes: [], facts: [], unanswered: new Map(), lastRecorded: -Infinity, eventCount: 0 });
+
+/** Takes one event into the accumulator; returns the touchpoint entry it added, if any. */
+function accumulate(acc: Accumulator, e: FoldEvent): TpEntry | undefined {
+  const { iso: recordedAt, ms: rec } = recordedOf(e);
+  acc.eventCount++;
+  if (rec > acc.lastRecorded) acc.lastRecorded = rec;
+  const d = e.data ?? {};
+  switch (e.type) {
+    case 'CustomerRegistered':
+      acc.customer = {
+        id: d.customerId,
+        externalId: d.externalId,
+        name: d.name,
+        segment: d.segment ?? null,
+        accountManagerId: d.accountManagerId ?? null,
+        renewalDate: d.renewalDate ?? null,
+        annualValue: d.annualValue ?? null,
+      };
+      return undefined;
+    case 'CustomerDetailsChanged':
+      if (acc.customer) acc.customer = { ...acc.customer, ...pickDefined(d.changes ?? {}) };
+      return undefined;
+    case 'AccountManagerAssigned':
+      if (acc.customer) acc.customer = { ...acc.customer, accountManagerId: d.accountManagerId ?? null };
+      return undefined;
+    case 'TouchpointRecorded': {
+      // Projections never throw on odd data: a touchpoint without a parsable time is skipped.
+      const at = occurredMs(d);
+      if (!d?.id || Number.isNaN(at) || acc.seenTp.has(e.id)) return undefined;
+      acc.seenTp.add(e.id);
+      const entry = { eventId: e.id, tp: d as Touchpoint, recordedAt, at };
+      acc.tps.push(entry);
+      return entry;
+    }
+    case 'OutcomeRecorded':
+      acc.outcomes.push({ eventId: e.id, outcome: d.outcome as OutcomeType, occurredAt: d.occurredAt });
+      return undefined;
+    case 'InboundMessageWentUnanswered':
+      acc.facts.push({ eventId: e.id, type: 'InboundMessageWentUnanswered', occurredAt: d.observedAt ?? recordedAt, data: d });
+      if (d.touchpointId) acc.unanswered.set(d.touchpointId, Math.max(acc.unanswered.get(d.touchpointId) ?? 0, Number(d.hoursUnanswered) || 0));
+      return undefined;
+    case 'RelationshipWentQuiet':
+      acc.facts.push({ eventId: e.id, type: 'RelationshipWentQuiet', occurredAt: d.observedAt ?? recordedAt, data: d });
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+function view(acc: Accumulator, touchpoints: ScoredTouchpoint[], scored: Map<string, RelationalScore>): CustomerFold {
+  const customer = acc.customer;
   return {
     customer,
     input: {
       customer: { name: customer?.name ?? '', annualValue: customer?.annualValue ?? null, renewalDate: customer?.renewalDate ?? null },
       touchpoints,
-      outcomes,
-      facts,
+      outcomes: acc.outcomes,
+      facts: acc.facts,
     },
     scored,
-    lastRecordedAt: Number.isFinite(lastRecorded) ? new Date(lastRecorded).toISOString() : null,
-    eventCount,
+    lastRecordedAt: Number.isFinite(acc.lastRecorded) ? new Date(acc.lastRecorded).toISOString() : null,
+    eventCount: acc.eventCount,
   };
 }
 
@@ -172,16 +190,7 @@ export function businessOrder(a: { at: number; recordedAt: string; tp: Touchpoin
 
 function scoreAll(tps: TpEntry[], customerName: string | undefined, unanswered: Map<string, number>, opts: FoldOptions): Map<string, RelationalScore> {
   const sorted = [...tps].sort(businessOrder);
-  const byTpId = new Map<string, TpEntry>();
-  const replies = new Map<string, Touchpoint[]>();
-  for (const t of sorted) {
-    byTpId.set(t.tp.id, t);
-    if (t.tp.replyToId) {
-      const list = replies.get(t.tp.replyToId) ?? [];
-      list.push(t.tp);
-      replies.set(t.tp.replyToId, list);
-    }
-  }
+  const { byTpId, replies } = indexes(sorted);
   const windowMs = (opts.historyDays ?? DEFAULT_HISTORY_DAYS) * DAY_MS;
   const scored = new Map<string, RelationalScore>();
   // Sliding window over the sorted list: history = earlier touchpoints within the window, plus the reply target.
@@ -190,30 +199,52 @@ function scoreAll(tps: TpEntry[], customerName: string | undefined, unanswered: 
     const t = sorted[i];
     while (start < i && sorted[start].at < t.at - windowMs) start++;
     const previous = opts.reuse && opts.reuse.rescore && !opts.reuse.rescore.has(t.eventId) ? opts.reuse.scored.get(t.eventId) : undefined;
-    if (previous) {
-      scored.set(t.eventId, previous);
-      continue;
-    }
-    const history: Touchpoint[] = [];
-    for (let j = start; j < i; j++) if (sorted[j].at < t.at) history.push(sorted[j].tp);
-    const target = t.tp.replyToId ? byTpId.get(t.tp.replyToId) : undefined;
-    if (target && target !== t && !history.includes(target.tp) && target.at <= t.at) history.unshift(target.tp);
-    const hours = unanswered.get(t.tp.id);
-    scored.set(
-      t.eventId,
-      scoreTouchpoint(
-        t.tp,
-        {
-          customerName: customerName || undefined,
-          history,
-          answeredBy: replies.get(t.tp.id),
-          unansweredHours: hours,
-        },
-        opts.scoring,
-      ),
-    );
+    scored.set(t.eventId, previous ?? scoreOne(sorted, i, start, byTpId, replies, unanswered, customerName, opts.scoring));
   }
   return scored;
+}
+
+/** byTpId: the last touchpoint (in business order) with each touchpoint id; replies: each id's repliers in business order. */
+function indexes(sorted: readonly TpEntry[]): { byTpId: Map<string, TpEntry>; replies: Map<string, TpEntry[]> } {
+  const byTpId = new Map<string, TpEntry>();
+  const replies = new Map<string, TpEntry[]>();
+  for (const t of sorted) {
+    byTpId.set(t.tp.id, t);
+    if (t.tp.replyToId) {
+      const list = replies.get(t.tp.replyToId);
+      if (list) list.push(t);
+      else replies.set(t.tp.replyToId, [t]);
+    }
+  }
+  return { byTpId, replies };
+}
+
+/** Scores sorted[i] against sorted[start .. i) (its history window) and its reply context. */
+function scoreOne(
+  sorted: readonly TpEntry[],
+  i: number,
+  start: number,
+  byTpId: ReadonlyMap<string, TpEntry>,
+  replies: ReadonlyMap<string, TpEntry[]>,
+  unanswered: ReadonlyMap<string, number>,
+  customerName: string | undefined,
+  scoring: ScoringConfig | undefined,
+): RelationalScore {
+  const t = sorted[i];
+  const history: Touchpoint[] = [];
+  for (let j = start; j < i; j++) if (sorted[j].at < t.at) history.push(sorted[j].tp);
+  const target = t.tp.replyToId ? byTpId.get(t.tp.replyToId) : undefined;
+  if (target && target !== t && !history.includes(target.tp) && target.at <= t.at) history.unshift(target.tp);
+  return scoreTouchpoint(
+    t.tp,
+    {
+      customerName: customerName || undefined,
+      history,
+      answeredBy: replies.get(t.tp.id)?.map((r) => r.tp),
+      unansweredHours: unanswered.get(t.tp.id),
+    },
+    scoring,
+  );
 }
 
 function pickDefined(changes: Record<string, unknown>): Partial<CustomerDetails> {
@@ -298,4 +329,137 @@ export function foldIncrementally(
     if (rescore) return foldCustomer(events, { ...opts, reuse: { scored: previous.scored, rescore } });
   }
   return foldCustomer(events, opts);
+}
+
+/**
+ * A customer's fold kept between batches and extended with each batch's new events, so a
+ * projection does work in proportion to what arrived, not to the stream's length. Gives the
+ * same fold as `foldCustomer` over the same events (default history window; checked by a
+ * property test): new touchpoints are scored, and so are the earlier ones the new events can
+ * change (see `extend`). Not for `recordedUpTo` folds.
+ */
+export class CustomerFoldState {
+  /** Events folded so far (the stream's first `version` events). */
+  version = 0;
+  private readonly acc = newAccumulator();
+  /** Touchpoints in business order. */
+  private sorted: TpEntry[] = [];
+  private byTpId = new Map<string, TpEntry>();
+  private replies = new Map<string, TpEntry[]>();
+  private readonly scored = new Map<string, RelationalScore>();
+  /** Parallel to acc.tps (stream order): what the health input gets. */
+  private readonly scoredTps: ScoredTouchpoint[] = [];
+  private readonly streamIndex = new Map<string, number>();
+  private readonly windowMs: number;
+
+  constructor(private readonly opts: Pick<FoldOptions, 'scoring' | 'historyDays'> = {}) {
+    this.windowMs = (opts.historyDays ?? DEFAULT_HISTORY_DAYS) * DAY_MS;
+  }
+
+  /**
+   * Folds the next events of the stream (they must continue it: versions `version + 1 …`).
+   * Returns the event ids of the touchpoints whose score was (re)computed.
+   */
+  extend(events: readonly FoldEvent[]): Set<string> {
+    const nameBefore = this.acc.customer?.name;
+    const hadTouchpoints = this.acc.tps.length > 0;
+    const added: TpEntry[] = [];
+    const unansweredFor = new Set<string>();
+    let rescoreAll = false;
+    for (const e of events) {
+      this.version++;
+      const entry = accumulate(this.acc, e);
+      if (entry) added.push(entry);
+      if (e.type === 'InboundMessageWentUnanswered' && e.data?.touchpointId) unansweredFor.add(e.data.touchpointId);
+      if (e.type === 'CustomerRegistered' && hadTouchpoints) rescoreAll = true;
+    }
+    // Personal address depends on the name: a new name rescores everything.
+    if (this.acc.customer?.name !== nameBefore && this.acc.tps.length > added.length) rescoreAll = true;
+
+    if (added.length > 0) {
+      // Nearly sorted (new contact is mostly the latest): the engine's sort merges the tail in about linear time.
+      for (const t of added) this.sorted.push(t);
+      this.sorted.sort(businessOrder);
+      ({ byTpId: this.byTpId, replies: this.replies } = indexes(this.sorted));
+    }
+
+    const rescore = new Set<TpEntry>();
+    if (rescoreAll) {
+      for (const t of this.sorted) rescore.add(t);
+    } else {
+      for (const t of added) {
+        rescore.add(t);
+        // The touchpoint it answers (its answers changed) …
+        if (t.tp.replyToId) for (const r of this.sameId(t.tp.replyToId)) rescore.add(r);
+        // … the ones answering it (their reply target changed) …
+        for (const r of this.replies.get(t.tp.id) ?? []) rescore.add(r);
+        // … every other touchpoint with its id (which one is "the" touchpoint with that id may have changed) …
+        for (const r of this.sameId(t.tp.id)) rescore.add(r);
+        // … and the later ones whose history window now holds it.
+        for (let i = upperBoundAt(this.sorted, t.at); i < this.sorted.length && this.sorted[i].at <= t.at + this.windowMs; i++) rescore.add(this.sorted[i]);
+      }
+      for (const id of unansweredFor) for (const r of this.sameId(id)) rescore.add(r);
+    }
+    if (rescore.size === 0) return new Set();
+
+    const position = new Map<TpEntry, number>();
+    this.sorted.forEach((t, i) => position.set(t, i));
+    const name = this.acc.customer?.name;
+    const out = new Set<string>();
+    for (const t of rescore) {
+      const i = position.get(t)!;
+      const start = lowerBoundAt(this.sorted, t.at - this.windowMs, i);
+      const relational = scoreOne(this.sorted, i, start, this.byTpId, this.replies, this.acc.unanswered, name, this.opts.scoring);
+      this.scored.set(t.eventId, relational);
+      out.add(t.eventId);
+    }
+    // The health input, in stream order, with the new scores.
+    for (let k = this.scoredTps.length; k < this.acc.tps.length; k++) {
+      const t = this.acc.tps[k];
+      this.streamIndex.set(t.eventId, k);
+      this.scoredTps.push({ eventId: t.eventId, touchpoint: t.tp, relational: this.scored.get(t.eventId)!, recordedAt: t.recordedAt });
+    }
+    for (const id of out) {
+      const k = this.streamIndex.get(id)!;
+      const t = this.acc.tps[k];
+      this.scoredTps[k] = { eventId: t.eventId, touchpoint: t.tp, relational: this.scored.get(id)!, recordedAt: t.recordedAt };
+    }
+    return out;
+  }
+
+  /** The fold of the events so far (shares this state's arrays: read it before the next `extend`). */
+  fold(): CustomerFold {
+    return view(this.acc, this.scoredTps, this.scored);
+  }
+
+  private sameId(tpId: string): TpEntry[] {
+    const out: TpEntry[] = [];
+    if (!this.byTpId.has(tpId)) return out;
+    // Touchpoints with one id are rare (a duplicate delivery stored twice): a scan is fine.
+    for (const s of this.acc.tps) if (s.tp.id === tpId) out.push(s);
+    return out;
+  }
+}
+
+/** First index in [0, hi) whose time is at or after `at` (sorted ascending by time). */
+function lowerBoundAt(sorted: readonly TpEntry[], at: number, hi: number): number {
+  let lo = 0;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid].at < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose time is after `at`. */
+function upperBoundAt(sorted: readonly TpEntry[], at: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid].at <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
