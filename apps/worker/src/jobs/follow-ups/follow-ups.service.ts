@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { EventStore, type Queryable, type StoredEvent } from '../../../../../libs/event-store/src/index.js';
+import { appendMany, EventStore, type NewEvent, type Queryable, type StoredEvent } from '../../../../../libs/event-store/src/index.js';
 import type { JobData } from '../../../../../libs/queues/src/index.js';
 import { QUEUES } from '../../../../../libs/queues/src/index.js';
 import {
@@ -38,7 +38,21 @@ interface BatchShared {
   now: Date;
   /** The first admin, looked up on first need (unassigned customers). */
   admin: string | null | undefined;
+  /** More than one item: see `flush`. */
+  batched: boolean;
+  /** customer|rule → open task id, for the batch's customers. */
+  slots: Map<string, string>;
+  /** Decided, not yet written (see `flush`). */
+  writes: {
+    bands: { customerId: string; event: NewEvent; result: EvaluateResult }[];
+    raises: { customerId: string; rule: string; taskId: string; events: NewEvent[]; result: EvaluateResult }[];
+  };
 }
+
+/** Thrown to roll a batch back and evaluate its items one transaction each. */
+class RedoAlone extends Error {}
+
+const slotKey = (customerId: string, rule: string) => `${customerId.toLowerCase()}|${rule}`;
 
 /** One customer's stream as read under its lock, and the last fold made of a prefix of it. */
 interface CustomerState {
@@ -116,12 +130,18 @@ export class FollowUpsService {
     const registry = await loadRegistry(tx, customerIds.filter((c) => UUID.test(c)));
     const now = this.clock.now();
     const outcomes: EvaluateOutcome[] = new Array(jobs.length);
-    const shared: BatchShared = { rules, registry, now, admin: undefined };
-
     // Every read before the first write: the transaction takes its xid only with that write,
     // and each commit-safe reader (the relay, the projections) waits for open xids.
-    const streams = new Map<string, StoredEvent[]>();
-    for (const customerId of customerIds) streams.set(customerId, await this.store.readStream(customerStream(customerId), {}, tx));
+    const byStream = await this.store.readStreams(customerIds.map((c) => customerStream(c)), tx);
+    const streams = new Map(customerIds.map((c) => [c, byStream.get(customerStream(c)) ?? []]));
+    const slots = new Map<string, string>();
+    const valid = customerIds.filter((c) => UUID.test(c));
+    if (valid.length > 0) {
+      for (const r of await tx.query(`SELECT customer_id::text AS c, rule, task_id::text AS t FROM open_follow_ups WHERE customer_id = ANY($1::uuid[])`, [valid])) {
+        slots.set(slotKey(r.c, r.rule), r.t);
+      }
+    }
+    const shared: BatchShared = { rules, registry, now, admin: undefined, slots, writes: { bands: [], raises: [] }, batched: jobs.length > 1 };
 
     for (const customerId of customerIds) {
       const events = streams.get(customerId)!;
@@ -140,7 +160,55 @@ export class FollowUpsService {
         outcomes[i] = { ok: true, result: await this.evaluateOne(tx, state, idx, shared) };
       }
     }
+    await this.flush(tx, shared);
     return outcomes;
+  }
+
+  /**
+   * Writes what the items decided since the last flush in three statements: the open slots
+   * (one open task per customer and rule), then the band changes and the raises (appendMany;
+   * a raise's event id is deterministic, so a task raised before comes back as a duplicate and
+   * gives its slot back).
+   */
+  private async flush(tx: Queryable, shared: BatchShared): Promise<void> {
+    const { bands, raises } = shared.writes;
+    shared.writes = { bands: [], raises: [] };
+    let acquired = raises;
+    if (raises.length > 0) {
+      const got = new Set<string>(
+        (await tx.query(
+          `INSERT INTO open_follow_ups (customer_id, rule, task_id) SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[]) ON CONFLICT DO NOTHING RETURNING task_id::text AS t`,
+          [raises.map((r) => r.customerId), raises.map((r) => r.rule), raises.map((r) => r.taskId)],
+        )).map((r: any) => r.t),
+      );
+      acquired = raises.filter((r) => got.has(r.taskId));
+      for (const r of raises) if (!got.has(r.taskId)) r.result.skipped.push(r.rule); // one open task per customer and rule
+    }
+    if (bands.length + acquired.length === 0) return;
+    const results = await appendMany(
+      this.store,
+      [...bands.map((b) => ({ streamId: customerStream(b.customerId), events: [b.event] })), ...acquired.map((r) => ({ streamId: followUpStream(r.taskId), events: r.events }))],
+      tx,
+    );
+    bands.forEach((b, i) => (b.result.bandChanged = !results[i].duplicate));
+    const freed: string[] = [];
+    let k = bands.length;
+    for (const r of acquired) {
+      const duplicate = results[k].duplicate;
+      k += r.events.length;
+      if (duplicate) {
+        // Re-run of a job whose task was raised and closed since (an open one would have kept
+        // its slot): the slot stays free. A later item of this batch may have been refused that
+        // slot in the meantime, so a batch redoes its items one by one (rare: re-runs only).
+        if (shared.batched) throw new RedoAlone();
+        freed.push(r.taskId);
+        r.result.skipped.push(r.rule);
+        continue;
+      }
+      r.result.raised.push(r.taskId);
+      metrics.followUpsRaised.inc({ rule: r.rule });
+    }
+    if (freed.length > 0) await tx.query(`DELETE FROM open_follow_ups WHERE task_id = ANY($1::uuid[])`, [freed]);
   }
 
   /** The rules after the event at `idx` of the customer's stream (read under the customer's lock). */
@@ -167,19 +235,17 @@ export class FollowUpsService {
       if (before.input.touchpoints.length > 0) healthBefore = computeHealth(before.input, at);
     }
     if (healthBefore && healthAfter && healthBefore.band !== healthAfter.band) {
-      // Appended at the end of the stream: the positions of the events read above stay valid.
-      const appended = await this.store.append(
-        customerStream(customerId),
-        [{
+      // Written at the flush, at the end of the stream: the positions read above stay valid.
+      shared.writes.bands.push({
+        customerId,
+        result,
+        event: {
           id: deterministicId('HealthBandChanged', trigger.id),
           type: 'HealthBandChanged',
           data: { customerId, from: healthBefore.band, to: healthAfter.band, scoreBefore: healthBefore.score, scoreAfter: healthAfter.score, causedBy: trigger.id, observedAt: at.toISOString() },
           metadata: { causationId: trigger.id, correlationId: (trigger.metadata.correlationId as string) ?? trigger.id, actorId: 'worker:follow-ups' },
-        }],
-        'any',
-        tx,
-      );
-      result.bandChanged = !appended.duplicate;
+        },
+      });
     }
 
     const triggerTp = after.input.touchpoints.find((t) => t.eventId === trigger.id);
@@ -187,6 +253,8 @@ export class FollowUpsService {
 
     // A relational contact by a person closes the customer's open tasks raised before it.
     if (triggerTp && closesOpenTasks(triggerTp)) {
+      // The tasks this batch raised so far must be stored before they can be closed.
+      await this.flush(tx, shared);
       const open = await tx.query(`SELECT task_id FROM open_follow_ups WHERE customer_id = $1 ORDER BY task_id`, [customerId]);
       for (const { task_id: taskId } of open) {
         // Only tasks raised on earlier facts: a retried old job must not close a newer task.
@@ -199,7 +267,10 @@ export class FollowUpsService {
           { type: 'Complete', touchpointId: triggerTp.touchpoint.id, note: 'Closed automatically: a relational contact by a person followed.', by: null, automatic: true },
           { now, eventId: deterministicId('FollowUpTaskCompleted', taskId, trigger.id), metadata: meta },
         );
-        if (changed) result.closed.push(taskId);
+        if (changed) {
+          result.closed.push(taskId);
+          for (const [key, t] of shared.slots) if (t === taskId) shared.slots.delete(key);
+        }
       }
     }
 
@@ -227,33 +298,18 @@ export class FollowUpsService {
         continue;
       }
       const taskId = deterministicId('follow-up', customerId, p.rule, trigger.id);
-      const slot = await tx.query(
-        `INSERT INTO open_follow_ups (customer_id, rule, task_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING task_id`,
-        [customerId, p.rule, taskId],
-      );
-      if (slot.length === 0) {
+      // The customer's open slots as of this item (read under its lock, kept up to date by the batch).
+      const key = slotKey(customerId, p.rule);
+      if (shared.slots.has(key)) {
         result.skipped.push(p.rule); // one open task per customer and rule
         continue;
       }
+      shared.slots.set(key, taskId);
       const assignee = reg ? (reg.assignee ?? (shared.admin ??= await firstAdmin(tx))) : await resolveAssignee(tx, customerId);
-      // The raise's event id is deterministic, so a task stream that exists already holds it:
-      // appending with 'no_stream' then answers "duplicate" (a re-run), without reading the stream first.
+      // A new task stream: the raise's event id is deterministic, so a stream that exists already
+      // holds it and the flush's append answers "duplicate" (a re-run).
       const raised = decide({ type: 'Raise', taskId, customerId, proposal: p, assigneeId: assignee }, null, { now, eventId: deterministicId('FollowUpTaskRaised', taskId) });
-      const appended = await this.store.append(
-        followUpStream(taskId),
-        raised.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: meta })),
-        'no_stream',
-        tx,
-      );
-      if (appended.duplicate) {
-        // Re-run of a job whose task was raised and closed since (an open one would have kept
-        // its slot): keep the slot free.
-        await tx.query(`DELETE FROM open_follow_ups WHERE task_id = $1`, [taskId]);
-        result.skipped.push(p.rule);
-        continue;
-      }
-      result.raised.push(taskId);
-      metrics.followUpsRaised.inc({ rule: p.rule });
+      shared.writes.raises.push({ customerId, rule: p.rule, taskId, result, events: raised.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: meta })) });
     }
     return result;
   }
