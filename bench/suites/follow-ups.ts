@@ -153,7 +153,7 @@ export const followUpsSuite: BenchSuite = {
       const raisedMs = stages.map((r: any) => Number(r.raised_ms)).sort((a: number, b: number) => a - b);
       const rowMs = stages.filter((r: any) => r.visible_ms != null).map((r: any) => Number(r.visible_ms)).sort((a: number, b: number) => a - b);
       const achieved = Math.round(n / postSeconds);
-      const note = `${n} touchpoints (${via === 'http' ? 'POST /touchpoints' : 'appended through EventStore.append, one per call'}) at ${achieved}/s (target ${rate}/s, ${failures} failed), ${latencies.length} follow-ups seen, ${raised} FollowUpTaskRaised events, ${sentAt.size} never seen. API and load generator in the bench process; the worker (all projections, relay, BullMQ worker, concurrency ${config.WORKER_CONCURRENCY}) in its own process.`;
+      const note = `${n} touchpoints (${via === 'http' ? 'POST /touchpoints' : 'appended through EventStore.append, one per call'}) at ${achieved}/s (target ${rate}/s, ${failures} failed), ${latencies.length} follow-ups seen, ${raised} FollowUpTaskRaised events, ${sentAt.size} never seen. API and load generator in the bench process; the worker (all projections, relay, BullMQ worker: follow-up evaluations batched, up to 16 per transaction and ${Math.min(config.WORKER_CONCURRENCY, Math.floor(config.DB_POOL_SIZE / 2))} transactions at a time) in its own process.`;
       const rows: Row[] = [
         { measure: `Touchpoint → follow-up visible, p50 (${rate} touchpoints/s, via ${via})`, figure: Math.round(pct(latencies, 50)), unit: 'ms', goal: { text: 'p99 < 1 s' }, note },
         { measure: `Touchpoint → follow-up visible, p99 (${rate} touchpoints/s, via ${via})`, figure: Math.round(pct(latencies, 99)), unit: 'ms', goal: { atMost: 1000 } },
