@@ -39,7 +39,7 @@ export class FollowUpsWorker implements OnApplicationBootstrap, OnModuleDestroy 
 
   registry(): ProcessorRegistry<typeof QUEUES.followUps> {
     // Evaluations the worker holds at once share a transaction (see EvaluationBatcher): at most
-    // WORKER_CONCURRENCY batches run in parallel, each of up to BATCH_PER_SLOT events. Each job
+    // parallelBatches() batches run in parallel, each of up to BATCH_PER_SLOT events. Each job
     // still succeeds, fails, retries and dead-letters on its own.
     const batcher = new EvaluationBatcher((jobs: Parameters<FollowUpsService['evaluateBatch']>[0]) => this.service.evaluateBatch(jobs), BATCH_PER_SLOT, this.parallelBatches());
     return new ProcessorRegistry(QUEUES.followUps)
