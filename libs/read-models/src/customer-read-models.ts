@@ -40,6 +40,18 @@ export class CustomerReadModelsProjection implements Projection {
     // The batch usually continues what the cache holds: take it from there, not from a second read.
     this.cache.offer(events);
     const streams = await this.cache.load(tx, new Map([...groups].map(([s, g]) => [s, g.upTo])));
+    // Customers whose fold is not in memory (a restart, an evicted stream) are restored from the
+    // log plus the scores this projection already stored, instead of scoring their history again.
+    const firsts = new Map<string, number>();
+    const restore: string[] = [];
+    for (const [streamId, g] of groups) {
+      const stream = streams.get(streamId) ?? [];
+      let first = stream.findIndex((e) => g.ids.has(e.id));
+      if (first < 0) first = stream.length;
+      firsts.set(streamId, first);
+      if (this.cache.needsRestore(streamId, first)) restore.push(customerIdOf(streamId)!);
+    }
+    const known = await storedScores(tx, restore);
     const writes = new PendingWrites();
     let inserts: TimelineRow[] = [];
     let updates: { event_id: string; relational: RelationalScore }[] = [];
@@ -68,9 +80,8 @@ export class CustomerReadModelsProjection implements Projection {
       const customerId = customerIdOf(streamId)!;
       // The state is brought to just before the batch's first event of this stream (what earlier
       // batches projected), then extended with the rest: only what this batch changes is rewritten.
-      let first = stream.findIndex((e) => g.ids.has(e.id));
-      if (first < 0) first = stream.length;
-      const state = this.cache.foldState(streamId, stream, first);
+      const first = firsts.get(streamId)!;
+      const state = this.cache.foldState(streamId, stream, first, known);
       const r = timelineChanges(customerId, state, stream.slice(first), g.ids);
       for (const row of r.inserts) inserts.push(row);
       for (const u of r.updates) updates.push(u);
@@ -122,6 +133,15 @@ class PendingWrites {
     await this.tail;
     this.throwIfFailed();
   }
+}
+
+/** The relational scores the timeline holds for these customers' touchpoints (what earlier batches computed). */
+async function storedScores(tx: Queryable, customerIds: string[]): Promise<Map<string, RelationalScore>> {
+  const known = new Map<string, RelationalScore>();
+  if (customerIds.length === 0) return known;
+  const rows = await tx.query(`SELECT event_id, relational FROM customer_timeline WHERE customer_id = ANY($1::uuid[]) AND relational IS NOT NULL`, [customerIds]);
+  for (const r of rows) known.set(r.event_id, r.relational);
+  return known;
 }
 
 function insertTimeline(tx: Queryable, rows: TimelineRow[]): Promise<unknown> {

@@ -1,5 +1,5 @@
 import type { Queryable, StoredEvent, UpcasterRegistry } from '../../event-store/src/index.js';
-import { CustomerFoldState, type FoldEvent } from '../../relationship/src/index.js';
+import { CustomerFoldState, type FoldEvent, type RelationalScore } from '../../relationship/src/index.js';
 
 /** A customer-stream event as the read models keep it in memory. */
 export interface CachedEvent extends FoldEvent {
@@ -27,7 +27,7 @@ export class StreamCache {
 
   constructor(
     private readonly upcasters?: UpcasterRegistry,
-    private readonly maxEvents = 400_000,
+    private readonly maxEvents = 1_000_000,
   ) {}
 
   /**
@@ -89,11 +89,18 @@ export class StreamCache {
    * what is kept when possible, started afresh otherwise (evicted, or ahead of `version` after a
    * rolled-back batch or a rebuild). `events` are the stream's events from version 1.
    */
-  foldState(stream: string, events: readonly CachedEvent[], version: number): CustomerFoldState {
+  foldState(stream: string, events: readonly CachedEvent[], version: number, known?: ReadonlyMap<string, RelationalScore>): CustomerFoldState {
     const e = this.entry(stream);
     if (!e.state || e.state.version > version) e.state = new CustomerFoldState();
-    if (e.state.version < version) e.state.extend(events.slice(e.state.version, version));
+    if (e.state.version === 0) e.state.extend(events.slice(0, version), known);
+    else if (e.state.version < version) e.state.extend(events.slice(e.state.version, version));
     return e.state;
+  }
+
+  /** Whether `foldState(stream, …, version)` would have to fold the stream from its start. */
+  needsRestore(stream: string, version: number): boolean {
+    const state = this.entries.get(stream)?.state;
+    return version > 0 && (!state || state.version > version);
   }
 
   clear(): void {

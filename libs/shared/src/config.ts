@@ -43,6 +43,12 @@ export const configSchema = z.object({
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(2).default(10),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
+  /**
+   * Customer events the worker keeps in memory with each customer's fold (a few hundred bytes
+   * each). A customer not in memory is restored from the log and the stored scores, which costs
+   * a read of its whole stream: keep the active customers' events in.
+   */
+  READ_MODEL_CACHE_EVENTS: z.coerce.number().int().min(1000).default(1_000_000),
   SILENCE_CHECK_CRON: z.string().default('*/15 * * * *'),
   /** Days without relational contact at which RelationshipWentQuiet is recorded (one fact per step). */
   SILENCE_QUIET_DAYS: z.string().regex(/^\d+(,\d+)*$/, 'must look like 30,60,90').default('30,60,90'),

@@ -359,8 +359,11 @@ export class CustomerFoldState {
   /**
    * Folds the next events of the stream (they must continue it: versions `version + 1 …`).
    * Returns the event ids of the touchpoints whose score was (re)computed.
+   * `known`: scores this fold would compute anyway, taken instead of scoring (a projection
+   * restoring a customer from its own read model after a restart); only for a fresh state.
    */
-  extend(events: readonly FoldEvent[]): Set<string> {
+  extend(events: readonly FoldEvent[], known?: ReadonlyMap<string, RelationalScore>): Set<string> {
+    if (known && this.version > 0) throw new Error('known scores restore a fresh fold state only');
     const nameBefore = this.acc.customer?.name;
     const hadTouchpoints = this.acc.tps.length > 0;
     const added: TpEntry[] = [];
@@ -409,7 +412,7 @@ export class CustomerFoldState {
     for (const t of rescore) {
       const i = position.get(t)!;
       const start = lowerBoundAt(this.sorted, t.at - this.windowMs, i);
-      const relational = scoreOne(this.sorted, i, start, this.byTpId, this.replies, this.acc.unanswered, name, this.opts.scoring);
+      const relational = known?.get(t.eventId) ?? scoreOne(this.sorted, i, start, this.byTpId, this.replies, this.acc.unanswered, name, this.opts.scoring);
       this.scored.set(t.eventId, relational);
       out.add(t.eventId);
     }
