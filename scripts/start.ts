@@ -1,5 +1,6 @@
 // `npm start`: validates configuration, creates and migrates the database once, then runs the
-// API and the worker as two processes; a signal stops both, and one dying stops the other.
+// API and the worker as processes (the worker as two: projections and jobs, so follow-up batches
+// never hold up the read models on one event loop); a signal stops all, and one dying stops the rest.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +20,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const children: ChildProcess[] = [];
 let stopping = false;
 
-function run(name: string, entry: string) {
-  const child = spawn(process.execPath, [join(root, entry)], { stdio: 'inherit', env: process.env });
+function run(name: string, entry: string, env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [join(root, entry)], { stdio: 'inherit', env: { ...process.env, ...env } });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       process.stderr.write(`closeness: ${name} exited (${signal ?? code}); stopping\n`);
@@ -47,6 +48,13 @@ function redact(url: string) {
 }
 
 run('api', 'apps/api/src/main.js');
-run('worker', 'apps/worker/src/main.js');
+// WORKER_ROLES set by the operator: one worker process with those roles, as asked.
+if (process.env.WORKER_ROLES) {
+  run('worker', 'apps/worker/src/main.js');
+} else {
+  const metricsPort = config.WORKER_METRICS_PORT ?? 9464;
+  run('worker (projections)', 'apps/worker/src/main.js', { WORKER_ROLES: 'projections', WORKER_METRICS_PORT: String(metricsPort) });
+  run('worker (jobs)', 'apps/worker/src/main.js', { WORKER_ROLES: 'jobs', WORKER_METRICS_PORT: String(metricsPort === 0 ? 0 : metricsPort + 1) });
+}
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));

@@ -33,7 +33,7 @@ export const followUpsSuite: BenchSuite = {
     };
     const config = loadConfig(env);
     let api: Awaited<ReturnType<typeof createApiApp>> | undefined;
-    let worker: ChildProcess | undefined;
+    let workers: ChildProcess[] = [];
     try {
       // Customers and an admin session straight in SQL (not what is measured).
       ctx.log(`seeding ${n} customers`);
@@ -64,7 +64,10 @@ export const followUpsSuite: BenchSuite = {
       const main = fileURLToPath(new URL('../../apps/worker/src/main.js', import.meta.url));
       // BENCH_WORKER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the worker process.
       const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-      worker = spawn(process.execPath, [...nodeArgs, main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+      // As `npm start` runs it: one worker process for the projections, one for the jobs.
+      workers = (['projections', 'jobs'] as const).map((role, i) =>
+        spawn(process.execPath, [...nodeArgs, main], { env: { PATH: process.env.PATH ?? '', ...env, WORKER_ROLES: role, WORKER_METRICS_PORT: String(19474 + i) }, stdio: ['ignore', 'ignore', 'inherit'] }),
+      );
       // Let the read models catch up with the seeded customers before measuring.
       ctx.log('waiting for the projections to catch up with the seed');
       const top = Number((await db.ds.query(`SELECT max(global_position) AS p FROM events`))[0].p);
@@ -153,7 +156,7 @@ export const followUpsSuite: BenchSuite = {
       const raisedMs = stages.map((r: any) => Number(r.raised_ms)).sort((a: number, b: number) => a - b);
       const rowMs = stages.filter((r: any) => r.visible_ms != null).map((r: any) => Number(r.visible_ms)).sort((a: number, b: number) => a - b);
       const achieved = Math.round(n / postSeconds);
-      const note = `${n} touchpoints (${via === 'http' ? 'POST /touchpoints' : 'appended through EventStore.append, one per call'}) at ${achieved}/s (target ${rate}/s, ${failures} failed), ${latencies.length} follow-ups seen, ${raised} FollowUpTaskRaised events, ${sentAt.size} never seen. API and load generator in the bench process; the worker (all projections, relay, BullMQ worker: follow-up evaluations batched, up to 16 per transaction and ${Math.min(config.WORKER_CONCURRENCY, Math.floor(config.DB_POOL_SIZE / 2))} transactions at a time) in its own process.`;
+      const note = `${n} touchpoints (${via === 'http' ? 'POST /touchpoints' : 'appended through EventStore.append, one per call'}) at ${achieved}/s (target ${rate}/s, ${failures} failed), ${latencies.length} follow-ups seen, ${raised} FollowUpTaskRaised events, ${sentAt.size} never seen. API and load generator in the bench process; the worker as npm start runs it: one process for the projections and the relay, one for the BullMQ follow-up jobs (evaluations batched, up to 16 per transaction and ${Math.min(config.WORKER_CONCURRENCY, Math.floor(config.DB_POOL_SIZE / 2))} transactions at a time).`;
       const rows: Row[] = [
         { measure: `Touchpoint → follow-up visible, p50 (${rate} touchpoints/s, via ${via})`, figure: Math.round(pct(latencies, 50)), unit: 'ms', goal: { text: 'p99 < 1 s' }, note },
         { measure: `Touchpoint → follow-up visible, p99 (${rate} touchpoints/s, via ${via})`, figure: Math.round(pct(latencies, 99)), unit: 'ms', goal: { atMost: 1000 } },
@@ -164,14 +167,18 @@ export const followUpsSuite: BenchSuite = {
       ];
       return rows;
     } finally {
-      if (worker && worker.exitCode === null) {
-        const w = worker;
-        await new Promise((resolve) => {
-          w.once('exit', resolve);
-          w.kill('SIGTERM');
-          setTimeout(() => w.kill('SIGKILL'), 20_000).unref();
-        });
-      }
+      await Promise.all(
+        workers
+          .filter((w) => w.exitCode === null && w.signalCode === null)
+          .map(
+            (w) =>
+              new Promise((resolve) => {
+                w.once('exit', resolve);
+                w.kill('SIGTERM');
+                setTimeout(() => w.kill('SIGKILL'), 20_000).unref();
+              }),
+          ),
+      );
       await api?.close().catch(() => undefined);
       await db.drop();
     }

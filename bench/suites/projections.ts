@@ -150,10 +150,13 @@ export const projectionsSuite: BenchSuite = {
         [['follow-up-relay', 'follow-ups', 'outbound-relay']],
       );
       const workerEntry = fileURLToPath(new URL('../../apps/worker/src/main.js', import.meta.url));
-      const worker = spawn(process.execPath, [workerEntry], {
-        env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: db.url, REDIS_URL: ctx.redisUrl, LOG_LEVEL: 'silent', QUEUE_PREFIX: `bench-proj-${process.pid}` },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
+      // As `npm start` runs it: one worker process for the projections, one for the jobs.
+      const workers = (['projections', 'jobs'] as const).map((role, i) =>
+        spawn(process.execPath, [workerEntry], {
+          env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: db.url, REDIS_URL: ctx.redisUrl, LOG_LEVEL: 'silent', QUEUE_PREFIX: `bench-proj-${process.pid}`, WORKER_ROLES: role, WORKER_METRICS_PORT: String(19464 + i) },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        }),
+      );
       // Appends wake the worker as the API's do: one NOTIFY per burst, outside the appends.
       const notifier = new AppendNotifier(db.ds, store);
       const checkpoint = async () => Number((await db.ds.query(`SELECT global_position FROM projection_checkpoints WHERE name = 'customer-read-models'`))[0]?.global_position ?? 0);
@@ -240,8 +243,17 @@ export const projectionsSuite: BenchSuite = {
         });
       } finally {
         notifier.close();
-        worker.kill('SIGTERM');
-        await new Promise((r) => (worker.exitCode !== null ? r(null) : worker.once('exit', r)));
+        await Promise.all(
+          workers.map(
+            (w) =>
+              new Promise((resolve) => {
+                if (w.exitCode !== null || w.signalCode !== null) return resolve(null);
+                w.once('exit', resolve);
+                w.kill('SIGTERM');
+                setTimeout(() => w.kill('SIGKILL'), 20_000).unref();
+              }),
+          ),
+        );
       }
 
       // The portfolio is read over 10,000 customers: top the projected ones up with SQL-seeded rows.

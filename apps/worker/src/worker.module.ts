@@ -19,12 +19,9 @@ export class WorkerModule {
         LoggerModule.forRoot({ pinoHttp: pinoOptions(config, 'worker') }),
         CqrsModule.forRoot(),
         DatabaseModule,
-        ProjectionsModule,
         HeartbeatModule,
-        FollowUpsJobsModule,
-        RelayModule,
-        OutboundModule,
-        SilenceModule,
+        ...(config.WORKER_ROLES.includes('projections') ? [ProjectionsModule, RelayModule, OutboundModule] : []),
+        ...(config.WORKER_ROLES.includes('jobs') ? [FollowUpsJobsModule, SilenceModule] : []),
       ],
     };
   }

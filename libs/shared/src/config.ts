@@ -44,6 +44,16 @@ export const configSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(2).default(10),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   /**
+   * What a worker process runs: `projections` (read models, relays, outbound deliveries) and/or
+   * `jobs` (follow-up evaluation, sweeps, silence checks). `npm start` runs one process of each,
+   * so heavy follow-up batches never hold up the read models on one event loop.
+   */
+  WORKER_ROLES: z
+    .string()
+    .regex(/^(projections|jobs)(,(projections|jobs))*$/, 'must be projections, jobs or projections,jobs')
+    .default('projections,jobs')
+    .transform((s) => [...new Set(s.split(','))] as ('projections' | 'jobs')[]),
+  /**
    * Customer events the worker keeps in memory with each customer's fold (a few hundred bytes
    * each). A customer not in memory is restored from the log and the stored scores, which costs
    * a read of its whole stream: keep the active customers' events in.
