@@ -128,7 +128,7 @@ export const projectionsSuite: BenchSuite = {
         unit: 'events/s',
         baselineKey: 'pg_read_events_in_order_per_s',
         goal: { minRatio: 0.2 },
-        note: `At this rate 1,000,000 events take ${Math.round(1_000_000 / rebuildRate)} s. Per batch each affected customer's stream is folded once (the health projection takes the timeline's fold of the same prefix), only the touchpoints the batch can change are re-scored, and health is evaluated once per customer; the remaining cost is that per-batch re-fold and computeHealth, both linear in the stream.`,
+        note: `At this rate 1,000,000 events take ${Math.round(1_000_000 / rebuildRate)} s. One projection writes the timeline and the health rows from one fold per customer and batch (batches of up to 50,000 events); each customer's fold is kept between batches and extended with the new events; writes go out while the next customers are folded. What remains is the scoring of each touchpoint (text heuristics, ~30-50 µs each here), the health evaluation per customer and batch, and Postgres writing a timeline row per event. Log layout: customers in groups of 1,000, each group's events interleaved`,
       });
       await drainAll(rebuild, db.ds, total, 3600);
 
