@@ -8,10 +8,14 @@ jest.setTimeout(120_000);
 
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
 
-/** Prometheus text exposition format 0.0.4: every line is a comment or `name{labels} value`. */
+/**
+ * Prometheus text exposition format 0.0.4: every line is a comment or `name{labels} value`.
+ * Values parse as Go floats, so NaN and Inf in any case (prom-client writes an empty event-loop
+ * histogram's mean as `Nan` when scraped right after start).
+ */
 function parsePrometheus(text: string): Map<string, number> {
   const samples = new Map<string, number>();
-  const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?(?:[0-9.]+(?:e[+-]?[0-9]+)?|NaN|\+Inf|-Inf))( -?[0-9]+)?$/;
+  const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?(?:[0-9.]+(?:e[+-]?[0-9]+)?|[Nn][Aa][Nn]|[+-]?[Ii][Nn][Ff]))( -?[0-9]+)?$/;
   for (const line of text.split('\n')) {
     if (line === '' || /^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* /.test(line)) continue;
     const m = sample.exec(line);
