@@ -42,6 +42,7 @@ interface CannonRequest {
   body?: string;
   headers?: Record<string, string>;
   setupRequest?: (req: CannonRequest) => CannonRequest;
+  onResponse?: (status: number, body: string) => void;
 }
 interface CannonOptions {
   url: string;
@@ -162,6 +163,8 @@ export const ingestSuite: BenchSuite = {
 
       ctx.log(`POST /touchpoints/batch, 1,000 per request, 4 connections, ${secs}s`);
       let b = 0;
+      // What a non-2xx answer said (status and problem title), so the note can tell.
+      const refused = new Map<string, number>();
       const batch = await run({
         url: `${base}/api/v1/touchpoints/batch`,
         connections: 4,
@@ -175,6 +178,17 @@ export const ingestSuite: BenchSuite = {
               const body = JSON.stringify({ touchpoints: Array.from({ length: 1000 }, (_, i) => touchpoint(k * 1000 + i, { externalId: `bench-batch-${k}-${i}` })) });
               return { ...req, body, headers: auth };
             },
+            onResponse: (status, body) => {
+              if (status < 300) return;
+              let title: string;
+              try {
+                title = JSON.parse(body).title ?? '';
+              } catch {
+                title = body.slice(0, 80);
+              }
+              const key = `${status} ${title}`.trim();
+              refused.set(key, (refused.get(key) ?? 0) + 1);
+            },
           },
         ],
       });
@@ -184,7 +198,10 @@ export const ingestSuite: BenchSuite = {
         unit: 'touchpoints/s',
         baselineKey: 'pg_insert_events_in_batches_of_100_per_s',
         goal: { minRatio: 0.4 },
-        note: batch.non2xx > 0 || batch.errors > 0 ? `${batch.non2xx} non-2xx answers and ${batch.errors} errors during the batch run` : `p99 ${batch.latency.p99} ms per 1,000-touchpoint request`,
+        note:
+          batch.non2xx > 0 || batch.errors > 0
+            ? `${batch.non2xx} non-2xx answers (${[...refused].map(([k, n]) => `${n}× ${k}`).join(', ')}) and ${batch.errors} errors during the batch run; p99 ${batch.latency.p99} ms per 1,000-touchpoint request`
+            : `p99 ${batch.latency.p99} ms per 1,000-touchpoint request`,
       });
       return rows;
     } finally {
