@@ -241,7 +241,7 @@ export const projectionsSuite: BenchSuite = {
           figure: Math.round(percentile(lags, 99)),
           unit: 'ms',
           goal: { atMost: 1000 },
-          note: `p50 ${Math.round(percentile(lags, 50))} ms.${unapplied > 0 ? ` ${unapplied} events were not applied within 30 s after the load (counted with their lag so far).` : ''} After a warm-up touchpoint for each of the ${ids.length.toLocaleString('en')} customers (a long-running worker holds its customers' folds; a fresh one restores each from the log on first contact). The worker process also runs the other projections and the follow-up jobs.`,
+          note: `p50 ${Math.round(percentile(lags, 50))} ms.${unapplied > 0 ? ` ${unapplied} events were not applied within 30 s after the load (counted with their lag so far).` : ''} After a warm-up touchpoint for each of the ${ids.length.toLocaleString('en')} customers (a long-running worker holds its customers' folds; a fresh one restores each from the log on first contact). The worker runs as npm start runs it: a projections process (read models, relays) and a jobs process (follow-up evaluations), which share the 2 cores with Postgres and this load generator.`,
         });
       } finally {
         notifier.close();
