@@ -250,6 +250,20 @@ describe('customers commands and POST /touchpoints (real API + Postgres)', () =>
       expect(await countEvents(stack.db.ds, `type = 'CustomerRegistered' AND data->>'externalId' LIKE 'race-%'`)).toBe(20);
     });
 
+    it('many large concurrent batches over the same known customers all succeed, with contiguous stream versions (writers queue, no 500)', async () => {
+      const customers = Array.from({ length: 150 }, (_, i) => `crowd-${i}`);
+      await api('POST', '/touchpoints/batch', admin, { touchpoints: customers.map((c, i) => touchpoint({ customerExternalId: c, externalId: `crowd-warm-${i}` })) });
+      const batch = (k: number) => ({ touchpoints: Array.from({ length: 600 }, (_, i) => touchpoint({ customerExternalId: customers[(i * 7 + k) % customers.length], externalId: `crowd-${k}-${i}` })) });
+      const results = await Promise.all(Array.from({ length: 12 }, (_, k) => api('POST', '/touchpoints/batch', admin, batch(k))));
+      expect(results.map((r) => r.status)).toEqual(Array(12).fill(201));
+      expect(await countEvents(stack.db.ds, `type = 'TouchpointRecorded' AND data->>'externalId' LIKE 'crowd-%'`)).toBe(150 + 12 * 600);
+      const gaps = await stack.db.ds.query(
+        `SELECT stream_id FROM events WHERE stream_id IN (SELECT 'customer-' || id FROM customers WHERE external_id LIKE 'crowd-%')
+         GROUP BY stream_id HAVING max(stream_version) <> count(*)`,
+      );
+      expect(gaps).toEqual([]);
+    }, 120_000);
+
     it('refuses more than 1000 items and an empty list', async () => {
       const many = Array.from({ length: 1001 }, () => touchpoint({ customerId: c1 }));
       expect((await api('POST', '/touchpoints/batch', admin, { touchpoints: many })).status).toBe(422);

@@ -35,6 +35,9 @@ export interface CustomerProblem {
   message: string;
 }
 
+
+/** Advisory-lock key space of customer streams taken by batch ingestion (sorted, per transaction). */
+const STREAM_LOCK_SPACE = 72_615_011;
 /** Some items name a customer that does not exist or is outside the caller's reach. */
 export class CustomerResolutionError extends Error {
   constructor(readonly problems: CustomerProblem[]) {
@@ -225,6 +228,12 @@ export class TouchpointIngestor {
   private async write(dtos: TouchpointDto[], eventIds: string[], ctx: IngestContext, tx: EntityManager) {
     const { customerIds, created } = await this.resolveCustomers(dtos, ctx, tx);
     const { items, flat } = this.events(dtos, eventIds, customerIds, created, ctx);
+    // Writers of overlapping batches queue on the customers' streams, taken in one order, instead
+    // of computing the same next versions and losing the race (retries alone can starve under load).
+    const streams = [...new Set(items.map((i) => i.streamId))];
+    if (streams.length > 1) {
+      await tx.query(`SELECT count(pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, hashtext(s))) FROM (SELECT s FROM unnest($1::text[]) AS s ORDER BY s) AS ordered`, [streams]);
+    }
     const results = await appendMany(this.store, items, tx);
     const appended = flat.filter((_, k) => !results[k].duplicate);
     // Registrations come first; the last dtos.length results are the touchpoints, in input order.
