@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError, DomainErrorCode } from '../../../relationship/src/errors.js';
+import { isAppendConflict } from '../../../event-store/src/append-many.js';
 import { ProblemException, PROBLEM_TYPE_BASE, titleFor, type ProblemBody } from './problem.js';
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
@@ -57,26 +58,15 @@ export function toProblem(exception: unknown): { body: ProblemBody; headers: Rec
       : 'The request could not be read.';
     return { body: { type: PROBLEM_TYPE_BASE + slugFor(status), title: titleFor(status), status, detail }, headers: {} };
   }
-  if (isWriteConflict(exception)) {
+  // A race with concurrent writers that outlasted the writer's own retries: the transaction
+  // rolled back whole, so the client may simply send it again.
+  if (isAppendConflict(exception)) {
     return { body: { type: PROBLEM_TYPE_BASE + 'unavailable', title: titleFor(503), status: 503, detail: 'Other writers were recording for the same customers at the same time; nothing was stored. Retry the request.' }, headers: { 'Retry-After': '1' } };
   }
   if (isDatabaseUnavailable(exception)) {
     return { body: { type: PROBLEM_TYPE_BASE + 'unavailable', title: titleFor(503), status: 503, detail: 'The service is temporarily unavailable; retry later. Nothing was stored.' }, headers: { 'Retry-After': '5' } };
   }
   return { body: { type: PROBLEM_TYPE_BASE + 'internal', title: titleFor(500), status: 500, detail: 'An unexpected error occurred.' }, headers: {} };
-}
-
-/**
- * A race with concurrent writers that outlasted the writer's own retries (a stream version or
- * event id taken first, a deadlock, a serialization failure): the transaction rolled back whole,
- * so the client may simply send it again.
- */
-function isWriteConflict(exception: unknown): boolean {
-  const e = exception as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } } | null;
-  const code = e?.code ?? e?.driverError?.code;
-  const constraint = e?.constraint ?? e?.driverError?.constraint;
-  if (code === '40P01' || code === '40001') return true;
-  return code === '23505' && (constraint === 'events_stream_version_key' || constraint === 'events_event_id_key');
 }
 
 function slugFor(status: number): string {
