@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase } from '../libs/shared/src/database/data-source.js';
@@ -60,3 +61,19 @@ export async function forDuration(seconds: number, callers: number, fn: (caller:
 }
 
 export const seconds = (startNs: bigint) => Number(process.hrtime.bigint() - startNs) / 1e9;
+
+/** SIGTERM to each child still running, SIGKILL to any not gone 20 s later; resolves when all have exited. */
+export function stopProcesses(children: ChildProcess[]): Promise<unknown> {
+  return Promise.all(
+    children
+      .filter((c) => c.exitCode === null && c.signalCode === null)
+      .map(
+        (c) =>
+          new Promise((resolve) => {
+            c.once('exit', resolve);
+            c.kill('SIGTERM');
+            setTimeout(() => c.kill('SIGKILL'), 20_000).unref();
+          }),
+      ),
+  );
+}

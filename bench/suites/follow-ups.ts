@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { EventStore } from '../../libs/event-store/src/index.js';
 import { loadConfig } from '../../libs/shared/src/config.js';
 import type { BenchSuite, Row } from '../types.js';
+import { stopProcesses } from '../support.js';
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -167,18 +168,7 @@ export const followUpsSuite: BenchSuite = {
       ];
       return rows;
     } finally {
-      await Promise.all(
-        workers
-          .filter((w) => w.exitCode === null && w.signalCode === null)
-          .map(
-            (w) =>
-              new Promise((resolve) => {
-                w.once('exit', resolve);
-                w.kill('SIGTERM');
-                setTimeout(() => w.kill('SIGKILL'), 20_000).unref();
-              }),
-          ),
-      );
+      await stopProcesses(workers);
       await api?.close().catch(() => undefined);
       await db.drop();
     }

@@ -6,7 +6,7 @@ import { createApiApp } from '../../apps/api/src/bootstrap.js';
 import { AppendNotifier, EventStore, ProjectionRunner, ensureCheckpoints, projectionStatuses, type Projection } from '../../libs/event-store/src/index.js';
 import { CustomerReadModelsProjection, FollowUpSummaryProjection, StreamCache } from '../../libs/read-models/src/index.js';
 import { loadConfig } from '../../libs/shared/src/config.js';
-import { seconds } from '../support.js';
+import { seconds, stopProcesses } from '../support.js';
 import type { BenchContext, BenchSuite, Row } from '../types.js';
 
 const CHANNELS = ['email', 'phone', 'chat', 'chatbot', 'support_ticket', 'meeting', 'newsletter', 'return', 'survey', 'in_app'];
@@ -245,17 +245,7 @@ export const projectionsSuite: BenchSuite = {
         });
       } finally {
         notifier.close();
-        await Promise.all(
-          workers.map(
-            (w) =>
-              new Promise((resolve) => {
-                if (w.exitCode !== null || w.signalCode !== null) return resolve(null);
-                w.once('exit', resolve);
-                w.kill('SIGTERM');
-                setTimeout(() => w.kill('SIGKILL'), 20_000).unref();
-              }),
-          ),
-        );
+        await stopProcesses(workers);
       }
 
       // The portfolio is read over 10,000 customers: top the projected ones up with SQL-seeded rows.
