@@ -89,7 +89,9 @@ export const ingestSuite: BenchSuite = {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const main = fileURLToPath(new URL('../../apps/api/src/main.js', import.meta.url));
-    const child = spawn(process.execPath, [main], {
+    // BENCH_API_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to the API's node.
+    const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, main], {
       env: {
         ...process.env,
         NODE_ENV: 'production',

@@ -1,4 +1,5 @@
 import { ConcurrencyError, IdempotencyConflictError, START, type AppendResult, type Checkpoint, type ExpectedVersion, type NewEvent, type StoredEvent } from './types.js';
+import { preparedQuery } from './prepared.js';
 import { UpcasterRegistry } from './upcasters.js';
 
 /** Anything that runs SQL: a TypeORM DataSource, EntityManager or QueryRunner. */
@@ -79,10 +80,16 @@ export class EventStore {
     const mode = typeof expected === 'number' ? 'exact' : expected;
     const exact = typeof expected === 'number' ? expected : -1;
 
+    if (events.length === 1) {
+      const fast = await this.appendOne(db, streamId, ids[0], types[0], versions[0], data[0], metadata[0], expected, !!tx);
+      if (fast) return fast;
+      // Nothing written: a duplicate id, a version conflict or a lost race. The general statement
+      // below tells them apart (and writes if the race has cleared).
+    }
     for (let attempt = 0; ; attempt++) {
       let rows: any[];
       try {
-        rows = await db.query(
+        rows = await preparedQuery(db,
           `WITH dup AS (
              SELECT event_id, stream_id, stream_version, global_position FROM events WHERE event_id = ANY($2::uuid[])
            ), cur AS (
@@ -137,6 +144,48 @@ export class EventStore {
         duplicate: false,
         events: inserted.map((r) => ({ id: r.event_id, streamVersion: Number(r.stream_version), globalPosition: Number(r.global_position) })),
       };
+    }
+  }
+
+  /**
+   * One event, the common case (an API call, a webhook, a decision): a single-row INSERT that
+   * checks the expected version and the id inline. It costs Postgres a fraction of the general
+   * statement (no arrays to unnest, no union), as a named statement planned once per connection.
+   * Undefined when nothing was written, for the caller to decide why.
+   */
+  private async appendOne(db: Queryable, streamId: string, id: string, type: string, schemaVersion: number, data: string, metadata: string, expected: ExpectedVersion, inTx: boolean): Promise<AppendResult | undefined> {
+    const mode = typeof expected === 'number' ? 'exact' : expected;
+    const exact = typeof expected === 'number' ? expected : -1;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const rows = await preparedQuery(
+          db,
+          `INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata)
+           SELECT $2::uuid, $1::text, cur.v + 1, $3::text, $4::int, $5::jsonb, $6::jsonb
+           FROM (SELECT coalesce(max(stream_version), 0) AS v FROM events WHERE stream_id = $1::text) AS cur
+           WHERE NOT EXISTS (SELECT 1 FROM events WHERE event_id = $2::uuid)
+             AND CASE $7::text WHEN 'any' THEN true WHEN 'no_stream' THEN cur.v = 0
+                               WHEN 'stream_exists' THEN cur.v > 0 ELSE cur.v = $8::int END
+           RETURNING stream_version, global_position`,
+          [streamId, id, type, schemaVersion, data, metadata, mode, exact],
+        );
+        if (rows.length === 0) return undefined;
+        this.emitAppended([{ type, streamId }]);
+        const streamVersion = Number(rows[0].stream_version);
+        return { streamId, nextVersion: streamVersion, duplicate: false, events: [{ id, streamVersion, globalPosition: Number(rows[0].global_position) }] };
+      } catch (err) {
+        // Inside a caller's transaction the failed statement aborted it: no second statement.
+        if (inTx) {
+          if (isUniqueViolation(err, 'events_stream_version_key')) throw new ConcurrencyError(streamId, expected, -1);
+          throw err;
+        }
+        if (isUniqueViolation(err, 'events_event_id_key')) return undefined; // stored concurrently: a duplicate
+        if (isUniqueViolation(err, 'events_stream_version_key')) {
+          if (mode === 'any' && attempt < 50) continue; // each round one contender wins
+          return undefined;
+        }
+        throw err;
+      }
     }
   }
 

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
-import { appendMany, EventStore, isAppendConflict, notifyAppended, type AppendCondition, type Queryable, type AppendManyItem, type AppendManyResult, type NewEvent } from '../../../../libs/event-store/src/index.js';
+import { appendMany, EventStore, isAppendConflict, notifyAppended, prepared, type AppendCondition, type AppendManyItem, type AppendManyResult, type NewEvent } from '../../../../libs/event-store/src/index.js';
 import { customerStream, decideCustomer, initialCustomerState, type Touchpoint } from '../../../../libs/relationship/src/index.js';
 import { Clock, deterministicId, IdGenerator, metrics, scopeCondition, type AuthUser } from '../../../../libs/shared/src/index.js';
 import { fastDeterministicId } from './fast-id.js';
@@ -74,8 +72,6 @@ export type KnownClaim = (param: (value: unknown) => string, customersOk: string
 @Injectable()
 export class TouchpointIngestor {
   private readonly customerHints = new Map<string, string>();
-  private readonly statementNames = new Map<string, string>();
-  private pool: Queryable | undefined;
 
   constructor(
     private readonly ds: DataSource,
@@ -143,7 +139,7 @@ export class TouchpointIngestor {
     };
     for (let attempt = 0; ; attempt++) {
       try {
-        const results = await appendMany(this.store, items, this.direct(), condition);
+        const results = await appendMany(this.store, items, prepared(this.ds), condition);
         if (results === null) return null;
         const outcomes: IngestOutcome[] = results.map((r, i) => ({ index: i, eventId: r.id, position: r.globalPosition, duplicate: r.duplicate, customerId: customerIds[i] }));
         this.afterCommit(items.flatMap((it) => it.events).filter((_, k) => !results[k].duplicate), outcomes, ctx);
@@ -157,28 +153,6 @@ export class TouchpointIngestor {
         throw err;
       }
     }
-  }
-
-  /**
-   * The pg pool under TypeORM, for the one statement that commits on its own: no query runner
-   * is needed, and as a named statement it is parsed and planned once per connection.
-   */
-  private direct(): Queryable {
-    if (!this.pool) {
-      const pool = (this.ds.driver as unknown as { master: Pool }).master;
-      this.pool = {
-        query: async (text: string, values?: unknown[]) => {
-          let name = this.statementNames.get(text);
-          if (!name) {
-            name = `closeness_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-            if (this.statementNames.size > 100) this.statementNames.clear();
-            this.statementNames.set(text, name);
-          }
-          return (await pool.query({ name, text, values })).rows;
-        },
-      };
-    }
-    return this.pool;
   }
 
   private hint(externalId: string, customerId: string) {
