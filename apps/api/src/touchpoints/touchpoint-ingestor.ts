@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { appendMany, EventStore, isAppendConflict, notifyAppended, prepared, type AppendCondition, type AppendManyItem, type AppendManyResult, type NewEvent } from '../../../../libs/event-store/src/index.js';
+import { appendMany, EventStore, isAppendConflict, notifyAppended, type AppendCondition, type AppendManyItem, type AppendManyResult, type NewEvent } from '../../../../libs/event-store/src/index.js';
 import { customerStream, decideCustomer, initialCustomerState, type Touchpoint } from '../../../../libs/relationship/src/index.js';
 import { Clock, deterministicId, IdGenerator, metrics, scopeCondition, type AuthUser } from '../../../../libs/shared/src/index.js';
 import { fastDeterministicId } from './fast-id.js';
@@ -139,7 +139,7 @@ export class TouchpointIngestor {
     };
     for (let attempt = 0; ; attempt++) {
       try {
-        const results = await appendMany(this.store, items, prepared(this.ds), condition);
+        const results = await appendMany(this.store, items, this.ds, condition);
         if (results === null) return null;
         const outcomes: IngestOutcome[] = results.map((r, i) => ({ index: i, eventId: r.id, position: r.globalPosition, duplicate: r.duplicate, customerId: customerIds[i] }));
         this.afterCommit(items.flatMap((it) => it.events).filter((_, k) => !results[k].duplicate), outcomes, ctx);
