@@ -153,8 +153,10 @@ export const projectionsSuite: BenchSuite = {
       );
       const workerEntry = fileURLToPath(new URL('../../apps/worker/src/main.js', import.meta.url));
       // As `npm start` runs it: one worker process for the projections, one for the jobs.
+      // BENCH_WORKER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to the workers' node.
+      const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
       const workers = (['projections', 'jobs'] as const).map((role, i) =>
-        spawn(process.execPath, [workerEntry], {
+        spawn(process.execPath, [...nodeArgs, workerEntry], {
           env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: db.url, REDIS_URL: ctx.redisUrl, LOG_LEVEL: 'silent', QUEUE_PREFIX: `bench-proj-${process.pid}`, WORKER_ROLES: role, WORKER_METRICS_PORT: String(19464 + i) },
           stdio: ['ignore', 'ignore', 'inherit'],
         }),
@@ -195,6 +197,7 @@ export const projectionsSuite: BenchSuite = {
         ctx.log(`appending ${rate} touchpoints/s for ${secs} s; measuring lag to the worker's health projection`);
         const appendedAt = new Map<number, number>();
         const lags: number[] = [];
+        const bySecond: [number, number][] = [];
         let polling = true;
         let drainBy = Infinity;
         const poller = (async () => {
@@ -204,6 +207,7 @@ export const projectionsSuite: BenchSuite = {
             for (const [pos, at] of appendedAt) {
               if (pos > cp) continue;
               lags.push(now - at);
+              bySecond.push([at, now - at]);
               appendedAt.delete(pos);
             }
             if (!polling && Date.now() > drainBy) break;
@@ -232,6 +236,13 @@ export const projectionsSuite: BenchSuite = {
         drainBy = Date.now() + 30_000;
         polling = false;
         await poller;
+        // The lag over the run, by second of append: does it build up, or is it a start-up spike?
+        const perSecond = new Map<number, number[]>();
+        for (const [at, lag] of bySecond) {
+          const k = Math.floor((at - t0) / 1000);
+          perSecond.set(k, [...(perSecond.get(k) ?? []), lag]);
+        }
+        ctx.log(`lag p99 per second of the load (ms): ${[...perSecond].sort((a, b) => a[0] - b[0]).map(([, xs]) => Math.round(percentile(xs, 99))).join(' ')}`);
         // Events still unapplied count with their lag so far (a lower bound), not left out.
         const now = performance.now();
         const unapplied = appendedAt.size;

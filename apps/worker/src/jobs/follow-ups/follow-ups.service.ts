@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { appendMany, EventStore, type NewEvent, type Queryable, type StoredEvent } from '../../../../../libs/event-store/src/index.js';
+import { appendMany, EventStore, type NewEvent, type Queryable } from '../../../../../libs/event-store/src/index.js';
 import type { JobData } from '../../../../../libs/queues/src/index.js';
 import { QUEUES } from '../../../../../libs/queues/src/index.js';
 import {
@@ -16,8 +16,9 @@ import {
   type RuleContext,
   type ScoredTouchpoint,
 } from '../../../../../libs/relationship/src/index.js';
-import { foldIncrementally, type CustomerFold } from '../../../../../libs/relationship/src/history/index.js';
-import { Clock, deterministicId, metrics } from '../../../../../libs/shared/src/index.js';
+import { StreamCache, type CachedEvent } from '../../../../../libs/read-models/src/index.js';
+import { foldIncrementally } from '../../../../../libs/relationship/src/history/index.js';
+import { APP_CONFIG, Clock, deterministicId, metrics, type AppConfig } from '../../../../../libs/shared/src/index.js';
 import { escalationTarget, firstAdmin, loadRegistry, loadRules, loadTask, resolveAssignee, runTaskCommand, type RegistryEntry } from './follow-up.store.js';
 
 type EvaluateJob = JobData<typeof QUEUES.followUps, 'evaluate-event'>;
@@ -54,12 +55,11 @@ class RedoAlone extends Error {}
 
 const slotKey = (customerId: string, rule: string) => `${customerId.toLowerCase()}|${rule}`;
 
-/** One customer's stream as read under its lock, and the last fold made of a prefix of it. */
+/** One customer's stream as read under its lock. */
 interface CustomerState {
   customerId: string;
-  events: StoredEvent[];
+  events: CachedEvent[];
   pos: Map<string, number>;
-  prefix: { n: number; fold: CustomerFold } | undefined;
   /** The relational human touchpoints of the whole stream (computed on first need). */
   whole: ScoredTouchpoint[] | undefined;
 }
@@ -77,11 +77,22 @@ const HEALTH_MOVERS = new Set(['TouchpointRecorded', 'OutcomeRecorded', 'Inbound
  */
 @Injectable()
 export class FollowUpsService {
+  /**
+   * Customers' streams and folds kept between evaluations (READ_MODEL_CACHE_EVENTS, like the
+   * projections' own cache in their process): an evaluation reads only the events its customer
+   * got since the last one and folds only those, instead of reading and scoring the whole
+   * stream every time. Only committed events (read under the customer's lock) go in.
+   */
+  private readonly cache: StreamCache;
+
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(Clock) private readonly clock: Clock,
-  ) {}
+    @Optional() @Inject(APP_CONFIG) config?: AppConfig,
+  ) {
+    this.cache = new StreamCache(store.upcasters, config?.READ_MODEL_CACHE_EVENTS ?? 100_000);
+  }
 
   /** One event on its own (tests, tools); the queue goes through `evaluateBatch`. */
   async evaluateEvent(job: EvaluateJob): Promise<EvaluateResult> {
@@ -132,7 +143,7 @@ export class FollowUpsService {
     const outcomes: EvaluateOutcome[] = new Array(jobs.length);
     // Every read before the first write: the transaction takes its xid only with that write,
     // and each commit-safe reader (the relay, the projections) waits for open xids.
-    const byStream = await this.store.readStreams(customerIds.map((c) => customerStream(c)), tx);
+    const byStream = await this.cache.loadLatest(tx, customerIds.map((c) => customerStream(c)));
     const streams = new Map(customerIds.map((c) => [c, byStream.get(customerStream(c)) ?? []]));
     const slots = new Map<string, string>();
     const valid = customerIds.filter((c) => UUID.test(c));
@@ -151,7 +162,7 @@ export class FollowUpsService {
         .map((job, i) => ({ job, i, idx: job.customerId === customerId ? (pos.get(job.eventId) ?? -1) : -2 }))
         .filter((x) => x.idx !== -2)
         .sort((a, b) => a.idx - b.idx);
-      const state: CustomerState = { customerId, events, pos, prefix: undefined, whole: undefined };
+      const state: CustomerState = { customerId, events, pos, whole: undefined };
       for (const { job, i, idx } of items) {
         if (idx < 0) {
           outcomes[i] = { ok: false, error: new UnrecoverableError(`event ${job.eventId} is not in the stream of customer ${job.customerId}`) };
@@ -218,22 +229,22 @@ export class FollowUpsService {
     const now = shared.now;
     const result: EvaluateResult = { raised: [], closed: [], skipped: [], bandChanged: false };
 
-    // Folds of the prefix before and up to the trigger, each reusing the scores of the last fold.
-    const before = this.foldPrefix(state, idx);
-    const after = this.foldPrefix(state, idx + 1);
+    // The customer's fold before the trigger, then extended by it (the cached fold state: only
+    // what arrived since the last evaluation is folded). A fold view is only valid until the
+    // state is extended again, so what is needed of "before" is taken first.
+    const stream = customerStream(customerId);
+    const before = this.cache.foldState(stream, events, idx).fold();
+    const hadTouchpoints = before.input.touchpoints.length > 0;
+    // Health just before and just after the trigger, both at the trigger's recorded time.
+    const at = trigger.recordedAt;
+    const moves = HEALTH_MOVERS.has(trigger.type);
+    // A first touchpoint gives the customer a band; it does not move one.
+    const healthBefore: HealthView | undefined = moves && hadTouchpoints ? computeHealth(before.input, at) : undefined;
+    const after = this.cache.foldState(stream, events, idx + 1).fold();
     const reg = shared.registry.get(customerId.toLowerCase());
     const name = reg?.name ?? after.customer?.name ?? 'the customer';
     const annualValue = reg?.annualValue != null ? reg.annualValue : (after.customer?.annualValue ?? null);
-
-    // Health just before and just after the trigger, both at the trigger's recorded time.
-    const at = trigger.recordedAt;
-    let healthAfter: HealthView | undefined;
-    let healthBefore: HealthView | undefined;
-    if (HEALTH_MOVERS.has(trigger.type) && after.input.touchpoints.length > 0) {
-      healthAfter = computeHealth(after.input, at);
-      // A first touchpoint gives the customer a band; it does not move one.
-      if (before.input.touchpoints.length > 0) healthBefore = computeHealth(before.input, at);
-    }
+    const healthAfter: HealthView | undefined = moves && after.input.touchpoints.length > 0 ? computeHealth(after.input, at) : undefined;
     if (healthBefore && healthAfter && healthBefore.band !== healthAfter.band) {
       // Written at the flush, at the end of the stream: the positions read above stay valid.
       shared.writes.bands.push({
@@ -289,7 +300,12 @@ export class FollowUpsService {
     if (proposals.length === 0) return result;
 
     // Already answered: a relational human contact later in the stream than every trigger.
-    state.whole ??= this.foldPrefix(state, events.length, false).input.touchpoints.filter((t) => closesOpenTasks(t));
+    // Usually the trigger is the stream's last event and nothing is later; else a one-off fold
+    // of the whole stream that reuses the scores just computed (the cached state stays as it is).
+    state.whole ??=
+      idx + 1 === events.length
+        ? []
+        : foldIncrementally(events, { scored: new Map(after.scored), version: idx + 1 }).input.touchpoints.filter((t) => closesOpenTasks(t));
     const later = state.whole;
     for (const p of proposals) {
       const lastTrigger = Math.max(...p.triggeredBy.map((id) => state.pos.get(id) ?? -1));
@@ -312,19 +328,6 @@ export class FollowUpsService {
       shared.writes.raises.push({ customerId, rule: p.rule, taskId, result, events: raised.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: meta })) });
     }
     return result;
-  }
-
-  /**
-   * The fold of the stream's first `n` events (the projection's own fold function), reusing the
-   * scores of the customer's last fold when that was of a prefix of them. `keep: false` for a
-   * one-off fold that must not replace the prefix the next item extends.
-   */
-  private foldPrefix(state: CustomerState, n: number, keep = true): CustomerFold {
-    const prev = state.prefix;
-    if (prev && prev.n === n) return prev.fold;
-    const fold = foldIncrementally(state.events.slice(0, n), prev && prev.n <= n ? { scored: prev.fold.scored, version: prev.n } : undefined);
-    if (keep) state.prefix = { n, fold };
-    return fold;
   }
 
   /** Escalates overdue open tasks and reopens snoozed ones whose time has come. */
