@@ -28,7 +28,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics', 'docs', 'docs-json', 'admin/queues', 'admin/queues/{*path}', '/', 'app', 'app/{*path}'] });
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
-  app.enableShutdownHooks();
+  // Signals are handled by main.ts (closeGracefully): requests in flight finish before the pool closes.
 
   const doc = new DocumentBuilder()
     .setTitle('Closeness API')
