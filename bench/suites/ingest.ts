@@ -3,6 +3,7 @@ import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { stopProcesses } from '../support.js';
 import type { BenchSuite, Row } from '../types.js';
 
 /*
@@ -162,6 +163,50 @@ export const ingestSuite: BenchSuite = {
         note: single.non2xx > 0 || single.errors > 0 ? `${single.non2xx} non-2xx answers and ${single.errors} errors during the run` : undefined,
       });
       rows.push({ measure: 'signed webhooks: p99 latency at 32 connections', figure: single.latency.p99, unit: 'ms', goal: { atMost: 50 } });
+
+      // The ceiling of any Node.js HTTP ingest here: a bare signed-webhook server (bench/ceiling)
+      // under the same load, one INSERT per request into a baseline-shaped table.
+      ctx.log(`ceiling: bare node:http + HMAC + one INSERT, 32 connections, ${secs}s`);
+      await db.ds.query(`CREATE TABLE ceiling_events (global_position bigserial PRIMARY KEY, stream_id text NOT NULL, stream_version int NOT NULL,
+        event_id uuid NOT NULL UNIQUE, type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL DEFAULT '{}',
+        transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(), recorded_at timestamptz NOT NULL DEFAULT now(), UNIQUE (stream_id, stream_version))`);
+      const ceilingPort = await freePort();
+      const ceilingSecret = randomBytes(24);
+      const ceiling = spawn(process.execPath, [fileURLToPath(new URL('../ceiling/webhook-server.js', import.meta.url))], {
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, PORT: String(ceilingPort), SECRET: ceilingSecret.toString('base64') },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      try {
+        await waitForLive(`http://127.0.0.1:${ceilingPort}`, ceiling);
+        let c = 0;
+        const bare = await run({
+          url: `http://127.0.0.1:${ceilingPort}/`,
+          connections: 32,
+          duration: secs,
+          requests: [
+            {
+              method: 'POST',
+              setupRequest: (req) => {
+                const i = c++;
+                const body = JSON.stringify(touchpoint(i));
+                const id = `msg_${i}_${randomUUID()}`;
+                const ts = String(Math.floor(Date.now() / 1000));
+                const signature = `v1,${createHmac('sha256', ceilingSecret).update(`${id}.${ts}.${body}`).digest('base64')}`;
+                return { ...req, body, headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': signature } };
+              },
+            },
+          ],
+        });
+        rows.push({
+          measure: 'ceiling, not Closeness: bare node:http + HMAC check + JSON.parse + one INSERT per request, 32 connections (no framework, validation, idempotency or customers)',
+          figure: Math.round(bare['2xx'] / bare.duration),
+          unit: 'requests/s',
+          baselineKey: 'pg_insert_one_event_per_txn_per_s',
+          goal: { text: `p99 ${bare.latency.p99} ms; what the 0.5× webhook goal is up against` },
+        });
+      } finally {
+        await stopProcesses([ceiling]);
+      }
 
       ctx.log(`POST /touchpoints/batch, 1,000 per request, 4 connections, ${secs}s`);
       let b = 0;
