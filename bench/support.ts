@@ -77,3 +77,20 @@ export function stopProcesses(children: ChildProcess[]): Promise<unknown> {
       ),
   );
 }
+
+/** Deletes every Redis key under a bench run's queue prefix (its jobs, kept completed jobs, schedulers). */
+export async function dropRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

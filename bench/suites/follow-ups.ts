@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { EventStore } from '../../libs/event-store/src/index.js';
 import { loadConfig } from '../../libs/shared/src/config.js';
 import type { BenchSuite, Row } from '../types.js';
-import { stopProcesses } from '../support.js';
+import { dropRedisPrefix, stopProcesses } from '../support.js';
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -215,6 +215,7 @@ export const followUpsSuite: BenchSuite = {
       await stopProcesses(workers);
       await api?.close().catch(() => undefined);
       await db.drop();
+      await dropRedisPrefix(ctx.redisUrl, env.QUEUE_PREFIX).catch(() => undefined);
     }
   },
 };

@@ -3,7 +3,7 @@ import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { stopProcesses } from '../support.js';
+import { dropRedisPrefix, stopProcesses } from '../support.js';
 import type { BenchSuite, Row } from '../types.js';
 
 /*
@@ -92,6 +92,7 @@ export const ingestSuite: BenchSuite = {
     const main = fileURLToPath(new URL('../../apps/api/src/main.js', import.meta.url));
     // BENCH_API_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to the API's node.
     const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const queuePrefix = `bench${randomBytes(3).toString('hex')}`;
     const child = spawn(process.execPath, [...nodeArgs, main], {
       env: {
         ...process.env,
@@ -103,7 +104,7 @@ export const ingestSuite: BenchSuite = {
         LOG_LEVEL: 'warn',
         LOG_PRETTY: 'false',
         DB_POOL_SIZE: '20',
-        QUEUE_PREFIX: `bench${randomBytes(3).toString('hex')}`,
+        QUEUE_PREFIX: queuePrefix,
         ADMIN_EMAIL: 'bench-admin@closeness.test',
         ADMIN_PASSWORD: 'bench-admin-password',
       },
@@ -255,6 +256,7 @@ export const ingestSuite: BenchSuite = {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
       await db.drop();
+      await dropRedisPrefix(ctx.redisUrl, queuePrefix).catch(() => undefined);
     }
   },
 };

@@ -6,7 +6,7 @@ import { createApiApp } from '../../apps/api/src/bootstrap.js';
 import { AppendNotifier, EventStore, ProjectionRunner, ensureCheckpoints, projectionStatuses, type Projection } from '../../libs/event-store/src/index.js';
 import { CustomerReadModelsProjection, FollowUpSummaryProjection, StreamCache } from '../../libs/read-models/src/index.js';
 import { loadConfig } from '../../libs/shared/src/config.js';
-import { seconds, stopProcesses } from '../support.js';
+import { dropRedisPrefix, seconds, stopProcesses } from '../support.js';
 import type { BenchContext, BenchSuite, Row } from '../types.js';
 
 const CHANNELS = ['email', 'phone', 'chat', 'chatbot', 'support_ticket', 'meeting', 'newsletter', 'return', 'survey', 'in_app'];
@@ -293,6 +293,7 @@ export const projectionsSuite: BenchSuite = {
     } finally {
       await app?.close().catch(() => undefined);
       await db.drop();
+      for (const prefix of [`bench-proj-${process.pid}`, 'bench-projections']) await dropRedisPrefix(ctx.redisUrl, prefix).catch(() => undefined);
     }
     return rows;
   },
