@@ -81,6 +81,28 @@ const touchpoint = (i: number, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/**
+ * Autocannon requests: one signed single-touchpoint delivery each, a new webhook-id every time.
+ * Standard Webhooks v1 signing with node:crypto (the package's pure-JS HMAC would steal CPU from
+ * the server on the same machine); the API verifies with the standardwebhooks package.
+ */
+function signedWebhooks(key: Buffer): CannonRequest[] {
+  let n = 0;
+  return [
+    {
+      method: 'POST',
+      setupRequest: (req) => {
+        const i = n++;
+        const body = JSON.stringify(touchpoint(i));
+        const id = `msg_${i}_${randomUUID()}`;
+        const ts = String(Math.floor(Date.now() / 1000));
+        const signature = `v1,${createHmac('sha256', key).update(`${id}.${ts}.${body}`).digest('base64')}`;
+        return { ...req, body, headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': signature } };
+      },
+    },
+  ];
+}
+
 export const ingestSuite: BenchSuite = {
   name: 'ingest',
   async run(ctx) {
@@ -132,28 +154,8 @@ export const ingestSuite: BenchSuite = {
       }
 
       ctx.log(`signed single-touchpoint webhooks, 32 connections, ${secs}s`);
-      // Standard Webhooks v1 signing with node:crypto (the package's pure-JS HMAC would steal CPU
-      // from the API on the same machine); the API verifies with the standardwebhooks package.
       const key = Buffer.from(source.secret.replace(/^whsec_/, ''), 'base64');
-      let n = 0;
-      const single = await run({
-        url: `${base}/api/v1/webhooks/${source.id}`,
-        connections: 32,
-        duration: secs,
-        requests: [
-          {
-            method: 'POST',
-            setupRequest: (req) => {
-              const i = n++;
-              const body = JSON.stringify(touchpoint(i));
-              const id = `msg_${i}_${randomUUID()}`;
-              const ts = String(Math.floor(Date.now() / 1000));
-              const signature = `v1,${createHmac('sha256', key).update(`${id}.${ts}.${body}`).digest('base64')}`;
-              return { ...req, body, headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': signature } };
-            },
-          },
-        ],
-      });
+      const single = await run({ url: `${base}/api/v1/webhooks/${source.id}`, connections: 32, duration: secs, requests: signedWebhooks(key) });
       const ok = single['2xx'];
       rows.push({
         measure: 'signed webhooks (Standard Webhooks, 1 touchpoint each) over HTTP, 32 connections',
@@ -179,25 +181,7 @@ export const ingestSuite: BenchSuite = {
       });
       try {
         await waitForLive(`http://127.0.0.1:${ceilingPort}`, ceiling);
-        let c = 0;
-        const bare = await run({
-          url: `http://127.0.0.1:${ceilingPort}/`,
-          connections: 32,
-          duration: secs,
-          requests: [
-            {
-              method: 'POST',
-              setupRequest: (req) => {
-                const i = c++;
-                const body = JSON.stringify(touchpoint(i));
-                const id = `msg_${i}_${randomUUID()}`;
-                const ts = String(Math.floor(Date.now() / 1000));
-                const signature = `v1,${createHmac('sha256', ceilingSecret).update(`${id}.${ts}.${body}`).digest('base64')}`;
-                return { ...req, body, headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': signature } };
-              },
-            },
-          ],
-        });
+        const bare = await run({ url: `http://127.0.0.1:${ceilingPort}/`, connections: 32, duration: secs, requests: signedWebhooks(ceilingSecret) });
         rows.push({
           measure: 'ceiling, not Closeness: bare node:http + HMAC check + JSON.parse + one INSERT per request, 32 connections (no framework, validation, idempotency or customers)',
           figure: Math.round(bare['2xx'] / bare.duration),
