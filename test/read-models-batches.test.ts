@@ -90,12 +90,17 @@ describe('customer read models across batches', () => {
     expect(await project(50)).toEqual(whole);
   }, 120_000);
 
-  it('restores customers whose fold is not in memory (a restart each batch) from the log and the stored scores, with the same rows', async () => {
-    const reference = await project(100_000);
+  /** The read-model projection on a fresh cache, in batches of `batchSize`, with its own runner. */
+  const runnerWithBatches = (batchSize: number) => {
     const cache = new StreamCache(store.upcasters);
     const projection: Projection = new CustomerReadModelsProjection(cache);
-    Object.defineProperty(projection, 'batchSize', { value: 13 });
-    const runner = new ProjectionRunner(db.ds, store, [projection]);
+    Object.defineProperty(projection, 'batchSize', { value: batchSize });
+    return { cache, projection, runner: new ProjectionRunner(db.ds, store, [projection]) };
+  };
+
+  it('restores customers whose fold is not in memory (a restart each batch) from the log and the stored scores, with the same rows', async () => {
+    const reference = await project(100_000);
+    const { cache, projection, runner } = runnerWithBatches(13);
     await db.ds.query(`UPDATE projection_checkpoints SET status = 'rebuild_requested' WHERE name = $1`, [projection.name]);
     const step = (p: Projection) => (runner as any).step(p) as Promise<number>;
     while ((await step(projection)) > 0) cache.clear();
@@ -104,10 +109,7 @@ describe('customer read models across batches', () => {
 
   it('leaves nothing behind when a batch fails half-way, and the retry writes the same rows', async () => {
     const reference = await project(100_000);
-    const cache = new StreamCache(store.upcasters);
-    const projection: Projection = new CustomerReadModelsProjection(cache);
-    Object.defineProperty(projection, 'batchSize', { value: 60 });
-    const runner = new ProjectionRunner(db.ds, store, [projection]);
+    const { projection, runner } = runnerWithBatches(60);
     // Health rows of the batch are written after its timeline rows: fail the third batch there.
     await db.ds.query(`CREATE TABLE fail_after (n int)`);
     await db.ds.query(`INSERT INTO fail_after VALUES (2)`);

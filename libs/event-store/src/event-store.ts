@@ -195,15 +195,6 @@ export class EventStore {
     return Number(rows[0].v);
   }
 
-  /** Several whole streams in one query (each in stream order); a stream with no events maps to []. */
-  async readStreams(streamIds: string[], tx?: Queryable): Promise<Map<string, StoredEvent[]>> {
-    const out = new Map<string, StoredEvent[]>(streamIds.map((id) => [id, []]));
-    if (streamIds.length === 0) return out;
-    const rows = await (tx ?? this.db).query(`SELECT ${COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version`, [streamIds]);
-    for (const r of rows) out.get(r.stream_id)?.push(this.toEvent(r));
-    return out;
-  }
-
   async readStream(streamId: string, opts: ReadStreamOptions = {}, tx?: Queryable): Promise<StoredEvent[]> {
     const backwards = opts.direction === 'backwards';
     const params: unknown[] = [streamId];

@@ -48,8 +48,3 @@ export async function preparedQuery(db: Queryable, text: string, values: unknown
   if (!pg) return db.query(text, values);
   return (await pg.query({ name: statementName(text), text, values })).rows;
 }
-
-/** `db` as a Queryable whose every statement is named (see `preparedQuery`). */
-export function prepared(db: Queryable): Queryable {
-  return { query: (text: string, values?: unknown[]) => preparedQuery(db, text, values ?? []) };
-}

@@ -20,6 +20,9 @@ interface Entry {
   used: number;
 }
 
+/** `load` up to this version: whatever the stream holds (an int4 bound for the query). */
+const LATEST = 2_147_483_647;
+
 /** Random picks that may land on entries of the current batch before one is evicted anyway. */
 const EVICTION_TRIES = 64;
 
@@ -105,27 +108,8 @@ export class StreamCache {
    * Each stream whole, as stored now: one query reads only what lies past the cached prefix of
    * each (the caller holds whatever lock makes "now" meaningful, e.g. the customer's).
    */
-  async loadLatest(db: Queryable, streams: readonly string[]): Promise<Map<string, CachedEvent[]>> {
-    this.epoch++;
-    if (streams.length > 0) {
-      const rows = await db.query(
-        `SELECT e.event_id, e.stream_id, e.stream_version, e.global_position, e.type, e.schema_version, e.data, e.metadata, e.recorded_at
-         FROM unnest($1::text[], $2::int[]) AS s(stream_id, from_v)
-         JOIN events e ON e.stream_id = s.stream_id AND e.stream_version > s.from_v
-         ORDER BY e.stream_id, e.stream_version`,
-        [streams, streams.map((s) => this.entries.get(s)?.events.length ?? 0)],
-      );
-      for (const r of rows) {
-        const entry = this.entry(r.stream_id);
-        if (Number(r.stream_version) !== entry.events.length + 1) continue;
-        entry.events.push(this.toEvent(r));
-        this.total++;
-      }
-    }
-    const out = new Map<string, CachedEvent[]>();
-    for (const stream of streams) out.set(stream, this.touch(stream)?.events.slice() ?? []);
-    this.evict();
-    return out;
+  loadLatest(db: Queryable, streams: readonly string[]): Promise<Map<string, CachedEvent[]>> {
+    return this.load(db, new Map(streams.map((s) => [s, LATEST])));
   }
 
   /**

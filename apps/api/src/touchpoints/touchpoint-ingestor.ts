@@ -33,9 +33,9 @@ export interface CustomerProblem {
   message: string;
 }
 
-
 /** Advisory-lock key space of customer streams taken by batch ingestion (sorted, per transaction). */
 const STREAM_LOCK_SPACE = 72_615_011;
+
 /** Some items name a customer that does not exist or is outside the caller's reach. */
 export class CustomerResolutionError extends Error {
   constructor(readonly problems: CustomerProblem[]) {

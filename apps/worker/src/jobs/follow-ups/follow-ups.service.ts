@@ -305,7 +305,7 @@ export class FollowUpsService {
     state.whole ??=
       idx + 1 === events.length
         ? []
-        : foldIncrementally(events, { scored: new Map(after.scored), version: idx + 1 }).input.touchpoints.filter((t) => closesOpenTasks(t));
+        : foldIncrementally(events, { scored: after.scored, version: idx + 1 }).input.touchpoints.filter((t) => closesOpenTasks(t));
     const later = state.whole;
     for (const p of proposals) {
       const lastTrigger = Math.max(...p.triggeredBy.map((id) => state.pos.get(id) ?? -1));
