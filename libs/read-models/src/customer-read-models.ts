@@ -1,6 +1,6 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Projection, Queryable, StoredEvent } from '../../event-store/src/index.js';
-import { computeHealth, type HealthConfig, type RelationalScore } from '../../relationship/src/index.js';
+import { computeHealth, internScore, type HealthConfig, type RelationalScore } from '../../relationship/src/index.js';
 import { healthRow, type HealthRow } from './customer-health.js';
 import { customerIdOf } from './evaluate.js';
 import type { StreamCache } from './stream-cache.js';
@@ -149,7 +149,8 @@ async function storedScores(tx: Queryable, customerIds: string[]): Promise<Map<s
   const known = new Map<string, RelationalScore>();
   if (customerIds.length === 0) return known;
   const rows = await tx.query(`SELECT event_id, relational FROM customer_timeline WHERE customer_id = ANY($1::uuid[]) AND relational IS NOT NULL`, [customerIds]);
-  for (const r of rows) known.set(r.event_id, r.relational);
+  // Shared copies, as the fold's own scores are (most stored scores are equal to many others).
+  for (const r of rows) known.set(r.event_id, internScore(r.relational));
   return known;
 }
 

@@ -26,13 +26,8 @@ export interface TimelineRow {
   relational: RelationalScore | null;
 }
 
-// Rows are built from cached (immutable) events: remember each one's business time by object.
-const occurredCache = new WeakMap<object, string>();
-
 /** Business time of an event: when it happened, not when it was recorded. */
 export function occurredAtOf(e: { type: string; data: any; metadata?: Record<string, unknown> | null; recordedAt: Date | string }): string {
-  const hit = occurredCache.get(e);
-  if (hit !== undefined) return hit;
   let out: string | undefined;
   for (const c of [e.data?.occurredAt, e.data?.observedAt, e.metadata?.occurredAt]) {
     if (typeof c === 'string') {
@@ -43,9 +38,7 @@ export function occurredAtOf(e: { type: string; data: any; metadata?: Record<str
       }
     }
   }
-  out ??= new Date(e.recordedAt).toISOString();
-  occurredCache.set(e, out);
-  return out;
+  return out ?? new Date(e.recordedAt).toISOString();
 }
 
 export function timelineRow(customerId: string, e: CachedEvent, relational: RelationalScore | null): TimelineRow {

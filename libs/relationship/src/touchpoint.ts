@@ -66,4 +66,6 @@ export interface ScoredTouchpoint {
   touchpoint: Touchpoint;
   relational: RelationalScore;
   recordedAt: string;
+  /** `Date.parse(touchpoint.occurredAt)` when the producer has it at hand (a fold does), so readers need not parse it again. */
+  occurredMs?: number;
 }

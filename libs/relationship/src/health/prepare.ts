@@ -104,6 +104,7 @@ const occurredCache = new WeakMap<object, { src: unknown; t: number }>();
 const repeatCache = new WeakMap<object, { src: unknown; n: number; repeat: boolean }>();
 
 function occurredOf(tp: ScoredTouchpoint): number {
+  if (tp?.occurredMs !== undefined) return tp.occurredMs;
   const p = tp?.touchpoint;
   if (p === null || typeof p !== 'object') return Date.parse((p as { occurredAt?: string } | null | undefined)?.occurredAt as string);
   const hit = occurredCache.get(p);

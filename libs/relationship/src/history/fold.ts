@@ -50,32 +50,18 @@ export interface CustomerFold {
 export const DEFAULT_HISTORY_DAYS = 30;
 const DAY_MS = 86_400_000;
 
-const iso = (d: Date | string) => (typeof d === 'string' ? new Date(d).toISOString() : d.toISOString());
 const parse = (d: string) => Date.parse(d);
 
-// Projections fold the same cached (immutable) event objects batch after batch: remember each
-// one's parsed times by object, checked against the raw value so a different value is re-parsed.
-const recordedCache = new WeakMap<object, { src: unknown; iso: string; ms: number }>();
-const occurredCache = new WeakMap<object, { src: unknown; ms: number }>();
-
-function recordedOf(e: FoldEvent): { iso: string; ms: number } {
-  const hit = recordedCache.get(e);
-  if (hit && hit.src === e.recordedAt) return hit;
-  const s = iso(e.recordedAt);
-  const entry = { src: e.recordedAt, iso: s, ms: parse(s) };
-  recordedCache.set(e, entry);
-  return entry;
+// No per-object memo of parsed times: the incremental fold takes each event once, and a memo
+// entry per cached event (a WeakMap entry and its values) was heap the garbage collector marked
+// again and again in a worker holding a million events.
+function recordedMsOf(e: FoldEvent): number {
+  const r = e.recordedAt;
+  return r instanceof Date ? r.getTime() : parse(new Date(r).toISOString());
 }
 
-/** Date.parse of a touchpoint's occurredAt, remembered per data object. */
-function occurredMs(d: any): number {
-  if (d === null || typeof d !== 'object') return parse(d?.occurredAt);
-  const hit = occurredCache.get(d);
-  if (hit && hit.src === d.occurredAt) return hit.ms;
-  const v = parse(d.occurredAt);
-  occurredCache.set(d, { src: d.occurredAt, ms: v });
-  return v;
-}
+/** Date.parse of a touchpoint's occurredAt. */
+const occurredMs = (d: any): number => parse(d?.occurredAt);
 const ms = (d: string) => parse(d);
 
 interface TpEntry {
@@ -95,13 +81,21 @@ export function foldCustomer(events: readonly FoldEvent[], opts: FoldOptions = {
   const upTo = opts.recordedUpTo?.getTime();
   const acc = newAccumulator();
   for (const e of events) {
-    if (upTo !== undefined && recordedOf(e).ms > upTo) continue;
+    if (upTo !== undefined && recordedMsOf(e) > upTo) continue;
     accumulate(acc, e);
   }
   const scored = scoreAll(acc.tps, acc.customer?.name, acc.unanswered, opts);
-  const touchpoints: ScoredTouchpoint[] = acc.tps.map((t) => ({ eventId: t.eventId, touchpoint: t.tp, relational: scored.get(t.eventId)!, recordedAt: t.recordedAt }));
+  const touchpoints: ScoredTouchpoint[] = acc.tps.map((t) => scoredTouchpoint(t, scored.get(t.eventId)!));
   return view(acc, touchpoints, scored);
 }
+
+const scoredTouchpoint = (t: TpEntry, relational: RelationalScore): ScoredTouchpoint => ({
+  eventId: t.eventId,
+  touchpoint: t.tp,
+  relational,
+  recordedAt: t.recordedAt,
+  occurredMs: t.at,
+});
 
 /** What a fold gathers from the events before scoring (shared by `foldCustomer` and `CustomerFoldState`). */
 interface Accumulator {
@@ -121,7 +115,8 @@ const newAccumulator = (): Accumulator => ({ customer: null, tps: [], seenTp: ne
 
 /** Takes one event into the accumulator; returns the touchpoint entry it added, if any. */
 function accumulate(acc: Accumulator, e: FoldEvent): TpEntry | undefined {
-  const { iso: recordedAt, ms: rec } = recordedOf(e);
+  const rec = recordedMsOf(e);
+  const recordedAt = new Date(rec).toISOString();
   acc.eventCount++;
   if (rec > acc.lastRecorded) acc.lastRecorded = rec;
   const d = e.data ?? {};
@@ -204,11 +199,15 @@ function scoreAll(tps: TpEntry[], customerName: string | undefined, unanswered: 
   return scored;
 }
 
-/** byTpId: the last touchpoint (in business order) with each touchpoint id; replies: each id's repliers in business order. */
-function indexes(sorted: readonly TpEntry[]): { byTpId: Map<string, TpEntry>; replies: Map<string, TpEntry[]> } {
+/**
+ * byTpId: the last touchpoint (in business order) with each touchpoint id; replies: each id's
+ * repliers in business order. Ids found on more than one touchpoint go into `shared`.
+ */
+function indexes(sorted: readonly TpEntry[], shared?: Set<string>): { byTpId: Map<string, TpEntry>; replies: Map<string, TpEntry[]> } {
   const byTpId = new Map<string, TpEntry>();
   const replies = new Map<string, TpEntry[]>();
   for (const t of sorted) {
+    if (shared && byTpId.has(t.tp.id)) shared.add(t.tp.id);
     byTpId.set(t.tp.id, t);
     if (t.tp.replyToId) {
       const list = replies.get(t.tp.replyToId);
@@ -346,6 +345,8 @@ export class CustomerFoldState {
   private sorted: TpEntry[] = [];
   private byTpId = new Map<string, TpEntry>();
   private replies = new Map<string, TpEntry[]>();
+  /** Touchpoint ids that more than one touchpoint carries (a duplicate delivery stored twice). */
+  private readonly sharedIds = new Set<string>();
   private readonly scored = new Map<string, RelationalScore>();
   /** Parallel to acc.tps (stream order): what the health input gets. */
   private readonly scoredTps: ScoredTouchpoint[] = [];
@@ -380,10 +381,27 @@ export class CustomerFoldState {
     if (this.acc.customer?.name !== nameBefore && this.acc.tps.length > added.length) rescoreAll = true;
 
     if (added.length > 0) {
-      // Nearly sorted (new contact is mostly the latest): the engine's sort merges the tail in about linear time.
-      for (const t of added) this.sorted.push(t);
-      this.sorted.sort(businessOrder);
-      ({ byTpId: this.byTpId, replies: this.replies } = indexes(this.sorted));
+      const inOrder = [...added].sort(businessOrder);
+      const last = this.sorted[this.sorted.length - 1];
+      if (last === undefined || businessOrder(last, inOrder[0]) <= 0) {
+        // New contact is mostly the latest: append, and index only what was added (the work
+        // grows with the batch, not with the customer's history).
+        for (const t of inOrder) {
+          this.sorted.push(t);
+          if (this.byTpId.has(t.tp.id)) this.sharedIds.add(t.tp.id);
+          this.byTpId.set(t.tp.id, t);
+          if (t.tp.replyToId) {
+            const list = this.replies.get(t.tp.replyToId);
+            if (list) list.push(t);
+            else this.replies.set(t.tp.replyToId, [t]);
+          }
+        }
+      } else {
+        // A late arrival: the engine's sort merges the nearly sorted list in about linear time.
+        for (const t of added) this.sorted.push(t);
+        this.sorted.sort(businessOrder);
+        ({ byTpId: this.byTpId, replies: this.replies } = indexes(this.sorted, this.sharedIds));
+      }
     }
 
     const rescore = new Set<TpEntry>();
@@ -405,12 +423,11 @@ export class CustomerFoldState {
     }
     if (rescore.size === 0) return new Set();
 
-    const position = new Map<TpEntry, number>();
-    this.sorted.forEach((t, i) => position.set(t, i));
+    const position = rescore.size > 16 ? new Map(this.sorted.map((t, i) => [t, i])) : undefined;
     const name = this.acc.customer?.name;
     const out = new Set<string>();
     for (const t of rescore) {
-      const i = position.get(t)!;
+      const i = position ? position.get(t)! : indexOfEntry(this.sorted, t);
       const start = lowerBoundAt(this.sorted, t.at - this.windowMs, i);
       const relational = known?.get(t.eventId) ?? scoreOne(this.sorted, i, start, this.byTpId, this.replies, this.acc.unanswered, name, this.opts.scoring);
       this.scored.set(t.eventId, relational);
@@ -420,12 +437,12 @@ export class CustomerFoldState {
     for (let k = this.scoredTps.length; k < this.acc.tps.length; k++) {
       const t = this.acc.tps[k];
       this.streamIndex.set(t.eventId, k);
-      this.scoredTps.push({ eventId: t.eventId, touchpoint: t.tp, relational: this.scored.get(t.eventId)!, recordedAt: t.recordedAt });
+      this.scoredTps.push(scoredTouchpoint(t, this.scored.get(t.eventId)!));
     }
     for (const id of out) {
       const k = this.streamIndex.get(id)!;
       const t = this.acc.tps[k];
-      this.scoredTps[k] = { eventId: t.eventId, touchpoint: t.tp, relational: this.scored.get(id)!, recordedAt: t.recordedAt };
+      this.scoredTps[k] = scoredTouchpoint(t, this.scored.get(id)!);
     }
     return out;
   }
@@ -437,11 +454,29 @@ export class CustomerFoldState {
 
   private sameId(tpId: string): TpEntry[] {
     const out: TpEntry[] = [];
-    if (!this.byTpId.has(tpId)) return out;
+    const only = this.byTpId.get(tpId);
+    if (only === undefined) return out;
+    if (!this.sharedIds.has(tpId)) {
+      out.push(only);
+      return out;
+    }
     // Touchpoints with one id are rare (a duplicate delivery stored twice): a scan is fine.
     for (const s of this.acc.tps) if (s.tp.id === tpId) out.push(s);
     return out;
   }
+}
+
+/** Where `t` sits in `sorted` (business order): a binary search to its key, then identity among equal keys. */
+function indexOfEntry(sorted: readonly TpEntry[], t: TpEntry): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (businessOrder(sorted[mid], t) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < sorted.length; i++) if (sorted[i] === t) return i;
+  return sorted.indexOf(t);
 }
 
 /** First index in [0, hi) whose time is at or after `at` (sorted ascending by time). */

@@ -8,5 +8,5 @@ export {
   type ScoringPhrases,
   type SignalName,
 } from './config.js';
-export { relationalClass, scoreTouchpoint, type ScoringContext } from './score.js';
+export { internScore, relationalClass, scoreTouchpoint, type ScoringContext } from './score.js';
 export { findUnansweredInbound, type UnansweredInbound } from './unanswered.js';

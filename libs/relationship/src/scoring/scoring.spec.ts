@@ -1,6 +1,6 @@
 import type { RelationalClass, Touchpoint, TranscriptTurn } from '../touchpoint.js';
 import { SIGNAL_NAMES, type SignalName } from './config.js';
-import { scoreTouchpoint, type ScoringContext } from './score.js';
+import { internScore, scoreTouchpoint, type ScoringContext } from './score.js';
 
 // Hand-written touchpoints: given a touchpoint and its context, when scored, then the class and
 // the named signals are as an account manager would expect.
@@ -555,5 +555,27 @@ describe('scoreTouchpoint: the score explains itself', () => {
     const { scoringConfig } = await import('./config.js');
     const strict = scoringConfig({ thresholds: { relational: 95, transactional: 90 } });
     expect(scoreTouchpoint(cases[0].tp, { history: [] }, strict).class).toBe('transactional');
+  });
+});
+
+describe('shared scores', () => {
+  it('gives equal scores one frozen object and different scores different ones', () => {
+    const a = scoreTouchpoint(tp({ channel: 'chatbot', handledBy: 'automation' }));
+    const b = scoreTouchpoint(tp({ channel: 'chatbot', handledBy: 'automation' }));
+    const c = scoreTouchpoint(tp({ channel: 'phone', handledBy: 'human', transcript: [C('I need help with my order'), A('How can I help you today?')] }));
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+    expect(c).not.toEqual(a);
+    expect(Object.isFrozen(a) && Object.isFrozen(a.signals) && a.signals.every(Object.isFrozen)).toBe(true);
+    expect(() => (a.signals as unknown[]).push({})).toThrow(TypeError);
+  });
+
+  it('shares a stored score with an equal computed one, keeping its content', () => {
+    const computed = scoreTouchpoint(tp({ channel: 'chatbot', handledBy: 'automation' }));
+    const stored = JSON.parse(JSON.stringify(computed));
+    expect(internScore(stored)).toBe(computed);
+    const odd = { score: 12, class: 'transactional' as RelationalClass, signals: [{ name: 'automated', effect: -38, detail: 'a stored detail no scorer writes today' }] };
+    expect(internScore(odd)).toEqual(odd);
+    expect(internScore({ ...odd, signals: [...odd.signals] })).toBe(internScore(odd));
   });
 });
