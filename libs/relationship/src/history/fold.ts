@@ -199,6 +199,17 @@ function scoreAll(tps: TpEntry[], customerName: string | undefined, unanswered: 
   return scored;
 }
 
+/** Adds `t`, the latest so far in business order, to the indexes below. */
+function index(t: TpEntry, byTpId: Map<string, TpEntry>, replies: Map<string, TpEntry[]>, shared?: Set<string>): void {
+  if (shared && byTpId.has(t.tp.id)) shared.add(t.tp.id);
+  byTpId.set(t.tp.id, t);
+  if (t.tp.replyToId) {
+    const list = replies.get(t.tp.replyToId);
+    if (list) list.push(t);
+    else replies.set(t.tp.replyToId, [t]);
+  }
+}
+
 /**
  * byTpId: the last touchpoint (in business order) with each touchpoint id; replies: each id's
  * repliers in business order. Ids found on more than one touchpoint go into `shared`.
@@ -206,15 +217,7 @@ function scoreAll(tps: TpEntry[], customerName: string | undefined, unanswered: 
 function indexes(sorted: readonly TpEntry[], shared?: Set<string>): { byTpId: Map<string, TpEntry>; replies: Map<string, TpEntry[]> } {
   const byTpId = new Map<string, TpEntry>();
   const replies = new Map<string, TpEntry[]>();
-  for (const t of sorted) {
-    if (shared && byTpId.has(t.tp.id)) shared.add(t.tp.id);
-    byTpId.set(t.tp.id, t);
-    if (t.tp.replyToId) {
-      const list = replies.get(t.tp.replyToId);
-      if (list) list.push(t);
-      else replies.set(t.tp.replyToId, [t]);
-    }
-  }
+  for (const t of sorted) index(t, byTpId, replies, shared);
   return { byTpId, replies };
 }
 
@@ -388,13 +391,7 @@ export class CustomerFoldState {
         // grows with the batch, not with the customer's history).
         for (const t of inOrder) {
           this.sorted.push(t);
-          if (this.byTpId.has(t.tp.id)) this.sharedIds.add(t.tp.id);
-          this.byTpId.set(t.tp.id, t);
-          if (t.tp.replyToId) {
-            const list = this.replies.get(t.tp.replyToId);
-            if (list) list.push(t);
-            else this.replies.set(t.tp.replyToId, [t]);
-          }
+          index(t, this.byTpId, this.replies, this.sharedIds);
         }
       } else {
         // A late arrival: the engine's sort merges the nearly sorted list in about linear time.
