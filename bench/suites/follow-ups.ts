@@ -87,10 +87,14 @@ export const followUpsSuite: BenchSuite = {
       const latencies: number[] = [];
       let polling = true;
       const poller = (async () => {
-        // updated_at is the writing transaction's start time, so look back a little and dedupe.
-        let since = new Date(0);
+        // Asks only about the customers still waiting (each gets one touchpoint, so any follow-up
+        // row of theirs is the one awaited), through the customer index. The poll used to fetch
+        // every row updated in the last 60 s: by the end of a run, all of them (over 10,000) every
+        // 10 ms, Postgres and this process serialising and parsing them on the cores the worker
+        // was being measured on.
         while (polling) {
-          const rows = await db.ds.query(`SELECT customer_id, updated_at FROM follow_ups WHERE updated_at > $1::timestamptz - interval '60 seconds'`, [since]);
+          const waiting = [...sentAt.keys()];
+          const rows = waiting.length === 0 ? [] : await db.ds.query(`SELECT DISTINCT customer_id FROM follow_ups WHERE customer_id = ANY($1::uuid[])`, [waiting]);
           const now = performance.now();
           for (const r of rows) {
             const t = sentAt.get(r.customer_id);
@@ -98,7 +102,6 @@ export const followUpsSuite: BenchSuite = {
               latencies.push(now - t);
               sentAt.delete(r.customer_id);
             }
-            if (r.updated_at > since) since = r.updated_at;
           }
           await sleep(10);
         }
