@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import pg from 'pg';
 import { openDatabase } from '../libs/shared/src/database/data-source.js';
 import type { BenchDatabase } from './types.js';
@@ -94,3 +95,14 @@ export async function dropRedisPrefix(redisUrl: string, prefix: string): Promise
     redis.disconnect();
   }
 }
+
+/** A TCP port free on 127.0.0.1 right now (for a child process to listen on). */
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });

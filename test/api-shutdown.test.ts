@@ -1,10 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { dropRedisPrefix, freePort } from '../bench/support.js';
 import { freshDatabase, REDIS_URL } from './support/env.js';
 import { eventually } from './support/eventually.js';
 
@@ -18,16 +18,7 @@ import { eventually } from './support/eventually.js';
 const ROOT = process.cwd();
 const OUT = join(ROOT, 'dist', `api-shutdown-${process.pid}`);
 const MAIN = join(OUT, 'apps/api/src/main.js');
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
+const QUEUE_PREFIX = `shutdown${randomBytes(3).toString('hex')}`;
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let api: ChildProcess | undefined;
@@ -41,6 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (api && api.exitCode === null) api.kill('SIGKILL');
   await db?.drop();
+  await dropRedisPrefix(REDIS_URL, QUEUE_PREFIX).catch(() => undefined);
   rmSync(OUT, { recursive: true, force: true });
 });
 
@@ -57,7 +49,7 @@ it('given a request in flight, when the API gets SIGTERM, then it refuses new co
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       LOG_PRETTY: 'false',
-      QUEUE_PREFIX: `shutdown${randomBytes(3).toString('hex')}`,
+      QUEUE_PREFIX,
       ADMIN_EMAIL: 'shutdown-admin@closeness.test',
       ADMIN_PASSWORD: 'shutdown-admin-password',
     },

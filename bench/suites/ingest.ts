@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { dropRedisPrefix, stopProcesses } from '../support.js';
+import { dropRedisPrefix, freePort, stopProcesses } from '../support.js';
 import type { BenchSuite, Row } from '../types.js';
 
 /*
@@ -12,16 +11,6 @@ import type { BenchSuite, Row } from '../types.js';
  * - signed single-touchpoint webhooks (Standard Webhooks, a new webhook-id per request), 32 connections;
  * - POST /touchpoints/batch with 1,000 touchpoints per request.
  */
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 
 async function waitForLive(base: string, child: ChildProcess) {
   const end = Date.now() + 60_000;

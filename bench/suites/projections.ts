@@ -108,6 +108,8 @@ export const projectionsSuite: BenchSuite = {
     const perCustomer = 100;
     const total = customers * perCustomer;
     const capSeconds = ctx.size(180, 20);
+    // The spawned workers' BullMQ keys (deleted when the suite ends).
+    const queuePrefix = `bench-proj-${process.pid}`;
     const db = await ctx.freshDatabase('projections', 40);
     let app: Awaited<ReturnType<typeof createApiApp>> | undefined;
     try {
@@ -157,7 +159,6 @@ export const projectionsSuite: BenchSuite = {
       // As `npm start` runs it: one worker process for the projections, one for the jobs.
       // BENCH_WORKER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to the workers' node.
       const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-      const queuePrefix = `bench-proj-${process.pid}`;
       // The silence sweep (every 15 minutes by default) is scheduled once a year here: its first run
       // over the seeded year, all of it recorded moments ago, finds every inbound message of that
       // year unanswered and records the facts in one burst (8,475 facts and 3,871 tasks in one run
@@ -258,7 +259,9 @@ export const projectionsSuite: BenchSuite = {
         const perSecond = new Map<number, number[]>();
         for (const [at, lag] of bySecond) {
           const k = Math.floor((at - t0) / 1000);
-          perSecond.set(k, [...(perSecond.get(k) ?? []), lag]);
+          const xs = perSecond.get(k);
+          if (xs) xs.push(lag);
+          else perSecond.set(k, [lag]);
         }
         ctx.log(`lag p99 per second of the load (ms): ${[...perSecond].sort((a, b) => a[0] - b[0]).map(([, xs]) => Math.round(percentile(xs, 99))).join(' ')}`);
         // Events still unapplied count with their lag so far (a lower bound), not left out.
@@ -311,7 +314,7 @@ export const projectionsSuite: BenchSuite = {
     } finally {
       await app?.close().catch(() => undefined);
       await db.drop();
-      for (const prefix of [`bench-proj-${process.pid}`, 'bench-projections']) await dropRedisPrefix(ctx.redisUrl, prefix).catch(() => undefined);
+      for (const prefix of [queuePrefix, 'bench-projections']) await dropRedisPrefix(ctx.redisUrl, prefix).catch(() => undefined);
     }
     return rows;
   },
