@@ -119,4 +119,25 @@ describe('follow-up evaluation in batches (Postgres)', () => {
     expect(open).toHaveLength(1);
     expect(open[0].task_id).not.toBe(taskId);
   });
+
+  it('given a transactional contact already answered by a person later in the stream, when its job runs, then no task is raised for it', async () => {
+    const a = await customerWithChatbotContacts(1);
+    // A personal, two-way call by the account manager, stored before the first job runs.
+    const id = randomUUID();
+    await store.append(customerStream(a.customerId), [{
+      id, type: 'TouchpointRecorded',
+      data: {
+        id, customerId: a.customerId, channel: 'phone', direction: 'outbound', initiatedBy: 'company', handledBy: 'human', occurredAt: new Date().toISOString(), topic: 'topic-0', resolved: true,
+        transcript: [
+          { speaker: 'agent', text: 'Hi Kari, I saw you asked about your invoice. How are things going otherwise?' },
+          { speaker: 'customer', text: 'Thanks for calling, that is kind. The invoice is sorted now and the rest is going well.' },
+        ],
+      },
+    }]);
+    const r = await service.evaluateEvent(a.jobs[0]);
+    expect(r.raised).toEqual([]);
+    expect(r.skipped).toContain('high_value_transactional');
+    const raised = await db.ds.query(`SELECT 1 FROM events WHERE type = 'FollowUpTaskRaised' AND data->>'customerId' = $1`, [a.customerId]);
+    expect(raised).toHaveLength(0);
+  });
 });

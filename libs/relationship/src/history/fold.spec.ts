@@ -1,4 +1,4 @@
-import { affectedTouchpoints, foldCustomer, foldIncrementally, type FoldEvent } from './fold.js';
+import { CustomerFoldState, foldCustomer, type FoldEvent } from './fold.js';
 import type { Touchpoint } from '../touchpoint.js';
 
 const CID = '00000000-0000-4000-8000-000000000001';
@@ -101,39 +101,41 @@ describe('foldCustomer', () => {
   });
 });
 
-describe('affectedTouchpoints', () => {
+/** The touchpoints a fold state rescored when `last` joined the events before it. */
+function rescoredBy(events: FoldEvent[], last: FoldEvent): Set<string> {
+  const state = new CustomerFoldState();
+  state.extend(events);
+  return state.extend([last]);
+}
+
+describe('CustomerFoldState.extend: what a new event rescores', () => {
   const a = tp('88888888-0000-4000-8000-000000000001', '2026-01-02T10:00:00Z');
   const b = tp('88888888-0000-4000-8000-000000000002', '2026-01-20T10:00:00Z');
   const c = tp('88888888-0000-4000-8000-000000000003', '2026-03-20T10:00:00Z');
 
-  it('given a late touchpoint, when it joins, then the later ones inside the history window are affected, not the far ones', () => {
+  it('given a late touchpoint, when it joins, then the later ones inside the history window are rescored, not the far ones', () => {
     const late = tp('88888888-0000-4000-8000-000000000004', '2026-01-10T10:00:00Z');
-    const events = [registered(), recorded(a), recorded(b), recorded(c), recorded(late)];
-    const fold = foldCustomer(events);
-    expect(affectedTouchpoints(fold, [events[4]])).toEqual(new Set([late.id, b.id]));
+    expect(rescoredBy([registered(), recorded(a), recorded(b), recorded(c)], recorded(late))).toEqual(new Set([late.id, b.id]));
   });
 
-  it('given a reply, when it joins, then the touchpoint it answers is affected', () => {
+  it('given a reply, when it joins, then the touchpoint it answers is rescored', () => {
     const reply = tp('88888888-0000-4000-8000-000000000005', '2026-04-20T10:00:00Z', { replyToId: a.id });
-    const events = [registered(), recorded(a), recorded(reply)];
-    expect(affectedTouchpoints(foldCustomer(events), [events[2]])).toEqual(new Set([reply.id, a.id]));
+    expect(rescoredBy([registered(), recorded(a)], recorded(reply))).toEqual(new Set([reply.id, a.id]));
   });
 
-  it('given an unanswered fact, when it joins, then its touchpoint is affected', () => {
+  it('given an unanswered fact, when it joins, then its touchpoint is rescored', () => {
     const fact = ev('InboundMessageWentUnanswered', { customerId: CID, touchpointId: a.id, hoursUnanswered: 30, slaHours: 24, observedAt: '2026-01-04T00:00:00Z' });
-    const events = [registered(), recorded(a), fact];
-    expect(affectedTouchpoints(foldCustomer(events), [fact])).toEqual(new Set([a.id]));
+    expect(rescoredBy([registered(), recorded(a)], fact)).toEqual(new Set([a.id]));
   });
 
-  it('given a name change, when it joins, then every touchpoint is affected (null)', () => {
+  it('given a name change, when it joins, then every touchpoint is rescored', () => {
     const change = ev('CustomerDetailsChanged', { customerId: CID, changes: { name: 'Kari' } });
-    const events = [registered(), recorded(a), change];
-    expect(affectedTouchpoints(foldCustomer(events), [change])).toBeNull();
+    expect(rescoredBy([registered(), recorded(a), recorded(b)], change)).toEqual(new Set([a.id, b.id]));
   });
 });
 
-describe('foldIncrementally', () => {
-  it('given a log folded in steps, when each step reuses the previous scores, then every step equals a full fold', () => {
+describe('CustomerFoldState restored from known scores', () => {
+  it('given the scores of a full fold of a prefix, when a fresh state takes them and then the rest, then it equals a full fold at every cut', () => {
     const base = Date.parse('2026-01-01T00:00:00Z');
     const events: FoldEvent[] = [registered()];
     const ids: string[] = [];
@@ -152,12 +154,14 @@ describe('foldIncrementally', () => {
       if (i % 9 === 8) events.push(ev('InboundMessageWentUnanswered', { customerId: CID, touchpointId: ids[i - 2], hoursUnanswered: 40, slaHours: 24, observedAt: '2026-03-01T00:00:00Z' }));
       if (i === 20) events.push(ev('CustomerDetailsChanged', { customerId: CID, changes: { name: 'Kari Hansen' } }));
     }
-    let previous: { scored: Map<string, any>; version: number } | undefined;
-    for (let n = 1; n <= events.length; n += 3) {
-      const prefix = events.slice(0, n);
-      const inc = foldIncrementally(prefix, previous);
-      expect(inc.scored).toEqual(foldCustomer(prefix).scored);
-      previous = { scored: inc.scored, version: n };
+    const full = foldCustomer(events);
+    for (let n = 1; n < events.length; n += 3) {
+      // What the follow-up worker does when a rule fires on an event that is not the stream's last.
+      const state = new CustomerFoldState();
+      state.extend(events.slice(0, n), foldCustomer(events.slice(0, n)).scored);
+      state.extend(events.slice(n));
+      expect(state.fold().scored).toEqual(full.scored);
+      expect(state.fold().input).toEqual(full.input);
     }
   });
 });

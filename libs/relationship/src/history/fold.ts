@@ -28,12 +28,6 @@ export interface FoldOptions {
   recordedUpTo?: Date;
   /** How far back a touchpoint's scoring history reaches (days); the reply target is always included. */
   historyDays?: number;
-  /**
-   * Scores from an earlier fold of a prefix of the same events, reused for every touchpoint not
-   * in `rescore` (see `affectedTouchpoints`); `rescore: null` rescores all. A projection speed-up:
-   * the result is identical to a full fold when `rescore` comes from `affectedTouchpoints`.
-   */
-  reuse?: { scored: ReadonlyMap<string, RelationalScore>; rescore: ReadonlySet<string> | null };
 }
 
 export interface CustomerFold {
@@ -193,8 +187,7 @@ function scoreAll(tps: TpEntry[], customerName: string | undefined, unanswered: 
   for (let i = 0; i < sorted.length; i++) {
     const t = sorted[i];
     while (start < i && sorted[start].at < t.at - windowMs) start++;
-    const previous = opts.reuse && opts.reuse.rescore && !opts.reuse.rescore.has(t.eventId) ? opts.reuse.scored.get(t.eventId) : undefined;
-    scored.set(t.eventId, previous ?? scoreOne(sorted, i, start, byTpId, replies, unanswered, customerName, opts.scoring));
+    scored.set(t.eventId, scoreOne(sorted, i, start, byTpId, replies, unanswered, customerName, opts.scoring));
   }
   return scored;
 }
@@ -255,82 +248,6 @@ function pickDefined(changes: Record<string, unknown>): Partial<CustomerDetails>
     if (changes[k] !== undefined) out[k] = changes[k];
   }
   return out as Partial<CustomerDetails>;
-}
-
-/**
- * Which touchpoints' scores may change when `newEvents` join a fold (the timeline projection
- * rewrites only those rows): the new touchpoints themselves, the ones they reply to, the ones
- * replying to them, the later ones whose history window now holds them, the subjects of new
- * "unanswered" facts, and all of them when the customer's name changed (personal address).
- * Returns null for "all".
- */
-export function affectedTouchpoints(
-  fold: { input: { touchpoints: readonly { eventId: string; touchpoint: Touchpoint }[] } },
-  newEvents: readonly FoldEvent[],
-  historyDays = DEFAULT_HISTORY_DAYS,
-): Set<string> | null {
-  const windowMs = historyDays * DAY_MS;
-  const out = new Set<string>();
-  const tpIdToEvent = new Map<string, { eventId: string; touchpoint: Touchpoint }>();
-  for (const s of fold.input.touchpoints) tpIdToEvent.set(s.touchpoint.id, s);
-  const newTps: Touchpoint[] = [];
-  for (const e of newEvents) {
-    if (e.type === 'CustomerDetailsChanged' && e.data?.changes?.name !== undefined) return null;
-    if (e.type === 'CustomerRegistered' && fold.input.touchpoints.length > 0) return null;
-    if (e.type === 'TouchpointRecorded' && e.data?.id) {
-      out.add(e.id);
-      newTps.push(e.data as Touchpoint);
-    }
-    if (e.type === 'InboundMessageWentUnanswered' && e.data?.touchpointId) {
-      const s = tpIdToEvent.get(e.data.touchpointId);
-      if (s) out.add(s.eventId);
-    }
-  }
-  if (newTps.length === 0) return out;
-  const newIds = new Set(newTps.map((t) => t.id));
-  const ranges = newTps.map((t) => ms(t.occurredAt)).filter((n) => !Number.isNaN(n));
-  const minAt = Math.min(...ranges);
-  for (const s of fold.input.touchpoints) {
-    const tp = s.touchpoint;
-    if (tp.replyToId && newIds.has(tp.replyToId)) out.add(s.eventId);
-    const at = occurredMs(tp);
-    if (at >= minAt && ranges.some((r) => at >= r && at <= r + windowMs)) out.add(s.eventId);
-  }
-  for (const t of newTps) {
-    if (t.replyToId) {
-      const s = tpIdToEvent.get(t.replyToId);
-      if (s) out.add(s.eventId);
-    }
-  }
-  return out;
-}
-
-/** The touchpoints of a stream without scoring them (what `affectedTouchpoints` needs). */
-export function touchpointsOf(events: readonly FoldEvent[]): { input: { touchpoints: { eventId: string; touchpoint: Touchpoint }[] } } {
-  const touchpoints: { eventId: string; touchpoint: Touchpoint }[] = [];
-  const seen = new Set<string>();
-  for (const e of events) {
-    if (e.type !== 'TouchpointRecorded' || !e.data?.id || Number.isNaN(occurredMs(e.data)) || seen.has(e.id)) continue;
-    seen.add(e.id);
-    touchpoints.push({ eventId: e.id, touchpoint: e.data as Touchpoint });
-  }
-  return { input: { touchpoints } };
-}
-
-/**
- * Folds `events`, reusing the scores of an earlier fold of their first `previous.version`
- * events for every touchpoint the later events cannot change. Same result as `foldCustomer`.
- */
-export function foldIncrementally(
-  events: readonly FoldEvent[],
-  previous: { scored: ReadonlyMap<string, RelationalScore>; version: number } | undefined,
-  opts: FoldOptions = {},
-): CustomerFold {
-  if (previous && previous.version <= events.length) {
-    const rescore = affectedTouchpoints(touchpointsOf(events), events.slice(previous.version), opts.historyDays);
-    if (rescore) return foldCustomer(events, { ...opts, reuse: { scored: previous.scored, rescore } });
-  }
-  return foldCustomer(events, opts);
 }
 
 /**

@@ -7,17 +7,19 @@ import { QUEUES } from '../../../../../libs/queues/src/index.js';
 import {
   closesOpenTasks,
   computeHealth,
+  CustomerFoldState,
   customerStream,
   decide,
   evaluateRules,
   followUpStream,
+  type CustomerFold,
   type FollowUpRules,
   type HealthView,
+  type RelationalScore,
   type RuleContext,
   type ScoredTouchpoint,
 } from '../../../../../libs/relationship/src/index.js';
 import { StreamCache, type CachedEvent } from '../../../../../libs/read-models/src/index.js';
-import { foldIncrementally } from '../../../../../libs/relationship/src/history/index.js';
 import { APP_CONFIG, Clock, deterministicId, metrics, type AppConfig } from '../../../../../libs/shared/src/index.js';
 import { escalationTarget, firstAdmin, loadRegistry, loadRules, loadTask, resolveAssignee, runTaskCommand, type RegistryEntry } from './follow-up.store.js';
 
@@ -65,6 +67,18 @@ interface CustomerState {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * The fold of the whole stream when the fold of its first `version` events is at hand (`scored`):
+ * the prefix takes those scores as they are, the rest is folded as a batch is, so it rescores the
+ * earlier touchpoints it changes (a reply, a late arrival, a fact). Same fold as a full one.
+ */
+function wholeStream(events: readonly CachedEvent[], version: number, scored: ReadonlyMap<string, RelationalScore>): CustomerFold {
+  const state = new CustomerFoldState();
+  state.extend(events.slice(0, version), scored);
+  state.extend(events.slice(version));
+  return state.fold();
+}
+
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
 /** Event types whose arrival can move health (and so the band). */
@@ -301,11 +315,9 @@ export class FollowUpsService {
 
     // Already answered: a relational human contact later in the stream than every trigger.
     // Usually the trigger is the stream's last event and nothing is later; else a one-off fold
-    // of the whole stream that reuses the scores just computed (the cached state stays as it is).
-    state.whole ??=
-      idx + 1 === events.length
-        ? []
-        : foldIncrementally(events, { scored: after.scored, version: idx + 1 }).input.touchpoints.filter((t) => closesOpenTasks(t));
+    // state of the whole stream (the cached one stays at the trigger): its prefix takes the
+    // scores just computed, the rest is folded as any batch is (rescoring what it changes).
+    state.whole ??= idx + 1 === events.length ? [] : wholeStream(events, idx + 1, after.scored).input.touchpoints.filter((t) => closesOpenTasks(t));
     const later = state.whole;
     for (const p of proposals) {
       const lastTrigger = Math.max(...p.triggeredBy.map((id) => state.pos.get(id) ?? -1));
