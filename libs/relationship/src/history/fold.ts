@@ -56,7 +56,6 @@ function recordedMsOf(e: FoldEvent): number {
 
 /** Date.parse of a touchpoint's occurredAt. */
 const occurredMs = (d: any): number => parse(d?.occurredAt);
-const ms = (d: string) => parse(d);
 
 interface TpEntry {
   eventId: string;
