@@ -49,7 +49,8 @@ const withWhom = (tp: Touchpoint) =>
   tp.channel === 'chatbot' ? 'the chatbot' : tp.handledBy === 'automation' ? `automated ${CHANNEL_LABEL[tp.channel]}` : CHANNEL_LABEL[tp.channel];
 
 const day = (iso: string) => iso.slice(0, 10);
-const time = (tp: ScoredTouchpoint) => Date.parse(tp.touchpoint.occurredAt);
+// The fold hands over the parsed business time; a context built by hand may leave it out.
+const time = (tp: ScoredTouchpoint) => tp.occurredMs ?? Date.parse(tp.touchpoint.occurredAt);
 const byTime = (a: ScoredTouchpoint, b: ScoredTouchpoint) => time(a) - time(b) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 const topicOf = (tp: Touchpoint) => (tp.topic ?? tp.subject ?? '').trim().toLowerCase();
 const isHuman = (tp: ScoredTouchpoint) => tp.touchpoint.handledBy === 'human';

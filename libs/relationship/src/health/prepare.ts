@@ -59,26 +59,29 @@ export interface Prepared {
 
 const byTimeThenId = <T extends { t: number; id: string }>(a: T, b: T) => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-function surveyVerdict(tp: ScoredTouchpoint, c: HealthConfig): { verdict: SurveyVerdict; label: string } {
+/** The verdict of most touchpoints (no survey, or a neutral answer): one shared object, not one per call. */
+const NO_VERDICT: { readonly verdict: SurveyVerdict; readonly label: string } = Object.freeze({ verdict: null, label: '' });
+
+function surveyVerdict(tp: ScoredTouchpoint, c: HealthConfig): { readonly verdict: SurveyVerdict; readonly label: string } {
   const s = tp.touchpoint?.survey;
-  if (!s || typeof s.score !== 'number' || !Number.isFinite(s.score)) return { verdict: null, label: '' };
+  if (!s || typeof s.score !== 'number' || !Number.isFinite(s.score)) return NO_VERDICT;
   const v = c.surveys;
   switch (s.kind) {
     case 'nps':
       if (s.score <= v.npsDetractorMax) return { verdict: 'negative', label: `detractor NPS (${s.score})` };
       if (s.score >= v.npsPromoterMin) return { verdict: 'positive', label: `promoter NPS (${s.score})` };
-      return { verdict: null, label: '' };
+      return NO_VERDICT;
     case 'csat':
       if (s.score <= v.csatLowMax) return { verdict: 'negative', label: `low CSAT (${s.score})` };
       if (s.score >= v.csatHighMin) return { verdict: 'positive', label: `high CSAT (${s.score})` };
-      return { verdict: null, label: '' };
+      return NO_VERDICT;
     case 'ces':
       // Customer effort: a high score means the customer had to work hard.
       if (s.score >= v.cesHighMin) return { verdict: 'negative', label: `high-effort CES (${s.score})` };
       if (s.score <= v.cesLowMax) return { verdict: 'positive', label: `low-effort CES (${s.score})` };
-      return { verdict: null, label: '' };
+      return NO_VERDICT;
     default:
-      return { verdict: null, label: '' };
+      return NO_VERDICT;
   }
 }
 
@@ -131,16 +134,30 @@ function signalRepeatOf(rel: ScoredTouchpoint['relational']): boolean {
 
 /** Odd data never throws: items without a parsable time are left out, a missing score counts as neutral. */
 export function prepare(input: HealthInput, c: HealthConfig): Prepared {
-  const raw: { tp: ScoredTouchpoint; t: number }[] = [];
+  // By business time, then event id. The fold's touchpoints (stream order) usually are in that
+  // order already: then nothing is sorted and no (touchpoint, time) pair is allocated.
+  let kept: ScoredTouchpoint[] = [];
+  let times: number[] = [];
+  let inOrder = true;
   for (const tp of input.touchpoints ?? []) {
     const t = occurredOf(tp);
-    if (Number.isFinite(t) && typeof tp.eventId === 'string') raw.push({ tp, t });
+    if (!Number.isFinite(t) || typeof tp.eventId !== 'string') continue;
+    const k = kept.length;
+    if (k > 0 && (t < times[k - 1] || (t === times[k - 1] && tp.eventId < kept[k - 1].eventId))) inOrder = false;
+    kept.push(tp);
+    times.push(t);
   }
-  raw.sort((a, b) => a.t - b.t || (a.tp.eventId < b.tp.eventId ? -1 : a.tp.eventId > b.tp.eventId ? 1 : 0));
+  if (!inOrder) {
+    const order = kept.map((_, i) => i).sort((a, b) => times[a] - times[b] || (kept[a].eventId < kept[b].eventId ? -1 : kept[a].eventId > kept[b].eventId ? 1 : 0));
+    kept = order.map((i) => kept[i]);
+    times = order.map((i) => times[i]);
+  }
 
   const tps: PreparedTouchpoint[] = [];
   const lastByTopic = new Map<string, number>();
-  for (const { tp, t } of raw) {
+  for (let i = 0; i < kept.length; i++) {
+    const tp = kept[i];
+    const t = times[i];
     const rel = tp.relational ?? ({} as ScoredTouchpoint['relational']);
     const score = typeof rel.score === 'number' && Number.isFinite(rel.score) ? Math.min(100, Math.max(0, rel.score)) : c.quality.neutralScore;
     const cls: RelationalClass = rel.class === 'relational' || rel.class === 'transactional' ? rel.class : 'neutral';
@@ -173,14 +190,14 @@ export function prepare(input: HealthInput, c: HealthConfig): Prepared {
   // A complaint closes when a later touchpoint on the same topic, or one replying to it, says resolved.
   const resolvedByTopic = new Map<string, number[]>();
   const resolvedByReply = new Map<string, number[]>();
-  raw.forEach(({ tp }, i) => {
+  kept.forEach((tp, i) => {
     if (tp.touchpoint.resolved !== true) return;
     const topic = normTopic(tp.touchpoint.topic);
     if (topic) (resolvedByTopic.get(topic) ?? resolvedByTopic.set(topic, []).get(topic)!).push(i);
     const replyTo = tp.touchpoint.replyToId;
     if (typeof replyTo === 'string') (resolvedByReply.get(replyTo) ?? resolvedByReply.set(replyTo, []).get(replyTo)!).push(i);
   });
-  raw.forEach(({ tp }, i) => {
+  kept.forEach((tp, i) => {
     if (!tps[i].complaint) return;
     const candidates = [
       ...(resolvedByTopic.get(normTopic(tp.touchpoint.topic)) ?? []),
@@ -191,13 +208,13 @@ export function prepare(input: HealthInput, c: HealthConfig): Prepared {
   });
 
   const n = tps.length;
-  const times = new Float64Array(n);
+  const tpTimes = new Float64Array(n);
   const lastRel = new Int32Array(n);
   const engagedPrefix = new Int32Array(n + 1);
   const transPrefix = new Int32Array(n + 1);
   let firstEngaged = -1;
   for (let i = 0; i < n; i++) {
-    times[i] = tps[i].t;
+    tpTimes[i] = tps[i].t;
     lastRel[i] = tps[i].relational ? i : i > 0 ? lastRel[i - 1] : -1;
     engagedPrefix[i + 1] = engagedPrefix[i] + (tps[i].engaged ? 1 : 0);
     transPrefix[i + 1] = transPrefix[i] + (tps[i].transactional ? 1 : 0);
@@ -221,9 +238,11 @@ export function prepare(input: HealthInput, c: HealthConfig): Prepared {
   facts.sort(byTimeThenId);
 
   const renewal = input.customer?.renewalDate ? Date.parse(input.customer.renewalDate) : NaN;
+  // Only drivers about unanswered messages ask: built on first use.
+  let tpIds: Set<string> | undefined;
   return {
     tps,
-    times,
+    times: tpTimes,
     lastRel,
     engagedPrefix,
     transPrefix,
@@ -232,7 +251,9 @@ export function prepare(input: HealthInput, c: HealthConfig): Prepared {
     outcomeTimes: Float64Array.from(outcomes, (o) => o.t),
     facts,
     factTimes: Float64Array.from(facts, (f) => f.t),
-    tpIds: new Set(tps.map((p) => p.id)),
+    get tpIds() {
+      return (tpIds ??= new Set(tps.map((p) => p.id)));
+    },
     renewalT: Number.isFinite(renewal) ? renewal : null,
   };
 }
