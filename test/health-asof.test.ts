@@ -116,7 +116,7 @@ describe('health as of a knowledge time', () => {
     // Rebuild from scratch: identical read models.
     const snapshot = async () => ({
       health: await stack.db.ds.query(`SELECT * FROM customer_health ORDER BY customer_id`),
-      timeline: await stack.db.ds.query(`SELECT * FROM customer_timeline ORDER BY event_id`),
+      timeline: await stack.db.ds.query(`SELECT t.*, r.score AS relational FROM customer_timeline t LEFT JOIN relational_scores r ON r.id = t.relational_id ORDER BY t.event_id`),
     });
     const before = await snapshot();
     await request(stack.baseUrl).post('/api/v1/ops/projections/customer-read-models/rebuild').set(auth()).expect(202);

@@ -68,7 +68,8 @@ describe('customer read models across batches', () => {
   }
 
   const snapshot = async () => ({
-    timeline: await db.ds.query(`SELECT event_id, customer_id, position, stream_version, type, occurred_at, recorded_at, relational FROM customer_timeline ORDER BY event_id`),
+    timeline: await db.ds.query(`SELECT t.event_id, t.customer_id, t.position, t.stream_version, t.type, t.occurred_at, t.recorded_at, r.score AS relational
+       FROM customer_timeline t LEFT JOIN relational_scores r ON r.id = t.relational_id ORDER BY t.event_id`),
     health: await db.ds.query(`SELECT * FROM customer_health ORDER BY customer_id`),
   });
 

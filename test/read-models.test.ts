@@ -118,7 +118,7 @@ describe('read models: portfolio, scoping, timeline, silence, ops', () => {
     const fact = await stack.db.ds.query(`SELECT type FROM events WHERE event_id = $1`, [deterministicId('unanswered', tp)]);
     expect(fact).toEqual([{ type: 'InboundMessageWentUnanswered' }]);
     await eventually(async () => {
-      const rows = await stack.db.ds.query(`SELECT relational FROM customer_timeline WHERE event_id = $1`, [tp]);
+      const rows = await stack.db.ds.query(`SELECT r.score AS relational FROM customer_timeline t JOIN relational_scores r ON r.id = t.relational_id WHERE t.event_id = $1`, [tp]);
       return rows[0]?.relational?.signals?.some((s: any) => s.name === 'inbound_unanswered');
     }, 60_000);
     // The job scheduler exists on the silence queue under this stack's prefix.

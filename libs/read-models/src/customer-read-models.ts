@@ -4,7 +4,7 @@ import { computeHealth, internScore, type HealthConfig, type RelationalScore } f
 import { healthRow, type HealthRow } from './customer-health.js';
 import { customerIdOf } from './evaluate.js';
 import type { StreamCache } from './stream-cache.js';
-import { CUSTOMER_EVENT_TYPES, groupByStream, timelineChanges, type TimelineRow } from './timeline.js';
+import { CUSTOMER_EVENT_TYPES, groupByStream, relationalScoreId, timelineChanges, type TimelineRow } from './timeline.js';
 
 /** Customers per chunk: the chunk's rows go to Postgres while the next chunk is folded. */
 const CHUNK_CUSTOMERS = 250;
@@ -14,12 +14,19 @@ const CHUNK_CUSTOMERS = 250;
  * sees; 250 customers took ~100 ms of uninterrupted CPU.
  */
 const CHUNK_MS = 10;
+/**
+ * Rows gathered before they go to Postgres as one statement: a catching-up batch yields every
+ * chunk but writes in fewer, larger statements (2,000 timeline rows: ~1.4x the rows per second
+ * of 300-row statements, measured); a live batch is smaller and goes in one.
+ */
+const FLUSH_ROWS = 2000;
 
 /**
  * The customer read models, from one fold per customer and batch, written in one transaction
  * with the checkpoint:
  * - `customer_timeline`: one row per customer event (the payload stays in `events`; a read
- *   joins it), touchpoints with their relational score
+ *   joins it), touchpoints with their relational score (by id: each distinct score is stored
+ *   once in `relational_scores`)
  *   (rows whose score a new event changed — a reply, an "unanswered" fact, a late arrival inside
  *   the history window, a name change — are rewritten);
  * - `customer_health`: the portfolio row (details, health, band, trend, churn risk, drivers),
@@ -96,7 +103,7 @@ export class CustomerReadModelsProjection implements Projection {
       health.push(healthRow(customerId, r.fold, view, stream.length));
       if (++inChunk >= CHUNK_CUSTOMERS || performance.now() - chunkStarted >= CHUNK_MS) {
         inChunk = 0;
-        flush();
+        if (inserts.length + updates.length >= FLUSH_ROWS || health.length >= CHUNK_CUSTOMERS) flush();
         // Let the driver send the chunk now, so Postgres writes while this process folds on
         // (and the process's other runners get their turn).
         await yieldToLoop();
@@ -109,7 +116,7 @@ export class CustomerReadModelsProjection implements Projection {
   }
 
   async reset(tx: Queryable): Promise<void> {
-    await tx.query('TRUNCATE customer_timeline, customer_health');
+    await tx.query('TRUNCATE customer_timeline, customer_health, relational_scores');
   }
 }
 
@@ -148,29 +155,54 @@ class PendingWrites {
 async function storedScores(tx: Queryable, customerIds: string[]): Promise<Map<string, RelationalScore>> {
   const known = new Map<string, RelationalScore>();
   if (customerIds.length === 0) return known;
-  const rows = await tx.query(`SELECT event_id, relational FROM customer_timeline WHERE customer_id = ANY($1::uuid[]) AND relational IS NOT NULL`, [customerIds]);
+  const rows = await tx.query(
+    `SELECT t.event_id, r.score AS relational FROM customer_timeline t JOIN relational_scores r ON r.id = t.relational_id WHERE t.customer_id = ANY($1::uuid[])`,
+    [customerIds],
+  );
   // Shared copies, as the fold's own scores are (most stored scores are equal to many others).
   for (const r of rows) known.set(r.event_id, internScore(r.relational));
   return known;
 }
 
+/**
+ * The scores the rows refer to, each distinct one once, for the statement that writes the rows:
+ * it stores the ones `relational_scores` lacks first (a CTE; the foreign key is checked at the
+ * end of the statement).
+ */
+function withScores<R extends { relational: RelationalScore | null }>(rows: R[]): { rows: (Omit<R, 'relational'> & { relational_id: string | null })[]; scores: { id: string; score: RelationalScore }[] } {
+  const scores = new Map<string, RelationalScore>();
+  const out = rows.map(({ relational, ...row }) => {
+    if (relational === null) return { ...row, relational_id: null };
+    const id = relationalScoreId(relational);
+    scores.set(id, relational);
+    return { ...row, relational_id: id };
+  });
+  return { rows: out, scores: [...scores].map(([id, score]) => ({ id, score })) };
+}
+
+const STORE_SCORES = `WITH s AS (INSERT INTO relational_scores (id, score) SELECT * FROM jsonb_to_recordset($2::jsonb) AS s(id uuid, score jsonb) ON CONFLICT (id) DO NOTHING)`;
+
 function insertTimeline(tx: Queryable, rows: TimelineRow[]): Promise<unknown> {
+  const w = withScores(rows);
   return tx.query(
-    `INSERT INTO customer_timeline (event_id, customer_id, position, stream_version, type, occurred_at, recorded_at, relational)
-     SELECT x.event_id, x.customer_id, x.position, x.stream_version, x.type, x.occurred_at, x.recorded_at, x.relational
+    `${STORE_SCORES}
+     INSERT INTO customer_timeline (event_id, customer_id, position, stream_version, type, occurred_at, recorded_at, relational_id)
+     SELECT x.event_id, x.customer_id, x.position, x.stream_version, x.type, x.occurred_at, x.recorded_at, x.relational_id
      FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, customer_id uuid, position bigint, stream_version int, type text,
-       occurred_at timestamptz, recorded_at timestamptz, relational jsonb)
-     ON CONFLICT (event_id) DO UPDATE SET relational = EXCLUDED.relational`,
-    [JSON.stringify(rows)],
+       occurred_at timestamptz, recorded_at timestamptz, relational_id uuid)
+     ON CONFLICT (event_id) DO UPDATE SET relational_id = EXCLUDED.relational_id`,
+    [JSON.stringify(w.rows), JSON.stringify(w.scores)],
   );
 }
 
 function updateTimeline(tx: Queryable, rows: { event_id: string; relational: RelationalScore }[]): Promise<unknown> {
+  const w = withScores(rows);
   return tx.query(
-    `UPDATE customer_timeline t SET relational = x.relational
-     FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, relational jsonb)
-     WHERE t.event_id = x.event_id AND t.relational IS DISTINCT FROM x.relational`,
-    [JSON.stringify(rows)],
+    `${STORE_SCORES}
+     UPDATE customer_timeline t SET relational_id = x.relational_id
+     FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, relational_id uuid)
+     WHERE t.event_id = x.event_id AND t.relational_id IS DISTINCT FROM x.relational_id`,
+    [JSON.stringify(w.rows), JSON.stringify(w.scores)],
   );
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { StoredEvent } from '../../event-store/src/index.js';
 import type { CustomerFold, CustomerFoldState, RelationalScore } from '../../relationship/src/index.js';
 import { customerIdOf } from './evaluate.js';
@@ -24,6 +25,22 @@ export interface TimelineRow {
   occurred_at: string;
   recorded_at: string;
   relational: RelationalScore | null;
+}
+
+/**
+ * A relational score's id in `relational_scores`: the md5 of its JSON, as a uuid. The fold's
+ * scores are interned (one object per distinct score), so the memo holds one entry per distinct
+ * score, not one per touchpoint.
+ */
+const scoreIds = new WeakMap<RelationalScore, string>();
+export function relationalScoreId(score: RelationalScore): string {
+  let id = scoreIds.get(score);
+  if (id === undefined) {
+    const h = createHash('md5').update(JSON.stringify(score)).digest('hex');
+    id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    scoreIds.set(score, id);
+  }
+  return id;
 }
 
 /** Business time of an event: when it happened, not when it was recorded. */

@@ -49,9 +49,9 @@ export class TeamReportController {
     const [contacts, followUps, channels, topics] = await Promise.all([
       this.db.query(
         `SELECT c.account_manager_id AS id, count(*)::int AS n,
-                count(*) FILTER (WHERE t.relational->>'class' = 'relational')::int AS relational,
-                count(*) FILTER (WHERE t.relational->>'class' = 'transactional')::int AS transactional
-         FROM customer_timeline t JOIN customers c ON c.id = t.customer_id
+                count(*) FILTER (WHERE r.score->>'class' = 'relational')::int AS relational,
+                count(*) FILTER (WHERE r.score->>'class' = 'transactional')::int AS transactional
+         FROM customer_timeline t JOIN customers c ON c.id = t.customer_id LEFT JOIN relational_scores r ON r.id = t.relational_id
          WHERE t.type = 'TouchpointRecorded' AND c.account_manager_id = ANY($1::uuid[]) AND t.occurred_at BETWEEN $2 AND $3
          GROUP BY c.account_manager_id`,
         params,
@@ -97,10 +97,11 @@ export class TeamReportController {
 
   private async groupScores(keyExpr: string, params: unknown[], limit = 100): Promise<{ key: string; contacts: number; averageScore: number }[]> {
     const rows = await this.db.query(
-      `SELECT ${keyExpr} AS key, count(*)::int AS n, avg((t.relational->>'score')::numeric) AS avg
+      `SELECT ${keyExpr} AS key, count(*)::int AS n, avg((r.score->>'score')::numeric) AS avg
        FROM customer_timeline t JOIN customers c ON c.id = t.customer_id JOIN events e ON e.event_id = t.event_id
+         JOIN relational_scores r ON r.id = t.relational_id
        WHERE t.type = 'TouchpointRecorded' AND c.account_manager_id = ANY($1::uuid[]) AND t.occurred_at BETWEEN $2 AND $3
-         AND ${keyExpr} IS NOT NULL AND t.relational IS NOT NULL
+         AND ${keyExpr} IS NOT NULL
        GROUP BY 1 ORDER BY n DESC, key LIMIT ${limit}`,
       params,
     );

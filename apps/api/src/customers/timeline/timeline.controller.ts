@@ -69,8 +69,8 @@ export class TimelineController {
     params.push(limit + 1);
     const rows = await this.db.query(
       // Times as the ISO strings the response carries (millisecond precision, like toISOString): no Date round trip per row.
-      `SELECT t.event_id, t.position, t.type, ${iso('t.occurred_at')} AS occurred_at, ${iso('t.recorded_at')} AS recorded_at, t.relational, e.data, e.metadata, e.schema_version, e.stream_id, e.stream_version
-       FROM customer_timeline t JOIN events e ON e.event_id = t.event_id WHERE ${where}
+      `SELECT t.event_id, t.position, t.type, ${iso('t.occurred_at')} AS occurred_at, ${iso('t.recorded_at')} AS recorded_at, r.score AS relational, e.data, e.metadata, e.schema_version, e.stream_id, e.stream_version
+       FROM customer_timeline t JOIN events e ON e.event_id = t.event_id LEFT JOIN relational_scores r ON r.id = t.relational_id WHERE ${where}
        ORDER BY t.occurred_at DESC, t.position DESC LIMIT $${params.length}`,
       params,
     );
