@@ -49,7 +49,7 @@ export class FollowUpsWorker implements OnApplicationBootstrap, OnModuleDestroy 
 
   /** Parallel batches = database connections in use by evaluations; leave the pool room for the projections. */
   private parallelBatches(): number {
-    return Math.max(1, Math.min(this.config.WORKER_CONCURRENCY, Math.floor(this.config.DB_POOL_SIZE / 2)));
+    return Math.max(1, Math.min(this.config.FOLLOW_UP_BATCHES, Math.floor(this.config.DB_POOL_SIZE / 2)));
   }
 
   async onApplicationBootstrap(): Promise<void> {
