@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfigOrExit } from '../libs/shared/src/config.js';
 import { openDatabase } from '../libs/shared/src/database/data-source.js';
+import { WORKER_NODE_FLAGS } from '../libs/shared/src/worker-flags.js';
 
 const config = loadConfigOrExit();
 try {
@@ -20,8 +21,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const children: ChildProcess[] = [];
 let stopping = false;
 
-function run(name: string, entry: string, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [join(root, entry)], { stdio: 'inherit', env: { ...process.env, ...env } });
+function run(name: string, entry: string, env: Record<string, string> = {}, nodeFlags: readonly string[] = []) {
+  const child = spawn(process.execPath, [...nodeFlags, join(root, entry)], { stdio: 'inherit', env: { ...process.env, ...env } });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       process.stderr.write(`closeness: ${name} exited (${signal ?? code}); stopping\n`);
@@ -50,11 +51,11 @@ function redact(url: string) {
 run('api', 'apps/api/src/main.js');
 // WORKER_ROLES set by the operator: one worker process with those roles, as asked.
 if (process.env.WORKER_ROLES) {
-  run('worker', 'apps/worker/src/main.js');
+  run('worker', 'apps/worker/src/main.js', {}, WORKER_NODE_FLAGS);
 } else {
   const metricsPort = config.WORKER_METRICS_PORT ?? 9464;
-  run('worker (projections)', 'apps/worker/src/main.js', { WORKER_ROLES: 'projections', WORKER_METRICS_PORT: String(metricsPort) });
-  run('worker (jobs)', 'apps/worker/src/main.js', { WORKER_ROLES: 'jobs', WORKER_METRICS_PORT: String(metricsPort === 0 ? 0 : metricsPort + 1) });
+  run('worker (projections)', 'apps/worker/src/main.js', { WORKER_ROLES: 'projections', WORKER_METRICS_PORT: String(metricsPort) }, WORKER_NODE_FLAGS);
+  run('worker (jobs)', 'apps/worker/src/main.js', { WORKER_ROLES: 'jobs', WORKER_METRICS_PORT: String(metricsPort === 0 ? 0 : metricsPort + 1) }, WORKER_NODE_FLAGS);
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));

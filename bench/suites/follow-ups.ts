@@ -5,6 +5,7 @@ import { createApiApp } from '../../apps/api/src/bootstrap.js';
 import { fileURLToPath } from 'node:url';
 import { EventStore } from '../../libs/event-store/src/index.js';
 import { loadConfig } from '../../libs/shared/src/config.js';
+import { WORKER_NODE_FLAGS } from '../../libs/shared/src/worker-flags.js';
 import type { BenchSuite, Row } from '../types.js';
 import { dropRedisPrefix, stopProcesses } from '../support.js';
 
@@ -71,7 +72,7 @@ export const followUpsSuite: BenchSuite = {
       const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
       // As `npm start` runs it: one worker process for the projections, one for the jobs.
       workers = (['projections', 'jobs'] as const).map((role, i) =>
-        spawn(process.execPath, [...nodeArgs, main], { env: { PATH: process.env.PATH ?? '', ...env, WORKER_ROLES: role, WORKER_METRICS_PORT: String(19474 + i) }, stdio: ['ignore', 'ignore', 'inherit'] }),
+        spawn(process.execPath, [...WORKER_NODE_FLAGS, ...nodeArgs, main], { env: { PATH: process.env.PATH ?? '', ...env, WORKER_ROLES: role, WORKER_METRICS_PORT: String(19474 + i) }, stdio: ['ignore', 'ignore', 'inherit'] }),
       );
       // Let the read models catch up with the seeded customers before measuring.
       ctx.log('waiting for the projections to catch up with the seed');

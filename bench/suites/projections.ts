@@ -8,6 +8,7 @@ import { AppendNotifier, EventStore, ProjectionRunner, ensureCheckpoints, projec
 import { CustomerReadModelsProjection, FollowUpSummaryProjection, StreamCache } from '../../libs/read-models/src/index.js';
 import { QUEUES } from '../../libs/queues/src/index.js';
 import { loadConfig } from '../../libs/shared/src/config.js';
+import { WORKER_NODE_FLAGS } from '../../libs/shared/src/worker-flags.js';
 import { dropRedisPrefix, seconds, stopProcesses } from '../support.js';
 import type { BenchContext, BenchSuite, Row } from '../types.js';
 
@@ -165,7 +166,7 @@ export const projectionsSuite: BenchSuite = {
       // that caught it), which is catch-up for history, not the steady state this measures. Whether
       // a run caught it depended on the minute it started.
       const workers = (['projections', 'jobs'] as const).map((role, i) =>
-        spawn(process.execPath, [...nodeArgs, workerEntry], {
+        spawn(process.execPath, [...WORKER_NODE_FLAGS, ...nodeArgs, workerEntry], {
           env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: db.url, REDIS_URL: ctx.redisUrl, LOG_LEVEL: 'silent', QUEUE_PREFIX: queuePrefix, SILENCE_CHECK_CRON: '0 0 1 1 *', WORKER_ROLES: role, WORKER_METRICS_PORT: String(19464 + i) },
           stdio: ['ignore', 'ignore', 'inherit'],
         }),
