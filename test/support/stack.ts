@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from '../../apps/api/src/bootstrap.js';
 import { createWorker } from '../../apps/worker/src/bootstrap.js';
+import { dropRedisPrefix } from '../../bench/support.js';
 import type { AppConfig } from '../../libs/shared/src/config.js';
 import { freshDatabase, testConfig } from './env.js';
 
@@ -37,6 +38,8 @@ export async function startStack(opts: { worker?: boolean; env?: Record<string, 
       await worker?.close().catch(() => undefined);
       await api.close().catch(() => undefined);
       await db.drop();
+      // The shared Redis keeps nothing of this stack's queues.
+      await dropRedisPrefix(config.REDIS_URL, config.QUEUE_PREFIX).catch(() => undefined);
     },
   };
 }
