@@ -155,12 +155,19 @@ class PendingWrites {
 async function storedScores(tx: Queryable, customerIds: string[]): Promise<Map<string, RelationalScore>> {
   const known = new Map<string, RelationalScore>();
   if (customerIds.length === 0) return known;
+  // Each distinct score comes once (a customer's hundred touchpoints share a few dozen scores),
+  // then the rows name theirs by id: a restore parses a score once, not once per touchpoint.
   const rows = await tx.query(
-    `SELECT t.event_id, r.score AS relational FROM customer_timeline t JOIN relational_scores r ON r.id = t.relational_id WHERE t.customer_id = ANY($1::uuid[])`,
+    `WITH t AS (SELECT event_id, relational_id FROM customer_timeline WHERE customer_id = ANY($1::uuid[]) AND relational_id IS NOT NULL)
+     SELECT NULL::uuid AS event_id, r.id AS relational_id, r.score FROM relational_scores r WHERE r.id IN (SELECT relational_id FROM t)
+     UNION ALL
+     SELECT event_id, relational_id, NULL FROM t`,
     [customerIds],
   );
-  // Shared copies, as the fold's own scores are (most stored scores are equal to many others).
-  for (const r of rows) known.set(r.event_id, internScore(r.relational));
+  // Shared copies, as the fold's own scores are.
+  const scores = new Map<string, RelationalScore>();
+  for (const r of rows) if (r.event_id === null) scores.set(r.relational_id, internScore(r.score));
+  for (const r of rows) if (r.event_id !== null) known.set(r.event_id, scores.get(r.relational_id)!);
   return known;
 }
 

@@ -69,3 +69,6 @@ export interface ScoredTouchpoint {
   /** `Date.parse(touchpoint.occurredAt)` when the producer has it at hand (a fold does), so readers need not parse it again. */
   occurredMs?: number;
 }
+
+/** A scored touchpoint's business time in ms: the fold's parsed value, else parsed here (a hand-built input). */
+export const occurredMsOf = (tp: ScoredTouchpoint): number => tp?.occurredMs ?? Date.parse(tp?.touchpoint?.occurredAt as string);

@@ -1,5 +1,5 @@
 import type { FollowUpPriority } from '../events.js';
-import type { Channel, ScoredTouchpoint, Touchpoint } from '../touchpoint.js';
+import { occurredMsOf, type Channel, type ScoredTouchpoint, type Touchpoint } from '../touchpoint.js';
 import { PRIORITIES, type FollowUpRule, type FollowUpRules, type RuleId } from './rules.js';
 
 export type HealthBand = 'green' | 'yellow' | 'red';
@@ -49,8 +49,7 @@ const withWhom = (tp: Touchpoint) =>
   tp.channel === 'chatbot' ? 'the chatbot' : tp.handledBy === 'automation' ? `automated ${CHANNEL_LABEL[tp.channel]}` : CHANNEL_LABEL[tp.channel];
 
 const day = (iso: string) => iso.slice(0, 10);
-// The fold hands over the parsed business time; a context built by hand may leave it out.
-const time = (tp: ScoredTouchpoint) => tp.occurredMs ?? Date.parse(tp.touchpoint.occurredAt);
+const time = occurredMsOf;
 const byTime = (a: ScoredTouchpoint, b: ScoredTouchpoint) => time(a) - time(b) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 const topicOf = (tp: Touchpoint) => (tp.topic ?? tp.subject ?? '').trim().toLowerCase();
 const isHuman = (tp: ScoredTouchpoint) => tp.touchpoint.handledBy === 'human';

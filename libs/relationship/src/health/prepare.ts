@@ -1,4 +1,4 @@
-import type { RelationalClass, ScoredTouchpoint } from '../touchpoint.js';
+import { occurredMsOf, type RelationalClass, type ScoredTouchpoint } from '../touchpoint.js';
 import type { OutcomeType } from '../events.js';
 import type { HealthConfig } from './config.js';
 import type { HealthInput } from './types.js';
@@ -101,21 +101,10 @@ function upperBoundIn(times: Float64Array, t: number): number {
 /** Number of items with time <= t (sorted ascending). */
 export const countAtOrBefore = upperBoundIn;
 
-// Projections evaluate the same touchpoint and score objects batch after batch: keep what is
-// derived from them alone, by object, re-derived when the raw value is not the one seen.
-const occurredCache = new WeakMap<object, { src: unknown; t: number }>();
+// Projections evaluate the same score objects batch after batch (scores are interned: one object
+// per distinct score): keep what is derived from them alone, by object, re-derived when the raw
+// value is not the one seen.
 const repeatCache = new WeakMap<object, { src: unknown; n: number; repeat: boolean }>();
-
-function occurredOf(tp: ScoredTouchpoint): number {
-  if (tp?.occurredMs !== undefined) return tp.occurredMs;
-  const p = tp?.touchpoint;
-  if (p === null || typeof p !== 'object') return Date.parse((p as { occurredAt?: string } | null | undefined)?.occurredAt as string);
-  const hit = occurredCache.get(p);
-  if (hit && hit.src === p.occurredAt) return hit.t;
-  const t = Date.parse(p.occurredAt);
-  occurredCache.set(p, { src: p.occurredAt, t });
-  return t;
-}
 
 // Tolerant of the scoring module's naming (`repeat_contact` today): any signal naming a repeat, not its absence.
 const signalsRepeat = (signals: unknown): boolean =>
@@ -140,7 +129,7 @@ export function prepare(input: HealthInput, c: HealthConfig): Prepared {
   let times: number[] = [];
   let inOrder = true;
   for (const tp of input.touchpoints ?? []) {
-    const t = occurredOf(tp);
+    const t = occurredMsOf(tp);
     if (!Number.isFinite(t) || typeof tp.eventId !== 'string') continue;
     const k = kept.length;
     if (k > 0 && (t < times[k - 1] || (t === times[k - 1] && tp.eventId < kept[k - 1].eventId))) inOrder = false;
