@@ -133,8 +133,17 @@ export class TouchpointIngestor {
     const eventIds = dtos.map((d, i) => this.eventIdFor(d, i, ctx));
     const { items } = this.events(dtos, eventIds, customerIds, [], ctx);
     const condition: AppendCondition = (p) => {
-      const ok = `(SELECT count(*) FROM customers c JOIN unnest(${p(pairIds)}::uuid[], ${p(pairExts)}::text[]) AS k(id, ext)
-                     ON c.id = k.id AND (k.ext IS NULL OR c.external_id = k.ext)) = ${p(pairIds.length)}`;
+      // Every pair found, each by its primary key. The one-event statement is a named one, planned
+      // once per connection only if its generic plan costs what a custom plan does: with an array
+      // of unknown length it never did, so Postgres planned the whole statement again on every
+      // call (most of its CPU per webhook), and the plan joined by hashing a sequential scan of
+      // the customers table. One pair (a single touchpoint) is checked by plain parameters; more
+      // by an EXISTS per element, which stays an index probe whatever the plan.
+      const ok =
+        pairIds.length === 1
+          ? `EXISTS (SELECT 1 FROM customers c WHERE c.id = ${p(pairIds[0])}::uuid AND (${p(pairExts[0])}::text IS NULL OR c.external_id = ${p(pairExts[0])}::text))`
+          : `(SELECT bool_and(EXISTS (SELECT 1 FROM customers c WHERE c.id = k.id AND (k.ext IS NULL OR c.external_id = k.ext)))
+               FROM unnest(${p(pairIds)}::uuid[], ${p(pairExts)}::text[]) AS k(id, ext))`;
       return claim ? claim(p, ok) : `SELECT 1 WHERE ${ok}`;
     };
     for (let attempt = 0; ; attempt++) {
