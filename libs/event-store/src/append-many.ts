@@ -41,44 +41,105 @@ export async function appendMany(store: EventStore, items: AppendManyItem[], tx:
  */
 export async function appendMany(store: EventStore, items: AppendManyItem[], db: Queryable, condition: AppendCondition): Promise<AppendManyResult[] | null>;
 export async function appendMany(store: EventStore, items: AppendManyItem[], tx: Queryable, condition?: AppendCondition): Promise<AppendManyResult[] | null> {
-  const streams: string[] = [];
-  const ids: string[] = [];
-  const types: string[] = [];
-  const versions: number[] = [];
-  const data: unknown[] = [];
-  const metadata: unknown[] = [];
-  for (const item of items) {
-    for (const e of item.events) {
-      streams.push(item.streamId);
-      ids.push(e.id);
-      types.push(e.type);
-      versions.push(e.schemaVersion ?? store.upcasters.currentVersion(e.type));
-      data.push(e.data ?? null);
-      metadata.push(e.metadata ?? {});
+  const f = flatten(store, [items]);
+  if (f.ids.length === 0) return [];
+  if (f.ids.length === 1) return appendOne(f.streams[0], f.ids[0], f.types[0], f.versions[0], f.data[0], f.metadata[0], tx, condition);
+  const { rows } = await generalStatement(f, tx, condition ? { condition } : {});
+  if (condition && rows.length === 0) return null;
+  return resultsInOrder(f.ids, 0, f.ids.length, byEventId(rows), new Set());
+}
+
+/**
+ * Which units a unit statement admits: one or more CTE definitions (`a AS (...), adm AS (...)`),
+ * the statement's first, of which `adm` returns a column `unit` (1-based numbers into the units
+ * given). Their own writes commit or roll back with the events.
+ */
+export type AdmitUnits = (param: (value: unknown) => string) => string;
+
+/**
+ * Several independent units of events in ONE statement (group commit): each unit is written
+ * whole if `admit` admits it and not at all otherwise (null in its place), with appendMany's
+ * 'any' semantics per stream across all admitted units in order: versions follow input order,
+ * ids stored before are duplicates, and an id repeated in a later unit is a duplicate of the
+ * first. A conflict with a concurrent writer fails the whole statement (`isAppendConflict`).
+ */
+export async function appendUnits(store: EventStore, units: AppendManyItem[][], db: Queryable, admit: AdmitUnits): Promise<(AppendManyResult[] | null)[]> {
+  const f = flatten(store, units);
+  const { rows, admitted } = await generalStatement(f, db, { admit });
+  const byId = byEventId(rows);
+  const seen = new Set<string>();
+  let from = 0;
+  return units.map((items, u) => {
+    const count = items.reduce((n, it) => n + it.events.length, 0);
+    const at = from;
+    from += count;
+    return admitted.has(u + 1) ? resultsInOrder(f.ids, at, at + count, byId, seen) : null;
+  });
+}
+
+interface Flat {
+  streams: string[];
+  ids: string[];
+  types: string[];
+  versions: number[];
+  data: unknown[];
+  metadata: unknown[];
+  /** 1-based unit number of each event. */
+  units: number[];
+}
+
+function flatten(store: EventStore, units: AppendManyItem[][]): Flat {
+  const f: Flat = { streams: [], ids: [], types: [], versions: [], data: [], metadata: [], units: [] };
+  units.forEach((items, u) => {
+    for (const item of items) {
+      for (const e of item.events) {
+        f.streams.push(item.streamId);
+        f.ids.push(e.id);
+        f.types.push(e.type);
+        f.versions.push(e.schemaVersion ?? store.upcasters.currentVersion(e.type));
+        f.data.push(e.data ?? null);
+        f.metadata.push(e.metadata ?? {});
+        f.units.push(u + 1);
+      }
     }
-  }
-  if (ids.length === 0) return [];
-  if (ids.length === 1) return appendOne(streams[0], ids[0], types[0], versions[0], data[0], metadata[0], tx, condition);
+  });
+  return f;
+}
+
+/** The general statement: one condition for everything, or units admitted one by one, or neither. */
+async function generalStatement(f: Flat, tx: Queryable, gate: { condition?: AppendCondition; admit?: AdmitUnits }): Promise<{ rows: any[]; admitted: Set<number> }> {
   // Payloads travel as one JSON array each, not as jsonb[]: the driver's array literal would
   // escape every quote of every event's JSON again, which a 1,000-event batch felt.
-  const params: unknown[] = [streams, ids, types, versions, JSON.stringify(data), JSON.stringify(metadata)];
-  let cond = '';
-  let gate = '';
-  if (condition) {
-    const sql = condition((value) => `$${params.push(value)}`);
-    cond = `cond AS (${sql}), `;
-    gate = 'WHERE EXISTS (SELECT 1 FROM cond)';
+  const params: unknown[] = [f.streams, f.ids, f.types, f.versions, JSON.stringify(f.data), JSON.stringify(f.metadata)];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  let pre = '';
+  let insGate = '';
+  let dupGate = '';
+  let unitCol = '';
+  let unitArr = '';
+  let freshGate = '';
+  let admittedRows = '';
+  if (gate.condition) {
+    pre = `cond AS (${gate.condition(param)}), `;
+    insGate = 'WHERE EXISTS (SELECT 1 FROM cond)';
+    dupGate = ' WHERE EXISTS (SELECT 1 FROM cond)';
+  } else if (gate.admit) {
+    pre = `${gate.admit(param)}, `;
+    unitArr = `, ${param(f.units)}::int[]`;
+    unitCol = ', unit';
+    freshGate = 'AND i.unit IN (SELECT unit FROM adm)';
+    admittedRows = ' UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, unit FROM adm';
   }
   // Not a named statement: with its array parameters the generic plan Postgres settles on after a
   // few runs was 2-3x slower than a fresh plan for 1,000-event batches (measured).
   const rows: any[] = await tx.query(
-    `WITH ${cond}input AS (
-       SELECT t.stream_id, t.id, t.type, t.sv, $5::jsonb -> (t.ord::int - 1) AS data, $6::jsonb -> (t.ord::int - 1) AS meta, t.ord
-       FROM unnest($1::text[], $2::uuid[], $3::text[], $4::int[]) WITH ORDINALITY AS t(stream_id, id, type, sv, ord)
+    `WITH ${pre}input AS (
+       SELECT t.stream_id, t.id, t.type, t.sv, $5::jsonb -> (t.ord::int - 1) AS data, $6::jsonb -> (t.ord::int - 1) AS meta, t.ord${unitCol}
+       FROM unnest($1::text[], $2::uuid[], $3::text[], $4::int[]${unitArr}) WITH ORDINALITY AS t(stream_id, id, type, sv${unitCol}, ord)
      ), dup AS (
        SELECT e.event_id, e.stream_id, e.stream_version, e.global_position FROM events e WHERE e.event_id IN (SELECT id FROM input)
      ), fresh AS (
-       SELECT DISTINCT ON (i.id) i.* FROM input i WHERE NOT EXISTS (SELECT 1 FROM dup d WHERE d.event_id = i.id) ORDER BY i.id, i.ord
+       SELECT DISTINCT ON (i.id) i.* FROM input i WHERE NOT EXISTS (SELECT 1 FROM dup d WHERE d.event_id = i.id) ${freshGate} ORDER BY i.id, i.ord
      ), cur AS (
        SELECT s.stream_id, coalesce((SELECT max(e.stream_version) FROM events e WHERE e.stream_id = s.stream_id), 0) AS v
        FROM (SELECT DISTINCT stream_id FROM fresh) s
@@ -86,34 +147,45 @@ export async function appendMany(store: EventStore, items: AppendManyItem[], tx:
        INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata)
        SELECT f.id, f.stream_id, cur.v + row_number() OVER (PARTITION BY f.stream_id ORDER BY f.ord), f.type, f.sv, f.data, f.meta
        FROM fresh f JOIN cur ON cur.stream_id = f.stream_id
-       ${gate}
+       ${insGate}
        -- Streams in a fixed order: concurrent batches touching the same streams wait for each
        -- other instead of deadlocking; inside a stream the input order is kept.
        ORDER BY f.stream_id, f.ord
        RETURNING event_id, stream_id, stream_version, global_position
      )
-     SELECT false AS duplicate, event_id, stream_id, stream_version, global_position FROM ins
+     SELECT false AS duplicate, event_id, stream_id, stream_version, global_position${unitCol ? ', NULL::int AS unit' : ''} FROM ins
      UNION ALL
-     SELECT true, event_id, stream_id, stream_version, global_position FROM dup${condition ? ' WHERE EXISTS (SELECT 1 FROM cond)' : ''}`,
+     SELECT true, event_id, stream_id, stream_version, global_position${unitCol ? ', NULL' : ''} FROM dup${dupGate}${admittedRows}`,
     params,
   );
-  if (condition && rows.length === 0) return null;
+  if (!gate.admit) return { rows, admitted: new Set() };
+  const admitted = new Set<number>();
+  const events: any[] = [];
+  for (const r of rows) {
+    if (r.event_id === null) admitted.add(Number(r.unit));
+    else events.push(r);
+  }
+  return { rows: events, admitted };
+}
+
+function byEventId(rows: any[]): Map<string, any> {
   const byId = new Map<string, any>();
   for (const r of rows) byId.set(r.event_id, r);
-  const seen = new Set<string>();
-  return ids.map((id) => {
+  return byId;
+}
+
+/** Results for ids[from..to) from the statement's rows; `seen` marks ids answered earlier in the same statement. */
+function resultsInOrder(ids: string[], from: number, to: number, byId: Map<string, any>, seen: Set<string>): AppendManyResult[] {
+  const out: AppendManyResult[] = [];
+  for (let k = from; k < to; k++) {
+    const id = ids[k];
     const r = byId.get(id);
     if (!r) throw new Error(`appendMany: no row for event ${id}`);
     const repeated = seen.has(id);
     seen.add(id);
-    return {
-      id,
-      streamId: r.stream_id,
-      streamVersion: Number(r.stream_version),
-      globalPosition: Number(r.global_position),
-      duplicate: Boolean(r.duplicate) || repeated,
-    };
-  });
+    out.push({ id, streamId: r.stream_id, streamVersion: Number(r.stream_version), globalPosition: Number(r.global_position), duplicate: Boolean(r.duplicate) || repeated });
+  }
+  return out;
 }
 
 /**

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { appendMany, EventStore, isAppendConflict, notifyAppended, type AppendCondition, type AppendManyItem, type AppendManyResult, type NewEvent } from '../../../../libs/event-store/src/index.js';
+import { appendMany, EventStore, isAppendConflict, notifyAppended, type AppendManyItem, type AppendManyResult, type NewEvent } from '../../../../libs/event-store/src/index.js';
 import { customerStream, decideCustomer, initialCustomerState, type Touchpoint } from '../../../../libs/relationship/src/index.js';
 import { Clock, deterministicId, IdGenerator, metrics, scopeCondition, type AuthUser } from '../../../../libs/shared/src/index.js';
 import { fastDeterministicId } from './fast-id.js';
+import { KnownWriter, type DeliveryClaim } from './known-writer.js';
 import type { TouchpointDto } from './touchpoint.dto.js';
 
 export interface IngestContext {
@@ -61,9 +62,6 @@ const TOUCHPOINT_FIELDS = [
 // general path, which looks the customer up again and refreshes the hint.
 const CUSTOMER_HINTS_MAX = 100_000;
 
-/** Writes a caller's own row in the same statement as the events; `customersOk` is a SQL condition that must gate it. */
-export type KnownClaim = (param: (value: unknown) => string, customersOk: string) => string;
-
 /**
  * Records touchpoints: resolves (or creates) their customers, decides and appends every event
  * in ONE transaction with one multi-stream statement. Shared by POST /touchpoints, the batch,
@@ -72,13 +70,16 @@ export type KnownClaim = (param: (value: unknown) => string, customersOk: string
 @Injectable()
 export class TouchpointIngestor {
   private readonly customerHints = new Map<string, string>();
+  private readonly known: KnownWriter;
 
   constructor(
     private readonly ds: DataSource,
     private readonly store: EventStore,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-  ) {}
+  ) {
+    this.known = new KnownWriter(store, ds);
+  }
 
   /** The event id a touchpoint will get: its `id`, else source + externalId, else the fallback, else new. */
   eventIdFor(dto: TouchpointDto, index: number, ctx: IngestContext): string {
@@ -96,11 +97,12 @@ export class TouchpointIngestor {
    * The steady state in ONE statement (one round trip, no BEGIN/COMMIT): every customer exists
    * already and no user scope applies (source callers and webhooks). The statement checks the
    * customers, writes the caller's `claim` row (when given) and appends the events, all or
-   * nothing, and commits on its own. Answers null when this path does not apply (an unknown
-   * customer, a stale hint, or a claim that found its row taken): nothing was written, and the
-   * caller takes the general path (`ingest` / `transact`), which decides those cases.
+   * nothing, and commits on its own; concurrent callers share statements (`KnownWriter`). Answers
+   * null when this path does not apply (an unknown customer, a stale hint, or a claim that found
+   * its row taken): nothing was written, and the caller takes the general path (`ingest` /
+   * `transact`), which decides those cases.
    */
-  async recordKnown(dtos: TouchpointDto[], ctx: IngestContext, claim?: KnownClaim): Promise<IngestOutcome[] | null> {
+  async recordKnown(dtos: TouchpointDto[], ctx: IngestContext, claim?: DeliveryClaim): Promise<IngestOutcome[] | null> {
     if (ctx.user || dtos.length === 0) return null;
     const customerIds: string[] = new Array(dtos.length);
     const misses: string[] = [];
@@ -128,40 +130,13 @@ export class TouchpointIngestor {
       const ext = d.customerId ? null : d.customerExternalId!;
       pairs.set(`${customerIds[i]}\u0000${ext ?? ''}`, [customerIds[i], ext]);
     });
-    const pairIds = [...pairs.values()].map((p) => p[0]);
-    const pairExts = [...pairs.values()].map((p) => p[1]);
     const eventIds = dtos.map((d, i) => this.eventIdFor(d, i, ctx));
     const { items } = this.events(dtos, eventIds, customerIds, [], ctx);
-    const condition: AppendCondition = (p) => {
-      // Every pair found, each by its primary key. The one-event statement is a named one, planned
-      // once per connection only if its generic plan costs what a custom plan does: with an array
-      // of unknown length it never did, so Postgres planned the whole statement again on every
-      // call (most of its CPU per webhook), and the plan joined by hashing a sequential scan of
-      // the customers table. One pair (a single touchpoint) is checked by plain parameters; more
-      // by an EXISTS per element, which stays an index probe whatever the plan.
-      const ok =
-        pairIds.length === 1
-          ? `EXISTS (SELECT 1 FROM customers c WHERE c.id = ${p(pairIds[0])}::uuid AND (${p(pairExts[0])}::text IS NULL OR c.external_id = ${p(pairExts[0])}::text))`
-          : `(SELECT bool_and(EXISTS (SELECT 1 FROM customers c WHERE c.id = k.id AND (k.ext IS NULL OR c.external_id = k.ext)))
-               FROM unnest(${p(pairIds)}::uuid[], ${p(pairExts)}::text[]) AS k(id, ext))`;
-      return claim ? claim(p, ok) : `SELECT 1 WHERE ${ok}`;
-    };
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const results = await appendMany(this.store, items, this.ds, condition);
-        if (results === null) return null;
-        const outcomes: IngestOutcome[] = results.map((r, i) => ({ index: i, eventId: r.id, position: r.globalPosition, duplicate: r.duplicate, customerId: customerIds[i] }));
-        this.afterCommit(items.flatMap((it) => it.events).filter((_, k) => !results[k].duplicate), outcomes, ctx);
-        return outcomes;
-      } catch (err) {
-        // Same race as in `transact`: the statement rolled back as a whole; try it again.
-        if (isAppendConflict(err) && attempt < 8) {
-          await new Promise((r) => setTimeout(r, 2 + Math.random() * 10 * (attempt + 1)));
-          continue;
-        }
-        throw err;
-      }
-    }
+    const results = await this.known.write({ items, pairIds: [...pairs.values()].map((p) => p[0]), pairExts: [...pairs.values()].map((p) => p[1]), claim });
+    if (results === null) return null;
+    const outcomes: IngestOutcome[] = results.map((r, i) => ({ index: i, eventId: r.id, position: r.globalPosition, duplicate: r.duplicate, customerId: customerIds[i] }));
+    this.afterCommit(items.flatMap((it) => it.events).filter((_, k) => !results[k].duplicate), outcomes, ctx);
+    return outcomes;
   }
 
   private hint(externalId: string, customerId: string) {

@@ -169,16 +169,7 @@ export class WebhookReceiver {
     // The steady state (known customers, a new delivery): the dedupe key and the events in one
     // statement. Anything else (a customer to create, a delivery seen before) comes back null
     // with nothing written and takes the transaction below, which decides it.
-    const known =
-      touchpoints.length > 0 &&
-      (await this.ingestor.recordKnown(
-        touchpoints,
-        ctx,
-        (p, customersOk) =>
-          `INSERT INTO webhook_deliveries (source_id, dedupe_key, outcome, event_ids)
-           SELECT ${p(source.id)}::uuid, ${p(mapped.dedupeKey)}::text, 'accepted', ${p(eventIds)}::uuid[] WHERE ${customersOk}
-           ON CONFLICT DO NOTHING RETURNING 1`,
-      ));
+    const known = touchpoints.length > 0 && (await this.ingestor.recordKnown(touchpoints, ctx, { sourceId: source.id, dedupeKey: mapped.dedupeKey, eventIds }));
     if (known) {
       metrics.webhookDeliveries.inc({ format: source.format, outcome: 'accepted' });
       return { status: 202, body: { eventIds, ...(mapped.ignored > 0 ? { ignored: mapped.ignored } : {}) } };

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { KnownWriter, type KnownUnit } from '../apps/api/src/touchpoints/known-writer.js';
+import { EventStore, type Queryable } from '../libs/event-store/src/index.js';
+import { freshDatabase } from './support/env.js';
+
+/*
+ * Group commit of the one-statement ingest path, against the real Postgres. Units submitted while
+ * the writer's statements are busy go out together in one statement; each is admitted or refused
+ * on its own, and a failure that is not a race never fails another unit.
+ */
+describe('KnownWriter (real Postgres)', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let store: EventStore;
+  let statements: { sql: string; params?: unknown[] }[];
+  let writer: KnownWriter;
+  const sourceId = randomUUID();
+  const customers = Array.from({ length: 6 }, (_, i) => ({ id: randomUUID(), ext: `kw-${i}` }));
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    store = new EventStore(db.ds);
+    await db.ds.query(`INSERT INTO sources (id, name, format, secret, api_token_hash) VALUES ($1, 'kw', 'touchpoint', 'whsec_x', $2)`, [sourceId, randomUUID()]);
+    for (const c of customers) await db.ds.query(`INSERT INTO customers (id, external_id, name, version) VALUES ($1, $2, $2, 1)`, [c.id, c.ext]);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  beforeEach(() => {
+    statements = [];
+    // Counts the statements the writer sends; every one still runs on the real database.
+    const counted: Queryable = { query: (sql, params) => (statements.push({ sql, params }), db.ds.query(sql, params)) };
+    writer = new KnownWriter(store, counted);
+  });
+
+  const unit = (c: { id: string; ext: string | null }, opts: { id?: string; key?: string; data?: unknown } = {}): KnownUnit => {
+    const id = opts.id ?? randomUUID();
+    return {
+      items: [{ streamId: `customer-${c.id}`, events: [{ id, type: 'TouchpointRecorded', data: opts.data ?? { n: id }, metadata: {} }] }],
+      pairIds: [c.id],
+      pairExts: [c.ext],
+      claim: opts.key ? { sourceId, dedupeKey: opts.key, eventIds: [id] } : undefined,
+    };
+  };
+  const versions = async (c: { id: string }) =>
+    (await db.ds.query(`SELECT stream_version FROM events WHERE stream_id = $1 ORDER BY stream_version`, [`customer-${c.id}`])).map((r: any) => r.stream_version);
+
+  it('units that arrive while statements run share one statement, each with its own results', async () => {
+    const units = Array.from({ length: 12 }, (_, i) => unit(customers[i % 3], { key: `share-${i}` }));
+    const results = await Promise.all(units.map((u) => writer.write(u)));
+    // Two go out at once (nothing to wait for); the other ten wait and go together. The shared
+    // statement may collide with the one still running on the same stream and run again.
+    expect(statements.length).toBeGreaterThanOrEqual(3);
+    expect(statements.length).toBeLessThanOrEqual(4);
+    expect(statements.filter((st) => st.sql.includes('jsonb_to_recordset'))).not.toHaveLength(0);
+    results.forEach((r, i) => {
+      expect(r).toHaveLength(1);
+      expect(r![0]).toMatchObject({ id: units[i].items[0].events[0].id, streamId: units[i].items[0].streamId, duplicate: false });
+    });
+    // Versions per stream follow submission order, without gaps.
+    for (const c of customers.slice(0, 3)) {
+      const mine = results.filter((_, i) => i % 3 === customers.indexOf(c)).map((r) => r![0].streamVersion);
+      expect(mine).toEqual([1, 2, 3, 4]);
+      expect(await versions(c)).toEqual([1, 2, 3, 4]);
+    }
+    const claims = await db.ds.query(`SELECT dedupe_key, event_ids FROM webhook_deliveries WHERE dedupe_key LIKE 'share-%' ORDER BY dedupe_key`);
+    expect(claims).toHaveLength(12);
+  });
+
+  it('refuses only the units whose customer is missing or whose claim is taken; they write nothing', async () => {
+    await writer.write(unit(customers[3], { key: 'taken' })); // stored before
+    const gone = { id: randomUUID(), ext: 'kw-gone' };
+    const moved = { id: customers[4].id, ext: 'kw-not-this-one' }; // a stale external id
+    const batch = [
+      unit(customers[3]),
+      unit(customers[3]),
+      unit(gone, { key: 'gone' }),
+      unit(customers[3], { key: 'taken' }),
+      unit(moved),
+      unit(customers[3], { key: 'fresh' }),
+    ];
+    const results = await Promise.all(batch.map((u) => writer.write(u)));
+    expect(results.map((r) => (r === null ? null : r.length))).toEqual([1, 1, null, null, null, 1]);
+    expect(await db.ds.query(`SELECT dedupe_key FROM webhook_deliveries WHERE dedupe_key IN ('gone', 'fresh', 'taken') ORDER BY dedupe_key`)).toEqual([
+      { dedupe_key: 'fresh' },
+      { dedupe_key: 'taken' },
+    ]);
+    for (const k of [2, 3, 4]) expect(await db.ds.query(`SELECT 1 FROM events WHERE event_id = $1`, [batch[k].items[0].events[0].id])).toHaveLength(0);
+    expect(await versions(customers[3])).toEqual([1, 2, 3, 4]);
+    expect(await versions(customers[4])).toEqual([]);
+  });
+
+  it('one claim twice in the queue: never in the same statement, and exactly one of them is stored', async () => {
+    const twice = [unit(customers[5], { key: 'twice' }), unit(customers[5], { key: 'twice' })];
+    const results = await Promise.all([unit(customers[5]), unit(customers[5]), ...twice].map((u) => writer.write(u)));
+    // They go in separate statements, which may run at once: either may win, never both.
+    const won = [2, 3].filter((k) => results[k] !== null);
+    expect(won).toHaveLength(1);
+    const winner = twice[won[0] - 2].items[0].events[0].id;
+    expect(await db.ds.query(`SELECT event_ids FROM webhook_deliveries WHERE dedupe_key = 'twice'`)).toEqual([{ event_ids: [winner] }]);
+    const loser = twice[3 - won[0]].items[0].events[0].id;
+    expect(await db.ds.query(`SELECT 1 FROM events WHERE event_id = $1`, [loser])).toHaveLength(0);
+    // No statement carried both (one that collided with a neighbour on the stream may run again).
+    const carrying = statements.map((st) => JSON.stringify(st.params).split('twice').length - 1).filter((n) => n > 0);
+    expect(carrying.length).toBeGreaterThanOrEqual(2);
+    expect(carrying.every((n) => n === 1)).toBe(true);
+  });
+
+  it('an event id in two units of one statement is written once; stored ids answer as duplicates', async () => {
+    const id = randomUUID();
+    const stored = unit(customers[0]);
+    await writer.write(stored);
+    const results = await Promise.all(
+      [unit(customers[1]), unit(customers[1]), unit(customers[0], { id }), unit(customers[1], { id }), unit(customers[2], { id: stored.items[0].events[0].id })].map((u) => writer.write(u)),
+    );
+    expect(results[2]![0].duplicate).toBe(false);
+    expect(results[3]![0]).toMatchObject({ duplicate: true, globalPosition: results[2]![0].globalPosition });
+    expect(results[4]![0]).toMatchObject({ duplicate: true, streamId: stored.items[0].streamId });
+    expect(await db.ds.query(`SELECT count(*)::int AS n FROM events WHERE event_id = $1`, [id])).toEqual([{ n: 1 }]);
+  });
+
+  it('a unit the database refuses fails alone; the units it shared a statement with are stored', async () => {
+    const bad = unit(customers[2], { data: { text: 'nul \u0000 byte' } }); // jsonb refuses \u0000
+    const batch = [unit(customers[1]), unit(customers[1]), unit(customers[2], { key: 'beside-1' }), bad, unit(customers[2], { key: 'beside-2' })];
+    const settled = await Promise.allSettled(batch.map((u) => writer.write(u)));
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    for (const k of [2, 4]) expect(await db.ds.query(`SELECT 1 FROM events WHERE event_id = $1`, [batch[k].items[0].events[0].id])).toHaveLength(1);
+    expect(await db.ds.query(`SELECT 1 FROM events WHERE event_id = $1`, [bad.items[0].events[0].id])).toHaveLength(0);
+  });
+
+  it('concurrent writers on the same streams: every unit lands once, versions contiguous', async () => {
+    const other = new KnownWriter(store, db.ds);
+    const c = customers[5];
+    const before = (await versions(c)).length;
+    const units = Array.from({ length: 40 }, (_, i) => unit(c, { key: `race-${i}` }));
+    const results = await Promise.all(units.map((u, i) => (i % 2 ? writer : other).write(u)));
+    expect(results.every((r) => r !== null && r[0].duplicate === false)).toBe(true);
+    expect(await versions(c)).toEqual(Array.from({ length: before + 40 }, (_, i) => i + 1));
+  });
+});
