@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { KnownWriter, type KnownUnit } from '../apps/api/src/touchpoints/known-writer.js';
+import { DataSource } from 'typeorm';
 import { EventStore, type Queryable } from '../libs/event-store/src/index.js';
+import { dataSourceOptions } from '../libs/shared/src/database/data-source.js';
 import { freshDatabase } from './support/env.js';
 
 /*
@@ -135,5 +137,31 @@ describe('KnownWriter (real Postgres)', () => {
     const results = await Promise.all(units.map((u, i) => (i % 2 ? writer : other).write(u)));
     expect(results.every((r) => r !== null && r[0].duplicate === false)).toBe(true);
     expect(await versions(c)).toEqual(Array.from({ length: before + 40 }, (_, i) => i + 1));
+  });
+  it('is planned once per connection: a lone event and a small shared statement are named statements with generic plans', async () => {
+    // Postgres re-plans a named statement whose generic plan looks costlier than a custom one;
+    // with a customers check over an array of unknown length that was every call, and the plan
+    // hashed a sequential scan of the customers table. One connection, so its prepared
+    // statements are the writer's.
+    const one = new DataSource(dataSourceOptions(db.url, 1, 'closeness-test-one'));
+    await one.initialize();
+    try {
+      const w = new KnownWriter(new EventStore(one), one);
+      for (let i = 0; i < 8; i++) expect(await w.write(unit(customers[0], { key: `planned-${i}` }))).not.toBeNull();
+      for (let round = 0; round < 8; round++) {
+        const results = await Promise.all(Array.from({ length: 6 }, (_, i) => w.write(unit(customers[i % 6], { key: `planned-${round}-${i}` }))));
+        expect(results.every((r) => r !== null)).toBe(true);
+      }
+      const plans = await one.query(
+        `SELECT statement LIKE '%jsonb_to_recordset%' AS shared, generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%INSERT INTO webhook_deliveries%' ORDER BY 1`,
+      );
+      expect(plans.map((p: any) => p.shared)).toEqual([false, true]);
+      for (const p of plans) {
+        expect(Number(p.generic_plans)).toBeGreaterThan(0);
+        expect(Number(p.custom_plans)).toBeLessThanOrEqual(5);
+      }
+    } finally {
+      await one.destroy();
+    }
   });
 });

@@ -106,6 +106,9 @@ function flatten(store: EventStore, units: AppendManyItem[][]): Flat {
   return f;
 }
 
+/** Unit statements up to this many events run as a named statement (see generalStatement). */
+const NAMED_UNITS_MAX_EVENTS = 100;
+
 /** The general statement: one condition for everything, or units admitted one by one, or neither. */
 async function generalStatement(f: Flat, tx: Queryable, gate: { condition?: AppendCondition; admit?: AdmitUnits }): Promise<{ rows: any[]; admitted: Set<number> }> {
   // Payloads travel as one JSON array each, not as jsonb[]: the driver's array literal would
@@ -131,9 +134,11 @@ async function generalStatement(f: Flat, tx: Queryable, gate: { condition?: Appe
     admittedRows = ' UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, unit FROM adm';
   }
   // Not a named statement: with its array parameters the generic plan Postgres settles on after a
-  // few runs was 2-3x slower than a fresh plan for 1,000-event batches (measured).
-  const rows: any[] = await tx.query(
-    `WITH ${pre}input AS (
+  // few runs was 2-3x slower than a fresh plan for 1,000-event batches (measured). Group commits
+  // of a few small units are the exception: there, parsing and planning the statement on every
+  // call were a quarter of Postgres's CPU per webhook, and the same text serves every call.
+  const named = gate.admit !== undefined && f.ids.length <= NAMED_UNITS_MAX_EVENTS;
+  const sql = `WITH ${pre}input AS (
        SELECT t.stream_id, t.id, t.type, t.sv, $5::jsonb -> (t.ord::int - 1) AS data, $6::jsonb -> (t.ord::int - 1) AS meta, t.ord${unitCol}
        FROM unnest($1::text[], $2::uuid[], $3::text[], $4::int[]${unitArr}) WITH ORDINALITY AS t(stream_id, id, type, sv${unitCol}, ord)
      ), dup AS (
@@ -155,9 +160,8 @@ async function generalStatement(f: Flat, tx: Queryable, gate: { condition?: Appe
      )
      SELECT false AS duplicate, event_id, stream_id, stream_version, global_position${unitCol ? ', NULL::int AS unit' : ''} FROM ins
      UNION ALL
-     SELECT true, event_id, stream_id, stream_version, global_position${unitCol ? ', NULL' : ''} FROM dup${dupGate}${admittedRows}`,
-    params,
-  );
+     SELECT true, event_id, stream_id, stream_version, global_position${unitCol ? ', NULL' : ''} FROM dup${dupGate}${admittedRows}`;
+  const rows: any[] = named ? await preparedQuery(tx, sql, params) : await tx.query(sql, params);
   if (!gate.admit) return { rows, admitted: new Set() };
   const admitted = new Set<number>();
   const events: any[] = [];
