@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { KnownWriter, type KnownUnit } from '../apps/api/src/touchpoints/known-writer.js';
 import { DataSource } from 'typeorm';
 import { EventStore, type Queryable } from '../libs/event-store/src/index.js';
+import { DatabaseUnavailableError, toProblem } from '../libs/shared/src/index.js';
 import { dataSourceOptions } from '../libs/shared/src/database/data-source.js';
 import { freshDatabase } from './support/env.js';
 
@@ -162,6 +163,39 @@ describe('KnownWriter (real Postgres)', () => {
       }
     } finally {
       await one.destroy();
+    }
+  });
+  it('while Postgres holds its statements, units waiting past the limit are refused as unavailable (503) and write nothing', async () => {
+    const w = new KnownWriter(store, db.ds, 300);
+    const locker = db.ds.createQueryRunner();
+    await locker.connect();
+    await locker.startTransaction();
+    await locker.query('LOCK TABLE webhook_deliveries IN ACCESS EXCLUSIVE MODE');
+    let released = false;
+    try {
+      const held = [unit(customers[1], { key: 'held-1' }), unit(customers[2], { key: 'held-2' })];
+      const waiting = [3, 4, 5].map((i) => unit(customers[i], { key: `waiting-${i}` }));
+      const heldResults = held.map((u) => w.write(u));
+      const started = Date.now();
+      const refused = await Promise.allSettled(waiting.map((u) => w.write(u)));
+      expect(Date.now() - started).toBeLessThan(3000);
+      for (const r of refused) {
+        expect(r.status).toBe('rejected');
+        const err = (r as PromiseRejectedResult).reason;
+        expect(err).toBeInstanceOf(DatabaseUnavailableError);
+        expect(toProblem(err).body.status).toBe(503);
+        expect(toProblem(err).headers['Retry-After']).toBeDefined();
+      }
+      await locker.rollbackTransaction();
+      released = true;
+      // The statements that were running finish once Postgres lets them.
+      for (const r of await Promise.all(heldResults)) expect(r).toHaveLength(1);
+      const keys = (await db.ds.query(`SELECT dedupe_key FROM webhook_deliveries WHERE dedupe_key LIKE 'held-%' OR dedupe_key LIKE 'waiting-%' ORDER BY 1`)).map((r: any) => r.dedupe_key);
+      expect(keys).toEqual(['held-1', 'held-2']);
+      for (const u of waiting) expect(await db.ds.query(`SELECT 1 FROM events WHERE event_id = $1`, [u.items[0].events[0].id])).toHaveLength(0);
+    } finally {
+      if (!released) await locker.rollbackTransaction().catch(() => undefined);
+      await locker.release();
     }
   });
 });

@@ -1,4 +1,5 @@
 import { appendMany, appendUnits, isAppendConflict, type AppendManyItem, type AppendManyResult, type EventStore, type Queryable } from '../../../../libs/event-store/src/index.js';
+import { DatabaseUnavailableError } from '../../../../libs/shared/src/index.js';
 
 /** A webhook delivery's durable dedupe row, written in the same statement as its events. */
 export interface DeliveryClaim {
@@ -20,6 +21,8 @@ interface Pending {
   unit: KnownUnit;
   events: number;
   key?: string;
+  /** When it was queued (ms). */
+  at: number;
   resolve(results: AppendManyResult[] | null): void;
   reject(err: unknown): void;
 }
@@ -29,6 +32,12 @@ const IN_FLIGHT = 2;
 /** A statement carries up to this many events (a larger unit goes alone). */
 const MAX_EVENTS = 1000;
 const RETRIES = 8;
+/**
+ * A unit that has waited this long for a statement is refused as "database unavailable" (503 with
+ * Retry-After; nothing was written): when Postgres hangs, the writer's statements never finish
+ * and nothing else would end the wait. The same limit as the pool's connection timeout.
+ */
+const QUEUE_WAIT_MS = 5_000;
 
 /**
  * Group commit for the one-statement ingest path. A unit goes out at once when fewer than
@@ -45,19 +54,43 @@ const RETRIES = 8;
 export class KnownWriter {
   private readonly queue: Pending[] = [];
   private inFlight = 0;
+  private expiry: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: EventStore,
     private readonly db: Queryable,
+    private readonly maxWaitMs = QUEUE_WAIT_MS,
   ) {}
 
   write(unit: KnownUnit): Promise<AppendManyResult[] | null> {
     return new Promise((resolve, reject) => {
       const events = unit.items.reduce((n, it) => n + it.events.length, 0);
       const key = unit.claim ? `${unit.claim.sourceId}\u0000${unit.claim.dedupeKey}` : undefined;
-      this.queue.push({ unit, events, key, resolve, reject });
+      this.queue.push({ unit, events, key, at: Date.now(), resolve, reject });
       this.pump();
+      if (this.queue.length > 0 && !this.expiry) {
+        // One timer for the whole queue, only while something waits.
+        this.expiry = setInterval(() => this.expire(), Math.max(10, Math.min(1000, this.maxWaitMs / 4)));
+        this.expiry.unref();
+      }
     });
+  }
+
+  private expire() {
+    const limit = Date.now() - this.maxWaitMs;
+    for (let k = 0; k < this.queue.length; ) {
+      const p = this.queue[k];
+      if (p.at > limit) {
+        k++;
+        continue;
+      }
+      this.queue.splice(k, 1);
+      p.reject(new DatabaseUnavailableError(`no ingest statement could start within ${this.maxWaitMs} ms`));
+    }
+    if (this.queue.length === 0) {
+      clearInterval(this.expiry);
+      this.expiry = undefined;
+    }
   }
 
   private pump() {
