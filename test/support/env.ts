@@ -3,6 +3,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig, type AppConfig } from '../../libs/shared/src/config.js';
 import { openDatabase } from '../../libs/shared/src/database/data-source.js';
+import { dropRedisPrefix } from '../../bench/support.js';
 
 /** Base URL of the Postgres server the tests use; each test file gets its own database. */
 export const PG_BASE = process.env.TEST_DATABASE_BASE_URL ?? process.env.DATABASE_URL?.replace(/\/[^/]*$/, '') ?? 'postgres://postgres:postgres@127.0.0.1:5432';
@@ -26,8 +27,17 @@ export async function freshDatabase(prefix = 'closeness_test'): Promise<{ url: s
   };
 }
 
-/** A valid configuration for a test: its own database, the shared Redis, a quiet logger. */
+// Queue prefixes handed out by testConfig in this test file (each file has its own module registry).
+const prefixes = new Set<string>();
+
+/**
+ * A valid configuration for a test: its own database, the shared Redis under a queue prefix of
+ * its own (never the default `closeness`, which a real deployment on the same Redis may use), a
+ * quiet logger.
+ */
 export function testConfig(databaseUrl: string, overrides: Record<string, string> = {}): AppConfig {
+  const prefix = `t${randomBytes(4).toString('hex')}`;
+  if (overrides.QUEUE_PREFIX === undefined) prefixes.add(prefix);
   return loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
@@ -37,6 +47,13 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     LOG_PRETTY: 'false',
     ADMIN_EMAIL: 'admin@closeness.test',
     ADMIN_PASSWORD: 'admin-password-1',
+    QUEUE_PREFIX: prefix,
     ...overrides,
   });
+}
+
+/** Deletes the Redis keys under every queue prefix testConfig gave this file (call once its apps are closed). */
+export async function dropTestPrefixes(): Promise<void> {
+  for (const p of prefixes) await dropRedisPrefix(REDIS_URL, p).catch(() => undefined);
+  prefixes.clear();
 }
