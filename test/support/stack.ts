@@ -1,6 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from '../../apps/api/src/bootstrap.js';
 import { createWorker } from '../../apps/worker/src/bootstrap.js';
@@ -23,7 +22,7 @@ export interface Stack {
  */
 export async function startStack(opts: { worker?: boolean; env?: Record<string, string> } = {}): Promise<Stack> {
   const db = await freshDatabase();
-  const config = testConfig(db.url, { QUEUE_PREFIX: `t${randomBytes(4).toString('hex')}`, ...opts.env });
+  const config = testConfig(db.url, opts.env); // a queue prefix of its own, dropped by close()
   const api = await createApiApp(config);
   await api.listen(0, '127.0.0.1');
   const port = (api.getHttpServer().address() as AddressInfo).port;

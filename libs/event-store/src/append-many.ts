@@ -234,6 +234,22 @@ export function isAppendConflict(err: unknown): boolean {
   return code === '23505' && (constraint === 'events_stream_version_key' || constraint === 'events_event_id_key');
 }
 
+/**
+ * Runs `attempt` again (up to `retries` times, with a short growing random pause) while it fails
+ * with an append conflict: the statement or transaction rolled back as a whole, and the next try
+ * sees the winner's rows.
+ */
+export async function retryAppendConflicts<T>(attempt: () => Promise<T>, retries = 8): Promise<T> {
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!isAppendConflict(err) || n >= retries) throw err;
+      await new Promise((r) => setTimeout(r, 2 + Math.random() * 10 * (n + 1)));
+    }
+  }
+}
+
 /** Tells in-process listeners (the append notifier) that events were committed. Call after commit. */
 export function notifyAppended(store: EventStore): void {
   (store as unknown as { emitAppended?: () => void }).emitAppended?.();

@@ -1,5 +1,5 @@
-import { appendMany, appendUnits, isAppendConflict, type AppendManyItem, type AppendManyResult, type EventStore, type Queryable } from '../../../../libs/event-store/src/index.js';
-import { DatabaseUnavailableError } from '../../../../libs/shared/src/index.js';
+import { appendMany, appendUnits, isAppendConflict, retryAppendConflicts, type AppendManyItem, type AppendManyResult, type EventStore, type Queryable } from '../../../../libs/event-store/src/index.js';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from '../../../../libs/shared/src/index.js';
 
 /** A webhook delivery's durable dedupe row, written in the same statement as its events. */
 export interface DeliveryClaim {
@@ -31,7 +31,6 @@ interface Pending {
 const IN_FLIGHT = 2;
 /** A statement carries up to this many events (a larger unit goes alone). */
 const MAX_EVENTS = 1000;
-const RETRIES = 8;
 /**
  * A unit that has waited this long for a statement is refused as "database unavailable" (503 with
  * Retry-After; nothing was written): when Postgres hangs, the writer's statements never finish
@@ -128,33 +127,19 @@ export class KnownWriter {
   private async run(batch: Pending[]) {
     if (batch.length === 1) {
       const [p] = batch;
-      return this.retrying(() => this.alone(p.unit)).then(p.resolve, p.reject);
+      return retryAppendConflicts(() => this.alone(p.unit)).then(p.resolve, p.reject);
     }
     try {
-      const results = await this.retrying(() => this.together(batch.map((p) => p.unit)));
+      const results = await retryAppendConflicts(() => this.together(batch.map((p) => p.unit)));
       batch.forEach((p, i) => p.resolve(results[i]));
     } catch (err) {
-      if (isAppendConflict(err)) {
+      // Still racing after the retries, or no database: the same for every unit of it.
+      if (isAppendConflict(err) || isDatabaseUnavailable(err)) {
         for (const p of batch) p.reject(err);
         return;
       }
       // Not a race: find out whose failure it is, each unit in a statement of its own.
-      await Promise.all(batch.map((p) => this.retrying(() => this.alone(p.unit)).then(p.resolve, p.reject)));
-    }
-  }
-
-  private async retrying<T>(fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn();
-      } catch (err) {
-        // The statement rolled back as a whole; run it again and it sees the winner's rows.
-        if (isAppendConflict(err) && attempt < RETRIES) {
-          await new Promise((r) => setTimeout(r, 2 + Math.random() * 10 * (attempt + 1)));
-          continue;
-        }
-        throw err;
-      }
+      await Promise.all(batch.map((p) => retryAppendConflicts(() => this.alone(p.unit)).then(p.resolve, p.reject)));
     }
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { appendMany, EventStore, isAppendConflict, notifyAppended, type AppendManyItem, type AppendManyResult, type NewEvent } from '../../../../libs/event-store/src/index.js';
+import { appendMany, EventStore, notifyAppended, retryAppendConflicts, type AppendManyItem, type AppendManyResult, type NewEvent } from '../../../../libs/event-store/src/index.js';
 import { customerStream, decideCustomer, initialCustomerState, type Touchpoint } from '../../../../libs/relationship/src/index.js';
 import { Clock, deterministicId, IdGenerator, metrics, scopeCondition, type AuthUser } from '../../../../libs/shared/src/index.js';
 import { fastDeterministicId } from './fast-id.js';
@@ -156,31 +156,23 @@ export class TouchpointIngestor {
    * transaction is retried when a concurrent writer took the same stream version.
    */
   async transact<T>(ctx: IngestContext, fn: (tx: EntityManager, write: (dtos: TouchpointDto[]) => Promise<IngestOutcome[]>) => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
+    // Two writers took the same stream version (or stored the same id) at once: the loser retries
+    // its whole transaction and then sees the winner's rows.
+    return retryAppendConflicts(async () => {
       const appended: NewEvent[] = [];
       const outcomes: IngestOutcome[] = [];
-      try {
-        const result = await this.ds.transaction((tx) =>
-          fn(tx, async (dtos) => {
-            const eventIds = dtos.map((d, i) => this.eventIdFor(d, i, ctx));
-            const r = await this.write(dtos, eventIds, ctx, tx);
-            appended.push(...r.appended);
-            outcomes.push(...r.outcomes);
-            return r.outcomes;
-          }),
-        );
-        this.afterCommit(appended, outcomes, ctx);
-        return result;
-      } catch (err) {
-        // Two writers took the same stream version (or stored the same id) at once: the loser
-        // retries its whole transaction and then sees the winner's rows.
-        if (isAppendConflict(err) && attempt < 8) {
-          await new Promise((r) => setTimeout(r, 2 + Math.random() * 10 * (attempt + 1)));
-          continue;
-        }
-        throw err;
-      }
-    }
+      const result = await this.ds.transaction((tx) =>
+        fn(tx, async (dtos) => {
+          const eventIds = dtos.map((d, i) => this.eventIdFor(d, i, ctx));
+          const r = await this.write(dtos, eventIds, ctx, tx);
+          appended.push(...r.appended);
+          outcomes.push(...r.outcomes);
+          return r.outcomes;
+        }),
+      );
+      this.afterCommit(appended, outcomes, ctx);
+      return result;
+    });
   }
 
   private async write(dtos: TouchpointDto[], eventIds: string[], ctx: IngestContext, tx: EntityManager) {
