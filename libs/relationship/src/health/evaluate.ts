@@ -1,5 +1,5 @@
 import type { HealthConfig } from './config.js';
-import { countAtOrBefore, DAY_MS, type Prepared, type PreparedTouchpoint } from './prepare.js';
+import { COMPLAINT, countAtOrBefore, DAY_MS, ENGAGED, RELATIONAL, REPEAT, SURVEY_NEGATIVE, SURVEY_POSITIVE, TRANSACTIONAL, type Prepared } from './prepare.js';
 import type { Band, ChurnFeature, ChurnFeatures, ChurnRisk, Driver, RiskLevel } from './types.js';
 
 export interface Evaluation {
@@ -37,11 +37,24 @@ export function levelFor(p: number, c: HealthConfig): RiskLevel {
   return p >= c.churn.levels.high ? 'high' : p >= c.churn.levels.medium ? 'medium' : 'low';
 }
 
-/** Most recent first, capped: the events a reader should look at first. */
-function recentIds(items: PreparedTouchpoint[], max: number): string[] {
+/** Most recent first, capped: the events a reader should look at first (`items`: touchpoint indexes, ascending). */
+function recentIds(p: Prepared, items: readonly number[], max: number): string[] {
   const out: string[] = [];
-  for (let i = items.length - 1; i >= 0 && out.length < max; i--) out.push(items[i].id);
+  for (let k = items.length - 1; k >= 0 && out.length < max; k--) out.push(p.ids[items[k]]);
   return out;
+}
+
+/** Most recent first, capped: touchpoints from..to-1 with any of `mask`'s flags (all when 0). */
+function recentIdsIn(p: Prepared, from: number, to: number, max: number, mask = 0): string[] {
+  const out: string[] = [];
+  for (let i = to - 1; i >= from && out.length < max; i--) if (mask === 0 || p.flags[i] & mask) out.push(p.ids[i]);
+  return out;
+}
+
+/** Whether any of from..to-1 has one of `mask`'s flags. */
+function anyIn(p: Prepared, from: number, to: number, mask: number): boolean {
+  for (let i = from; i < to; i++) if (p.flags[i] & mask) return true;
+  return false;
 }
 
 /**
@@ -51,7 +64,7 @@ function recentIds(items: PreparedTouchpoint[], max: number): string[] {
 export function evaluate(p: Prepared, T: number, c: HealthConfig, explain = true): Evaluation {
   const drivers: RawDriver[] = [];
   const maxIds = c.maxEventIdsPerDriver;
-  const tps = p.tps;
+  const { times, scores, flags } = p;
   const n = countAtOrBefore(p.times, T);
   const since = (days: number) => countAtOrBefore(p.times, T - days * DAY_MS);
   const nOutcomes = countAtOrBefore(p.outcomeTimes, T);
@@ -90,15 +103,15 @@ export function evaluate(p: Prepared, T: number, c: HealthConfig, explain = true
     const contrib: { id: string; v: number }[] = [];
     const span = 100 - c.quality.neutralScore;
     for (let i = windowStart; i < n; i++) {
-      const tp = tps[i];
-      const w = decay(T - tp.t, c.halfLifeDays);
-      const centred = tp.score >= c.quality.neutralScore ? (tp.score - c.quality.neutralScore) / span : (tp.score - c.quality.neutralScore) / c.quality.neutralScore;
+      const score = scores[i];
+      const w = decay(T - times[i], c.halfLifeDays);
+      const centred = score >= c.quality.neutralScore ? (score - c.quality.neutralScore) / span : (score - c.quality.neutralScore) / c.quality.neutralScore;
       balance += w * centred;
       weightSum += w;
-      weightedScore += w * tp.score;
-      if (tp.relational) relCount++;
-      if (tp.transactional) transCount++;
-      if (explain) contrib.push({ id: tp.id, v: w * centred });
+      weightedScore += w * score;
+      if (flags[i] & RELATIONAL) relCount++;
+      if (flags[i] & TRANSACTIONAL) transCount++;
+      if (explain) contrib.push({ id: p.ids[i], v: w * centred });
     }
     const inWindow = n - windowStart;
     if (inWindow > 0) {
@@ -121,11 +134,11 @@ export function evaluate(p: Prepared, T: number, c: HealthConfig, explain = true
 
     // Streak: the trailing run of transactional contacts ("3 transactional contacts in a row").
     let j = n - 1;
-    while (j >= windowStart && tps[j].transactional) j--;
+    while (j >= windowStart && flags[j] & TRANSACTIONAL) j--;
     const run = n - 1 - j;
     features.transactionalStreak = Math.min(run, 10);
     if (run > 0) {
-      const runIds = recentIds(tps.slice(j + 1, n), maxIds);
+      const runIds = recentIdsIn(p, j + 1, n, maxIds);
       churnIds.transactionalStreak = runIds;
       churnText.transactionalStreak = `${plural(run, 'transactional contact')} in a row`;
       if (run >= c.streak.minRun) {
@@ -136,20 +149,20 @@ export function evaluate(p: Prepared, T: number, c: HealthConfig, explain = true
 
     // Recency of the last relational contact; with none on record, silence since the first touchpoint.
     const li = p.lastRel[n - 1];
-    const fromT = li >= 0 ? tps[li].t : tps[0].t;
+    const fromT = li >= 0 ? times[li] : times[0];
     const days = (T - fromT) / DAY_MS;
     const wholeDays = Math.floor(days);
-    if (li >= 0) lastRelationalContactAt = new Date(tps[li].t).toISOString();
+    if (li >= 0) lastRelationalContactAt = new Date(times[li]).toISOString();
     const r = c.recency;
     let recencyEffect =
       days <= r.freshDays ? r.freshBonus * (1 - days / r.freshDays) : days >= r.lostDays ? r.lostPenalty : (r.lostPenalty * (days - r.freshDays)) / (r.lostDays - r.freshDays);
-    const recencyIds = li >= 0 ? [tps[li].id] : [];
+    const recencyIds = li >= 0 ? [p.ids[li]] : [];
     // A recorded silence still current (no relational contact since it was found) adds its own weight.
     let quietId: string | null = null;
     for (let k = nFacts - 1; k >= 0; k--) {
       const f = p.facts[k];
       if (f.type !== 'RelationshipWentQuiet') continue;
-      if (li < 0 || f.t > tps[li].t) quietId = f.id;
+      if (li < 0 || f.t > times[li]) quietId = f.id;
       break;
     }
     let recencyFactor =
@@ -177,14 +190,12 @@ export function evaluate(p: Prepared, T: number, c: HealthConfig, explain = true
     const baseStartIdx = since(f.recentDays + f.baselineDays);
     const baseCount = p.engagedPrefix[recentStart] - p.engagedPrefix[baseStartIdx];
     if (p.firstEngaged >= 0 && p.firstEngaged < n) {
-      const spanStart = Math.max(baseEnd - f.baselineDays * DAY_MS, tps[p.firstEngaged].t);
+      const spanStart = Math.max(baseEnd - f.baselineDays * DAY_MS, times[p.firstEngaged]);
       const spanDays = (baseEnd - spanStart) / DAY_MS;
       const rate = spanDays > 0 ? baseCount / (spanDays / 30) : 0;
       if (spanDays >= f.minBaselineSpanDays && rate >= f.minBaselinePerMonth) {
         const ratio = recent / rate;
-        const recentEngaged = explain ? tps.slice(recentStart, n).filter((x) => x.engaged) : [];
-        const lastBase = explain ? tps.slice(baseStartIdx, recentStart).filter((x) => x.engaged) : [];
-        const ids = recentEngaged.length > 0 ? recentIds(recentEngaged, maxIds) : recentIds(lastBase, 1);
+        const ids = !explain ? [] : anyIn(p, recentStart, n, ENGAGED) ? recentIdsIn(p, recentStart, n, maxIds, ENGAGED) : recentIdsIn(p, baseStartIdx, recentStart, 1, ENGAGED);
         const what = `${recent} engaged ${recent === 1 ? 'contact' : 'contacts'} in the last ${f.recentDays} days vs ${rate.toFixed(1)} a month before`;
         if (ratio < 1) {
           features.engagedFrequencyDrop = 1 - ratio;
@@ -204,77 +215,76 @@ export function evaluate(p: Prepared, T: number, c: HealthConfig, explain = true
       const trans90 = p.transPrefix[n] - p.transPrefix[start90];
       features.transactionalShare90d = trans90 / total90;
       if (explain && trans90 > 0) {
-        churnIds.transactionalShare90d = recentIds(tps.slice(start90, n).filter((x) => x.transactional), maxIds);
+        churnIds.transactionalShare90d = recentIdsIn(p, start90, n, maxIds, TRANSACTIONAL);
         churnText.transactionalShare90d = `${Math.round((trans90 / total90) * 100)}% of contacts in 90 days were transactional (${trans90} of ${total90})`;
       }
     }
 
     // Complaints still open at T, and repeat contacts about the same topic.
     const cw = since(c.complaints.windowDays);
-    const open: PreparedTouchpoint[] = [];
-    const repeats: PreparedTouchpoint[] = [];
+    const open: number[] = [];
+    const repeats: number[] = [];
     for (let i = cw; i < n; i++) {
-      const tp = tps[i];
-      if (tp.complaint && tp.closedAt > T) open.push(tp);
-      if (tp.repeat) repeats.push(tp);
+      if (flags[i] & COMPLAINT && p.closedAt[i] > T) open.push(i);
+      if (flags[i] & REPEAT) repeats.push(i);
     }
     if (open.length > 0) {
       drivers.push({
         factor: `${plural(open.length, 'open complaint')} (unresolved support ticket or return)`,
         effect: Math.max(c.complaints.max, c.complaints.perOpen * open.length),
-        eventIds: recentIds(open, maxIds),
+        eventIds: recentIds(p, open, maxIds),
       });
     }
     if (repeats.length > 0) {
       drivers.push({
         factor: `${plural(repeats.length, 'repeat contact')} about the same topic in ${c.complaints.windowDays} days`,
         effect: Math.max(c.complaints.maxRepeat, c.complaints.perRepeat * repeats.length),
-        eventIds: recentIds(repeats, maxIds),
+        eventIds: recentIds(p, repeats, maxIds),
       });
     }
     // Churn windows are fixed at 90 days so the coefficients keep their documented meaning.
-    const rep90: PreparedTouchpoint[] = [];
-    const comp90: PreparedTouchpoint[] = [];
+    const rep90: number[] = [];
+    const comp90: number[] = [];
     for (let i = start90; i < n; i++) {
-      if (tps[i].repeat) rep90.push(tps[i]);
-      if (tps[i].complaint) comp90.push(tps[i]);
+      if (flags[i] & REPEAT) rep90.push(i);
+      if (flags[i] & COMPLAINT) comp90.push(i);
     }
     features.repeatContacts90d = Math.min(rep90.length, 10);
     features.complaints90d = Math.min(comp90.length, 5);
     if (rep90.length) {
-      churnIds.repeatContacts90d = recentIds(rep90, maxIds);
+      churnIds.repeatContacts90d = recentIds(p, rep90, maxIds);
       churnText.repeatContacts90d = `${plural(rep90.length, 'repeat contact')} about the same topic in 90 days`;
     }
     if (comp90.length) {
-      churnIds.complaints90d = recentIds(comp90, maxIds);
+      churnIds.complaints90d = recentIds(p, comp90, maxIds);
       churnText.complaints90d = `${plural(comp90.length, 'complaint')} raised in 90 days`;
     }
 
     // Surveys: each negative answer is its own driver ("detractor NPS on 12 Oct"); positives grouped.
     const sw = since(c.surveys.windowDays);
-    const positives: PreparedTouchpoint[] = [];
+    const positives: number[] = [];
     let positiveEffect = 0;
-    const negatives180: PreparedTouchpoint[] = [];
+    const negatives180: number[] = [];
     const s180 = since(180);
     for (let i = Math.min(sw, s180); i < n; i++) {
-      const tp = tps[i];
-      if (i >= s180 && tp.survey === 'negative') negatives180.push(tp);
-      if (i < sw || !tp.survey) continue;
-      const w = decay(T - tp.t, c.halfLifeDays);
-      if (tp.survey === 'negative') {
-        drivers.push({ factor: `${tp.surveyLabel} on ${formatDay(tp.t)}`, effect: c.surveys.negativeEffect * w, eventIds: [tp.id] });
+      const negative = (flags[i] & SURVEY_NEGATIVE) !== 0;
+      if (i >= s180 && negative) negatives180.push(i);
+      if (i < sw || !(flags[i] & (SURVEY_NEGATIVE | SURVEY_POSITIVE))) continue;
+      const w = decay(T - times[i], c.halfLifeDays);
+      if (negative) {
+        drivers.push({ factor: `${p.surveyLabels[i]} on ${formatDay(times[i])}`, effect: c.surveys.negativeEffect * w, eventIds: [p.ids[i]] });
       } else {
-        positives.push(tp);
+        positives.push(i);
         positiveEffect += c.surveys.positiveEffect * w;
       }
     }
     if (positives.length > 0) {
-      const label = positives.length === 1 ? positives[0].surveyLabel : `${positives.length} positive survey answers`;
-      drivers.push({ factor: `${label} (latest ${formatDay(positives[positives.length - 1].t)})`, effect: positiveEffect, eventIds: recentIds(positives, maxIds) });
+      const label = positives.length === 1 ? p.surveyLabels[positives[0]] : `${positives.length} positive survey answers`;
+      drivers.push({ factor: `${label} (latest ${formatDay(times[positives[positives.length - 1]])})`, effect: positiveEffect, eventIds: recentIds(p, positives, maxIds) });
     }
     features.negativeSurveys180d = Math.min(negatives180.length, 5);
     if (negatives180.length) {
-      churnIds.negativeSurveys180d = recentIds(negatives180, maxIds);
+      churnIds.negativeSurveys180d = recentIds(p, negatives180, maxIds);
       churnText.negativeSurveys180d = `${plural(negatives180.length, 'negative survey answer')} in 180 days`;
     }
   }

@@ -1,4 +1,4 @@
-import { occurredMsOf, type RelationalClass, type ScoredTouchpoint } from '../touchpoint.js';
+import { occurredMsOf, type ScoredTouchpoint } from '../touchpoint.js';
 import type { OutcomeType } from '../events.js';
 import type { HealthConfig } from './config.js';
 import type { HealthInput } from './types.js';
@@ -7,24 +7,17 @@ export const DAY_MS = 86_400_000;
 
 export type SurveyVerdict = 'negative' | 'positive' | null;
 
-export interface PreparedTouchpoint {
-  id: string;
-  t: number;
-  score: number;
-  cls: RelationalClass;
-  relational: boolean;
-  transactional: boolean;
-  /** Relational or neutral: contact that is more than a transaction (frequency baseline). */
-  engaged: boolean;
-  /** An unresolved support ticket or return (or a touchpoint tagged `complaint`). */
-  complaint: boolean;
-  /** Business time at which a later touchpoint resolved this complaint; Infinity while open. */
-  closedAt: number;
-  /** Scoring flagged a repeat contact, or the customer came back about the same topic within repeatDays. */
-  repeat: boolean;
-  survey: SurveyVerdict;
-  surveyLabel: string;
-}
+/** Bits of `Prepared.flags[i]`. */
+export const RELATIONAL = 1;
+export const TRANSACTIONAL = 2;
+/** Relational or neutral: contact that is more than a transaction (frequency baseline). */
+export const ENGAGED = 4;
+/** An unresolved support ticket or return (or a touchpoint tagged `complaint`). */
+export const COMPLAINT = 8;
+/** Scoring flagged a repeat contact, or the customer came back about the same topic within repeatDays. */
+export const REPEAT = 16;
+export const SURVEY_NEGATIVE = 32;
+export const SURVEY_POSITIVE = 64;
 
 export interface PreparedOutcome {
   id: string;
@@ -39,15 +32,26 @@ export interface PreparedFact {
   touchpointId: string | null;
 }
 
-/** The input sorted once by business time with prefix sums, so each evaluation is a sweep, not a sort. */
+/**
+ * The input sorted once by business time, one column per property (touchpoint i is `ids[i]`,
+ * `times[i]`, `scores[i]`, `flags[i]` …) with prefix sums, so each evaluation is a sweep, not a
+ * sort.
+ */
 export interface Prepared {
-  tps: PreparedTouchpoint[];
-  times: Float64Array;
-  /** lastRel[i] = index of the last relational touchpoint among tps[0..i], or -1. */
-  lastRel: Int32Array;
-  /** engagedPrefix[i] / transPrefix[i] = count among tps[0..i-1]. */
-  engagedPrefix: Int32Array;
-  transPrefix: Int32Array;
+  n: number;
+  ids: readonly string[];
+  times: readonly number[];
+  scores: readonly number[];
+  flags: readonly number[];
+  /** Business time at which a later touchpoint resolved this complaint; Infinity while open. */
+  closedAt: readonly number[];
+  /** "detractor NPS (3)" for touchpoints with a survey verdict, else ''. */
+  surveyLabels: readonly string[];
+  /** lastRel[i] = index of the last relational touchpoint among 0..i, or -1. */
+  lastRel: readonly number[];
+  /** engagedPrefix[i] / transPrefix[i] = count among 0..i-1 (n + 1 entries). */
+  engagedPrefix: readonly number[];
+  transPrefix: readonly number[];
   firstEngaged: number;
   outcomes: PreparedOutcome[];
   outcomeTimes: Float64Array;
@@ -59,7 +63,6 @@ export interface Prepared {
 
 const byTimeThenId = <T extends { t: number; id: string }>(a: T, b: T) => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** The verdict of most touchpoints (no survey, or a neutral answer): one shared object, not one per call. */
 const NO_VERDICT: { readonly verdict: SurveyVerdict; readonly label: string } = Object.freeze({ verdict: null, label: '' });
 
 function surveyVerdict(tp: ScoredTouchpoint, c: HealthConfig): { readonly verdict: SurveyVerdict; readonly label: string } {
@@ -87,7 +90,7 @@ function surveyVerdict(tp: ScoredTouchpoint, c: HealthConfig): { readonly verdic
 
 const normTopic = (topic: unknown) => (typeof topic === 'string' ? topic.trim().toLowerCase() : '');
 
-function upperBoundIn(times: Float64Array, t: number): number {
+function upperBoundIn(times: ArrayLike<number>, t: number): number {
   let lo = 0;
   let hi = times.length;
   while (lo < hi) {
@@ -121,94 +124,155 @@ function signalRepeatOf(rel: ScoredTouchpoint['relational']): boolean {
   return repeat;
 }
 
-/** Odd data never throws: items without a parsable time are left out, a missing score counts as neutral. */
+/**
+ * The touchpoint columns of one touchpoints array, kept between calls. A customer's fold hands
+ * health the same array again and again, grown by the new touchpoints (and with an entry
+ * replaced when a touchpoint is rescored): only the entries from the first one that changed are
+ * prepared again. Columns of numbers rather than an object per touchpoint: a worker keeps these
+ * for thousands of customers, and an array of doubles is one object the garbage collector
+ * does not look into. (Typed arrays measured worse: each growth allocates a new buffer.)
+ */
+class TouchpointColumns {
+  /** The array's entries as last prepared (by identity), in business order. */
+  private src: ScoredTouchpoint[] = [];
+  n = 0;
+  ids: string[] = [];
+  times: number[] = [];
+  scores: number[] = [];
+  flags: number[] = [];
+  closedAt: number[] = [];
+  surveyLabels: string[] = [];
+  lastRel: number[] = [];
+  engagedPrefix: number[] = [0];
+  transPrefix: number[] = [0];
+  firstEngaged = -1;
+  private topics: string[] = [];
+  /** Business time of the latest touchpoint per topic among the first n. */
+  private lastByTopic = new Map<string, number>();
+  /** Complaints among the first n that no later touchpoint has resolved yet. */
+  private open: number[] = [];
+
+  constructor(readonly config: HealthConfig) {}
+
+  /**
+   * Brings the columns to `sorted` (business order). Entries before the first that differs
+   * from the last call are kept; a changed entry in the middle (a rescore) re-derives the
+   * per-topic state from the kept ones.
+   */
+  update(sorted: readonly ScoredTouchpoint[], times: readonly number[]): void {
+    const m = sorted.length;
+    let d = 0;
+    const same = Math.min(m, this.n);
+    while (d < same && sorted[d] === this.src[d]) d++;
+    if (d < this.n) this.truncate(d);
+    if (d === m) return;
+    const c = this.config;
+    const repeatMs = c.complaints.repeatDays * DAY_MS;
+    for (let i = d; i < m; i++) {
+      const tp = sorted[i];
+      const t = times[i];
+      this.src[i] = tp;
+      this.ids[i] = tp.eventId;
+      this.times[i] = t;
+      const rel = tp.relational ?? ({} as ScoredTouchpoint['relational']);
+      this.scores[i] = typeof rel.score === 'number' && Number.isFinite(rel.score) ? Math.min(100, Math.max(0, rel.score)) : c.quality.neutralScore;
+      const p = tp.touchpoint;
+      let f = rel.class === 'relational' ? RELATIONAL | ENGAGED : rel.class === 'transactional' ? TRANSACTIONAL : ENGAGED;
+      const tags = Array.isArray(p.tags) ? p.tags : undefined;
+      const complaint = ((p.channel === 'support_ticket' || p.channel === 'return') && p.resolved === false) || (tags !== undefined && tags.includes('complaint') && p.resolved !== true);
+      if (complaint) f |= COMPLAINT;
+      const topic = normTopic(p.topic);
+      this.topics[i] = topic;
+      let repeat = signalRepeatOf(rel);
+      if (topic) {
+        const prev = this.lastByTopic.get(topic);
+        if (p.initiatedBy === 'customer' && prev !== undefined && t - prev <= repeatMs) repeat = true;
+        this.lastByTopic.set(topic, t);
+      }
+      if (repeat) f |= REPEAT;
+      const { verdict, label } = surveyVerdict(tp, c);
+      if (verdict === 'negative') f |= SURVEY_NEGATIVE;
+      else if (verdict === 'positive') f |= SURVEY_POSITIVE;
+      this.surveyLabels[i] = label;
+      this.flags[i] = f;
+      this.closedAt[i] = Infinity;
+      // A complaint closes when a later touchpoint on the same topic, or one replying to it, says resolved.
+      if (p.resolved === true && this.open.length > 0) this.resolve(i, topic, p.replyToId);
+      if (complaint) this.open.push(i);
+      this.lastRel[i] = f & RELATIONAL ? i : i > 0 ? this.lastRel[i - 1] : -1;
+      this.engagedPrefix[i + 1] = this.engagedPrefix[i] + (f & ENGAGED ? 1 : 0);
+      this.transPrefix[i + 1] = this.transPrefix[i] + (f & TRANSACTIONAL ? 1 : 0);
+      if (this.firstEngaged < 0 && f & ENGAGED) this.firstEngaged = i;
+    }
+    this.n = m;
+  }
+
+  /** Touchpoint j (resolved) closes the open complaints before it on its topic or that it replies to. */
+  private resolve(j: number, topic: string, replyTo: unknown): void {
+    const reply = typeof replyTo === 'string' ? replyTo : undefined;
+    let kept = 0;
+    for (const i of this.open) {
+      const closes = (topic !== '' && this.topics[i] === topic) || (reply !== undefined && (reply === this.ids[i] || reply === this.src[i].touchpoint.id));
+      if (closes) this.closedAt[i] = this.times[j];
+      else this.open[kept++] = i;
+    }
+    this.open.length = kept;
+  }
+
+  /** Keeps the first `d` entries: per-topic state and complaint closures are derived again from them. */
+  private truncate(d: number): void {
+    this.n = d;
+    for (const column of [this.src, this.ids, this.topics, this.surveyLabels, this.times, this.scores, this.flags, this.closedAt, this.lastRel]) column.length = d;
+    this.engagedPrefix.length = d + 1;
+    this.transPrefix.length = d + 1;
+    this.lastByTopic.clear();
+    this.open = [];
+    this.firstEngaged = -1;
+    for (let i = 0; i < d; i++) {
+      if (this.topics[i]) this.lastByTopic.set(this.topics[i], this.times[i]);
+      this.closedAt[i] = Infinity;
+      const p = this.src[i].touchpoint;
+      if (p.resolved === true && this.open.length > 0) this.resolve(i, this.topics[i], p.replyToId);
+      if (this.flags[i] & COMPLAINT) this.open.push(i);
+      if (this.firstEngaged < 0 && this.flags[i] & ENGAGED) this.firstEngaged = i;
+    }
+  }
+}
+
+/** The columns last prepared from each touchpoints array (a fold's array lives as long as its cached state). */
+const kept = new WeakMap<readonly ScoredTouchpoint[], TouchpointColumns>();
+
+/**
+ * Odd data never throws: items without a parsable time are left out, a missing score counts as neutral.
+ * The result shares columns with the next `prepare` of the same touchpoints array: use it before that.
+ */
 export function prepare(input: HealthInput, c: HealthConfig): Prepared {
   // By business time, then event id. The fold's touchpoints (stream order) usually are in that
   // order already: then nothing is sorted and no (touchpoint, time) pair is allocated.
-  let kept: ScoredTouchpoint[] = [];
+  const all = input.touchpoints ?? [];
+  let sorted: ScoredTouchpoint[] = [];
   let times: number[] = [];
   let inOrder = true;
-  for (const tp of input.touchpoints ?? []) {
+  for (const tp of all) {
     const t = occurredMsOf(tp);
     if (!Number.isFinite(t) || typeof tp.eventId !== 'string') continue;
-    const k = kept.length;
-    if (k > 0 && (t < times[k - 1] || (t === times[k - 1] && tp.eventId < kept[k - 1].eventId))) inOrder = false;
-    kept.push(tp);
+    const k = sorted.length;
+    if (k > 0 && (t < times[k - 1] || (t === times[k - 1] && tp.eventId < sorted[k - 1].eventId))) inOrder = false;
+    sorted.push(tp);
     times.push(t);
   }
   if (!inOrder) {
-    const order = kept.map((_, i) => i).sort((a, b) => times[a] - times[b] || (kept[a].eventId < kept[b].eventId ? -1 : kept[a].eventId > kept[b].eventId ? 1 : 0));
-    kept = order.map((i) => kept[i]);
+    const order = sorted.map((_, i) => i).sort((a, b) => times[a] - times[b] || (sorted[a].eventId < sorted[b].eventId ? -1 : sorted[a].eventId > sorted[b].eventId ? 1 : 0));
+    sorted = order.map((i) => sorted[i]);
     times = order.map((i) => times[i]);
   }
-
-  const tps: PreparedTouchpoint[] = [];
-  const lastByTopic = new Map<string, number>();
-  for (let i = 0; i < kept.length; i++) {
-    const tp = kept[i];
-    const t = times[i];
-    const rel = tp.relational ?? ({} as ScoredTouchpoint['relational']);
-    const score = typeof rel.score === 'number' && Number.isFinite(rel.score) ? Math.min(100, Math.max(0, rel.score)) : c.quality.neutralScore;
-    const cls: RelationalClass = rel.class === 'relational' || rel.class === 'transactional' ? rel.class : 'neutral';
-    const p = tp.touchpoint;
-    const tags = Array.isArray(p.tags) ? p.tags : [];
-    const complaint =
-      ((p.channel === 'support_ticket' || p.channel === 'return') && p.resolved === false) || (tags.includes('complaint') && p.resolved !== true);
-    const signalRepeat = signalRepeatOf(rel);
-    const topic = normTopic(p.topic);
-    const prev = topic ? lastByTopic.get(topic) : undefined;
-    const topicRepeat = p.initiatedBy === 'customer' && prev !== undefined && t - prev <= c.complaints.repeatDays * DAY_MS;
-    if (topic) lastByTopic.set(topic, t);
-    const { verdict, label } = surveyVerdict(tp, c);
-    tps.push({
-      id: tp.eventId,
-      t,
-      score,
-      cls,
-      relational: cls === 'relational',
-      transactional: cls === 'transactional',
-      engaged: cls !== 'transactional',
-      complaint,
-      closedAt: Infinity,
-      repeat: signalRepeat || topicRepeat,
-      survey: verdict,
-      surveyLabel: label,
-    });
+  let cols = kept.get(all);
+  if (cols === undefined || cols.config !== c) {
+    cols = new TouchpointColumns(c);
+    kept.set(all, cols);
   }
-
-  // A complaint closes when a later touchpoint on the same topic, or one replying to it, says resolved.
-  const resolvedByTopic = new Map<string, number[]>();
-  const resolvedByReply = new Map<string, number[]>();
-  kept.forEach((tp, i) => {
-    if (tp.touchpoint.resolved !== true) return;
-    const topic = normTopic(tp.touchpoint.topic);
-    if (topic) (resolvedByTopic.get(topic) ?? resolvedByTopic.set(topic, []).get(topic)!).push(i);
-    const replyTo = tp.touchpoint.replyToId;
-    if (typeof replyTo === 'string') (resolvedByReply.get(replyTo) ?? resolvedByReply.set(replyTo, []).get(replyTo)!).push(i);
-  });
-  kept.forEach((tp, i) => {
-    if (!tps[i].complaint) return;
-    const candidates = [
-      ...(resolvedByTopic.get(normTopic(tp.touchpoint.topic)) ?? []),
-      ...(resolvedByReply.get(tp.touchpoint.id) ?? []),
-      ...(resolvedByReply.get(tp.eventId) ?? []),
-    ];
-    for (const j of candidates) if (j > i) tps[i].closedAt = Math.min(tps[i].closedAt, tps[j].t);
-  });
-
-  const n = tps.length;
-  const tpTimes = new Float64Array(n);
-  const lastRel = new Int32Array(n);
-  const engagedPrefix = new Int32Array(n + 1);
-  const transPrefix = new Int32Array(n + 1);
-  let firstEngaged = -1;
-  for (let i = 0; i < n; i++) {
-    tpTimes[i] = tps[i].t;
-    lastRel[i] = tps[i].relational ? i : i > 0 ? lastRel[i - 1] : -1;
-    engagedPrefix[i + 1] = engagedPrefix[i] + (tps[i].engaged ? 1 : 0);
-    transPrefix[i + 1] = transPrefix[i] + (tps[i].transactional ? 1 : 0);
-    if (firstEngaged < 0 && tps[i].engaged) firstEngaged = i;
-  }
+  cols.update(sorted, times);
+  const n = cols.n;
 
   const outcomes: PreparedOutcome[] = [];
   for (const o of input.outcomes ?? []) {
@@ -227,21 +291,27 @@ export function prepare(input: HealthInput, c: HealthConfig): Prepared {
   facts.sort(byTimeThenId);
 
   const renewal = input.customer?.renewalDate ? Date.parse(input.customer.renewalDate) : NaN;
+  const ids = cols.ids;
   // Only drivers about unanswered messages ask: built on first use.
   let tpIds: Set<string> | undefined;
   return {
-    tps,
-    times: tpTimes,
-    lastRel,
-    engagedPrefix,
-    transPrefix,
-    firstEngaged,
+    n,
+    ids,
+    times: cols.times,
+    scores: cols.scores,
+    flags: cols.flags,
+    closedAt: cols.closedAt,
+    surveyLabels: cols.surveyLabels,
+    lastRel: cols.lastRel,
+    engagedPrefix: cols.engagedPrefix,
+    transPrefix: cols.transPrefix,
+    firstEngaged: cols.firstEngaged,
     outcomes,
     outcomeTimes: Float64Array.from(outcomes, (o) => o.t),
     facts,
     factTimes: Float64Array.from(facts, (f) => f.t),
     get tpIds() {
-      return (tpIds ??= new Set(tps.map((p) => p.id)));
+      return (tpIds ??= new Set(ids));
     },
     renewalT: Number.isFinite(renewal) ? renewal : null,
   };
