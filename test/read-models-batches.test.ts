@@ -144,4 +144,36 @@ describe('customer read models across batches', () => {
     // The same cache (with the fold states of the failed batch in memory) gives the same rows.
     expect(await snapshot()).toEqual(reference);
   }, 120_000);
+
+  it('gives each follow-up task its summary row in its final state when raises, closes, snoozes and escalations share one batch', async () => {
+    const customer = randomUUID();
+    const [a, b, c, d] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const raised = (taskId: string, rule: string) => ({
+      id: randomUUID(),
+      type: 'FollowUpTaskRaised',
+      data: { taskId, customerId: customer, assigneeId: null, rule, priority: 'normal', dueAt: '2026-02-01T00:00:00.000Z', raisedAt: '2026-01-30T00:00:00.000Z' },
+    });
+    const on = (taskId: string, type: string, data: Record<string, unknown>) => ({ id: randomUUID(), type, data: { taskId, customerId: customer, ...data } });
+    // Each task's events in its own stream, appended in this order: the log interleaves them.
+    await store.append(`follow-up-${a}`, [raised(a, 'transactional_streak')]);
+    await store.append(`follow-up-${b}`, [raised(b, 'unanswered_inbound')]);
+    await store.append(`follow-up-${a}`, [on(a, 'FollowUpTaskCompleted', { completedAt: '2026-01-31T00:00:00.000Z' })], 1);
+    await store.append(`follow-up-${c}`, [raised(c, 'relationship_quiet')]);
+    await store.append(`follow-up-${c}`, [on(c, 'FollowUpTaskSnoozed', { until: '2026-02-10T00:00:00.000Z' })], 1);
+    await store.append(`follow-up-${b}`, [on(b, 'FollowUpTaskEscalated', { priority: 'high', escalatedTo: null, escalatedAt: '2026-02-02T00:00:00.000Z' })], 1);
+    await store.append(`follow-up-${d}`, [raised(d, 'repeat_contact')]);
+    // A raise delivered twice (a re-run job) leaves the first row as it is.
+    await store.append(`follow-up-${a}`, [raised(a, 'transactional_streak')], 2);
+    const summary = new FollowUpSummaryProjection();
+    await db.ds.query(`DELETE FROM projection_checkpoints WHERE name = $1`, [summary.name]);
+    const runner = new ProjectionRunner(db.ds, store, [summary]);
+    await runner.drain();
+    const rows = await db.ds.query(`SELECT task_id, rule, priority, status, closed_at IS NOT NULL AS closed, snoozed_until FROM customer_follow_up_summary WHERE customer_id = $1 ORDER BY rule`, [customer]);
+    expect(rows).toEqual([
+      { task_id: c, rule: 'relationship_quiet', priority: 'normal', status: 'snoozed', closed: false, snoozed_until: new Date('2026-02-10T00:00:00.000Z') },
+      { task_id: d, rule: 'repeat_contact', priority: 'normal', status: 'open', closed: false, snoozed_until: null },
+      { task_id: a, rule: 'transactional_streak', priority: 'normal', status: 'done', closed: true, snoozed_until: null },
+      { task_id: b, rule: 'unanswered_inbound', priority: 'high', status: 'open', closed: false, snoozed_until: null },
+    ]);
+  });
 });
