@@ -333,7 +333,9 @@ export class FollowUpsService {
         continue;
       }
       shared.slots.set(key, taskId);
-      const assignee = reg ? (reg.assignee ?? (shared.admin ??= await firstAdmin(tx))) : await resolveAssignee(tx, customerId);
+      // Looked up once per batch, also when there is no admin (null): `??=` would ask again for every raise.
+      if (reg && reg.assignee == null && shared.admin === undefined) shared.admin = await firstAdmin(tx);
+      const assignee = reg ? (reg.assignee ?? shared.admin ?? null) : await resolveAssignee(tx, customerId);
       // A new task stream: the raise's event id is deterministic, so a stream that exists already
       // holds it and the flush's append answers "duplicate" (a re-run).
       const raised = decide({ type: 'Raise', taskId, customerId, proposal: p, assigneeId: assignee }, null, { now, eventId: deterministicId('FollowUpTaskRaised', taskId) });
