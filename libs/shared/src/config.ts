@@ -62,9 +62,9 @@ export const configSchema = z.object({
     .default('projections,jobs')
     .transform((s) => [...new Set(s.split(','))] as ('projections' | 'jobs')[]),
   /**
-   * Customer events a worker process keeps in memory with each customer's fold (~1 KB each with
-   * the fold, after a full GC; the projections process and the follow-up jobs process each keep
-   * their own). A customer not in memory is restored from the log, which costs a read of its
+   * Customer events a worker process keeps in memory with each customer's fold (~1.2 KB each with
+   * the fold and health's kept columns, after a full GC; the projections process and the
+   * follow-up jobs process each keep their own). A customer not in memory is restored from the log, which costs a read of its
    * whole stream: keep the active customers' events in.
    */
   READ_MODEL_CACHE_EVENTS: z.coerce.number().int().min(1000).default(1_000_000),
