@@ -202,6 +202,23 @@ describe('customers commands and POST /touchpoints (real API + Postgres)', () =>
       expect(await countEvents(stack.db.ds)).toBe(before);
     });
 
+    it('refuses a NUL character (U+0000), which Postgres cannot store, by its path with 422, not 500, and writes nothing', async () => {
+      const before = await countEvents(stack.db.ds);
+      const batch = await api('POST', '/touchpoints/batch', admin, {
+        touchpoints: [touchpoint({ customerId: c1 }), touchpoint({ customerId: c1, summary: 'a\u0000b' }), touchpoint({ customerId: c1, tags: ['ok', 'x\u0000'] })],
+      });
+      expect(batch.status).toBe(422);
+      expect(batch.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['touchpoints[1].summary', 'touchpoints[2].tags[1]']));
+      const one = await api('POST', '/touchpoints', admin, touchpoint({ customerExternalId: 'nul-ext', transcript: [{ speaker: 'customer', text: 'hi\u0000' }] }));
+      expect(one.status).toBe(422);
+      expect(one.body.errors).toEqual([{ path: 'transcript[0].text', message: expect.stringMatching(/U\+0000/) }]);
+      // Text no validator looks at reaches Postgres, which refuses it: still the client's to fix.
+      const customer = await api('POST', '/customers', admin, { externalId: 'nul-customer', name: 'Nul\u0000 AS' });
+      expect(customer.status).toBe(422);
+      expect(customer.headers.get('content-type')).toMatch(/problem\+json/);
+      expect(await countEvents(stack.db.ds)).toBe(before);
+    });
+
     it('names a customer outside reach by index and writes nothing', async () => {
       const before = await countEvents(stack.db.ds);
       const res = await api('POST', '/touchpoints/batch', am2, { touchpoints: [touchpoint({ customerId: c1 }), touchpoint({ customerId: c2 })] });

@@ -203,6 +203,19 @@ describe('inbound webhooks (real API + Postgres)', () => {
       expect(flipped.status).toBe(401);
     });
 
+    it('an authentic delivery with a NUL character (U+0000) in a field is a dead letter kept whole, not an error', async () => {
+      const s = sources.cloudevents;
+      const body = ce(`ce-${randomUUID()}`, touchpoint({ customerExternalId: 'ce-nul', summary: 'a\u0000b' }));
+      const before = await events();
+      const res = await post(s, body, { 'content-type': 'application/cloudevents+json', ...standardHeaders(s.secret, `msg_${randomUUID()}`, body) });
+      expect(res.status).toBe(202);
+      expect(res.body).toMatchObject({ eventIds: [], deadLetterId: expect.any(String) });
+      const [dl] = await stack.db.ds.query(`SELECT reason, body FROM dead_letters WHERE id = $1`, [res.body.deadLetterId]);
+      expect(dl.reason).toMatch(/summary.*U\+0000/);
+      expect(dl.body.toString()).toBe(body);
+      expect(await events()).toBe(before);
+    });
+
     it('an authentic non-CloudEvent is a dead letter, not an error', async () => {
       const s = sources.cloudevents;
       const body = JSON.stringify(touchpoint({ customerExternalId: 'ce-cust' }));

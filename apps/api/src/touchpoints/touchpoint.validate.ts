@@ -20,6 +20,9 @@ const FIELDS = new Set([
   'durationSeconds', 'waitSeconds', 'handoffs', 'resolved', 'topic', 'subject', 'summary', 'transcript', 'survey', 'replyToId', 'language', 'tags',
 ]);
 
+// Postgres stores no NUL in text or jsonb: refused here with its path, not by the database later (a 500).
+const noNul = (what: string) => `${what} must not contain the NUL character (U+0000)`;
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const join = (base: string, key: string) => (base ? `${base}.${key}` : key);
 
@@ -44,6 +47,7 @@ class Checker {
       return;
     }
     if (typeof v !== 'string') return this.fail(join(base, key), `${key} must be a string`);
+    if (v.includes('\u0000')) return this.fail(join(base, key), noNul(key));
     if (v.length < min || v.length > max) this.fail(join(base, key), min > 0 ? `${key} must be between ${min} and ${max} characters` : `${key} must be at most ${max} characters`);
   }
 
@@ -152,7 +156,10 @@ export function checkTouchpoint(raw: unknown, base: string, errors: ProblemField
     const p = join(base, 'tags');
     if (!Array.isArray(o.tags)) c.fail(p, 'tags must be an array of strings');
     else if (o.tags.length > 20) c.fail(p, 'tags must have at most 20 items');
-    else o.tags.forEach((t, i) => (typeof t !== 'string' || t.length > 100 ? c.fail(`${p}[${i}]`, 'each tag must be a string of at most 100 characters') : undefined));
+    else
+      o.tags.forEach((t, i) =>
+        typeof t !== 'string' || t.length > 100 ? c.fail(`${p}[${i}]`, 'each tag must be a string of at most 100 characters') : t.includes('\u0000') ? c.fail(`${p}[${i}]`, noNul('each tag')) : undefined,
+      );
   }
   return errors.length === before;
 }

@@ -39,6 +39,15 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return isDatabaseUnavailable(e.driverError) || isDatabaseUnavailable(e.cause);
 }
 
+// Postgres refusing text it cannot store: a NUL character (U+0000) in text (22021) or in jsonb (22P05).
+const UNSTORABLE_TEXT_CODES = new Set(['22021', '22P05']);
+
+function pgCode(err: unknown): string | undefined {
+  if (!err || typeof err !== 'object') return undefined;
+  const e = err as { code?: unknown; driverError?: unknown; cause?: unknown };
+  return typeof e.code === 'string' ? e.code : (pgCode(e.driverError) ?? pgCode(e.cause));
+}
+
 /** Turns anything thrown into an RFC 9457 problem; internals never reach the client. */
 export function toProblem(exception: unknown): { body: ProblemBody; headers: Record<string, string> } {
   if (exception instanceof ProblemException) return { body: exception.problem, headers: exception.headers };
@@ -74,6 +83,10 @@ export function toProblem(exception: unknown): { body: ProblemBody; headers: Rec
   }
   if (isDatabaseUnavailable(exception)) {
     return { body: { type: PROBLEM_TYPE_BASE + 'unavailable', title: titleFor(503), status: 503, detail: 'The service is temporarily unavailable; retry later. Nothing was stored.' }, headers: { 'Retry-After': '5' } };
+  }
+  // Input no validator caught: the request's own text, so the client's to fix. Nothing was stored.
+  if (UNSTORABLE_TEXT_CODES.has(pgCode(exception) ?? '')) {
+    return { body: { type: PROBLEM_TYPE_BASE + 'unstorable-text', title: titleFor(422), status: 422, detail: 'The request contains text that cannot be stored: a NUL character (U+0000). Nothing was stored.' }, headers: {} };
   }
   return { body: { type: PROBLEM_TYPE_BASE + 'internal', title: titleFor(500), status: 500, detail: 'An unexpected error occurred.' }, headers: {} };
 }
