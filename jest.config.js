@@ -17,6 +17,7 @@ export default {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       setupFiles: ['reflect-metadata'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/drop-prefixes.ts'],
       testTimeout: 120000,
     },
   ],

@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { createApiApp } from '../apps/api/src/bootstrap.js';
-import { freshDatabase, dropTestPrefixes, testConfig } from './support/env.js';
+import { freshDatabase, testConfig } from './support/env.js';
 
 describe('api app', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -38,6 +38,3 @@ describe('api app', () => {
     expect(res.body).toMatchObject({ status: 404, title: 'Not Found' });
   });
 });
-
-// After the apps above are closed: their queues' keys leave the shared Redis.
-afterAll(() => dropTestPrefixes());

@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { createApiApp } from '../apps/api/src/bootstrap.js';
 import { sha256Hex } from '../apps/api/src/auth/index.js';
 import { startStack, type Stack } from './support/stack.js';
-import { freshDatabase, dropTestPrefixes, testConfig } from './support/env.js';
+import { freshDatabase, testConfig } from './support/env.js';
 
 jest.setTimeout(120_000);
 
@@ -327,6 +327,3 @@ describe('first admin', () => {
     }
   });
 });
-
-// After the apps above are closed: their queues' keys leave the shared Redis.
-afterAll(() => dropTestPrefixes());

@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { createApiApp } from '../apps/api/src/bootstrap.js';
 import { ALLOW_SOURCE, IS_PUBLIC, REQUIRED_ROLES } from '../libs/shared/src/index.js';
-import { freshDatabase, dropTestPrefixes, testConfig } from './support/env.js';
+import { freshDatabase, testConfig } from './support/env.js';
 
 jest.setTimeout(120_000);
 
@@ -153,6 +153,3 @@ describe('route guards', () => {
     expect(operations.get('GET /api/v1/auth/me').security).toEqual(expect.arrayContaining([{ bearer: [] }]));
   });
 });
-
-// After the apps above are closed: their queues' keys leave the shared Redis.
-afterAll(() => dropTestPrefixes());

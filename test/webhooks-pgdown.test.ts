@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createApiApp } from '../apps/api/src/bootstrap.js';
 import { openDatabase } from '../libs/shared/src/database/data-source.js';
-import { dropTestPrefixes, testConfig } from './support/env.js';
+import { testConfig } from './support/env.js';
 import { call, createUser, standardHeaders, touchpoint, type TestUser } from './fixtures/webhooks/helpers.js';
 
 jest.setTimeout(120_000);
@@ -86,6 +86,3 @@ describe('Postgres down: webhooks and touchpoints answer 503 with Retry-After, n
     expect(replay.status).toBe(200);
   });
 });
-
-// After the apps above are closed: their queues' keys leave the shared Redis.
-afterAll(() => dropTestPrefixes());
