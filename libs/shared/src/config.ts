@@ -64,8 +64,8 @@ export const configSchema = z.object({
   /**
    * Customer events a worker process keeps in memory with each customer's fold (~1.2 KB each with
    * the fold and health's kept columns, after a full GC; the projections process and the
-   * follow-up jobs process each keep their own). A customer not in memory is restored from the log, which costs a read of its
-   * whole stream: keep the active customers' events in.
+   * follow-up jobs process each keep their own). A customer not in memory is restored from the
+   * log, which costs a read of its whole stream: keep the active customers' events in.
    */
   READ_MODEL_CACHE_EVENTS: z.coerce.number().int().min(1000).default(1_000_000),
   SILENCE_CHECK_CRON: z.string().default('*/15 * * * *'),
