@@ -222,7 +222,7 @@ describe('ProjectionRunner (real Postgres)', () => {
     const runner = new ProjectionRunner(db.ds, store, [picky], { onParked: (_n, failed, held) => parkedCalls.push([failed, held]) });
     await runner.drain();
     const parked = await db.ds.query(`SELECT event_id::text AS id, held_by::text AS by, error FROM projection_parked_events WHERE projection = 'picky' ORDER BY global_position`);
-    expect(parked.map((r: any) => [r.id, r.by])).toEqual([[bad, null], ...streamEvents.slice(4).map((id) => [id, bad])]);
+    expect(parked.map((r: any) => [r.id, r.by])).toEqual([[bad, null], ...streamEvents.slice(4).map((id: string) => [id, bad])]);
     expect(parked[0].error).toMatch(/boom/);
     const [{ n, distinct }] = await db.ds.query(`SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS distinct FROM picky_log`);
     expect(n).toBe(distinct);

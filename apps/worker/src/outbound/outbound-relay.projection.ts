@@ -50,7 +50,7 @@ export class OutboundRelayProjection implements Projection {
         const webhookId = webhookIdFor(sub.id, event.id);
         jobs.push({
           name: 'deliver-webhook',
-          data: { subscriptionId: sub.id, eventId: event.id, webhookId, payload: payload! },
+          data: { subscriptionId: sub.id, eventId: event.id, streamId: event.streamId, streamVersion: event.streamVersion, webhookId },
           opts: { jobId: webhookId, attempts: opts.attempts, backoff: { type: 'outbound' } },
         });
       }
