@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
-import { ProblemFilter, securityHeaders, strictValidationPipe, type AppConfig } from '../../../libs/shared/src/index.js';
+import { applyHttpTimeouts, ProblemFilter, securityHeaders, strictValidationPipe, type AppConfig } from '../../../libs/shared/src/index.js';
 import { AppModule } from './app.module.js';
 
 export const API_PREFIX = 'api/v1';
@@ -17,6 +17,8 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // Explicit limits, so a slow sender cannot hold a connection (slowloris) for Node's 300 s default.
+  applyHttpTimeouts(app.getHttpServer(), config);
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   // Raw bytes are kept for webhook signature checks; JSON bodies above the limit are 413.
