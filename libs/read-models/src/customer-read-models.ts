@@ -160,7 +160,7 @@ class PendingWrites {
 }
 
 /** The relational scores the timeline holds for these customers' touchpoints (what earlier batches computed). */
-async function storedScores(tx: Queryable, customerIds: string[]): Promise<Map<string, RelationalScore>> {
+export async function storedScores(tx: Queryable, customerIds: string[]): Promise<Map<string, RelationalScore>> {
   const known = new Map<string, RelationalScore>();
   if (customerIds.length === 0) return known;
   // Each distinct score comes once (a customer's hundred touchpoints share a few dozen scores),

@@ -53,6 +53,14 @@ export const configSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   DB_POOL_SIZE: z.coerce.number().int().min(2).default(10),
+  /**
+   * Worker threads of an API process that compute `/customers/:id/health` and `/health/history`
+   * off its event loop (0: in the event loop), each with its own kept folds and 2 database
+   * connections; a customer always goes to the same thread.
+   */
+  HEALTH_READ_THREADS: z.coerce.number().int().min(0).max(16).default(1),
+  /** Customer events the health threads keep with their folds, per thread (~1-2 KB each). */
+  HEALTH_READ_CACHE_EVENTS: z.coerce.number().int().min(1000).default(200_000),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   /**
    * Follow-up evaluation transactions a jobs process runs at once (each takes up to 16 events).

@@ -1,10 +1,9 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { EventStore } from '../../../../../libs/event-store/src/index.js';
-import { evaluateCustomer } from '../../../../../libs/read-models/src/index.js';
-import { customerStream, foldCustomer, healthHistory, type HealthView } from '../../../../../libs/relationship/src/index.js';
+import type { HealthView } from '../../../../../libs/relationship/src/index.js';
 import { CUSTOMER_ROLES, Clock, CurrentUser, ProblemException, Roles, assertCustomerInScope, type AuthUser } from '../../../../../libs/shared/src/index.js';
+import { HealthReadService } from './health-read.service.js';
 import { HealthDto, HealthHistoryDto, HealthHistoryQuery, HealthQuery } from './health.dto.js';
 
 const DAY_MS = 86_400_000;
@@ -36,7 +35,7 @@ function toDto(v: HealthView): HealthDto {
 export class HealthController {
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
-    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(HealthReadService) private readonly reads: HealthReadService,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -57,10 +56,8 @@ export class HealthController {
     // The same fold and evaluation as the projection, so asOf = a read model's evaluation time
     // gives that read model's figures.
     const at = asOf ?? this.clock.now();
-    const events = await this.store.readStream(customerStream(id), { recordedUpTo: new Date(at.getTime() + 1) });
-    const { view } = evaluateCustomer(events, { recordedUpTo: at, at });
-    if (!view) throw ProblemException.notFound('The customer had no recorded events at that time.');
-    return toDto(view);
+    // Computed off the event loop from each customer's kept fold (HealthReadService).
+    return toDto(await this.reads.health(id, at, asOf));
   }
 
   @Get(':id/health/history')
@@ -79,8 +76,6 @@ export class HealthController {
       throw ProblemException.validation([{ path: 'from', message: `at most ${MAX_POINTS[step]} ${step}s per request` }]);
     }
     await assertCustomerInScope(this.db, user, id);
-    const events = await this.store.readStream(customerStream(id));
-    const fold = foldCustomer(events);
-    return { points: healthHistory(fold.input, from, to, step) };
+    return { points: await this.reads.history(id, from, to, step) };
   }
 }
