@@ -525,8 +525,10 @@ export class ProjectionRunner {
    * fails again stays with its new error. Returns how many were applied.
    */
   private async retryParked(p: Projection, tx: Queryable): Promise<number> {
+    // Whole streams: an event held behind the parked one after the retry was asked for goes with it.
     const rows = await tx.query(
-      `SELECT event_id, stream_id, stream_version FROM projection_parked_events WHERE projection = $1 AND retry_requested
+      `SELECT event_id, stream_id, stream_version FROM projection_parked_events
+       WHERE projection = $1 AND stream_id IN (SELECT stream_id FROM projection_parked_events WHERE projection = $1 AND retry_requested)
        ORDER BY transaction_id, global_position`,
       [p.name],
     );
@@ -542,8 +544,8 @@ export class ProjectionRunner {
     events.sort((a, b) => compareXid(a.transactionId, b.transactionId) || a.globalPosition - b.globalPosition);
     // Still parked elsewhere: those streams stay held.
     const held = new Map<string, string>();
-    for (const r of await tx.query(`SELECT stream_id, event_id FROM projection_parked_events WHERE projection = $1 AND held_by IS NULL AND NOT retry_requested`, [p.name])) {
-      held.set(r.stream_id, r.event_id);
+    for (const r of await tx.query(`SELECT stream_id, event_id FROM projection_parked_events WHERE projection = $1 AND held_by IS NULL`, [p.name])) {
+      if (!firstVersion.has(r.stream_id)) held.set(r.stream_id, r.event_id);
     }
     let outcome: Isolated;
     try {
