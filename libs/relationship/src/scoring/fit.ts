@@ -1,6 +1,6 @@
 /**
- * Ordinal logistic regression (proportional odds) for the three classes, fitted by accelerated
- * projected gradient descent: deterministic (no randomness, a fixed order of every sum),
+ * Ordinal logistic regression (proportional odds) for the three classes, fitted by projected
+ * Newton iterations: deterministic (no randomness, a fixed order of every sum),
  * L2-regularised, with a sign constraint per feature (a signal that pushes towards closeness may
  * not learn to push the other way, which keeps explanations and the property tests honest).
  *
@@ -58,127 +58,154 @@ export function classProbabilities(eta: number, kappa: number, thresholds: FitOp
 
 export function fitOrdinal(rows: readonly FitRow[], opts: FitOptions): FitResult {
   const d = opts.features;
+  const n = d + 1; // β, then κ
   const lT = logit(opts.thresholds.transactional / 100);
   const lR = logit(opts.thresholds.relational / 100);
   const totalWeight = rows.reduce((s, r) => s + (r.weight ?? 1), 0) || 1;
-  const maxIt = opts.maxIterations ?? 20_000;
+  const maxIt = opts.maxIterations ?? 200;
   const tol = opts.tolerance ?? 1e-10;
-
-  // Parameters: β (d) and κ, packed as p[0..d-1] = β, p[d] = κ.
+  const lower = (j: number) => (j === d ? KAPPA_MIN : (opts.signs[j] ?? 0) > 0 ? 0 : -Infinity);
+  const upper = (j: number) => (j < d && (opts.signs[j] ?? 0) < 0 ? 0 : Infinity);
   const project = (p: Float64Array) => {
-    for (let j = 0; j < d; j++) {
-      const s = opts.signs[j] ?? 0;
-      if (s > 0 && p[j] < 0) p[j] = 0;
-      else if (s < 0 && p[j] > 0) p[j] = 0;
-    }
-    if (!(p[d] >= KAPPA_MIN)) p[d] = KAPPA_MIN;
+    for (let j = 0; j < n; j++) p[j] = Math.min(upper(j), Math.max(lower(j), p[j]));
   };
 
-  const lossAndGrad = (p: Float64Array, grad: Float64Array | null): number => {
-    if (grad) grad.fill(0);
+  /** Loss, and with `g`/`h` its gradient and Hessian (row-major n×n), all divided by the total case weight. */
+  const evaluate = (p: Float64Array, g?: Float64Array, h?: Float64Array): number => {
+    g?.fill(0);
+    h?.fill(0);
     const kappa = p[d];
     const tT = kappa * lT;
     const tR = kappa * lR;
     let loss = 0;
     for (const r of rows) {
-      const c = r.weight ?? 1;
+      const c = (r.weight ?? 1) / totalWeight;
       let eta = 0;
       for (const [j, v] of r.x) eta += p[j] * v;
-      let dEta: number;
-      let dK: number;
-      if (r.y === 0) {
-        loss += c * softplus(eta - tT);
-        const g = sigmoid(eta - tT);
-        dEta = g;
-        dK = -g * lT;
-      } else if (r.y === 2) {
-        loss += c * softplus(tR - eta);
-        const g = sigmoid(eta - tR) - 1;
-        dEta = g;
-        dK = -g * lR;
+      // dη, dκ and the 2×2 Hessian in (η, κ) of this row's −log P.
+      let gE: number, gK: number, hEE: number, hEK: number, hKK: number;
+      if (r.y === 0 || r.y === 2) {
+        const l = r.y === 0 ? lT : lR;
+        const u = eta - kappa * l;
+        const F = sigmoid(u);
+        const f = F * (1 - F);
+        loss += c * (r.y === 0 ? softplus(u) : softplus(-u));
+        const dU = r.y === 0 ? F : F - 1;
+        [gE, gK, hEE, hEK, hKK] = [dU, -l * dU, f, -l * f, l * l * f];
       } else {
-        const fT = sigmoid(eta - tT);
-        const fR = sigmoid(eta - tR);
-        const pN = Math.max(fT - fR, 1e-300);
-        loss -= c * Math.log(pN);
-        const gT = fT * (1 - fT);
-        const gR = fR * (1 - fR);
-        dEta = -(gT - gR) / pN;
-        dK = (gT * lT - gR * lR) / pN;
+        const FT = sigmoid(eta - tT);
+        const FR = sigmoid(eta - tR);
+        const P = Math.max(FT - FR, 1e-300);
+        loss -= c * Math.log(P);
+        const fT = FT * (1 - FT);
+        const fR = FR * (1 - FR);
+        const aT = fT * (1 - 2 * FT);
+        const aR = fR * (1 - 2 * FR);
+        const pE = fT - fR;
+        const pK = -lT * fT + lR * fR;
+        const pEE = aT - aR;
+        const pEK = -lT * aT + lR * aR;
+        const pKK = lT * lT * aT - lR * lR * aR;
+        [gE, gK] = [-pE / P, -pK / P];
+        [hEE, hEK, hKK] = [-pEE / P + (pE * pE) / (P * P), -pEK / P + (pE * pK) / (P * P), -pKK / P + (pK * pK) / (P * P)];
       }
-      if (grad) {
-        for (const [j, v] of r.x) grad[j] += c * dEta * v;
-        grad[d] += c * dK;
+      if (g) {
+        for (const [j, v] of r.x) g[j] += c * gE * v;
+        g[d] += c * gK;
+      }
+      if (h) {
+        for (const [j, v] of r.x) {
+          for (const [k, w] of r.x) h[j * n + k] += c * hEE * v * w;
+          h[j * n + d] += c * hEK * v;
+          h[d * n + j] += c * hEK * v;
+        }
+        h[d * n + d] += c * hKK;
       }
     }
-    let pen = 0;
-    for (let j = 0; j < d; j++) pen += p[j] * p[j];
-    loss = loss / totalWeight + 0.5 * opts.lambda * pen;
-    if (grad) {
-      for (let j = 0; j < d; j++) grad[j] = grad[j] / totalWeight + opts.lambda * p[j];
-      grad[d] /= totalWeight;
+    for (let j = 0; j < d; j++) {
+      loss += 0.5 * opts.lambda * p[j] * p[j];
+      if (g) g[j] += opts.lambda * p[j];
+      if (h) h[j * n + j] += opts.lambda;
     }
     return loss;
   };
 
-  // FISTA with backtracking and a monotone restart: deterministic, and the problem is convex
-  // (θ = κ·ℓ is linear in κ), so it converges to the one optimum.
-  let x: Float64Array<ArrayBuffer> = new Float64Array(d + 1);
-  x[d] = 1;
-  let y = Float64Array.from(x);
-  let t = 1;
-  let step = 1;
-  const g = new Float64Array(d + 1);
-  let fx = lossAndGrad(x, null);
+  // Projected Newton (Bertsekas): a weight held at its bound whose gradient pushes past it stays
+  // there; the others take a Newton step; a backtracking line search keeps every step downhill.
+  // The problem is convex (θ = κ·ℓ is linear in κ), so this finds the one optimum.
+  let p = new Float64Array(n);
+  p[d] = 1;
+  const g = new Float64Array(n);
+  const h = new Float64Array(n * n);
+  let f = evaluate(p);
   let iterations = 0;
   let converged = false;
   for (; iterations < maxIt; iterations++) {
-    const fy = lossAndGrad(y, g);
-    let next!: Float64Array<ArrayBuffer>;
-    let fn: number;
-    for (;;) {
-      next = new Float64Array(d + 1);
-      for (let j = 0; j <= d; j++) next[j] = y[j] - step * g[j];
-      project(next);
-      fn = lossAndGrad(next, null);
-      let lin = 0;
-      let sq = 0;
-      for (let j = 0; j <= d; j++) {
-        const diff = next[j] - y[j];
-        lin += g[j] * diff;
-        sq += diff * diff;
-      }
-      if (fn <= fy + lin + sq / (2 * step) + 1e-15 || step < 1e-12) break;
-      step /= 2;
+    evaluate(p, g, h);
+    const free: number[] = [];
+    for (let j = 0; j < n; j++) {
+      const atLower = p[j] <= lower(j) + 1e-12 && g[j] > 0;
+      const atUpper = p[j] >= upper(j) - 1e-12 && g[j] < 0;
+      if (!atLower && !atUpper) free.push(j);
     }
-    let change = 0;
-    for (let j = 0; j <= d; j++) change = Math.max(change, Math.abs(next[j] - x[j]));
-    if (fn > fx) {
-      // Restart the momentum when it overshoots.
-      t = 1;
-      y = Float64Array.from(x);
-      if (change < tol) {
-        converged = true;
+    const step = solve(h, g, free, n);
+    let t = 1;
+    let next = p;
+    let fn = f;
+    let moved = 0;
+    for (let k = 0; k < 60; k++, t /= 2) {
+      const cand = Float64Array.from(p);
+      for (let i = 0; i < free.length; i++) cand[free[i]] -= t * step[i];
+      project(cand);
+      let decrease = 0;
+      moved = 0;
+      for (let j = 0; j < n; j++) {
+        decrease += g[j] * (cand[j] - p[j]);
+        moved = Math.max(moved, Math.abs(cand[j] - p[j]));
+      }
+      const fc = evaluate(cand);
+      if (fc <= f + 1e-4 * decrease || moved < tol) {
+        next = cand;
+        fn = fc;
         break;
       }
-      continue;
     }
-    const tNext = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
-    const beta = (t - 1) / tNext;
-    const yNext = new Float64Array(d + 1);
-    for (let j = 0; j <= d; j++) yNext[j] = next[j] + beta * (next[j] - x[j]);
-    project(yNext);
-    x = next;
-    fx = fn;
-    y = yNext;
-    t = tNext;
-    // A slightly larger step next time: backtracking only ever shrinks it.
-    step *= 1.1;
-    if (change < tol) {
+    const done = moved < tol || Math.abs(f - fn) < 1e-15;
+    p = next;
+    f = fn;
+    if (done) {
       converged = true;
       break;
     }
   }
-  const kappa = x[d];
-  return { weights: Array.from(x.subarray(0, d), (b) => b / kappa), kappa, loss: fx, iterations, converged };
+  const kappa = p[d];
+  return { weights: Array.from(p.subarray(0, d), (b) => b / kappa), kappa, loss: f, iterations, converged };
+}
+
+/** Solves H[F,F]·x = g[F] by Cholesky (a tiny ridge keeps it defined); F = the free coordinates. */
+function solve(h: Float64Array, g: Float64Array, free: readonly number[], n: number): Float64Array {
+  const m = free.length;
+  const a = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) for (let k = 0; k < m; k++) a[i * m + k] = h[free[i] * n + free[k]];
+  for (let i = 0; i < m; i++) a[i * m + i] += 1e-10;
+  for (let i = 0; i < m; i++) {
+    for (let k = 0; k <= i; k++) {
+      let sum = a[i * m + k];
+      for (let j = 0; j < k; j++) sum -= a[i * m + j] * a[k * m + j];
+      a[i * m + k] = i === k ? Math.sqrt(Math.max(sum, 1e-300)) : sum / a[k * m + k];
+    }
+  }
+  const y = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    let sum = g[free[i]];
+    for (let j = 0; j < i; j++) sum -= a[i * m + j] * y[j];
+    y[i] = sum / a[i * m + i];
+  }
+  const x = new Float64Array(m);
+  for (let i = m - 1; i >= 0; i--) {
+    let sum = y[i];
+    for (let j = i + 1; j < m; j++) sum -= a[j * m + i] * x[j];
+    x[i] = sum / a[i * m + i];
+  }
+  return x;
 }
