@@ -37,9 +37,11 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
     if (value > 0 && Number.isFinite(value)) out.push({ name, value, detail });
   };
   const history = (Array.isArray(ctx.history) ? ctx.history : []).filter((h): h is Touchpoint => !!h && typeof h === 'object');
-  const answeredBy = (Array.isArray(ctx.answeredBy) ? ctx.answeredBy : []).filter((a): a is Touchpoint => !!a && typeof a === 'object');
+  // Replies in time order (then id), so the conversation reads the same whatever order they came in.
+  const answeredBy = (Array.isArray(ctx.answeredBy) ? ctx.answeredBy : []).filter((a): a is Touchpoint => !!a && typeof a === 'object').sort(byTime);
   const form = c.formChannels.includes(tp.channel);
-  const target = tp.replyToId ? history.find((h) => h.id === tp.replyToId) : undefined;
+  // The message this one answers (the latest with that id, should a delivery have been stored twice).
+  const target = tp.replyToId ? history.filter((h) => h.id === tp.replyToId).sort(byTime).pop() : undefined;
 
   // The conversation: the message this one answers, this touchpoint, and the replies to it.
   const self = ownTurns(tp, 'self');
@@ -313,7 +315,7 @@ function promises(tp: Touchpoint, history: readonly Touchpoint[], answeredBy: re
   const earlier = history
     .map((h) => ({ h, ps: promisesIn(h) }))
     .filter((x) => x.ps.length > 0)
-    .sort((a, b) => Date.parse(a.h.occurredAt) - Date.parse(b.h.occurredAt));
+    .sort((a, b) => byTime(a.h, b.h));
   // This contact keeps an earlier promise: the company came back in time.
   if (companyPerson && (tp.initiatedBy === 'company' || tp.direction === 'outbound')) {
     for (const { ps } of earlier) {
@@ -533,6 +535,14 @@ function toneOf(norm: string): number {
 }
 
 // ---- helpers -------------------------------------------------------------------------------------
+
+/** Time order, then id: a total order, so no result depends on the order the caller passed. */
+function byTime(a: Touchpoint, b: Touchpoint): number {
+  const ta = Date.parse(a.occurredAt);
+  const tb = Date.parse(b.occurredAt);
+  const d = (Number.isFinite(ta) ? ta : 0) - (Number.isFinite(tb) ? tb : 0);
+  return d !== 0 ? d : String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0;
+}
 
 function firstMatch(sentences: readonly Sentence[], re: RegExp, raw = false): Sentence | undefined {
   for (const s of sentences) if (re.test(raw ? s.raw : s.norm)) return s;

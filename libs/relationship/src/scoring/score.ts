@@ -30,8 +30,8 @@ export function scoreTouchpoint(tp: Touchpoint, ctx: ScoringContext = { history:
   let z = 0;
   const weighted: { name: string; part: number; detail: string }[] = [];
   for (const f of features) {
-    const w = config.weights[f.name] ?? 0;
-    if (w === 0 || !Number.isFinite(w)) continue;
+    // A fact the model gives no weight is still shown (effect 0): the account manager sees what was observed.
+    const w = Number.isFinite(config.weights[f.name]) ? config.weights[f.name] : 0;
     const part = w * f.value;
     z += part;
     weighted.push({ name: f.name, part, detail: f.detail });

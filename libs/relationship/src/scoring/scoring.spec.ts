@@ -43,7 +43,7 @@ interface Case {
   detail?: RegExp;
 }
 
-const TALK_SIGNALS: SignalName[] = ['customer_talked_most', 'agent_talked_most', 'balanced_talk'];
+const TALK_SIGNALS: SignalName[] = ['customer_talked_most', 'agent_talked_most'];
 const QUESTION_SIGNALS: SignalName[] = ['open_questions', 'no_open_questions'];
 
 const cases: Case[] = [
@@ -58,7 +58,7 @@ const cases: Case[] = [
     name: 'edge: a chatbot conversation with only bot turns that did not resolve', lang: 'en',
     tp: tp({ channel: 'chatbot', handledBy: 'automation', resolved: false, transcript: [C('I want to return my jacket'), B('I can help with returns! Please choose an option below.'), C('return'), B('Please visit our returns page.')] }),
     cls: 'transactional', has: ['automated', 'two_way', 'unresolved'],
-    not: ['human_handled', 'acknowledgement', 'personal_address', ...QUESTION_SIGNALS], detail: /handled by a chatbot/,
+    not: ['human_handled', 'acknowledgement', 'addressed_by_name', ...QUESTION_SIGNALS], detail: /handled by a chatbot/,
   },
   {
     name: 'edge: an empty transcript counts as no transcript', lang: '-',
@@ -80,13 +80,13 @@ const cases: Case[] = [
     name: 'a personal check-in e-mail not answered yet', lang: 'en',
     tp: tp({ direction: 'outbound', initiatedBy: 'company', transcript: [A('Hi Kari, how are things going with the new system? Tell me what works and what does not.')] }),
     ctx: { customerName: 'Kari Nordmann' },
-    cls: 'neutral', has: ['human_handled', 'one_way', 'proactive_outreach', 'personal_address'], not: ['company_push_offer', ...QUESTION_SIGNALS],
+    cls: 'neutral', has: ['human_handled', 'one_way', 'proactive_outreach', 'addressed_by_name', 'open_questions'], not: ['company_push_offer', 'no_open_questions'],
   },
   {
     name: 'a personal check-in e-mail the customer answered', lang: 'en',
     tp: tp({ id: 'checkin-1', direction: 'outbound', initiatedBy: 'company', transcript: [A('Hi Kari, how are things going with the new system?')] }),
     ctx: { customerName: 'Kari Nordmann', answeredBy: [tp({ replyToId: 'checkin-1', occurredAt: hoursAfter(5) })] },
-    cls: 'relational', has: ['two_way', 'proactive_outreach', 'personal_address'], not: ['one_way'],
+    cls: 'relational', has: ['two_way', 'proactive_outreach', 'addressed_by_name'], not: ['one_way'],
   },
   {
     name: 'a pushy sales call where the agent talks and asks nothing', lang: 'en',
@@ -95,7 +95,7 @@ const cases: Case[] = [
       C('Ok.'),
       A('I will send you the contract today so you can sign it.'),
     ] }),
-    cls: 'transactional', has: ['company_push_offer', 'no_open_questions', 'agent_talked_most', 'two_way'], not: ['offer_with_question', 'open_questions'],
+    cls: 'transactional', has: ['company_push_offer', 'no_open_questions', 'agent_talked_most', 'two_way'], not: ['open_questions'],
   },
   {
     name: 'an offer made while asking what the customer needs', lang: 'en',
@@ -103,7 +103,7 @@ const cases: Case[] = [
       A('We have an upgrade that might fit. What would make the premium plan worth it for you?'),
       C('Honestly we mostly need better reporting for the finance team, and the export is slow when we run month end.'),
     ] }),
-    cls: 'relational', has: ['offer_with_question', 'open_questions', 'customer_talked_most'], not: ['company_push_offer', 'no_open_questions'],
+    cls: 'relational', has: ['open_questions', 'customer_talked_most'], not: ['company_push_offer', 'no_open_questions'],
   },
   {
     name: 'a support chat with empathy and an open question', lang: 'en',
@@ -290,7 +290,7 @@ const cases: Case[] = [
     name: 'a bot hands over to a person', lang: 'en',
     tp: tp({ channel: 'chatbot', handledBy: 'automation', transcript: [B('Hi! What can I help you with?'), C('My delivery is late and I need it for a birthday on Saturday.'), A('Thanks for waiting. Could you describe what the tracking page shows?'), C('It has said "in transit" for six days now.')] }),
     // the person who took over asked and listened: that outweighs the bot at the door
-    cls: 'relational', has: ['bot_escalated_to_human', 'open_questions', 'two_way'], not: ['automated', 'human_handled'],
+    cls: 'relational', has: ['automated', 'human_handled', 'open_questions', 'two_way'], detail: /then a person took over/,
   },
   {
     name: 'handled by a person in the data, but only the bot spoke', lang: 'en',
@@ -305,12 +305,12 @@ const cases: Case[] = [
   {
     name: 'balanced talk: the customer and the agent say as much', lang: 'en',
     tp: tp({ channel: 'chat', transcript: [C('The screen flickers sometimes.'), A('That happens after updates.')] }),
-    cls: 'neutral', has: ['balanced_talk', 'no_open_questions'],
+    cls: 'neutral', has: ['no_open_questions'],
   },
   {
     name: 'personal: reference to the order history without the name', lang: 'en',
     tp: tp({ channel: 'chat', resolved: true, transcript: [C('The shoes pinch at the heel and I would like another size.'), A('I see your order from March had the same model in 42. How did that size fit?'), C('That one was perfect, maybe the new batch is smaller.')] }),
-    cls: 'relational', has: ['personal_address', 'open_questions', 'customer_talked_most'], detail: /your order from/,
+    cls: 'relational', has: ['refers_to_history', 'reflects_specifics', 'open_questions', 'customer_talked_most'], detail: /your order from/,
   },
   {
     name: 'a customer meeting where the account manager asks about priorities', lang: 'en',
@@ -365,7 +365,7 @@ const cases: Case[] = [
       C('Den kom til slutt, men pakken var skadet og jeg måtte hente den selv på postkontoret langt unna.'),
     ] }),
     ctx: { customerName: 'Kari Nordmann' },
-    cls: 'relational', has: ['acknowledgement', 'open_questions', 'personal_address', 'customer_talked_most', 'first_contact_resolution'],
+    cls: 'relational', has: ['acknowledgement', 'open_questions', 'addressed_by_name', 'refers_to_history', 'customer_talked_most', 'first_contact_resolution'],
     detail: /jeg forstår/,
   },
   {
@@ -456,7 +456,7 @@ const cases: Case[] = [
       A('Vi har et tilbud på oppgradering. Hva tenker du om det, og hvilke behov har dere fremover?'),
       C('Vi trenger egentlig mest bedre rapporter, oppgraderingen er ikke så viktig for oss nå.'),
     ] }),
-    cls: 'relational', has: ['offer_with_question', 'open_questions'], not: ['company_push_offer'],
+    cls: 'relational', has: ['open_questions'], not: ['company_push_offer'],
   },
   {
     name: 'nb: satt over to ganger etter 15 minutters kø', lang: 'nb',
@@ -466,13 +466,13 @@ const cases: Case[] = [
   {
     name: 'nb: viser til historikken ("som vi snakket om forrige gang")', lang: 'nb',
     tp: tp({ channel: 'phone', direction: 'outbound', initiatedBy: 'company', transcript: [A('Som vi snakket om forrige gang: hvordan gikk opplæringen av de nye ansatte?'), C('Den gikk fint, men de savner en kort video om rapportene.')] }),
-    cls: 'relational', has: ['personal_address', 'proactive_outreach', 'open_questions'], detail: /forrige gang/,
+    cls: 'relational', has: ['refers_to_history', 'proactive_outreach', 'open_questions'], detail: /forrige gang/,
   },
   {
     name: 'nb: oppfølging på e-post som kunden svarte på', lang: 'nb',
     tp: tp({ id: 'nb-checkin', direction: 'outbound', initiatedBy: 'company', transcript: [A('Hei Ola! Hvordan går det med den nye løsningen?')] }),
     ctx: { customerName: 'Ola Hansen', answeredBy: [tp({ replyToId: 'nb-checkin', occurredAt: hoursAfter(20) })] },
-    cls: 'relational', has: ['proactive_outreach', 'personal_address', 'two_way'],
+    cls: 'relational', has: ['proactive_outreach', 'addressed_by_name', 'two_way'],
   },
   {
     name: 'nb: ubesvart e-post i 30 timer', lang: 'nb',
@@ -493,7 +493,7 @@ const cases: Case[] = [
   {
     name: 'nb: chatbot setter over til et menneske', lang: 'nb',
     tp: tp({ channel: 'chatbot', handledBy: 'automation', transcript: [B('Hei! Hva kan jeg hjelpe deg med?'), C('Jeg vil snakke med et menneske om regningen min, den er altfor høy.'), A('Hei, jeg heter Per. Hva er det som ser feil ut på regningen?'), C('Strømprisen er dobbelt så høy som avtalt i kontrakten.')] }),
-    cls: 'relational', has: ['bot_escalated_to_human', 'open_questions'],
+    cls: 'relational', has: ['automated', 'human_handled', 'open_questions'],
   },
   {
     name: 'nb: automatisk SMS', lang: 'nb',
