@@ -15,7 +15,7 @@ for (const p of corpus.problems) process.stderr.write(`corpus: ${p}\n`);
 const parts = split(corpus.cases);
 const cases = which === 'all' ? corpus.cases : which === 'training' ? parts.training : parts.heldOut;
 const e = evaluate(cases, scoreCase((tp, ctx) => scoreTouchpoint(tp, ctx)));
-process.stdout.write(`corpus version ${corpus.version}: ${corpus.cases.length} cases (${parts.training.length} training, ${parts.heldOut.length} held out)\n`);
+process.stdout.write(`${corpus.source} version ${corpus.version}: ${corpus.cases.length} cases (${parts.training.length} training, ${parts.heldOut.length} held out)\n`);
 process.stdout.write(`${report(`${which} split`, e, { misses: !args.includes('--quiet') })}\n`);
 // Only the held-out split is held to the goal.
 if (which === 'held-out' && !meetsGoals(e)) process.exitCode = 1;

@@ -15,7 +15,7 @@ if (training.length === 0) {
 const started = performance.now();
 const { file, text, cv } = fitModel(corpus);
 writeFileSync(MODEL_PATH(root), text);
-process.stdout.write(`corpus version ${corpus.version}: fitted on ${training.length} training cases (${heldOut.length} held out, not used)\n`);
+process.stdout.write(`${corpus.source} version ${corpus.version}: fitted on ${training.length} training cases (${heldOut.length} held out, not used)\n`);
 for (const r of cv) process.stdout.write(`  cv lambda ${r.lambda}: agreement ${(100 * r.agreement).toFixed(1)}%, inversions ${r.inversions}, neutral recall ${(100 * r.neutralRecall).toFixed(1)}%\n`);
 process.stdout.write(`lambda ${file.fit.lambda}, ${file.fit.iterations} iterations, converged ${file.fit.converged}; model ${file.version} written in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 const nonzero = Object.entries(file.weights).filter(([, w]) => w !== 0).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));

@@ -2,7 +2,7 @@
 // the fixed held-out split, the training-set hash the model file carries, and the conversion of
 // a case into what `scoreTouchpoint` takes.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RelationalClass, Touchpoint } from '../../libs/relationship/src/touchpoint.js';
 import type { ScoringContext } from '../../libs/relationship/src/scoring/index.js';
@@ -25,7 +25,6 @@ export interface CorpusCase {
   unansweredHours?: number;
 }
 
-export const CORPUS_FILES = ['en.jsonl', 'nb.jsonl'] as const;
 
 /** The repository root: the folder holding package.json, from here or from dist/. */
 export function repoRoot(from = process.cwd()): string {
@@ -39,24 +38,37 @@ export function repoRoot(from = process.cwd()): string {
 }
 
 export const corpusDir = (root: string) => path.join(root, 'libs', 'relationship', 'corpus');
+/** Made-up examples by the scoring engineer, in the corpus format: used only while the corpus is empty. */
+export const seedDir = (root: string) => path.join(root, 'scripts', 'score', 'seed');
 
 export interface Corpus {
   version: string;
+  /** 'corpus': libs/relationship/corpus; 'seed': the made-up examples, because the corpus has no cases yet. */
+  source: 'corpus' | 'seed';
   cases: CorpusCase[];
   /** Lines that did not parse or lack a required field (reported, never silently dropped). */
   problems: string[];
 }
 
-/** Reads both files (a missing one is empty). Cases come sorted by id, so every use is deterministic. */
+/**
+ * Reads the corpus (every *.jsonl file in libs/relationship/corpus/); while it has no cases, the
+ * seed examples instead, said so in `source` and the version. Cases come sorted by id, so every
+ * use is deterministic.
+ */
 export function loadCorpus(root = repoRoot()): Corpus {
-  const dir = corpusDir(root);
+  const real = readCases(corpusDir(root));
+  if (real.cases.length > 0 || real.problems.length > 0) return { version: corpusVersion(corpusDir(root)), source: 'corpus', ...real };
+  const seed = readCases(seedDir(root));
+  return { version: `seed-${seed.cases.length}`, source: 'seed', ...seed };
+}
+
+function readCases(dir: string): { cases: CorpusCase[]; problems: string[] } {
   const cases: CorpusCase[] = [];
   const problems: string[] = [];
   const seen = new Set<string>();
-  for (const file of CORPUS_FILES) {
-    const p = path.join(dir, file);
-    if (!existsSync(p)) continue;
-    readFileSync(p, 'utf8')
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort() : [];
+  for (const file of files) {
+    readFileSync(path.join(dir, file), 'utf8')
       .split('\n')
       .forEach((line, i) => {
         if (line.trim() === '') return;
@@ -76,7 +88,7 @@ export function loadCorpus(root = repoRoot()): Corpus {
       });
   }
   cases.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { version: corpusVersion(dir), cases, problems };
+  return { cases, problems };
 }
 
 /** The corpus version its README states ("Corpus version: 3", "version: 2026.1" …), else "unversioned". */

@@ -106,7 +106,7 @@ export function fitModel(corpus: Corpus): FittedModel {
   for (const c of training) labels[c.label]++;
   const body = {
     features: FEATURES_VERSION,
-    corpus: { version: corpus.version, trainingCases: training.length, trainingHash: casesHash(training), labels },
+    corpus: { version: corpus.version, source: corpus.source, trainingCases: training.length, trainingHash: casesHash(training), labels },
     fit: {
       method: 'ordinal logistic regression (proportional odds), class-balanced, L2 on the weights, sign-constrained per signal, projected Newton with a backtracking line search',
       lambda: best.lambda,

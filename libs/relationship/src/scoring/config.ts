@@ -47,6 +47,7 @@ export const SIGNALS = {
   survey_low_about_product: 0,
   survey_high_about_product: 0,
   open_questions: 1,
+  specific_question: 1,
   no_open_questions: -1,
   reflects_specifics: 1,
   ownership_commitment: 1,
@@ -102,7 +103,7 @@ export interface ModelFile {
   /** `<feature set>.<hash of the weights>`: what stored scores carry; a change rescores the projections. */
   version: string;
   features: string;
-  corpus: { version: string; trainingCases: number; trainingHash: string; labels: Record<string, number> };
+  corpus: { version: string; source: 'corpus' | 'seed'; trainingCases: number; trainingHash: string; labels: Record<string, number> };
   fit: Record<string, unknown>;
   thresholds: { relational: number; transactional: number };
   weights: Partial<Record<SignalName, number>>;

@@ -95,6 +95,10 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
     add('no_open_questions', 1, "nobody on the company side asked an open question about the customer's situation");
   }
 
+  // A closed question can be a good one when it is about what the customer said ("does the display show an error when the heater stops?").
+  const specific = customerWords.size > 0 ? agentSentences.find((s) => s.question && !open.includes(s) && !LEX.factualQuestion.test(s.norm) && !LEX.scriptedQuestion.test(s.norm) && reflectedIn(s, customerWords)) : undefined;
+  if (specific) add('specific_question', 1, `the agent asked about what the customer said: ${quote(specific.raw)}`);
+
   if (agentAll.length > 0 && customerWords.size > 0) {
     const reflected = reflectedWords(agentAll, customerWords);
     if (reflected.length > 0) add('reflects_specifics', Math.min(reflected.length, 3) / 3, `the agent picked up the customer's own words: ${reflected.slice(0, 4).map((w) => `'${w}'`).join(', ')}`);
@@ -251,6 +255,11 @@ function contentWords(turns: readonly Turn[], nameTokens: readonly string[]): Ma
     }
   }
   return out;
+}
+
+function reflectedIn(s: Sentence, customer: ReadonlyMap<string, string>): boolean {
+  for (const w of words(s.norm)) if ((w.length >= 4 || /\d/.test(w)) && !STOPWORDS.has(w) && customer.has(stem(w))) return true;
+  return false;
 }
 
 function reflectedWords(agent: readonly Turn[], customer: ReadonlyMap<string, string>): string[] {

@@ -120,8 +120,11 @@ export const LEX = {
   ]),
   /** Selling. */
   offer: family([
-    'offers?', 'discounts?', '\\d+ ?% off', 'on sale', 'sale', 'upgrade\\w*', 'deals?', 'promo\\w*', 'campaign\\w*', 'limited time', 'buy now', 'special price', 'upsell\\w*', 'black (?:friday|week)',
-    'tilbud\\w*', 'rabatt\\w*', 'kampanje\\w*', 'salg', 'oppgrader\\w*', 'kjøp nå', 'spesialpris\\w*', 'gratis frakt', 'begrenset tid',
+    '(?:special|exclusive|limited|great|fantastic|amazing|best|our|this|an|latest|new|black friday) offers?', 'offer (?:ends|expires|is valid|of the (?:week|month))', 'discount(?:s|ed)?', '\\d+ ?% (?:off|discount|rabatt)',
+    'on sale', 'sale (?:ends|starts|now)', 'upgrade\\w*', '(?:a |great |good |best )deals?', 'promo(?:tion|code)?s?', 'campaign', 'limited time', 'buy now', 'order now', 'special price',
+    'black (?:friday|week)', 'premium (?:plan|tier|bundle|package)', 'half price', 'free (?:shipping|delivery|month)',
+    'tilbud (?:på|om rabatt)', '(?:gode|godt|spesial|eksklusivt|eksklusive|kampanje)tilbud\\w*', '(?:gode|godt|eksklusivt|fantastisk|et) tilbud', 'tilbudet gjelder', 'rabatt\\w*', 'kampanje\\w*', 'salg(?:et)? (?:starter|slutter)', 'oppgrader\\w*', 'kjøp nå',
+    'bestill nå', 'spesialpris\\w*', 'gratis frakt', 'begrenset tid', 'halv pris',
   ]),
   /** Acknowledging the person. */
   acknowledgement: family([
