@@ -363,7 +363,7 @@ function talkedOver(turns: readonly Turn[]): string | undefined {
       continue;
     }
     // A turn that asks something hands the floor back.
-    if (t.sentences.some((s) => s.question)) {
+    if (t.sentences.some((s) => s.question || isOpenPrompt(s))) {
       run = 0;
       continue;
     }

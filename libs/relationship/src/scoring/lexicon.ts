@@ -137,7 +137,7 @@ export const LEX = {
   historyPhrase: family([
     'last time', 'when we (?:spoke|talked|met)', 'as (?:we|i) (?:discussed|agreed|promised)', 'as promised', 'you (?:mentioned|told me|said)', 'following up on', 'follow(?:ing)? up (?:on|from) (?:our|your|my)',
     'your (?:previous|last|earlier) (?:call|email|e-mail|message|order|visit|contact|chat)', 'your order from', 'our (?:call|chat|conversation|meeting) (?:on|yesterday|last)', 'i promised', 'i said i would', 'like i promised',
-    'sist (?:vi|gang|du)', 'forrige gang', 'som (?:vi|jeg) (?:snakket om|avtalte|lovet)', 'som lovet', 'du (?:nevnte|fortalte|sa)', 'jeg lovet', 'følger opp (?:samtalen|saken|praten|e-posten)',
+    'sist (?:vi|gang|du)', 'siden sist', 'forrige gang', 'som (?:vi|jeg) (?:snakket om|avtalte|lovet)', 'som lovet', 'du (?:nevnte|fortalte|sa)', 'jeg lovet', 'følger opp (?:samtalen|saken|praten|e-posten)',
     'bestillingen din fra', 'din (?:forrige|siste) (?:henvendelse|bestilling|samtale)', 'samtalen vår', 'da vi snakket',
   ]),
 
