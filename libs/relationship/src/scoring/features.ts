@@ -145,7 +145,8 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
 
   // Offers: the company selling what the customer did not ask about, without asking anything.
   const offerText = [subjectText, tp.direction === 'outbound' && typeof tp.summary === 'string' ? tp.summary : ''].filter(Boolean).map(sentenceOf);
-  const offer = firstMatch([...companySentences, ...offerText], LEX.offer) ?? promoTag(tp, c);
+  // In a company-initiated message's own subject or body, a bare "offer"/"tilbud" is the point of it.
+  const offer = firstMatch([...companySentences, ...offerText], LEX.offer) ?? (tp.initiatedBy === 'company' ? firstMatch(offerText, /(?<!\p{L})(?:offers?|tilbud\p{L}*)(?!\p{L})/u) : undefined) ?? promoTag(tp, c);
   const customerAskedOffer = customerAll.some((t) => LEX.offer.test(t.norm));
   const pushed = !!offer && !customerAskedOffer && open.length === 0 && !/\?/.test(subjectText);
 
