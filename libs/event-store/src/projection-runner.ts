@@ -170,6 +170,17 @@ export async function requestParkedRetry(db: Queryable, projection: string, even
   return found;
 }
 
+/**
+ * Thrown by a projection for a failure of something it depends on (Redis refusing a relay's
+ * jobs): the batch is retried whole with back-off, never isolated, so nothing is parked for it.
+ */
+export class DependencyUnavailableError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'DependencyUnavailableError';
+  }
+}
+
 const PG_TRANSIENT_CLASSES = new Set(['08', '40', '53', '54', '55', '57', '58', 'XX', 'F0', 'HV', '42']);
 
 /**
@@ -181,12 +192,13 @@ export function isTransientFailure(err: unknown): boolean {
   const e = err as { code?: unknown; driverError?: { code?: unknown }; name?: string; message?: string } | undefined;
   if (!e || typeof e !== 'object') return false;
   if (err instanceof EventApplyError) return false;
+  if (err instanceof DependencyUnavailableError) return true;
   const code = typeof e.code === 'string' ? e.code : typeof e.driverError?.code === 'string' ? e.driverError.code : undefined;
   if (code && /^[0-9A-Z]{5}$/.test(code)) return PG_TRANSIENT_CLASSES.has(code.slice(0, 2));
   if (code && /^E[A-Z]+$/.test(code)) return true; // ECONNREFUSED, ECONNRESET, ETIMEDOUT, EPIPE …
   if (e.name === 'TypeError' || e.name === 'RangeError' || e.name === 'SyntaxError' || e.name === 'ReferenceError') return false;
   if (e.name === 'MaxRetriesPerRequestError') return true;
-  return /redis|connection|connect|terminat|timeout|timed out|socket|reachable|closed|shutting down/i.test(e.message ?? '');
+  return /redis|connection|connect|terminat|timeout|timed out|socket|reachable|closed|shutting down|writeable|offline queue|^(READONLY|LOADING|OOM|BUSY|CLUSTERDOWN|NOAUTH|MOVED|ASK|TRYAGAIN)\b/i.test(e.message ?? '');
 }
 
 /** Savepoints one isolating transaction may use (Postgres keeps 64 subtransactions per backend in shared memory). */
