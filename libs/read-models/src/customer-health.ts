@@ -1,6 +1,6 @@
 import type { Projection, Queryable, StoredEvent } from '../../event-store/src/index.js';
 import type { CustomerFold, HealthView } from '../../relationship/src/index.js';
-import { uuidOrNull } from './evaluate.js';
+import { uuidOrNull } from './stream-ids.js';
 
 export interface HealthRow {
   customer_id: string;

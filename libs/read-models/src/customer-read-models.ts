@@ -3,7 +3,7 @@ import type { Projection, Queryable, StoredEvent } from '../../event-store/src/i
 import { computeHealth, internScore, SCORING_MODEL_VERSION, type HealthConfig, type RelationalScore } from '../../relationship/src/index.js';
 import { healthRow, type HealthRow } from './customer-health.js';
 import { recordScoringModel } from './scoring-model.js';
-import { customerIdOf } from './evaluate.js';
+import { customerIdOf } from './stream-ids.js';
 import type { StreamCache } from './stream-cache.js';
 import { CUSTOMER_EVENT_TYPES, groupByStream, relationalScoreId, timelineChanges, type TimelineRow } from './timeline.js';
 

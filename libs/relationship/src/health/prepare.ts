@@ -14,7 +14,11 @@ export const TRANSACTIONAL = 2;
 export const ENGAGED = 4;
 /** An unresolved support ticket or return (or a touchpoint tagged `complaint`). */
 export const COMPLAINT = 8;
-/** Scoring flagged a repeat contact, or the customer came back about the same topic within repeatDays. */
+/**
+ * The customer came back: their own inbound contact that the scoring flagged as a repeat, or that
+ * follows their previous own contact on the same topic within repeatDays (a reply to us is dialogue,
+ * not coming back). The company's replies, newsletters and notifications never are.
+ */
 export const REPEAT = 16;
 export const SURVEY_NEGATIVE = 32;
 export const SURVEY_POSITIVE = 64;
@@ -39,6 +43,8 @@ export interface PreparedFact {
  */
 export interface Prepared {
   n: number;
+  /** The touchpoints themselves, in business order (for the words of a driver: channels, topics). */
+  source: readonly ScoredTouchpoint[];
   ids: readonly string[];
   times: readonly number[];
   scores: readonly number[];
@@ -115,6 +121,9 @@ const signalsRepeat = (signals: unknown): boolean =>
     (s) => typeof s?.name === 'string' && /repeat/i.test(s.name) && !/(^|_)(no|not|non)_?repeat/i.test(s.name) && !(s.effect > 0),
   );
 
+/** Inbound and started by the customer: the customer's own contact, the only kind that can be "coming back". */
+const isOwnContact = (p: ScoredTouchpoint['touchpoint']): boolean => p.direction === 'inbound' && p.initiatedBy === 'customer';
+
 function signalRepeatOf(rel: ScoredTouchpoint['relational']): boolean {
   if (rel === null || typeof rel !== 'object' || !Array.isArray(rel.signals)) return signalsRepeat(rel?.signals);
   const hit = repeatCache.get(rel);
@@ -134,7 +143,7 @@ function signalRepeatOf(rel: ScoredTouchpoint['relational']): boolean {
  */
 class TouchpointColumns {
   /** The array's entries as last prepared (by identity), in business order. */
-  private src: ScoredTouchpoint[] = [];
+  src: ScoredTouchpoint[] = [];
   n = 0;
   ids: string[] = [];
   times: number[] = [];
@@ -147,8 +156,8 @@ class TouchpointColumns {
   transPrefix: number[] = [0];
   firstEngaged = -1;
   private topics: string[] = [];
-  /** Business time of the latest touchpoint per topic among the first n. */
-  private lastByTopic = new Map<string, number>();
+  /** Business time of the customer's latest own contact per topic among the first n. */
+  private lastOwnByTopic = new Map<string, number>();
   /** Complaints among the first n that no later touchpoint has resolved yet. */
   private open: number[] = [];
 
@@ -183,11 +192,12 @@ class TouchpointColumns {
       if (complaint) f |= COMPLAINT;
       const topic = normTopic(p.topic);
       this.topics[i] = topic;
-      let repeat = signalRepeatOf(rel);
-      if (topic) {
-        const prev = this.lastByTopic.get(topic);
-        if (p.initiatedBy === 'customer' && prev !== undefined && t - prev <= repeatMs) repeat = true;
-        this.lastByTopic.set(topic, t);
+      const own = isOwnContact(p);
+      let repeat = own && signalRepeatOf(rel);
+      if (own && topic) {
+        const prev = this.lastOwnByTopic.get(topic);
+        if (!p.replyToId && prev !== undefined && t - prev <= repeatMs) repeat = true;
+        this.lastOwnByTopic.set(topic, t);
       }
       if (repeat) f |= REPEAT;
       const { verdict, label } = surveyVerdict(tp, c);
@@ -225,13 +235,13 @@ class TouchpointColumns {
     for (const column of [this.src, this.ids, this.topics, this.surveyLabels, this.times, this.scores, this.flags, this.closedAt, this.lastRel]) column.length = d;
     this.engagedPrefix.length = d + 1;
     this.transPrefix.length = d + 1;
-    this.lastByTopic.clear();
+    this.lastOwnByTopic.clear();
     this.open = [];
     this.firstEngaged = -1;
     for (let i = 0; i < d; i++) {
-      if (this.topics[i]) this.lastByTopic.set(this.topics[i], this.times[i]);
-      this.closedAt[i] = Infinity;
       const p = this.src[i].touchpoint;
+      if (this.topics[i] && isOwnContact(p)) this.lastOwnByTopic.set(this.topics[i], this.times[i]);
+      this.closedAt[i] = Infinity;
       if (p.resolved === true && this.open.length > 0) this.resolve(i, this.topics[i], p.replyToId);
       if (this.flags[i] & COMPLAINT) this.open.push(i);
       if (this.firstEngaged < 0 && this.flags[i] & ENGAGED) this.firstEngaged = i;
@@ -296,6 +306,7 @@ export function prepare(input: HealthInput, c: HealthConfig): Prepared {
   let tpIds: Set<string> | undefined;
   return {
     n,
+    source: cols.src,
     ids,
     times: cols.times,
     scores: cols.scores,
