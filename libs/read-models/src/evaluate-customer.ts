@@ -17,3 +17,17 @@ export function evaluateCustomer(events: readonly FoldEvent[], opts: FoldOptions
   if (!at) return { fold, view: null };
   return { fold, view: computeHealth(fold.input, at, opts.health) };
 }
+
+/** The events health counts: touchpoints, outcomes and the scheduled checks' facts. */
+const CONSIDERED = new Set(['TouchpointRecorded', 'OutcomeRecorded', 'InboundMessageWentUnanswered', 'RelationshipWentQuiet']);
+
+/** When the first event health counts was recorded (knowledge time, ISO), or null when none is among `events`. */
+export function firstRecordedOf(events: readonly FoldEvent[]): string | null {
+  let first = Infinity;
+  for (const e of events) {
+    if (!CONSIDERED.has(e.type)) continue;
+    const t = e.recordedAt instanceof Date ? e.recordedAt.getTime() : Date.parse(e.recordedAt);
+    if (t < first) first = t;
+  }
+  return Number.isFinite(first) ? new Date(first).toISOString() : null;
+}

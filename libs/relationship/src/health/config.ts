@@ -179,3 +179,10 @@ export function healthConfig(overrides?: unknown): HealthConfig {
   if (c.maxEventIdsPerDriver < 1) throw invalid('maxEventIdsPerDriver must be ≥ 1');
   return c;
 }
+
+/**
+ * The version of the health model: its drivers, their words and the defaults above. Bump it
+ * when any of them changes; a worker that finds read models built by another version rebuilds
+ * them, so the stored drivers are what a rebuild would write.
+ */
+export const HEALTH_MODEL_VERSION = 'health-2';
