@@ -31,15 +31,15 @@ export interface FeatureWords {
   eventIds: string[];
 }
 
-/** One feature's value at T; its words are worked out only for the drivers that are shown. */
+/** One feature's value at T; its words are worked out only for the drivers that are shown (null: not a reason to show). */
 export interface FeatureValue {
   x: number;
-  words?: () => FeatureWords;
+  words?: () => FeatureWords | null;
 }
 
 const NONE: FeatureValue = Object.freeze({ x: 0 });
 
-const value = (x: number, explain: boolean, words: () => FeatureWords): FeatureValue => (x === 0 ? NONE : explain ? { x, words } : { x });
+const value = (x: number, explain: boolean, words: () => FeatureWords | null): FeatureValue => (x === 0 ? NONE : explain ? { x, words } : { x });
 
 /** The churn windows are fixed, so the coefficients keep their documented meaning. */
 const D90 = days(90);
@@ -50,10 +50,11 @@ const D365 = days(365);
 export function monthsSinceRelational(p: Prepared, T: number, c: HealthConfig, explain: boolean): FeatureValue {
   const s = silenceAt(p, T);
   if (s === null) return NONE;
-  return value(Math.min(Math.max(s.days, 0), 180) / 30, explain, () => ({
-    factor: say.recencyFactor({ days: s.wholeDays, hasRelational: s.last >= 0, fresh: s.days <= c.recency.freshDays }),
-    eventIds: s.last >= 0 ? [p.ids[s.last]] : [],
-  }));
+  // Within the fresh window the feature is the model's clock running, not a warning: no reason to show.
+  const fresh = s.days <= c.recency.freshDays;
+  return value(Math.min(Math.max(s.days, 0), 180) / 30, explain, () =>
+    fresh ? null : { factor: say.recencyFactor({ days: s.wholeDays, hasRelational: s.last >= 0, fresh }), eventIds: s.last >= 0 ? [p.ids[s.last]] : [] },
+  );
 }
 
 /** Transactional / all touchpoints in 90 days (0 when none). */
@@ -205,7 +206,7 @@ export interface ChurnEvaluation {
  */
 export function churnAt(p: Prepared, T: number, c: HealthConfig, explain: boolean): ChurnEvaluation {
   const features = {} as ChurnFeatures;
-  const values: { feature: ChurnFeature; v: number; words?: () => FeatureWords }[] = [];
+  const values: { feature: ChurnFeature; v: number; words?: () => FeatureWords | null }[] = [];
   let logit = c.churn.intercept;
   for (const name of NAMES) {
     const fv = FEATURES[name](p, T, c, explain);
@@ -218,16 +219,17 @@ export function churnAt(p: Prepared, T: number, c: HealthConfig, explain: boolea
   const drivers: RawChurnDriver[] = [];
   if (explain) {
     const p0 = sigmoid(logit);
-    const matters = values.filter(({ v }) => Math.abs(p0 - sigmoid(logit - v)) >= c.explanations.minChurnShift);
-    const byEffect = (a: { feature: ChurnFeature; v: number }, b: { feature: ChurnFeature; v: number }) => b.v - a.v || (a.feature < b.feature ? -1 : 1);
-    const raising = matters.filter((m) => m.v > 0).sort(byEffect).slice(0, c.churn.topDrivers);
-    const lowering = matters.filter((m) => m.v < 0).sort(byEffect).slice(-c.churn.topDrivers);
-    for (const { v, words } of [...raising, ...lowering]) {
+    const shown: (RawChurnDriver & { feature: ChurnFeature; v: number })[] = [];
+    for (const { feature, v, words } of values) {
       const effect = round(v, 2);
-      if (effect === 0 || !words) continue;
+      if (effect === 0 || !words || Math.abs(p0 - sigmoid(logit - v)) < c.explanations.minChurnShift) continue;
       const w = words();
-      drivers.push({ factor: w.factor, effect, eventIds: w.eventIds, short: w.short ?? say.singular(w.factor) });
+      if (w !== null) shown.push({ feature, v, factor: w.factor, effect, eventIds: w.eventIds, short: w.short ?? say.singular(w.factor) });
     }
+    shown.sort((a, b) => b.v - a.v || (a.feature < b.feature ? -1 : 1));
+    const raising = shown.filter((d) => d.v > 0).slice(0, c.churn.topDrivers);
+    const lowering = shown.filter((d) => d.v < 0).slice(-c.churn.topDrivers);
+    for (const { factor, effect, eventIds, short } of [...raising, ...lowering]) drivers.push({ factor, effect, eventIds, short });
   }
   return { risk: { probability, level: levelFor(probability, c), drivers: drivers.map(({ factor, effect, eventIds }) => ({ factor, effect, eventIds })) }, features, drivers };
 }

@@ -63,7 +63,7 @@ export function qualityDriver(p: Prepared, T: number, c: HealthConfig, explain: 
   const effect = c.quality.weight * Math.tanh(q.balance / c.quality.saturation);
   const lean = effect >= 0 ? 'relational' : 'transactional';
   return driver(effect, explain, () => ({
-    factor: say.qualityFactor({ lean, quality: q.averageScore, neutral: c.quality.neutralScore, total: q.total, relational: q.relational, transactional: q.transactional, windowDays: c.windowDays }),
+    factor: say.qualityFactor({ lean, slight: Math.abs(effect) < c.quality.weight / 6, quality: q.averageScore, total: q.total, relational: q.relational, transactional: q.transactional, windowDays: c.windowDays }),
     short: say.qualityShort(lean),
     eventIds: mostInfluential(contributions!, Math.sign(effect), c.maxEventIdsPerDriver),
   }));

@@ -70,6 +70,17 @@ describe('explanations that read right', () => {
     });
   });
 
+  describe('a recent relational contact is not a churn reason', () => {
+    it('property: no churn driver names a relational contact within the fresh window, or the first days without one', () => {
+      fc.assert(
+        fc.property(arbInput, (i) => {
+          for (const d of computeHealth(i, AT).churnRisk.drivers) expect(d.factor).not.toMatch(/^relational contact|on record yet/);
+        }),
+        { numRuns: 200 },
+      );
+    });
+  });
+
   describe('no "in 0 days"', () => {
     it('given only a transactional contact today, when health is computed, then silence earns no bonus and no sentence says "0 days"', () => {
       const v = computeHealth(input({ touchpoints: [transactional('t', 0.2)] }), AT);

@@ -94,24 +94,23 @@ export const noTouchpointsYet = () => 'no touchpoints yet: neutral score';
 export interface QualityWords {
   /** The driver's direction. */
   lean: 'relational' | 'transactional';
-  /** Weighted average relational score (0–100) and the neutral score. */
+  /** The driver leans only a little (its effect is a small share of its weight). */
+  slight: boolean;
+  /** Weighted average relational score (0–100). */
   quality: number;
-  neutral: number;
   total: number;
   relational: number;
   transactional: number;
   windowDays: number;
 }
 
-/** A balance this close to neutral is "slight", whatever the number of contacts makes of it. */
-const SLIGHT_POINTS = 5;
-
 export function qualityFactor(w: QualityWords): string {
-  const q = Math.round(w.quality);
-  const slight = Math.abs(w.quality - w.neutral) < SLIGHT_POINTS ? 'slightly ' : '';
   const parts = [w.relational > 0 ? `${w.relational} relational` : '', w.transactional > 0 ? `${w.transactional} transactional` : ''].filter(Boolean);
   const mix = parts.length ? ` (${parts.join(', ')})` : w.total === 1 ? ' (neutral)' : ' (all neutral)';
-  return `recent contacts lean ${slight}${w.lean}: quality ${q}/100 over ${plural(w.total, 'contact')} in ${w.windowDays} days${mix}, the latest counting most`;
+  // The lean goes against the counts when the fewer contacts are more recent or further from neutral: say so.
+  const against = w.lean === 'transactional' ? w.relational > w.transactional : w.transactional > w.relational;
+  const why = against ? `; the ${w.lean} ones weigh more (more recent, or further from neutral)` : ', the latest counting most';
+  return `recent contacts lean ${w.slight ? 'slightly ' : ''}${w.lean}: quality ${Math.round(w.quality)}/100 over ${plural(w.total, 'contact')} in ${w.windowDays} days${mix}${why}`;
 }
 
 export const qualityShort = (lean: 'relational' | 'transactional'): Phrase => pluralPhrase(`recent contacts leaning ${lean}`);
