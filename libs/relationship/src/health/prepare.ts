@@ -161,14 +161,42 @@ class TouchpointColumns {
   /** Complaints among the first n that no later touchpoint has resolved yet. */
   private open: number[] = [];
 
+  /** The last update took the input array itself (in business order, no entry left out): its entries are `src`. */
+  plain = false;
+
   constructor(readonly config: HealthConfig) {}
+
+  /**
+   * The common case, without building a sorted copy: `all` is the array last prepared, `plain`,
+   * with the same first n entries and any new ones after them in business order. Returns
+   * false (nothing changed) when that does not hold.
+   */
+  extendPlain(all: readonly ScoredTouchpoint[]): boolean {
+    const n = this.n;
+    if (!this.plain || all.length < n) return false;
+    for (let i = 0; i < n; i++) if (all[i] !== this.src[i]) return false;
+    if (all.length === n) return true;
+    const tail: number[] = [];
+    let prevT = n > 0 ? this.times[n - 1] : -Infinity;
+    let prevId = n > 0 ? this.ids[n - 1] : '';
+    for (let i = n; i < all.length; i++) {
+      const tp = all[i];
+      const t = occurredMsOf(tp);
+      if (!Number.isFinite(t) || typeof tp.eventId !== 'string' || t < prevT || (t === prevT && tp.eventId < prevId)) return false;
+      tail.push(t);
+      prevT = t;
+      prevId = tp.eventId;
+    }
+    this.update(all, tail, n);
+    return true;
+  }
 
   /**
    * Brings the columns to `sorted` (business order). Entries before the first that differs
    * from the last call are kept; a changed entry in the middle (a rescore) re-derives the
    * per-topic state from the kept ones.
    */
-  update(sorted: readonly ScoredTouchpoint[], times: readonly number[]): void {
+  update(sorted: readonly ScoredTouchpoint[], times: readonly number[], timesFrom = 0): void {
     const m = sorted.length;
     let d = 0;
     const same = Math.min(m, this.n);
@@ -179,7 +207,7 @@ class TouchpointColumns {
     const repeatMs = c.complaints.repeatDays * DAY_MS;
     for (let i = d; i < m; i++) {
       const tp = sorted[i];
-      const t = times[i];
+      const t = times[i - timesFrom];
       this.src[i] = tp;
       this.ids[i] = tp.eventId;
       this.times[i] = t;
@@ -257,31 +285,35 @@ const kept = new WeakMap<readonly ScoredTouchpoint[], TouchpointColumns>();
  * The result shares columns with the next `prepare` of the same touchpoints array: use it before that.
  */
 export function prepare(input: HealthInput, c: HealthConfig): Prepared {
-  // By business time, then event id. The fold's touchpoints (stream order) usually are in that
-  // order already: then nothing is sorted and no (touchpoint, time) pair is allocated.
   const all = input.touchpoints ?? [];
-  let sorted: ScoredTouchpoint[] = [];
-  let times: number[] = [];
-  let inOrder = true;
-  for (const tp of all) {
-    const t = occurredMsOf(tp);
-    if (!Number.isFinite(t) || typeof tp.eventId !== 'string') continue;
-    const k = sorted.length;
-    if (k > 0 && (t < times[k - 1] || (t === times[k - 1] && tp.eventId < sorted[k - 1].eventId))) inOrder = false;
-    sorted.push(tp);
-    times.push(t);
-  }
-  if (!inOrder) {
-    const order = sorted.map((_, i) => i).sort((a, b) => times[a] - times[b] || (sorted[a].eventId < sorted[b].eventId ? -1 : sorted[a].eventId > sorted[b].eventId ? 1 : 0));
-    sorted = order.map((i) => sorted[i]);
-    times = order.map((i) => times[i]);
-  }
   let cols = kept.get(all);
   if (cols === undefined || cols.config !== c) {
     cols = new TouchpointColumns(c);
     kept.set(all, cols);
   }
-  cols.update(sorted, times);
+  if (!cols.extendPlain(all)) {
+    // By business time, then event id. The fold's touchpoints (stream order) usually are in that
+    // order already: then nothing is sorted and no (touchpoint, time) pair is allocated.
+    let sorted: ScoredTouchpoint[] = [];
+    let times: number[] = [];
+    let inOrder = true;
+    for (const tp of all) {
+      const t = occurredMsOf(tp);
+      if (!Number.isFinite(t) || typeof tp.eventId !== 'string') continue;
+      const k = sorted.length;
+      if (k > 0 && (t < times[k - 1] || (t === times[k - 1] && tp.eventId < sorted[k - 1].eventId))) inOrder = false;
+      sorted.push(tp);
+      times.push(t);
+    }
+    const plain = inOrder && sorted.length === all.length;
+    if (!inOrder) {
+      const order = sorted.map((_, i) => i).sort((a, b) => times[a] - times[b] || (sorted[a].eventId < sorted[b].eventId ? -1 : sorted[a].eventId > sorted[b].eventId ? 1 : 0));
+      sorted = order.map((i) => sorted[i]);
+      times = order.map((i) => times[i]);
+    }
+    cols.update(sorted, times);
+    cols.plain = plain;
+  }
   const n = cols.n;
 
   const outcomes: PreparedOutcome[] = [];
