@@ -97,7 +97,7 @@ function DriverItem({ d, onShow, label, value }) {
 function DriverList({ drivers, onShow, prefix }) {
   if (!drivers.length) return html`<p class="muted">No drivers: nothing moved the score away from the baseline.</p>`;
   return html`<ul class="drivers">
-    ${drivers.map((d, i) => html`<${DriverItem} key=${`${prefix}-${i}`} d=${d} onShow=${onShow} label=${`${signed(d.effect)} points`} value=${signed(d.effect)} />`)}
+    ${drivers.map((d, i) => html`<${DriverItem} key=${`${prefix}-${i}`} d=${d} onShow=${onShow} label=${d.effect === 0 ? 'no points' : `${signed(d.effect)} points`} value=${d.effect === 0 ? '—' : signed(d.effect)} />`)}
   </ul>`;
 }
 
@@ -125,10 +125,11 @@ function ChurnDrivers({ churnRisk, onShow }) {
   };
   return html`<section class="churn-drivers" aria-labelledby="churn-drivers-title">
     <h3 id="churn-drivers-title">What drives the churn risk (${riskPct(churnRisk.probability)})</h3>
-    ${drivers.length === 0 ? html`<p class="muted">Nothing moves the churn risk by a percentage point or more: it is the risk of a customer without warning signs.</p>` : null}
+    ${drivers.length === 0
+      ? html`<p class="muted">Nothing moves the churn risk by a percentage point or more: it is the risk of a customer without warning signs.</p>`
+      : html`<p class="muted small">Next to each factor: what the churn risk would be without it.</p>`}
     ${up.length ? html`<h4>Raises it</h4><ul class="drivers churn-up">${up.map((d, i) => item(d, i, 'up'))}</ul>` : null}
     ${down.length ? html`<h4>Holds it down</h4><ul class="drivers churn-down">${down.map((d, i) => item(d, i, 'down'))}</ul>` : null}
-    ${drivers.length ? html`<p class="muted small">The number is what the churn risk would be without that factor.</p>` : null}
   </section>`;
 }
 
