@@ -162,6 +162,23 @@ describe('explanations that read right', () => {
     });
   });
 
+  describe('unanswered messages are dated by their SLA, not by the check that found them', () => {
+    it('given a message from half a year ago that a sweep found unanswered today, then it is old evidence, not a driver', () => {
+      const fact = { ...unanswered('f', 0, 'm'), data: { customerId: 'c1', touchpointId: 'm', hoursUnanswered: 4300, slaHours: 24, observedAt: AT.toISOString() } };
+      const v = computeHealth(input({ touchpoints: [neutral('m', 180), relational('r', 2)], facts: [fact] }), AT);
+      expect(v.drivers.find((d) => /unanswered/.test(d.factor))).toBeUndefined();
+      expect(v.churnRisk.drivers.find((d) => /unanswered/.test(d.factor))).toBeUndefined();
+    });
+    it('given a message from last week found unanswered today, then it counts from when its SLA ran out', () => {
+      const fact = { ...unanswered('f', 0, 'm'), data: { customerId: 'c1', touchpointId: 'm', hoursUnanswered: 170, slaHours: 24, observedAt: AT.toISOString() } };
+      const v = computeHealth(input({ touchpoints: [neutral('m', 7)], facts: [fact] }), AT);
+      const d = v.drivers.find((x) => /^1 inbound message left unanswered/.test(x.factor))!;
+      expect(d.eventIds).toEqual(['f', 'm']);
+      const sameDay = computeHealth(input({ touchpoints: [neutral('m', 7)], facts: [unanswered('f', 6, 'm')] }), AT);
+      expect(d.effect).toBe(sameDay.drivers.find((x) => /unanswered/.test(x.factor))!.effect);
+    });
+  });
+
   describe('health next to churn risk', () => {
     it('given red health and a low churn risk, when health is computed, then a note says why, naming the largest health reasons and what holds the risk down', () => {
       // Half the contacts of three months transactional, three open tickets, the last relational contact

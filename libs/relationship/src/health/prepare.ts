@@ -31,6 +31,9 @@ export interface PreparedOutcome {
 
 export interface PreparedFact {
   id: string;
+  /** When the check observed it: a fact counts from then on (facts are sorted by it, `factTimes`). */
+  seen: number;
+  /** The time it is dated by (its age, its window): `seen`, but for an unanswered message when its SLA ran out, if the message is known. */
   t: number;
   type: 'InboundMessageWentUnanswered' | 'RelationshipWentQuiet';
   touchpointId: string | null;
@@ -323,14 +326,24 @@ export function prepare(input: HealthInput, c: HealthConfig): Prepared {
   }
   outcomes.sort(byTimeThenId);
   const facts: PreparedFact[] = [];
+  let messageTimes: Map<string, number> | undefined;
   for (const f of input.facts ?? []) {
-    const t = Date.parse(f?.occurredAt);
-    if (!Number.isFinite(t) || typeof f.eventId !== 'string') continue;
+    const seen = Date.parse(f?.occurredAt);
+    if (!Number.isFinite(seen) || typeof f.eventId !== 'string') continue;
+    let t = seen;
     if (f.type !== 'InboundMessageWentUnanswered' && f.type !== 'RelationshipWentQuiet') continue;
     const touchpointId = typeof f.data?.touchpointId === 'string' ? f.data.touchpointId : null;
-    facts.push({ id: f.eventId, t, type: f.type, touchpointId });
+    // A message went unanswered when its SLA ran out, not when a check noticed: a sweep over
+    // imported history must not make last year's silence count as today's.
+    const slaHours = Number(f.data?.slaHours);
+    if (f.type === 'InboundMessageWentUnanswered' && touchpointId !== null && Number.isFinite(slaHours) && slaHours >= 0) {
+      messageTimes ??= new Map(cols.ids.map((id, i) => [id, cols.times[i]]));
+      const sent = messageTimes.get(touchpointId);
+      if (sent !== undefined) t = Math.min(t, sent + slaHours * 3_600_000);
+    }
+    facts.push({ id: f.eventId, seen, t, type: f.type, touchpointId });
   }
-  facts.sort(byTimeThenId);
+  facts.sort((a, b) => a.seen - b.seen || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   const renewal = input.customer?.renewalDate ? Date.parse(input.customer.renewalDate) : NaN;
   const ids = cols.ids;
@@ -352,7 +365,7 @@ export function prepare(input: HealthInput, c: HealthConfig): Prepared {
     outcomes,
     outcomeTimes: Float64Array.from(outcomes, (o) => o.t),
     facts,
-    factTimes: Float64Array.from(facts, (f) => f.t),
+    factTimes: Float64Array.from(facts, (f) => f.seen),
     get tpIds() {
       return (tpIds ??= new Set(ids));
     },

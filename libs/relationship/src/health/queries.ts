@@ -140,15 +140,15 @@ export const negativeSurveysBetween = (p: Prepared, from: number, to: number) =>
 /** Positive survey answers (promoter NPS, high CSAT, low-effort CES) in (from, to]. */
 export const positiveSurveysBetween = (p: Prepared, from: number, to: number) => flaggedBetween(p, from, to, SURVEY_POSITIVE);
 
-/** The scheduled checks' facts of one type found in (from, to], oldest first. */
+/** The scheduled checks' facts of one type observed by `to` and dated in (from, to], in the order observed. */
 export function factsBetween(p: Prepared, type: PreparedFact['type'], from: number, to: number): PreparedFact[] {
   const out: PreparedFact[] = [];
   const hi = countAtOrBefore(p.factTimes, to);
-  for (let k = countAtOrBefore(p.factTimes, from); k < hi; k++) if (p.facts[k].type === type) out.push(p.facts[k]);
+  for (let k = 0; k < hi; k++) if (p.facts[k].type === type && p.facts[k].t > from) out.push(p.facts[k]);
   return out;
 }
 
-/** The latest fact of one type found at or before `t`, or null. */
+/** The latest fact of one type observed at or before `t`, or null. */
 export function latestFactAtOrBefore(p: Prepared, type: PreparedFact['type'], t: number): PreparedFact | null {
   for (let k = countAtOrBefore(p.factTimes, t) - 1; k >= 0; k--) if (p.facts[k].type === type) return p.facts[k];
   return null;
