@@ -30,6 +30,15 @@ export const isOverdue = (iso, now = Date.now()) => !!iso && Date.parse(iso) < n
 
 export const pct = (p) => (p === null || p === undefined || Number.isNaN(Number(p)) ? '—' : `${Math.round(Number(p) * 100)}%`);
 
+/** A churn probability in whole percent, truncated: a risk just under a level's line never reads as that line ("25% low"). */
+export const riskPct = (p) => (p === null || p === undefined || Number.isNaN(Number(p)) ? '—' : `${Math.floor(Number(p) * 100 + 1e-9)}%`);
+
+/** The churn probability without one driver: its contribution (log-odds) taken out of the model. */
+export function riskWithout(p, effect) {
+  const q = Math.min(Math.max(Number(p), 1e-6), 1 - 1e-6);
+  return 1 / (1 + Math.exp(-(Math.log(q / (1 - q)) - Number(effect))));
+}
+
 export const signed = (n) => {
   const v = Math.round(Number(n) * 10) / 10;
   return v > 0 ? `+${v}` : v < 0 ? `−${Math.abs(v)}` : '±0';

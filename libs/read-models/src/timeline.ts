@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { StoredEvent } from '../../event-store/src/index.js';
 import type { CustomerFold, CustomerFoldState, RelationalScore } from '../../relationship/src/index.js';
-import { customerIdOf } from './evaluate.js';
+import { customerIdOf } from './stream-ids.js';
 import type { CachedEvent } from './stream-cache.js';
 
 /** Every customer-stream event type; all of them belong on the timeline. */

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { EventStore } from '../../../../../libs/event-store/src/index.js';
-import { evaluateCustomer } from '../../../../../libs/read-models/src/index.js';
+import { evaluateCustomer, firstRecordedOf } from '../../../../../libs/read-models/src/index.js';
 import { customerStream, foldCustomer, healthHistory, type HealthView } from '../../../../../libs/relationship/src/index.js';
 import { CUSTOMER_ROLES, Clock, CurrentUser, ProblemException, Roles, assertCustomerInScope, type AuthUser } from '../../../../../libs/shared/src/index.js';
 import { HealthDto, HealthHistoryDto, HealthHistoryQuery, HealthQuery } from './health.dto.js';
@@ -17,7 +17,7 @@ function parseTime(value: string | undefined, path: string): Date | undefined {
   return new Date(t);
 }
 
-function toDto(v: HealthView): HealthDto {
+function toDto(v: HealthView, firstRecordedAt: string | null): HealthDto {
   return {
     asOf: v.at,
     score: v.score,
@@ -25,7 +25,9 @@ function toDto(v: HealthView): HealthDto {
     trend30d: v.trend30d,
     churnRisk: { probability: v.churnRisk.probability, level: v.churnRisk.level, drivers: v.churnRisk.drivers },
     drivers: v.drivers,
+    notes: v.notes,
     eventsConsidered: v.eventsConsidered,
+    firstRecordedAt,
   };
 }
 
@@ -60,7 +62,9 @@ export class HealthController {
     const events = await this.store.readStream(customerStream(id), { recordedUpTo: new Date(at.getTime() + 1) });
     const { view } = evaluateCustomer(events, { recordedUpTo: at, at });
     if (!view) throw ProblemException.notFound('The customer had no recorded events at that time.');
-    return toDto(view);
+    // Nothing counted by asOf: say when the first thing was recorded (a second read only then).
+    const firstRecordedAt = firstRecordedOf(events) ?? (asOf ? firstRecordedOf(await this.store.readStream(customerStream(id))) : null);
+    return toDto(view, firstRecordedAt);
   }
 
   @Get(':id/health/history')

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { DriverDto } from '../list-customers/customer-item.dto.js';
+import { DriverDto, HealthNoteDto } from '../list-customers/customer-item.dto.js';
 
 export class HealthQuery {
   @ApiPropertyOptional({ format: 'date-time', description: 'Knowledge time: the events recorded up to it, evaluated at it, recomputed from the log.' })
@@ -42,7 +42,15 @@ export class HealthDto {
   @ApiProperty() trend30d: number;
   @ApiProperty({ type: ChurnRiskDto }) churnRisk: ChurnRiskDto;
   @ApiProperty({ type: [DriverDto] }) drivers: DriverDto[];
+  @ApiProperty({ type: [HealthNoteDto], description: 'What the drivers leave out, and why health and churn risk disagree when they do.' }) notes: HealthNoteDto[];
   @ApiProperty() eventsConsidered: number;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'Knowledge time: when the first touchpoint, outcome or fact of this customer was recorded (whatever asOf is); null when none is. After asOf, nothing had been recorded by then.',
+  })
+  firstRecordedAt: string | null;
 }
 
 export class HealthPointDto {

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class HealthSummaryDto {
   @ApiProperty({ minimum: 0, maximum: 100 }) score: number;
@@ -34,8 +34,23 @@ export class CustomerListDto {
   @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page.' }) nextCursor: string | null;
 }
 
+export class HealthNoteDto {
+  @ApiProperty({ enum: ['scale_limit', 'minor_factors', 'health_vs_churn'] }) kind: string;
+  @ApiProperty({ example: 'The factors add up to −72.4 points from the neutral 50; the score stops at 0.' }) text: string;
+  @ApiProperty({ description: 'Points the note accounts for (the clamp, the smaller factors together; 0 for health_vs_churn): with the drivers they add up to score − 50.' }) effect: number;
+  @ApiPropertyOptional({ type: [DriverDto], description: 'minor_factors: the factors too small to list.' }) drivers?: DriverDto[];
+}
+
+export class ChurnRiskDetailDto extends ChurnSummaryDto {
+  @ApiProperty({ type: [DriverDto], description: 'What drives the churn risk: contributions in log-odds that move it by at least a percentage point, those raising it first (largest first), then those lowering it.' })
+  drivers: DriverDto[];
+}
+
 export class CustomerDetailDto extends CustomerItemDto {
-  @ApiProperty({ type: [DriverDto], description: 'Health drivers, largest effect first.' }) drivers: DriverDto[];
+  @ApiProperty({ type: [DriverDto], description: 'Health drivers that move the score by at least a point, largest effect first.' }) drivers: DriverDto[];
+  @ApiProperty({ type: ChurnRiskDetailDto }) declare churnRisk: ChurnRiskDetailDto;
+  @ApiProperty({ type: [HealthNoteDto], description: 'What the drivers leave out (the 0–100 clamp, the smaller factors) and, when health and churn risk disagree, why.' }) notes: HealthNoteDto[];
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'The moment health was evaluated at: the latest recorded event of the customer.' }) healthEvaluatedAt: string | null;
 }
 
 /** SQL select list shared by the list and the detail query (customers c, customer_health h). */
