@@ -22,9 +22,9 @@ const safeEqual = (a: string, b: string) => {
 /**
  * The standardwebhooks package's verifier (headers, ±5 minute tolerance, every v1 signature
  * given, constant-time comparison) with its HMAC computed by node:crypto instead of the
- * package's pure-JS SHA-256, which cost a few percent of the API's CPU per delivery. Same input
- * as the package signs: the payload as a string (a Buffer decoded as UTF-8), so every signature
- * is the package's own (signatures.spec.ts compares them).
+ * package's pure-JS SHA-256, which cost a few percent of the API's CPU per delivery. The HMAC is
+ * over the raw bytes: for UTF-8 the same as the package's (signatures.spec.ts compares them), and
+ * a body that is not UTF-8 is still verified as sent (then dead-lettered), not mangled first.
  */
 export class NativeHmacWebhook extends Webhook {
   private readonly hmacKey: Buffer;
@@ -35,8 +35,7 @@ export class NativeHmacWebhook extends Webhook {
   }
 
   override sign(msgId: string, timestamp: Date, payload: string | Buffer): string {
-    const text = typeof payload === 'string' ? payload : payload.toString();
-    const signature = createHmac('sha256', this.hmacKey).update(`${msgId}.${Math.floor(timestamp.getTime() / 1000)}.`).update(text).digest('base64');
+    const signature = createHmac('sha256', this.hmacKey).update(`${msgId}.${Math.floor(timestamp.getTime() / 1000)}.`).update(payload).digest('base64');
     return `v1,${signature}`;
   }
 }
