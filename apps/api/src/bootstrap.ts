@@ -27,11 +27,13 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.disable('x-powered-by');
   app.use(securityHeaders());
   app.use(cookieParser());
-  // Rate limit, then bodies: size and nesting bounded per route before anything walks them
-  // (libs/shared/src/http/body.ts). Webhooks are neither: their ingress reads them raw.
+  // Rate limit, then bodies (libs/shared/src/http/body.ts): size and nesting bounded per route
+  // before anything walks them. Webhooks are read raw by their ingress (webhook-ingress.ts);
+  // those it passes on (CORS on) get the webhook rate policy here.
   const isWebhook = (req: { path: string }) => req.path.startsWith(WEBHOOKS_PATH);
-  const limiter = app.get(RateLimiter).middleware();
-  app.use((req: Parameters<typeof limiter>[0], res: Parameters<typeof limiter>[1], next: Parameters<typeof limiter>[2]) => (isWebhook(req) ? next() : limiter(req, res, next)));
+  const limiter = app.get(RateLimiter);
+  const [api, webhooks] = [limiter.middleware(), limiter.webhookMiddleware()];
+  app.use((req: Parameters<typeof api>[0], res: Parameters<typeof api>[1], next: Parameters<typeof api>[2]) => (isWebhook(req) ? webhooks(req, res, next) : api(req, res, next)));
   const large = parseByteLimit(config.BODY_LIMIT);
   const small = parseByteLimit(config.JSON_BODY_LIMIT);
   app.use(

@@ -39,7 +39,7 @@ export class RateLimiter {
 
   private refuse(now: number): never {
     const retryAfter = Math.max(1, Math.ceil((this.windowStart + WINDOW_MS - now) / 1000));
-    throw ProblemException.of(429, 'rate-limited', 'Too many requests; slow down.', {}, { 'Retry-After': String(retryAfter), Connection: 'close' });
+    throw ProblemException.of(429, 'rate-limited', 'Too many requests; slow down.', {}, { 'Retry-After': String(retryAfter) });
   }
 
   /** Counts one request of `client`; throws 429 with Retry-After past the limit. */
@@ -81,6 +81,22 @@ export class RateLimiter {
       return undefined;
     }
     return k;
+  }
+
+  /** Webhooks: an address past the limit is refused; only refused deliveries count. */
+  webhookMiddleware() {
+    return (req: Request, res: Response, next: NextFunction) => {
+      const client = `ip:${req.ip ?? 'unknown'}`;
+      try {
+        this.check(client);
+      } catch (err) {
+        return next(err);
+      }
+      res.once('finish', () => {
+        if (res.statusCode === 401) this.count(client);
+      });
+      next();
+    };
   }
 
   /** The limit as middleware for the API routes (ahead of the body parser). */

@@ -10,15 +10,20 @@ export const CreateSubscriptionBody = apiSchema(
       example: 'https://hooks.example.com/closeness',
       description: 'http or https. Private, loopback and link-local targets (also names resolving to them) are refused unless OUTBOUND_ALLOW_PRIVATE=true.',
     }),
+    // Checked as a whole, so a bad entry is named as `events` (as the API always has).
     events: z
-      .array(z.enum(OUTBOUND_EVENT_TYPES))
+      .array(z.string().max(100))
       .min(1)
       .max(OUTBOUND_EVENT_TYPES.length)
-      .refine((list) => new Set(list).size === list.length, 'must not name an event twice')
-      .meta({ example: ['follow_up.raised'] }),
+      .check((ctx) => {
+        if (ctx.value.some((e) => !(OUTBOUND_EVENT_TYPES as readonly string[]).includes(e))) {
+          ctx.issues.push({ code: 'custom', message: `each event must be one of: ${OUTBOUND_EVENT_TYPES.join(', ')}`, input: ctx.value });
+        } else if (new Set(ctx.value).size !== ctx.value.length) ctx.issues.push({ code: 'custom', message: 'must not name an event twice', input: ctx.value });
+      })
+      .meta({ example: ['follow_up.raised'], items: { type: 'string', enum: [...OUTBOUND_EVENT_TYPES] } }),
   }),
 );
-export type CreateSubscriptionDto = z.output<typeof CreateSubscriptionBody>;
+export type CreateSubscriptionDto = Omit<z.output<typeof CreateSubscriptionBody>, 'events'> & { events: (typeof OUTBOUND_EVENT_TYPES)[number][] };
 
 export const DeliveriesQuery = z.strictObject({ limit: queryInt(1, 500).optional().meta({ description: 'Default 100.' }) });
 

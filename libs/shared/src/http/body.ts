@@ -37,13 +37,36 @@ export class JsonDepthScanner {
     let { depth, inString, escaped } = this;
     const max = this.max;
     const n = chunk.length;
-    for (let i = 0; i < n; i++) {
-      const c = chunk[i];
+    let i = 0;
+    // Next backslash at or after i (n: none left); searched again only once passed.
+    let slash = -1;
+    while (i < n) {
       if (inString) {
-        if (escaped) escaped = false;
-        else if (c === BACKSLASH) escaped = true;
-        else if (c === QUOTE) inString = false;
-      } else if (c === QUOTE) inString = true;
+        if (escaped) {
+          escaped = false;
+          i++;
+          continue;
+        }
+        // Most of a body is string content: jump to the next quote or backslash (native search).
+        let q = chunk.indexOf(QUOTE, i);
+        if (q === -1) q = n;
+        if (slash < i) {
+          slash = chunk.indexOf(BACKSLASH, i);
+          if (slash === -1) slash = n;
+        }
+        if (slash < q) {
+          escaped = true;
+          i = slash + 1;
+        } else if (q === n) {
+          i = n;
+        } else {
+          inString = false;
+          i = q + 1;
+        }
+        continue;
+      }
+      const c = chunk[i++];
+      if (c === QUOTE) inString = true;
       else if (c === OPEN_ARRAY || c === OPEN_OBJECT) {
         if (++depth > max) {
           this.deepest = depth;

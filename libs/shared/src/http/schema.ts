@@ -38,6 +38,9 @@ export function unstorable(s: string): string | undefined {
   return undefined;
 }
 
+/** `s` with NUL and lone surrogates replaced (for messages that quote input), storable as text. */
+export const storableText = (s: string): string => (s as string & { toWellFormed(): string }).toWellFormed().split('\u0000').join('\\u0000');
+
 /** Text of at most `max` characters (at least `min`) that Postgres can store. */
 export function text(max: number, min = 0) {
   let s = z.string();

@@ -131,7 +131,8 @@ export function openApiSchemaOf(schema: z.ZodType): Record<string, unknown> {
 /** Every named request schema, for `components.schemas` of the OpenAPI document. */
 export function openApiComponents(): Record<string, Record<string, unknown>> {
   const out = z.toJSONSchema(apiSchemas, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` });
-  return out.schemas as Record<string, Record<string, unknown>>;
+  // OpenAPI 3.0 schema objects have no $id: the component's name is its identity.
+  return Object.fromEntries(Object.entries(out.schemas).map(([id, { $id: _id, ...schema }]) => [id, schema as Record<string, unknown>]));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { HTTP, type CloudEventV1 } from 'cloudevents';
-import { FUTURE_TOLERANCE_MS, parseInstant } from '../../../../../libs/shared/src/index.js';
+import { FUTURE_TOLERANCE_MS, parseInstant } from '../../../../../libs/shared/src/http/schema.js';
 import { isObject, MappingError, touchpointsOf, type MapInput, type Mapped } from './mapping.js';
 
 /**

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import { jsonTooDeep, unstorable } from '../../../../../libs/shared/src/index.js';
+import { jsonTooDeep } from '../../../../../libs/shared/src/http/body.js';
+import { unstorable } from '../../../../../libs/shared/src/http/schema.js';
 import type { SourceFormat } from '../../sources/sources.dto.js';
 import { mapCloudEvent } from './cloudevents.mapper.js';
 import { mapHubspot } from './hubspot.mapper.js';
