@@ -9,6 +9,7 @@ import { apiSchema, count, happenedAt, ProblemException, text, uuid, validateInp
  */
 
 const SURVEY_RANGES: Record<string, [number, number]> = { nps: [0, 10], csat: [1, 5], ces: [1, 7] };
+const LANGUAGE = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/;
 
 const optional = <T extends z.ZodType>(s: T) => s.nullish();
 
@@ -68,15 +69,18 @@ export const TouchpointBody = apiSchema(
         z
           .string()
           .max(35)
-          .regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'must be a BCP-47 tag such as en or nb-NO')
-          .meta({ description: 'BCP-47 tag, e.g. en, nb' }),
+          .check((ctx) => {
+            if (ctx.value.length <= 35 && !LANGUAGE.test(ctx.value)) ctx.issues.push({ code: 'custom', message: 'must be a BCP-47 tag such as en or nb-NO', input: ctx.value });
+          })
+          .meta({ description: 'BCP-47 tag, e.g. en, nb', pattern: LANGUAGE.source }),
       ),
       tags: optional(z.array(text(100)).max(20)),
     })
-    .check((ctx) => {
-      if (ctx.value.customerId == null && ctx.value.customerExternalId == null) {
-        ctx.issues.push({ code: 'custom', path: ['customerId'], message: 'customerId or customerExternalId is required', input: ctx.value });
-      }
+    // Also when other fields are wrong, so one 422 names every bad field.
+    .refine((t) => t.customerId != null || t.customerExternalId != null, {
+      path: ['customerId'],
+      message: 'customerId or customerExternalId is required',
+      when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
     }),
 );
 

@@ -98,7 +98,9 @@ describe('fieldErrors', () => {
     expect(r).toEqual({ ok: false, errors: [{ path: '__proto__', message: 'unknown field; it should not exist' }] });
   });
 
-  it('given a body that is not an object, then the path is body', () => {
-    expect(fieldErrors([{ code: 'invalid_type', expected: 'object', path: [], message: '', input: 3 } as never])).toEqual([{ path: 'body', message: 'must be an object' }]);
+  it('given a body that is not an object, or a missing field, then the path is body, or the field is required', () => {
+    expect(validateInput(z.strictObject({ a: z.number() }), 3)).toEqual({ ok: false, errors: [{ path: 'body', message: 'must be an object' }] });
+    expect(validateInput(z.strictObject({ a: z.number() }), {})).toEqual({ ok: false, errors: [{ path: 'a', message: 'is required' }] });
+    expect(fieldErrors([{ code: 'invalid_type', expected: 'object', path: [], message: '', input: 3 } as never], '', 'query')).toEqual([{ path: 'query', message: 'must be an object' }]);
   });
 });

@@ -46,6 +46,7 @@ export function text(max: number, min = 0) {
   let s = z.string();
   if (min > 0) s = s.min(min);
   return s.max(max).check((ctx) => {
+    if (ctx.value.length > max) return; // already refused; no scan of a huge string
     const why = unstorable(ctx.value);
     if (why) ctx.issues.push({ code: 'custom', message: why, input: ctx.value });
   });
@@ -121,6 +122,7 @@ export function instant(range: InstantRange, description?: string) {
     .string()
     .max(64)
     .check((ctx) => {
+      if (ctx.value.length > 64) return;
       const t = parseInstant(ctx.value);
       const fail = (message: string) => void ctx.issues.push({ code: 'custom', message, input: ctx.value });
       if (Number.isNaN(t)) return fail('must be an ISO-8601 date-time with offset, e.g. 2026-03-31T14:00:00Z');
@@ -161,6 +163,7 @@ export const queryMoment = (description?: string) =>
     .string()
     .max(64)
     .check((ctx) => {
+      if (ctx.value.length > 64) return;
       const why = queryMomentProblem(parseMoment(ctx.value));
       if (why) ctx.issues.push({ code: 'custom', message: why, input: ctx.value });
     })
@@ -175,6 +178,7 @@ export const renewalDate = () =>
     .string()
     .max(64)
     .check((ctx) => {
+      if (ctx.value.length > 64) return;
       const date = ctx.value.slice(0, 10);
       const ok = ctx.value.length === 10 ? !Number.isNaN(parseCalendarDate(date)) : !Number.isNaN(parseInstant(ctx.value)) && !Number.isNaN(parseCalendarDate(date));
       if (!ok) return void ctx.issues.push({ code: 'custom', message: 'must be a date (YYYY-MM-DD) or an ISO-8601 date-time', input: ctx.value });

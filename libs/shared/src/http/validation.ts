@@ -81,13 +81,15 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[], base = '', root
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) add(path ? `${path}.${key}` : key, 'unknown field; it should not exist');
     } else {
-      add(path || root, messageOf(issue));
+      // The message was made while parsing (customError below, or the schema's own).
+      add(path || root, issue.message || messageOf(issue));
     }
   }
   return out;
 }
 
-// Messages zod builds itself only when a schema gave none; ours name the rule, the path names the field.
+// Messages for the issues a schema gave none (ours name the rule; the path names the field).
+// Raw issues still carry their input, so a missing field reads "is required".
 const customError = (issue: z.core.$ZodRawIssue) => messageOf(issue as unknown as z.core.$ZodIssue);
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; errors: ProblemFieldError[] };
