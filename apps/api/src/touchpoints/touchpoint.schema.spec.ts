@@ -1,5 +1,6 @@
-import { ProblemException } from '../../../../libs/shared/src/index.js';
-import { parseBatch, parseTouchpoint, validateTouchpoints } from './touchpoint.schema.js';
+import fc from 'fast-check';
+import { ProblemException, validateInput, withValidationNow } from '../../../../libs/shared/src/index.js';
+import { parseBatch, parseTouchpoint, TouchpointBody, validateTouchpoints } from './touchpoint.schema.js';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const base = { customerExternalId: 'crm-1', channel: 'phone', direction: 'inbound', initiatedBy: 'customer', handledBy: 'human', occurredAt: '2026-06-01T10:00:00Z' };
@@ -44,5 +45,21 @@ describe('the touchpoint body', () => {
     const r = validateTouchpoints([base, { ...base, summary: 'a\ud800' }], NOW);
     expect(r).toEqual({ ok: false, errors: [{ path: 'touchpoints[1].summary', message: expect.stringMatching(/surrogate/) }] });
     expect(validateTouchpoints([{ ...base, subject: undefined }], NOW)).toEqual({ ok: true, value: [base] });
+  });
+});
+
+describe('the compiled fast path', () => {
+  it('given any mix of valid and invalid fields, then it accepts exactly what the reporting schema accepts', () => {
+    const values = fc.constantFrom<unknown>(undefined, null, 'crm-1', '', 5, -1, 2 ** 40, true, {}, [], 'phone', 'fax', 'inbound', 'customer', 'human', '2026-06-01T10:00:00Z', '0000-01-01T00:00:00Z', '5b0c1a8e-6f0f-4b8e-9c1e-1d2f3a4b5c6d', 'a\u0000', ['t'], [{ speaker: 'bot', text: 'x' }], { kind: 'nps', score: 11 }, { name: 'Kari' });
+    const keys = ['customerId', 'customerExternalId', 'channel', 'direction', 'initiatedBy', 'handledBy', 'occurredAt', 'agent', 'durationSeconds', 'summary', 'transcript', 'survey', 'tags', 'bogus'];
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...keys), values, { maxKeys: 10 }), fc.boolean(), (overrides, fromBase) => {
+        const input = fromBase ? { ...base, ...overrides } : overrides;
+        const fast = validateInput(TouchpointBody, input, { now: NOW }).ok;
+        const exact = withValidationNow(NOW, () => TouchpointBody.safeParse(input).success);
+        expect(fast).toBe(exact);
+      }),
+      { seed: 20, numRuns: 2000 },
+    );
   });
 });

@@ -14,14 +14,24 @@ import { withValidationNow } from './schema.js';
 /** The request schemas the OpenAPI document shows by name (`#/components/schemas/<id>`). */
 export const apiSchemas = z.registry<{ id: string }>();
 
-const compiled = new WeakMap<z.ZodType, z.ZodType>();
+// Per schema, the compiled parser that runs first, and whether its failures are the schema's own.
+const compiled = new WeakMap<z.ZodType, { fast: z.ZodType; exact: boolean }>();
 
-/** Names a request schema for the OpenAPI document and compiles its fast path once. */
-export function apiSchema<T extends z.ZodType>(id: string, schema: T): T {
+/**
+ * Names a request schema for the OpenAPI document and compiles its fast path once. `fast`, when
+ * given, must accept exactly what `schema` accepts (e.g. without a `when` that zod cannot compile,
+ * which only changes which problems are reported): it decides valid input, and `schema` itself
+ * reports the problems of invalid input.
+ */
+export function apiSchema<T extends z.ZodType>(id: string, schema: T, fast?: z.ZodType): T {
   apiSchemas.add(schema, { id });
-  compiled.set(schema, z.compile(schema));
+  compiled.set(schema, { fast: z.compile(fast ?? schema), exact: fast === undefined });
   return schema;
 }
+
+const ensureCompiled = (schema: z.ZodType) => {
+  if (!compiled.has(schema)) compiled.set(schema, { fast: z.compile(schema), exact: true });
+};
 
 /** `a.b[3].c` from zod's path segments, under `base`. */
 export function pathOf(segments: readonly PropertyKey[], base = ''): string {
@@ -96,9 +106,12 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; errors: Problem
 
 /** Validates `input` against `schema` (at `now`, for the instants in it). Never throws on bad input. */
 export function validateInput<T extends z.ZodType>(schema: T, input: unknown, opts: { now?: number; base?: string; root?: string } = {}): Validated<z.output<T>> {
-  const run = (compiled.get(schema) ?? schema) as T;
-  const result = withValidationNow(opts.now ?? Date.now(), () => run.safeParse(input, { error: customError }));
-  if (result.success) return { ok: true, value: result.data };
+  const c = compiled.get(schema);
+  const result = withValidationNow(opts.now ?? Date.now(), () => {
+    const r = (c?.fast ?? schema).safeParse(input, { error: customError });
+    return r.success || !c || c.exact ? r : schema.safeParse(input, { error: customError });
+  });
+  if (result.success) return { ok: true, value: result.data as z.output<T> };
   return { ok: false, errors: fieldErrors(result.error.issues, opts.base, opts.root) };
 }
 
@@ -142,6 +155,7 @@ export function openApiComponents(): Record<string, Record<string, unknown>> {
  * `finish` shapes the parsed value for the handler.
  */
 export function ValidBody<T extends z.ZodType>(schema: T, finish?: (value: z.output<T>) => unknown): ParameterDecorator {
+  ensureCompiled(schema);
   return (target, key, index) => {
     Body(new ZodPipe(schema, 'body', finish))(target, key, index);
     if (key !== undefined) ApiBody({ schema: openApiSchemaOf(schema) as never })(target, key, Object.getOwnPropertyDescriptor(target, key)!);
@@ -150,6 +164,7 @@ export function ValidBody<T extends z.ZodType>(schema: T, finish?: (value: z.out
 
 /** The query string, validated by `schema` (an object of optional strings) and documented from it. */
 export function ValidQuery(schema: z.ZodObject): ParameterDecorator {
+  ensureCompiled(schema);
   return (target, key, index) => {
     Query(new ZodPipe(schema, 'query'))(target, key, index);
     if (key === undefined) return;
