@@ -40,7 +40,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
     jsonBodies({
       limitFor: (req) => (req.method === 'POST' && LARGE_BODY_ROUTES.has(req.path) ? large : small),
       skip: isWebhook,
-      jsonOnly: (req) => req.path.startsWith(`/${API_PREFIX}/`),
+      jsonOnly: (req) => req.method !== 'GET' && req.method !== 'HEAD' && req.path.startsWith(`/${API_PREFIX}/`),
     }),
   );
   if (config.CORS_ORIGINS) app.enableCors({ origin: config.CORS_ORIGINS.split(',').map((s) => s.trim()), credentials: true });
