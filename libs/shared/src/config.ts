@@ -28,8 +28,12 @@ export const configSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   COOKIE_SECURE: bool.default(false),
   CORS_ORIGINS: z.string().optional(),
+  /** Request bodies of the touchpoint routes and webhooks (a batch of 1,000, long transcripts). */
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 512kb or 5mb').default('5mb'),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600_000),
+  /** Every other JSON request body (login, customers, users, rules...): kilobytes. */
+  JSON_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 64kb or 1mb').default('64kb'),
+  /** Requests per client (signed-in user, else address) and minute; source tokens and authentic webhooks are not counted. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(3_000),
   LOGIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().positive().default(10),
   OUTBOUND_ALLOW_PRIVATE: bool.default(false),
   /** Outbound webhooks: per-attempt timeout, attempts in total, first retry delay (doubles, with jitter), Retry-After ceiling. */

@@ -1,17 +1,10 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { Clock, CurrentUser, ProblemException, Roles, type AuthUser } from '../../../../libs/shared/src/index.js';
-import { TeamReportDto, TeamReportQuery } from './team-report.dto.js';
+import { Clock, CurrentUser, ProblemException, Roles, ValidQuery, type AuthUser } from '../../../../libs/shared/src/index.js';
+import { TeamReportDto, TeamReportQuery, type TeamReportQueryDto } from './team-report.dto.js';
 
 const DAY_MS = 86_400_000;
-
-function parseTime(value: string | undefined, path: string): Date | undefined {
-  if (value === undefined) return undefined;
-  const t = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t)) throw ProblemException.validation([{ path, message: `${path} must be an ISO-8601 date or datetime` }]);
-  return new Date(t);
-}
 
 const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -32,10 +25,10 @@ export class TeamReportController {
   })
   @ApiOkResponse({ type: TeamReportDto })
   @ApiUnprocessableEntityResponse({ description: 'Bad from/to, or from after to.' })
-  async team(@Query() q: TeamReportQuery, @CurrentUser() user: AuthUser): Promise<TeamReportDto> {
+  async team(@ValidQuery(TeamReportQuery) q: TeamReportQueryDto, @CurrentUser() user: AuthUser): Promise<TeamReportDto> {
     const now = this.clock.now();
-    const to = parseTime(q.to, 'to') ?? now;
-    const from = parseTime(q.from, 'from') ?? new Date(to.getTime() - 90 * DAY_MS);
+    const to = q.to ?? now;
+    const from = q.from ?? new Date(to.getTime() - 90 * DAY_MS);
     if (from > to) throw ProblemException.validation([{ path: 'from', message: 'from must not be after to' }]);
 
     const managers: { id: string; name: string }[] = await this.db.query(

@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EventStore } from '../../../../libs/event-store/src/index.js';
-import { APP_CONFIG, Clock, CurrentUser, IdGenerator, ProblemException, Roles, type AppConfig, type AuthUser } from '../../../../libs/shared/src/index.js';
-import { CreateSubscriptionDto, CreatedSubscriptionDto, DeliveriesQueryDto, DeliveryListDto, SubscriptionListDto } from './subscription.dto.js';
+import { APP_CONFIG, Clock, CurrentUser, IdGenerator, ProblemException, Roles, ValidBody, ValidQuery, type AppConfig, type AuthUser } from '../../../../libs/shared/src/index.js';
+import { CreateSubscriptionBody, CreatedSubscriptionDto, DeliveriesQuery, DeliveryListDto, SubscriptionListDto, type CreateSubscriptionDto } from './subscription.dto.js';
 import { checkWebhookTarget } from './webhook-target.js';
 
 export const subscriptionStream = (id: string) => `subscription-${id}`;
@@ -37,7 +37,7 @@ export class SubscriptionsController {
   })
   @ApiResponse({ status: 201, type: CreatedSubscriptionDto })
   @ApiResponse({ status: 422, description: 'Invalid URL or events, or a private/loopback/link-local target.' })
-  async create(@Body() body: CreateSubscriptionDto, @CurrentUser() user: AuthUser): Promise<CreatedSubscriptionDto> {
+  async create(@ValidBody(CreateSubscriptionBody) body: CreateSubscriptionDto, @CurrentUser() user: AuthUser): Promise<CreatedSubscriptionDto> {
     const problem = await checkWebhookTarget(body.url, this.config.OUTBOUND_ALLOW_PRIVATE);
     if (problem) throw ProblemException.validation([problem], 'The subscription URL cannot be used.');
     const id = this.ids.next();
@@ -97,7 +97,7 @@ export class SubscriptionsController {
   @ApiOperation({ summary: 'The delivery log of a subscription', description: 'One item per (subscription, event) with every attempt: status code, error, next retry, delivered at. Newest first.' })
   @ApiResponse({ status: 200, type: DeliveryListDto })
   @ApiResponse({ status: 404, description: 'No subscription with that id.' })
-  async deliveries(@Param('id', uuidOr404) id: string, @Query() q: DeliveriesQueryDto): Promise<DeliveryListDto> {
+  async deliveries(@Param('id', uuidOr404) id: string, @ValidQuery(DeliveriesQuery) q: { limit?: number }): Promise<DeliveryListDto> {
     const exists = await this.ds.query(`SELECT 1 FROM webhook_subscriptions WHERE id = $1`, [id]);
     if (exists.length === 0) throw ProblemException.notFound('No subscription with that id.');
     const rows = await this.ds.query(

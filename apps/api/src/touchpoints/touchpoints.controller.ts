@@ -1,12 +1,12 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AllowSource, ProblemException, Roles, customerNotFound, randomId, type AuthUser, type SourceCaller } from '../../../../libs/shared/src/index.js';
+import { AllowSource, ProblemException, Roles, ValidBody, customerNotFound, randomId, type AuthUser, type SourceCaller } from '../../../../libs/shared/src/index.js';
 import { RecordTouchpointsCommand } from './record-touchpoints/record-touchpoints.command.js';
 import { CustomerResolutionError, type IngestContext } from './touchpoint-ingestor.js';
-import { BatchResultDto, TouchpointBatchDto, TouchpointDto, TouchpointResultDto } from './touchpoint.dto.js';
-import { parseBatch, parseTouchpoint } from './touchpoint.validate.js';
+import { BatchResultDto, TouchpointResultDto } from './touchpoint.dto.js';
+import { clean, cleanBatch, TouchpointBatchBody, TouchpointBody, type TouchpointDto } from './touchpoint.schema.js';
 
 type CallerRequest = Request & { id?: string; user?: AuthUser; source?: SourceCaller };
 
@@ -39,10 +39,7 @@ export class TouchpointsController {
   @ApiResponse({ status: 200, type: TouchpointResultDto, description: 'Duplicate: nothing new was stored.' })
   @ApiResponse({ status: 404, description: 'customerId unknown or outside the caller’s reach.' })
   @ApiResponse({ status: 422, description: 'Validation failed; `errors` names each field.' })
-  @ApiBody({ type: TouchpointDto })
-  // The body is validated by parseTouchpoint (same rules as the DTO, much faster than class-validator).
-  async record(@Body() body: unknown, @Req() req: CallerRequest, @Res({ passthrough: true }) res: Response): Promise<TouchpointResultDto> {
-    const touchpoint = parseTouchpoint(body);
+  async record(@ValidBody(TouchpointBody, clean) touchpoint: TouchpointDto, @Req() req: CallerRequest, @Res({ passthrough: true }) res: Response): Promise<TouchpointResultDto> {
     try {
       const [outcome] = await this.commands.execute(new RecordTouchpointsCommand([touchpoint], callerContext(req, 'api')));
       if (outcome.duplicate) res.status(200);
@@ -63,9 +60,7 @@ export class TouchpointsController {
   })
   @ApiResponse({ status: 201, type: BatchResultDto })
   @ApiResponse({ status: 422, description: 'Validation failed, e.g. `touchpoints[3].channel`.' })
-  @ApiBody({ type: TouchpointBatchDto })
-  async batch(@Body() body: unknown, @Req() req: CallerRequest): Promise<BatchResultDto> {
-    const touchpoints = parseBatch(body);
+  async batch(@ValidBody(TouchpointBatchBody, cleanBatch) touchpoints: TouchpointDto[], @Req() req: CallerRequest): Promise<BatchResultDto> {
     try {
       const outcomes = await this.commands.execute(new RecordTouchpointsCommand(touchpoints, callerContext(req, 'batch')));
       const duplicates = outcomes.filter((o) => o.duplicate).length;

@@ -1,11 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Clock, deterministicId, IdGenerator, metrics, ProblemException, type ProblemFieldError } from '../../../../libs/shared/src/index.js';
+import { Clock, deterministicId, IdGenerator, metrics, ProblemException } from '../../../../libs/shared/src/index.js';
 import type { SourceFormat } from '../sources/sources.dto.js';
 import { CustomerResolutionError, TouchpointIngestor, type IngestContext } from '../touchpoints/touchpoint-ingestor.js';
-import type { TouchpointDto } from '../touchpoints/touchpoint.dto.js';
 import { fastDeterministicId } from '../touchpoints/fast-id.js';
-import { checkTouchpoint } from '../touchpoints/touchpoint.validate.js';
+import { validateTouchpoints, type TouchpointDto } from '../touchpoints/touchpoint.schema.js';
 import { MAPPERS, MappingError, type Headers, type Mapped } from './mappers/index.js';
 import { SignatureError, verifyHubspot, verifyIntercom, verifyStandardWebhook, verifyZendesk } from './signatures.js';
 
@@ -141,13 +140,9 @@ export class WebhookReceiver {
   }
 
   private validate(items: unknown[]): TouchpointDto[] {
-    const errors: ProblemFieldError[] = [];
-    const now = this.clock.now().getTime();
-    items.forEach((t, i) => checkTouchpoint(t, items.length === 1 ? '' : `touchpoints[${i}]`, errors, now));
-    if (errors.length > 0) {
-      throw new MappingError(`invalid touchpoint: ${errors.slice(0, 10).map((e) => `${e.path || 'body'}: ${e.message}`).join('; ')}`);
-    }
-    return items.map((t) => Object.fromEntries(Object.entries(t as object).filter(([, v]) => v !== undefined && v !== null)) as TouchpointDto);
+    const r = validateTouchpoints(items, this.clock.now().getTime());
+    if (!r.ok) throw new MappingError(`invalid touchpoint: ${r.errors.slice(0, 10).map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    return r.value;
   }
 
   private context(source: SourceRow, dedupeKey: string, correlationId: string, route: IngestContext['route']): IngestContext {
