@@ -21,7 +21,6 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.disable('x-powered-by');
   // Raw bytes are kept for webhook signature checks; JSON bodies above the limit are 413.
   app.useBodyParser('json', { limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] });
-  app.useBodyParser('urlencoded', { limit: config.BODY_LIMIT, extended: false });
   app.use(securityHeaders());
   app.use(cookieParser());
   if (config.CORS_ORIGINS) app.enableCors({ origin: config.CORS_ORIGINS.split(',').map((s) => s.trim()), credentials: true });
