@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 
 export class ListCustomersQuery {
   @ApiPropertyOptional({ enum: ['green', 'yellow', 'red'] })
@@ -26,4 +26,29 @@ export class ListCustomersQuery {
   @IsString()
   @MaxLength(500)
   cursor?: string;
+
+  @ApiPropertyOptional({ maxLength: 200, description: 'Exactly this external id (the id in the CRM). Outside your reach: an empty list.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  externalId?: string;
+
+  @ApiPropertyOptional({
+    maxLength: 200,
+    example: 'bjorn',
+    description:
+      'Name search: the customers whose name contains this, ignoring case and accents (é = e, å = a, ø = o, æ = ae, aa = a, so “bjorn haland” finds “Bjørn Håland” and “Haaland”).',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  q?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Only the customers assigned to this user. Like every filter it narrows your reach, never widens it: for someone outside it (another team, another account manager) the list is empty.',
+  })
+  @IsOptional()
+  @IsUUID()
+  accountManagerId?: string;
 }
