@@ -1,5 +1,7 @@
 import { jest } from '@jest/globals';
+import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
+import { createRedis, QUEUES } from '../libs/queues/src/index.js';
 import { startStack, type Stack } from './support/stack.js';
 
 /**
@@ -209,6 +211,26 @@ describe('hardening #19.6: cookie-authenticated writes are same-origin only', ()
     const out = await call('POST', '/auth/logout', { headers: asAdminCookie({ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }) });
     expect(out.status).toBe(403);
     expect((await call('GET', '/auth/me', { token: adminToken })).status).toBe(200);
+  });
+
+  it('the queue dashboard, outside Nest’s routes, is covered too: a cross-site POST with the admin cookie adds no delivery job', async () => {
+    const redis = createRedis(stack.config.REDIS_URL, 'hardening-auth');
+    const deliveries = new Queue(QUEUES.deliveries, { connection: redis, prefix: stack.config.QUEUE_PREFIX });
+    try {
+      const before = await deliveries.getJobCounts();
+      // A no-cors fetch from another site: text/plain is the one body type that needs no preflight.
+      const res = await fetch(`${stack.baseUrl}/admin/queues/api/queues/${QUEUES.deliveries}/add`, {
+        method: 'POST',
+        headers: asAdminCookie({ 'content-type': 'text/plain', origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' }),
+        body: JSON.stringify({ name: 'deliver-webhook', data: { subscriptionId: 'x', eventId: 'x', webhookId: 'x', payload: { type: 'health.band_changed', timestamp: new Date().toISOString(), data: {} } } }),
+      });
+      expect(res.status).toBe(403);
+      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(await deliveries.getJobCounts()).toEqual(before);
+    } finally {
+      await deliveries.close();
+      redis.disconnect();
+    }
   });
 
   it('the web UI (same origin, JSON, cookie) and bearer-token clients (any origin) still write', async () => {
