@@ -60,6 +60,8 @@ describe('read models: portfolio, scoping, timeline, silence, ops', () => {
       name: expect.any(String),
       segment: null,
       accountManagerId: users.am1.id,
+      annualValue: null,
+      renewalDate: null,
       health: { score: expect.any(Number), band: expect.stringMatching(/green|yellow|red/), trend30d: expect.any(Number) },
       churnRisk: { probability: expect.any(Number), level: expect.stringMatching(/low|medium|high/) },
       lastRelationalContactAt: mine.body.items[0].lastRelationalContactAt,

@@ -117,10 +117,19 @@ describe('web UI in headless Chromium', () => {
     expect(await table.locator('tbody .trend').count()).toBe(names.length);
     await shot(page, '02-portfolio-account-manager');
 
-    // Search by name narrows the list.
-    await page.getByLabel('Search by name').fill(names[names.length - 1]);
-    expect(await table.locator('tbody th a').allTextContents()).toEqual([names[names.length - 1]]);
+    // Annual value and renewal date, formatted, on every row (the demo gives every customer both).
+    const values = await table.locator('tbody td[data-label="Annual value"]').allTextContents();
+    expect(values).toHaveLength(names.length);
+    for (const v of values) expect(v).toMatch(/^\d[\d.,]*(k|m|bn)?$/);
+    const renewals = await table.locator('tbody td[data-label="Renewal"]').allTextContents();
+    for (const r of renewals) expect(r).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4} (today|in \d+ (days?|months)|passed \d+ (days?|months) ago)$/);
+
+    // Search by name narrows the list (the server searches, a moment after typing stops).
+    const rows = () => table.locator('tbody th a').allTextContents();
+    await page.getByLabel('Search by name').fill(names[names.length - 1].toUpperCase());
+    await eventually(async () => JSON.stringify(await rows()) === JSON.stringify([names[names.length - 1]]), 20_000);
     await page.getByLabel('Search by name').fill('');
+    await eventually(async () => (await rows()).length === names.length, 20_000);
 
     // Phone width: the same page stays readable (rows become cards).
     await page.setViewportSize({ width: 390, height: 844 });

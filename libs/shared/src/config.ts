@@ -26,7 +26,8 @@ export const configSchema = z.object({
   LOG_PRETTY: bool.optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
-  COOKIE_SECURE: bool.default(false),
+  /** Unset: Secure cookies when NODE_ENV=production (see loadConfig). */
+  COOKIE_SECURE: bool.optional(),
   CORS_ORIGINS: z.string().optional(),
   /** Request bodies of the touchpoint routes and webhooks (a batch of 1,000, long transcripts). */
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 512kb or 5mb').default('5mb'),
@@ -34,7 +35,12 @@ export const configSchema = z.object({
   JSON_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 64kb or 1mb').default('64kb'),
   /** Requests per client (signed-in user, else address) and minute; source tokens and authentic webhooks are not counted. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(3_000),
-  LOGIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().positive().default(10),
+  /** Login throttling (apps/api/src/auth/README.md): free failures per account and address, then waits doubling from 1 s up to the maximum. */
+  LOGIN_FREE_FAILURES: z.coerce.number().int().positive().default(5),
+  LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number().int().positive().default(900),
+  /** Failed logins per account (every address) and per address (every account) in 15 minutes, beyond which only addresses the account signed in from before may try. */
+  LOGIN_FAILURES_PER_ACCOUNT_15_MIN: z.coerce.number().int().positive().default(100),
+  LOGIN_FAILURES_PER_ADDRESS_15_MIN: z.coerce.number().int().positive().default(100),
   OUTBOUND_ALLOW_PRIVATE: bool.default(false),
   /** Outbound webhooks: per-attempt timeout, attempts in total, first retry delay (doubles, with jitter), Retry-After ceiling. */
   OUTBOUND_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
@@ -82,7 +88,7 @@ export const configSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'must be letters, digits, - or _').default('closeness'),
 });
 
-export type AppConfig = z.infer<typeof configSchema>;
+export type AppConfig = Omit<z.infer<typeof configSchema>, 'COOKIE_SECURE'> & { COOKIE_SECURE: boolean };
 
 export class ConfigError extends Error {}
 
@@ -97,7 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if ((parsed.data.ADMIN_EMAIL === undefined) !== (parsed.data.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError('Invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
-  return parsed.data;
+  // Production cookies are Secure unless said otherwise (e.g. plain http behind nothing: COOKIE_SECURE=false).
+  return { ...parsed.data, COOKIE_SECURE: parsed.data.COOKIE_SECURE ?? parsed.data.NODE_ENV === 'production' };
 }
 
 /** Loads the configuration or stops the process with one clear line (no stack trace). */

@@ -4,7 +4,7 @@ import { Counter, register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { EventStore } from '../../../../libs/event-store/src/index.js';
 import { userStream, type UserLoggedIn, type UserLoggedOut, type UserLoginFailed } from '../../../../libs/relationship/src/index.js';
-import { APP_CONFIG, Clock, IdGenerator, ProblemException, type AppConfig, type AuthUser } from '../../../../libs/shared/src/index.js';
+import { APP_CONFIG, Clock, IdGenerator, ProblemException, normalizeEmail, type AppConfig, type AuthUser } from '../../../../libs/shared/src/index.js';
 import { LoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { newSessionToken, sha256Hex } from './session.js';
@@ -50,8 +50,8 @@ export class AuthService implements OnModuleInit {
       throw err;
     }
     const rows: any[] = await this.db.query(
-      `SELECT id, email, name, role, password_hash, disabled_at FROM users WHERE lower(email) = lower($1)`,
-      [email.trim()],
+      `SELECT id, email, name, role, password_hash, disabled_at FROM users WHERE email_key = $1`,
+      [normalizeEmail(email)],
     );
     const row = rows[0];
     const passwordOk = await verifyPassword(password, row?.password_hash ?? (await this.dummyHash));

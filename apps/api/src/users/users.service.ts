@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventStore } from '../../../../libs/event-store/src/index.js';
 import { userStream, type UserChanged, type UserCreated } from '../../../../libs/relationship/src/index.js';
-import { APP_CONFIG, IdGenerator, ProblemException, type AppConfig, type AuthUser, type Role } from '../../../../libs/shared/src/index.js';
+import { APP_CONFIG, IdGenerator, ProblemException, normalizeEmail, type AppConfig, type AuthUser, type Role } from '../../../../libs/shared/src/index.js';
 import { hashPassword } from '../auth/password.js';
 import type { CreateUserDto, UpdateUserDto, UserDto } from './users.dto.js';
 
@@ -50,13 +50,14 @@ export class UsersService implements OnApplicationBootstrap {
       const any: any[] = await tx.query(`SELECT 1 FROM users LIMIT 1`);
       if (any.length > 0) return false;
       const id = this.ids.next();
+      const key = normalizeEmail(email);
       const rows: any[] = await tx.query(
-        `INSERT INTO users (id, email, name, role, password_hash) VALUES ($1, $2, 'Administrator', 'admin', $3)
-         ON CONFLICT ((lower(email))) DO NOTHING RETURNING id`,
-        [id, email.trim().toLowerCase(), passwordHash],
+        `INSERT INTO users (id, email, email_key, name, role, password_hash) VALUES ($1, $2, $2, 'Administrator', 'admin', $3)
+         ON CONFLICT (email_key) DO NOTHING RETURNING id`,
+        [id, key, passwordHash],
       );
       if (rows.length === 0) return false;
-      await this.appendCreated(tx, { userId: id, email: email.trim().toLowerCase(), name: 'Administrator', role: 'admin', teamLeadId: null }, 'system');
+      await this.appendCreated(tx, { userId: id, email: key, name: 'Administrator', role: 'admin', teamLeadId: null }, 'system');
       return true;
     });
     if (created) this.logger.log('created the first admin from ADMIN_EMAIL');
@@ -68,12 +69,13 @@ export class UsersService implements OnApplicationBootstrap {
     if (teamLeadId && input.role !== 'account_manager') throw badTeamLead('only an account manager has a team lead');
     const passwordHash = await hashPassword(input.password);
     const id = this.ids.next();
-    const email = input.email.trim().toLowerCase();
+    // One spelling everywhere (#19.5): stored, unique and looked up as normalizeEmail gives it.
+    const email = normalizeEmail(input.email);
     return this.db.transaction(async (tx) => {
       if (teamLeadId) await this.lockTeamLead(tx, teamLeadId);
       const rows: any[] = await tx.query(
-        `INSERT INTO users (id, email, name, role, team_lead_id, password_hash) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT ((lower(email))) DO NOTHING RETURNING ${COLUMNS}`,
+        `INSERT INTO users (id, email, email_key, name, role, team_lead_id, password_hash) VALUES ($1, $2, $2, $3, $4, $5, $6)
+         ON CONFLICT (email_key) DO NOTHING RETURNING ${COLUMNS}`,
         [id, email, input.name, input.role, teamLeadId, passwordHash],
       );
       if (rows.length === 0) throw ProblemException.conflict('A user with that e-mail already exists.', 'email-taken');
@@ -86,8 +88,8 @@ export class UsersService implements OnApplicationBootstrap {
   async list(actor: AuthUser): Promise<UserDto[]> {
     const rows: any[] =
       actor.role === 'admin'
-        ? await this.db.query(`SELECT ${COLUMNS} FROM users ORDER BY lower(email)`)
-        : await this.db.query(`SELECT ${COLUMNS} FROM users WHERE id = $1 OR team_lead_id = $1 ORDER BY lower(email)`, [actor.id]);
+        ? await this.db.query(`SELECT ${COLUMNS} FROM users ORDER BY email_key`)
+        : await this.db.query(`SELECT ${COLUMNS} FROM users WHERE id = $1 OR team_lead_id = $1 ORDER BY email_key`, [actor.id]);
     return rows.map(toDto);
   }
 

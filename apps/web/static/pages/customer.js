@@ -2,7 +2,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, explain } from '../api.js';
-import { bandLabel, segmentLabel, channelLabel, fmtAgo, fmtDate, fmtDateTime, humanize, isoDay, money, riskPct, riskWithout, signed } from '../format.js';
+import { bandLabel, segmentLabel, channelLabel, fmtAgo, fmtDate, fmtDateTime, fmtDay, humanize, isoDay, money, pct, renewalWords, riskPct, riskWithout, signed } from '../format.js';
 import { HealthChart } from '../health-chart.js';
 import { announce, BandChip, Empty, ErrorState, FollowUpCard, Loading, Risk, Trend, useAsync, useClosedTasks } from '../ui.js';
 
@@ -27,13 +27,15 @@ export function CustomerPage({ id, user }) {
     <header class="customer-head">
       <div>
         <h1>${c.name}</h1>
-        <p class="muted">${[segmentLabel(c.segment), c.externalId && `ID ${c.externalId}`, c.annualValue != null && `annual value ${money(c.annualValue)}`].filter(Boolean).join(' · ')}</p>
+        <p class="muted">${[segmentLabel(c.segment), c.externalId && `ID ${c.externalId}`].filter(Boolean).join(' · ')}</p>
       </div>
       <dl class="kpis">
         <div><dt>Health</dt><dd>${c.health ? html`<${BandChip} score=${c.health.score} band=${c.health.band} /> <${Trend} value=${c.health.trend30d} />` : 'not scored yet'}</dd></div>
         <div><dt>Churn risk</dt><dd><${Risk} churnRisk=${c.churnRisk} /></dd></div>
         <div><dt>Last relational contact</dt><dd title=${fmtDate(c.lastRelationalContactAt)}>${fmtAgo(c.lastRelationalContactAt)}</dd></div>
         <div><dt>Open follow-ups</dt><dd>${c.openFollowUps ?? 0}</dd></div>
+        <div><dt>Annual value</dt><dd>${money(c.annualValue)}</dd></div>
+        <div><dt>Renewal</dt><dd>${c.renewalDate ? html`${fmtDay(c.renewalDate)} <span class="muted small">${renewalWords(c.renewalDate)}</span>` : '—'}</dd></div>
       </dl>
     </header>
     <div class="customer-grid">

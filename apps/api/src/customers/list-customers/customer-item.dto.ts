@@ -23,6 +23,8 @@ export class CustomerItemDto {
   @ApiProperty() name: string;
   @ApiProperty({ nullable: true, type: String }) segment: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) accountManagerId: string | null;
+  @ApiProperty({ nullable: true, type: Number, minimum: 0, example: 1250000, description: 'Yearly contract value, as set by POST/PATCH /customers (no currency conversion).' }) annualValue: number | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date', example: '2027-03-31', description: 'The next renewal date (a calendar day).' }) renewalDate: string | null;
   @ApiProperty({ type: HealthSummaryDto }) health: HealthSummaryDto;
   @ApiProperty({ type: ChurnSummaryDto }) churnRisk: ChurnSummaryDto;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastRelationalContactAt: string | null;
@@ -54,7 +56,7 @@ export class CustomerDetailDto extends CustomerItemDto {
 }
 
 /** SQL select list shared by the list and the detail query (customers c, customer_health h). */
-export const ITEM_COLUMNS = `c.id, c.external_id, c.name, c.segment, c.account_manager_id, h.score, h.band, h.trend30d,
+export const ITEM_COLUMNS = `c.id, c.external_id, c.name, c.segment, c.account_manager_id, c.annual_value, c.renewal_date::text AS renewal_date, h.score, h.band, h.trend30d,
   h.churn_probability, h.churn_level, h.last_relational_contact_at, h.drivers,
   (SELECT count(*)::int FROM customer_follow_up_summary f WHERE f.customer_id = c.id AND f.closed_at IS NULL) AS open_follow_ups`;
 
@@ -67,6 +69,8 @@ export function toItem(r: any): CustomerItemDto {
     name: r.name,
     segment: r.segment ?? null,
     accountManagerId: r.account_manager_id ?? null,
+    annualValue: r.annual_value == null ? null : Number(r.annual_value),
+    renewalDate: r.renewal_date ?? null,
     health: { score: Number(r.score), band: r.band, trend30d: Number(r.trend30d) },
     churnRisk: { probability: Number(r.churn_probability), level: r.churn_level },
     lastRelationalContactAt: iso(r.last_relational_contact_at),

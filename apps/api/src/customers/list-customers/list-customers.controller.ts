@@ -25,9 +25,12 @@ export class ListCustomersController {
 
   @Get()
   @Roles(...CUSTOMER_ROLES)
-  @ApiOperation({ summary: 'The portfolio: customers in reach with health and churn risk, filtered by band, sorted, keyset-paginated' })
+  @ApiOperation({
+    summary: 'The portfolio: customers in reach with health and churn risk; filtered by band, external id, name or account manager; sorted, keyset-paginated',
+    description: 'Every filter is applied inside the caller’s reach (admin: all; team lead: their team; account manager: their own). A filter that names something outside it answers an empty list, never a 403 or 404, so a filter reveals nothing about customers or users you cannot see.',
+  })
   @ApiOkResponse({ type: CustomerListDto })
-  @ApiUnprocessableEntityResponse({ description: 'Bad band, sort, limit or cursor.' })
+  @ApiUnprocessableEntityResponse({ description: 'Bad band, sort, limit, cursor, externalId, q or accountManagerId.' })
   async list(@ValidQuery(ListCustomersQuery) q: ListCustomersQueryDto, @CurrentUser() user: AuthUser): Promise<CustomerListDto> {
     const sort = SORTS[q.sort ?? 'risk'];
     const limit = q.limit ?? 50;
@@ -36,6 +39,20 @@ export class ListCustomersController {
     if (q.band) {
       params.push(q.band);
       where.push(`h.band = $${params.length}`);
+    }
+    // Filters only narrow the scope condition above: nothing outside reach can match one.
+    if (q.externalId !== undefined) {
+      params.push(q.externalId);
+      where.push(`c.external_id = $${params.length}`);
+    }
+    if (q.accountManagerId !== undefined) {
+      params.push(q.accountManagerId);
+      where.push(`c.account_manager_id = $${params.length}::uuid`);
+    }
+    if (q.q !== undefined) {
+      // One fold for the column and the search (migration 1765500000001), so the trigram index applies.
+      params.push(q.q.replace(/[\\%_]/g, '\\$&'));
+      where.push(`closeness_search_fold(c.name) LIKE '%' || closeness_search_fold($${params.length}) || '%'`);
     }
     if (q.cursor) {
       const [value, id] = decodeCursor(q.cursor);
