@@ -13,7 +13,7 @@ const ds = await openDatabase(config.DATABASE_URL, 2, 'closeness-rebuild');
 try {
   const known = (await projectionStatuses(ds)).map((p) => p.name);
   const store = new EventStore(ds, new UpcasterRegistry(UPCASTERS));
-  const cache = new StreamCache(store.upcasters);
+  const cache = new StreamCache(store);
   const local = [new CustomerReadModelsProjection(cache), new FollowUpSummaryProjection()];
   const all = [...new Set([...known, ...local.map((p) => p.name)])].sort();
   if (!name || !all.includes(name)) {

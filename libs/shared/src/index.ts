@@ -10,3 +10,4 @@ export * from './database/database.module.js';
 export * from './auth/index.js';
 export * from './metrics.js';
 export * from './http/security-headers.js';
+export * from './correlation.js';

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { EventStore } from '../../../../libs/event-store/src/index.js';
+import { alreadyDecided, EventStore } from '../../../../libs/event-store/src/index.js';
 import { DEFAULT_RULES, validateRules, type FollowUpRules } from '../../../../libs/relationship/src/index.js';
-import { Clock, CurrentUser, IdGenerator, ProblemException, Roles, type AuthUser } from '../../../../libs/shared/src/index.js';
+import { Clock, CorrelationId, CurrentUser, IdGenerator, ProblemException, Roles, type AuthUser } from '../../../../libs/shared/src/index.js';
 import { RulesDto, RulesInputDto } from './rules.dto.js';
 
 export const RULES_STREAM = 'rules';
@@ -43,18 +43,19 @@ export class RulesController {
   @ApiResponse({ status: 200, type: RulesDto })
   @ApiResponse({ status: 422, description: 'Invalid rules.' })
   // The body is validated by the domain's validateRules (rule-specific params), not a DTO.
-  async put(@Body() body: unknown, @CurrentUser() user: AuthUser): Promise<RulesDto> {
+  async put(@Body() body: unknown, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string): Promise<RulesDto> {
     const parsed = validateRules(body);
     if (!parsed.ok) throw ProblemException.validation(parsed.errors, 'The rules have invalid fields.');
     const now = this.clock.now();
-    return this.ds.transaction(async (tx) => {
+    return this.store.transaction(async (tx) => {
       const rows = await tx.query(`SELECT version FROM follow_up_rules WHERE id = 1 FOR UPDATE`);
       const version = (rows[0]?.version ?? 0) + 1;
-      await this.store.append(
+      // Expected version "any": the row lock above already serialises writers.
+      await this.store.handle(
         RULES_STREAM,
-        [{ id: this.ids.next(), type: 'FollowUpRulesChanged', data: { rules: parsed.value, version, changedBy: user.id, changedAt: now.toISOString() }, metadata: { actorId: user.id } }],
-        'any', // the row lock above already serialises writers
-        tx,
+        alreadyDecided,
+        [{ id: this.ids.next(), type: 'FollowUpRulesChanged', data: { rules: parsed.value, version, changedBy: user.id, changedAt: now.toISOString() } }],
+        { correlationId, actorId: user.id, tx },
       );
       await tx.query(
         `INSERT INTO follow_up_rules (id, rules, version, updated_by, updated_at) VALUES (1, $1, $2, $3, $4)

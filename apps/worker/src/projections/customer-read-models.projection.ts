@@ -11,7 +11,7 @@ export const customerReadModelProviders: Provider[] = [
   {
     provide: STREAM_CACHE,
     inject: [EventStore, APP_CONFIG],
-    useFactory: (store: EventStore, config: AppConfig) => new StreamCache(store.upcasters, config.READ_MODEL_CACHE_EVENTS),
+    useFactory: (store: EventStore, config: AppConfig) => new StreamCache(store, config.READ_MODEL_CACHE_EVENTS),
   },
   { provide: CustomerReadModelsProjection, inject: [STREAM_CACHE], useFactory: (cache: StreamCache) => new CustomerReadModelsProjection(cache) },
   { provide: FollowUpSummaryProjection, useFactory: () => new FollowUpSummaryProjection() },

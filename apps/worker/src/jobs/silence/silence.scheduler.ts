@@ -35,8 +35,8 @@ export class SilenceScheduler implements OnApplicationBootstrap, OnApplicationSh
     this.queue.on('error', (err) => this.logger.error({ err }, 'silence queue error'));
     this.worker = new Worker(
       QUEUES.silence,
-      async () => {
-        const result = await this.silence.runCheck(this.clock.now());
+      async (job) => {
+        const result = await this.silence.runCheck(this.clock.now(), undefined, job.id);
         this.logger.info(result, 'silence check done');
         return result;
       },
