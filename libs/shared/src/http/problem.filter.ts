@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError, DomainErrorCode } from '../../../relationship/src/errors.js';
-import { isAppendConflict } from '../../../event-store/src/append-many.js';
+import { isAppendConflict } from '../../../event-store/src/index.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from '../../../event-store/src/errors.js';
 import { ProblemException, PROBLEM_TYPE_BASE, titleFor, type ProblemBody } from './problem.js';
 
