@@ -348,8 +348,7 @@ export class FollowUpsService {
   }
 
   /** Escalates overdue open tasks and reopens snoozed ones whose time has come. */
-  async sweep(limit = 500): Promise<{ escalated: number; woke: number }> {
-    const now = this.clock.now();
+  async sweep(limit = 500, now = this.clock.now()): Promise<{ escalated: number; woke: number }> {
     // One sweep is one flow: its writes share a correlation id.
     const sweep = { correlationId: deterministicId('follow-up-sweep', now.toISOString()), actorId: 'worker:sweep' };
     const overdue = await this.ds.query(
