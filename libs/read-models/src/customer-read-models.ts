@@ -4,7 +4,8 @@ import { computeHealth, internScore, type HealthConfig, type RelationalScore } f
 import { healthRow, type HealthRow } from './customer-health.js';
 import { customerIdOf } from './evaluate.js';
 import type { StreamCache } from './stream-cache.js';
-import { CUSTOMER_EVENT_TYPES, groupByStream, relationalScoreId, timelineChanges, type TimelineRow } from './timeline.js';
+import { CUSTOMER_EVENT_TYPES } from '../../relationship/src/index.js';
+import { groupByStream, relationalScoreId, timelineChanges, type TimelineRow } from './timeline.js';
 
 /** Customers per chunk: the chunk's rows go to Postgres while the next chunk is folded. */
 const CHUNK_CUSTOMERS = 250;

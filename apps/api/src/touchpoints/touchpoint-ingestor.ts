@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventStore, Preconditions, type CommandContext, type DecidedEvent, type Decider, type Precondition, type Queryable } from '../../../../libs/event-store/src/index.js';
-import { customerStream, decideCustomer, initialCustomerState, type Touchpoint } from '../../../../libs/relationship/src/index.js';
+import { customerStream, decideCustomer, initialCustomerState, ownerOfCustomerFromTouchpoint, type Touchpoint } from '../../../../libs/relationship/src/index.js';
 import { deterministicId, IdGenerator, metrics, scopeCondition, type AuthUser } from '../../../../libs/shared/src/index.js';
 import type { TouchpointDto } from './touchpoint.dto.js';
 
@@ -289,9 +289,7 @@ export class TouchpointIngestor {
     if (missing.length > 0) {
       const names = missing.map((x) => dtos.find((d) => !d.customerId && d.customerExternalId === x)?.customerName ?? x);
       const ids = missing.map((x) => deterministicId('customer', x));
-      // An account manager who reports a contact with a new customer keeps it (else it would vanish
-      // from their reach); sources, admins and team leads create it unassigned.
-      const owner = ctx.user?.role === 'account_manager' ? ctx.user.id : null;
+      const owner = ownerOfCustomerFromTouchpoint(ctx.user);
       const inserted: { id: string; external_id: string; name: string }[] = await tx.query(
         `INSERT INTO customers (id, external_id, name, account_manager_id, created_via, version)
          SELECT id, ext, name, $4::uuid, 'touchpoint', 1 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, ext, name)

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { DecidedEvent, Decider, Queryable } from '../../../../../libs/event-store/src/index.js';
-import { decideCustomer, DomainError, DomainErrorCode, type CustomerCommand, type CustomerState } from '../../../../../libs/relationship/src/index.js';
+import { assertMayAssign, decideCustomer, DomainError, DomainErrorCode, type CustomerCommand, type CustomerState } from '../../../../../libs/relationship/src/index.js';
 import { customerNotFound, scopeCondition, type AuthUser } from '../../../../../libs/shared/src/index.js';
 
 /**
@@ -48,28 +48,13 @@ export function stateOf(row: CustomerRow): CustomerState {
   };
 }
 
-/**
- * Who may own a customer: an active account manager or team lead. Team leads assign within their
- * team (or to themselves); account managers only to themselves.
- */
+/** Who may own a customer (the domain's assignment policy) against the target user as stored now. */
 export async function assertAssignable(tx: Queryable, user: AuthUser, accountManagerId: string | null | undefined): Promise<void> {
   if (accountManagerId === undefined) return;
-  if (accountManagerId === null) {
-    // Unassigning takes the customer out of every scoped caller's reach: admins only.
-    if (user.role === 'admin') return;
-    throw new DomainError(DomainErrorCode.InvalidAccountManager, 'Only an admin may leave a customer unassigned.');
-  }
-  const rows: { id: string; role: string; team_lead_id: string | null }[] = await tx.query(
-    `SELECT id, role, team_lead_id FROM users WHERE id = $1 AND disabled_at IS NULL AND role IN ('account_manager', 'team_lead')`,
-    [accountManagerId],
-  );
-  if (rows.length === 0) throw new DomainError(DomainErrorCode.InvalidAccountManager, 'accountManagerId is not an active account manager.');
-  if (user.role === 'team_lead' && accountManagerId !== user.id && rows[0].team_lead_id !== user.id) {
-    throw new DomainError(DomainErrorCode.InvalidAccountManager, 'A team lead may assign customers only within their team.');
-  }
-  if (user.role === 'account_manager' && accountManagerId !== user.id) {
-    throw new DomainError(DomainErrorCode.InvalidAccountManager, 'An account manager may assign customers only to themselves.');
-  }
+  const rows: { id: string; role: string; team_lead_id: string | null; active: boolean }[] =
+    accountManagerId === null ? [] : await tx.query(`SELECT id, role, team_lead_id, disabled_at IS NULL AS active FROM users WHERE id = $1`, [accountManagerId]);
+  const candidate = rows[0] ? { id: rows[0].id, role: rows[0].role, teamLeadId: rows[0].team_lead_id, active: rows[0].active } : null;
+  assertMayAssign(user, accountManagerId, candidate);
 }
 
 export function isExternalIdConflict(err: unknown): boolean {

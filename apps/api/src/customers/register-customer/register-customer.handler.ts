@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EventStore } from '../../../../../libs/event-store/src/index.js';
-import { customerStream, initialCustomerState } from '../../../../../libs/relationship/src/index.js';
+import { customerStream, initialCustomerState, ownerOfNewCustomer } from '../../../../../libs/relationship/src/index.js';
 import { IdGenerator } from '../../../../../libs/shared/src/index.js';
 import { assertAssignable, customerDecider, externalIdTaken, isExternalIdConflict, loadCustomer, toWrittenCustomer, type WrittenCustomerDto } from './customer-registry.js';
 import { RegisterCustomerCommand } from './register-customer.command.js';
@@ -14,8 +14,7 @@ export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomer
   ) {}
 
   async execute({ body, user, correlationId }: RegisterCustomerCommand): Promise<WrittenCustomerDto> {
-    // Scoped callers keep what they create within their reach.
-    const accountManagerId = body.accountManagerId !== undefined ? body.accountManagerId : user.role === 'admin' ? null : user.id;
+    const accountManagerId = ownerOfNewCustomer(user, body.accountManagerId);
     const customerId = this.ids.next();
     try {
       const row = await this.store.transaction(async (tx) => {
