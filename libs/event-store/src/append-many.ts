@@ -140,9 +140,9 @@ async function generalStatement(f: Flat, tx: Queryable, gate: { condition?: Appe
     admittedRows = ' UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, unit FROM adm';
   }
   // Not a named statement: with its array parameters the generic plan Postgres settles on after a
-  // few runs was 2-3x slower than a fresh plan for 1,000-event batches (measured). Group commits
-  // of a few small units are the exception: there, parsing and planning the statement on every
-  // call were a quarter of Postgres's CPU per webhook, and the same text serves every call.
+  // few runs is slower than a fresh plan for large batches. Group commits of a few small units
+  // are the exception: there, parsing and planning the statement on every call cost Postgres more
+  // than the write, and the same text serves every call.
   const named = gate.admit !== undefined && f.ids.length <= NAMED_UNITS_MAX_EVENTS;
   const sql = `WITH ${pre}input AS (
        SELECT t.stream_id, t.id, t.type, t.sv, $5::jsonb -> (t.ord::int - 1) AS data, $6::jsonb -> (t.ord::int - 1) AS meta, t.ord${unitCol}
@@ -200,7 +200,7 @@ function resultsInOrder(ids: string[], from: number, to: number, byId: Map<strin
 
 /**
  * One event (a webhook delivery, a single POST): a one-row INSERT with the version and the id
- * checked inline, which costs Postgres about a third of the general statement. Same answers:
+ * checked inline, which costs Postgres much less than the general statement. Same answers:
  * null when the condition returned no row, else the event's result (a duplicate when its id was
  * stored already; its stored position is read back).
  */

@@ -12,13 +12,13 @@ const CHUNK_CUSTOMERS = 250;
 /**
  * A chunk also ends after this much folding: the event loop is shared with the worker's other
  * runners (the follow-up relay, the follow-up list), whose latency is what an account manager
- * sees; 250 customers took ~100 ms of uninterrupted CPU.
+ * sees, and a whole chunk of folding is too long to hold it.
  */
 const CHUNK_MS = 10;
 /**
  * Rows gathered before they go to Postgres as one statement: a catching-up batch yields every
- * chunk but writes in fewer, larger statements (2,000 timeline rows: ~1.4x the rows per second
- * of 300-row statements, measured); a live batch is smaller and goes in one.
+ * chunk but writes in fewer, larger statements (more rows per second than chunk-sized ones); a
+ * live batch is smaller and goes in one.
  */
 const FLUSH_ROWS = 2000;
 

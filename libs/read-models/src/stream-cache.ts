@@ -39,9 +39,8 @@ const EVICTION_TRIES = 64;
  * Over budget, a random stream is evicted (never one of the batch in hand), not the least
  * recently used: contact often sweeps the customer base in a cycle (a campaign, a nightly sync,
  * the silence job), and under LRU a cycle even slightly larger than the cache misses on every
- * customer (the one evicted is always the next one due). Measured in the projection-lag bench
- * (10,000 customers of 101 events, 1,000,000-event budget): every touchpoint restored its
- * customer from the log under LRU. Random eviction keeps all but a few percent.
+ * customer (the one evicted is always the next one due). Random eviction keeps all but a few
+ * percent of such a cycle (the spec shows both).
  */
 export class StreamCache {
   private readonly entries = new Map<string, Entry>();
