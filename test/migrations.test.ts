@@ -15,10 +15,16 @@ describe('migration: relational score dictionary', () => {
     await db?.drop();
   });
 
+  // Later migrations come after this one: undo down to (and including) it, whatever was added since.
+  const undoDictionary = async () => {
+    const applied = async () => (await db.ds.query(`SELECT 1 FROM migrations WHERE name = 'RelationalScoreDictionary1764900000000'`)).length > 0;
+    while (await applied()) await db.ds.undoLastMigration({ transaction: 'each' });
+  };
+
   const score = (n: number) => ({ class: 'relational', score: n, signals: [{ name: 'two_way', detail: 'a two-way conversation', effect: 5.3 }] });
 
   it('given timeline rows holding their scores, when migrated up and down, then each row keeps its score and equal scores are stored once', async () => {
-    await db.ds.undoLastMigration({ transaction: 'each' });
+    await undoDictionary();
     const customerId = randomUUID();
     const rows = [
       { id: randomUUID(), relational: score(73) },
@@ -45,7 +51,7 @@ describe('migration: relational score dictionary', () => {
     expect((byId.get(rows[3].id) as any).relational_id).toBeNull();
     expect((await db.ds.query(`SELECT count(*)::int AS n FROM relational_scores`))[0].n).toBe(2);
 
-    await db.ds.undoLastMigration({ transaction: 'each' });
+    await undoDictionary();
     const down = await db.ds.query(`SELECT event_id, relational FROM customer_timeline WHERE customer_id = $1`, [customerId]);
     for (const r of rows) expect(down.find((x: any) => x.event_id === r.id).relational).toEqual(r.relational);
     await db.ds.runMigrations({ transaction: 'each' });

@@ -3,6 +3,7 @@ import { eventStoreSuite } from './event-store.js';
 import { projectionsSuite } from './projections.js';
 import { ingestSuite } from './ingest.js';
 import { followUpsSuite } from './follow-ups.js';
+import { scoringSuite } from './scoring.js';
 
 /**
  * Every suite `npm run bench` runs, in order, after the raw baseline (bench/pg-baseline.sh).
@@ -25,4 +26,5 @@ export const SUITES: BenchSuite[] = [
   projectionsSuite,
   ingestSuite,
   followUpsSuite,
+  scoringSuite,
 ];

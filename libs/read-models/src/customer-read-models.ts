@@ -1,7 +1,8 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Projection, Queryable, StoredEvent } from '../../event-store/src/index.js';
-import { computeHealth, internScore, type HealthConfig, type RelationalScore } from '../../relationship/src/index.js';
+import { computeHealth, internScore, SCORING_MODEL_VERSION, type HealthConfig, type RelationalScore } from '../../relationship/src/index.js';
 import { healthRow, type HealthRow } from './customer-health.js';
+import { recordScoringModel } from './scoring-model.js';
 import { customerIdOf } from './evaluate.js';
 import type { StreamCache } from './stream-cache.js';
 import { CUSTOMER_EVENT_TYPES } from '../../relationship/src/index.js';
@@ -118,6 +119,8 @@ export class CustomerReadModelsProjection implements Projection {
 
   async reset(tx: Queryable): Promise<void> {
     await tx.query('TRUNCATE customer_timeline, customer_health, relational_scores');
+    // Rebuilt from here on by the scoring model in force (see rescoreOnModelChange).
+    await recordScoringModel(tx);
   }
 }
 
@@ -168,7 +171,11 @@ async function storedScores(tx: Queryable, customerIds: string[]): Promise<Map<s
   // Shared copies, as the fold's own scores are.
   const scores = new Map<string, RelationalScore>();
   for (const r of rows) if (r.event_id === null) scores.set(r.relational_id, internScore(r.score));
-  for (const r of rows) if (r.event_id !== null) known.set(r.event_id, scores.get(r.relational_id)!);
+  // A score from another scoring model is not taken: the fold scores that touchpoint afresh.
+  for (const r of rows) {
+    const s = r.event_id !== null ? scores.get(r.relational_id) : undefined;
+    if (s && s.model === SCORING_MODEL_VERSION) known.set(r.event_id, s);
+  }
   return known;
 }
 

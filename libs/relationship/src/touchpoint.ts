@@ -58,6 +58,8 @@ export interface RelationalScore {
   score: number;
   class: RelationalClass;
   signals: Signal[];
+  /** The scoring model's version that computed it (absent on scores stored before models had versions). */
+  model?: string;
 }
 
 /** A touchpoint with its relational score: what health, churn and follow-up rules read. */

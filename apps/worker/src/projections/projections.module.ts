@@ -2,6 +2,7 @@ import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown
 import { DataSource } from 'typeorm';
 import { PinoLogger } from 'nestjs-pino';
 import { EventStore, ProjectionRunner, type Projection } from '../../../../libs/event-store/src/index.js';
+import { rescoreOnModelChange, SCORED_PROJECTION } from '../../../../libs/read-models/src/index.js';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/shared/src/index.js';
 import { PROJECTIONS, projectionProviders } from './projections.js';
 
@@ -21,9 +22,18 @@ import { PROJECTIONS, projectionProviders } from './projections.js';
   exports: [ProjectionRunner],
 })
 export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(ProjectionRunner) private readonly runner: ProjectionRunner) {}
+  constructor(
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(PinoLogger) private readonly logger: PinoLogger,
+  ) {}
 
   async onApplicationBootstrap() {
+    // A new relational scoring model rescores every stored touchpoint: a rebuild, asked for here.
+    if (this.runner.projections.some((p) => p.name === SCORED_PROJECTION)) {
+      const check = await rescoreOnModelChange(this.ds);
+      if (check.action === 'rebuild_requested') this.logger.info({ projection: SCORED_PROJECTION, deployed: check.deployed, stored: check.stored }, 'scoring model changed: rebuilding the scored read models');
+    }
     await this.runner.start();
   }
 

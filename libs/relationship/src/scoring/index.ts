@@ -1,12 +1,14 @@
 export {
   DEFAULT_SCORING_CONFIG,
-  SCORING_DIMENSIONS,
+  MODEL,
   SIGNAL_NAMES,
+  SIGNALS,
   scoringConfig,
+  type ModelFile,
   type ScoringConfig,
-  type ScoringDimension,
-  type ScoringPhrases,
   type SignalName,
 } from './config.js';
-export { internScore, relationalClass, scoreTouchpoint, type ScoringContext } from './score.js';
+export { extractFeatures, type Feature, type FeatureContext } from './features.js';
+export { classProbabilities, fitOrdinal, type FitOptions, type FitResult, type FitRow } from './fit.js';
+export { internScore, relationalClass, SCORING_MODEL_VERSION, scoreTouchpoint, type ScoringContext } from './score.js';
 export { findUnansweredInbound, type UnansweredInbound } from './unanswered.js';

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { CHANNELS, type Touchpoint, type TranscriptTurn } from '../touchpoint.js';
-import { DEFAULT_SCORING_CONFIG, SIGNAL_NAMES } from './config.js';
+import { DEFAULT_SCORING_CONFIG, SIGNAL_NAMES, SIGNALS, scoringConfig, type ScoringConfig } from './config.js';
+import { ownTurns } from './conversation.js';
 import { relationalClass, scoreTouchpoint, type ScoringContext } from './score.js';
 
-// Properties over generated touchpoints: the score stays in range, asking never hurts,
-// automation never helps, and the same input always gives the same output.
+// Properties over generated touchpoints: the score stays in range, asking never hurts, a
+// template never helps, automation never helps, and the same input always gives the same output.
 
 const BASE = Date.parse('2026-11-10T12:00:00.000Z');
 
@@ -17,9 +18,29 @@ const SENTENCES = [
   'ok', 'ja', '', '   ', 'Thanks, bye.', 'The new batch is smaller, the old one fitted perfectly and I want the same again.',
 ];
 
+/** Genuine open questions about the customer's situation. */
 const OPEN_QUESTIONS = [
   'How did that feel?', 'What would help you most right now?', 'Tell me more about what happened.', 'Why does that matter to you?',
-  'Hvordan opplevde du det?', 'Kan du beskrive hva som skjedde?', 'Hva tenker du om det?', 'Fortell meg mer om det.',
+  'What happened when you tried to log in?', 'How has the delay affected your week?',
+  'Hvordan opplevde du det?', 'Kan du beskrive hva som skjedde?', 'Hva tenker du om det?', 'Fortell meg mer om det.', 'Hva skjedde da pakken kom?',
+];
+
+/** Replies a person writes for this customer: acknowledging, committing, asking. */
+const PERSONAL = [
+  "I'm sorry the jacket arrived torn. I'll send a new one today and call you tomorrow. How does the new size feel?",
+  'Kari, that sounds really stressful. I have booked the technician for Friday at 9. What time suits you best?',
+  'I understand. Let me check the invoice now. What did you expect to pay?',
+  'Beklager, det skal ikke skje. Jeg ringer deg i morgen før kl. 10. Hvordan går det med leveransen nå?',
+  'Det forstår jeg godt. Jeg har sendt en ny pakke i dag. Hva trenger du mer fra oss?',
+];
+
+/** The same reply from a template. */
+const TEMPLATED = [
+  'Dear customer, thank you for contacting us. Your case number is 48213. Please allow 3-5 business days for a response.',
+  'We apologise for any inconvenience. Your request has been forwarded to the relevant department. Please see our help centre: https://help.example.com.',
+  'Hi {{first_name}}, we have received your request. This ticket is now closed.',
+  'Kjære kunde, takk for din henvendelse. Saksnummer: 11872. Vi beklager ulempen. Saken er videresendt.',
+  'Hei %FORNAVN%, vi har mottatt din henvendelse og kommer tilbake til deg så snart som mulig. Se Min side for status.',
 ];
 
 const turnArb: fc.Arbitrary<TranscriptTurn> = fc.record({
@@ -77,6 +98,20 @@ const scenarioArb = fc
 
 const RUNS = { numRuns: Number(process.env.SCORING_RUNS ?? 400) };
 
+/**
+ * The fitted model, or any other whose weights keep their signal's sign: the properties hold by
+ * construction for every such model, so a refit on a grown corpus cannot break them.
+ */
+const configArb: fc.Arbitrary<ScoringConfig> = fc.oneof(
+  fc.constant(DEFAULT_SCORING_CONFIG),
+  fc
+    .tuple(...SIGNAL_NAMES.map((n) => fc.double({ min: 0, max: 3, noNaN: true }).map((w) => (SIGNALS[n] === 0 ? w - 1.5 : SIGNALS[n] * w))))
+    .map((ws) => scoringConfig({ weights: Object.fromEntries(SIGNAL_NAMES.map((n, i) => [n, ws[i] === 0 ? (SIGNALS[n] || 1) * 0.01 : ws[i]])) })),
+);
+
+/** The touchpoint's turns as a transcript (an e-mail's body becomes its one turn): the same conversation, written out. */
+const conversation = (tp: Touchpoint): TranscriptTurn[] => ownTurns(tp, 'self').map((t) => ({ speaker: t.speaker, text: t.raw }));
+
 describe('scoreTouchpoint properties', () => {
   it('given any touchpoint, the score is an integer within 0–100 and the class and signals are consistent', () => {
     fc.assert(
@@ -98,14 +133,30 @@ describe('scoreTouchpoint properties', () => {
     );
   });
 
-  it('adding an open question by the agent never lowers the score', () => {
+  it('adding a genuine open question about the customer\'s situation never lowers the score', () => {
     fc.assert(
-      fc.property(scenarioArb, fc.constantFrom(...OPEN_QUESTIONS), fc.nat(), ({ tp, ctx }, question, at) => {
-        const before = scoreTouchpoint(tp, ctx);
-        const turns = [...(tp.transcript ?? [])];
+      fc.property(scenarioArb, configArb, fc.constantFrom(...OPEN_QUESTIONS), fc.nat(), ({ tp, ctx }, config, question, at) => {
+        const before = scoreTouchpoint(tp, ctx, config);
+        const turns = conversation(tp);
         turns.splice(at % (turns.length + 1), 0, { speaker: 'agent', text: question });
-        const after = scoreTouchpoint({ ...tp, transcript: turns }, ctx);
+        const after = scoreTouchpoint({ ...tp, transcript: turns }, ctx, config);
         expect(after.score).toBeGreaterThanOrEqual(before.score);
+      }),
+      RUNS,
+    );
+  });
+
+  it('replacing a personal reply with a templated one never raises the score', () => {
+    fc.assert(
+      fc.property(scenarioArb, configArb, fc.constantFrom(...PERSONAL), fc.constantFrom(...TEMPLATED), fc.nat(), ({ tp, ctx }, config, personal, template, at) => {
+        const turns = conversation(tp);
+        const k = at % (turns.length + 1);
+        const withReply = (text: string) => {
+          const t = [...turns];
+          t.splice(k, 0, { speaker: 'agent', text });
+          return scoreTouchpoint({ ...tp, transcript: t }, ctx, config);
+        };
+        expect(withReply(template).score).toBeLessThanOrEqual(withReply(personal).score);
       }),
       RUNS,
     );
@@ -113,9 +164,9 @@ describe('scoreTouchpoint properties', () => {
 
   it('marking a touchpoint as handled by automation never raises the score', () => {
     fc.assert(
-      fc.property(scenarioArb, ({ tp, ctx }) => {
-        const human = scoreTouchpoint({ ...tp, handledBy: 'human' }, ctx);
-        const automated = scoreTouchpoint({ ...tp, handledBy: 'automation' }, ctx);
+      fc.property(scenarioArb, configArb, ({ tp, ctx }, config) => {
+        const human = scoreTouchpoint({ ...tp, handledBy: 'human' }, ctx, config);
+        const automated = scoreTouchpoint({ ...tp, handledBy: 'automation' }, ctx, config);
         expect(automated.score).toBeLessThanOrEqual(human.score);
       }),
       RUNS,

@@ -55,6 +55,7 @@ export class RelationalDto {
   @ApiProperty({ minimum: 0, maximum: 100 }) score: number;
   @ApiProperty({ enum: ['relational', 'neutral', 'transactional'] }) class: string;
   @ApiProperty({ type: [SignalDto] }) signals: SignalDto[];
+  @ApiPropertyOptional({ description: 'The scoring model version that computed the score (docs/relational-score.md).', example: 'f1.3c9a0d2b1e' }) model?: string;
 }
 
 export class TimelineItemDto {

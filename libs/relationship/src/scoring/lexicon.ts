@@ -1,0 +1,223 @@
+// The words the conversation features look for, English and Norwegian bokmål. Each family is
+// one regular expression over normalised text (lower case, straight apostrophes, single
+// spaces), matched on whole words. A family says what a phrase *does* (a formula, a
+// commitment, a deflection); the features decide whether it counts (who said it, where, what
+// else the turn does). Changing a list changes the model: refit and bump nothing by hand (the
+// model version is a hash of the fitted file).
+
+const L = '[\\p{L}\\p{N}]';
+
+/** One regex from alternatives (regex source, lower case), each on whole words. */
+export function family(alternatives: readonly string[]): RegExp {
+  return new RegExp(`(?<!${L})(?:${alternatives.join('|')})(?!${L})`, 'u');
+}
+
+const DAYS_EN = '(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
+const DAYS_NB = '(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)';
+
+export const LEX = {
+  /** Second person: the customer. */
+  you: family(["you", "your", "yours", "you're", "you've", "you'd", "you'll", "yourself", "du", "deg", "din", "ditt", "dine", "dere", "deres", "dykk"]),
+
+  /** A question opener that asks for an account, not a fact. */
+  openStarter: family(['how', 'what', "what's", 'why', 'which', 'when did', 'where did', 'hvordan', 'hva', 'hvorfor', 'hvilke', 'hvilken', 'hvilket', 'når begynte', 'når skjedde', 'hvor lenge']),
+  /** Open prompts that invite the customer to talk, question mark or not. */
+  openPrompt: family([
+    'tell me (?:about|more|how|what|why|a bit)', '(?:could|can|would) you (?:describe|tell me|walk me through|explain what)', 'walk me through',
+    'help me understand', 'what do you think', 'how do you feel', 'how did (?:you|that|it) feel', "i'd like to hear", 'i would like to hear',
+    'fortell (?:meg )?(?:om|mer|hvordan|hva|litt)', 'kan du (?:beskrive|fortelle|forklare hva)', 'kunne du (?:beskrive|fortelle)', 'beskriv (?:hvordan|hva)',
+    'hjelp meg å forstå', 'hva tenker du', 'hvordan opplevde du', 'jeg vil gjerne høre',
+  ]),
+  /** Scripted openers: open in form, about nothing in particular. */
+  scriptedQuestion: family([
+    'how (?:can|may|could) (?:i|we) (?:help|assist)', 'what can (?:i|we) (?:do|help)', 'is there anything else', 'anything else (?:i|we) can',
+    'how are you(?: today)?\\?', 'hva kan (?:jeg|vi) (?:hjelpe|gjøre)', 'hvordan kan (?:jeg|vi) (?:hjelpe|bistå)', 'er det noe (?:mer|annet)',
+    'noe mer (?:jeg|vi) kan',
+  ]),
+  /** Asking for an identifier, not for the story. */
+  factualQuestion: family([
+    '(?:order|customer|account|phone|reference|case|ticket|tracking|invoice|membership|policy) number', 'e-?mail address', 'postcode', 'zip code',
+    'date of birth', 'your (?:name|address)', '(?:ordre|kunde|konto|telefon|referanse|sak|faktura|medlems|sporings)nummer\\w*', 'e-postadresse\\w*',
+    'postnummer\\w*', 'fødselsdato\\w*', 'personnummer\\w*',
+  ]),
+
+  /** First person singular: one person speaking for themselves. */
+  firstPerson: family(["i", "i'll", "i've", "i'm", "i'd", 'me', 'my', 'jeg', 'meg', 'min', 'mitt', 'mine']),
+  /** A concrete action someone takes on. */
+  commitAction: family([
+    "i'll (?:\\w+ )?(?:call|ring|phone|send|check|fix|sort|book|arrange|refund|order|follow|look|email|e-mail|write|update|come|be|make|get|take|personally|chase|escalate|transfer|reset|credit|ship|courier|visit|bring|text|confirm|keep|put)",
+    'i will (?:\\w+ )?(?:call|ring|phone|send|check|fix|sort|book|arrange|refund|order|follow|look|email|e-mail|write|update|come|be|make|get|take|personally|chase|escalate|reset|credit|ship|visit|bring|text|confirm|keep|put)',
+    "i(?:'m| am) (?:going to|booking|sending|calling|ordering|arranging|refunding|crediting|putting|taking|adding|fixing|checking)",
+    "i(?:'ve| have) (?:just )?(?:booked|sent|ordered|arranged|refunded|credited|fixed|reset|escalated|added|put|reserved|cancelled|changed|updated|moved|raised|called|spoken|talked|checked|corrected|reversed|waived|issued|registered|scheduled)",
+    "let me (?:call|check|fix|sort|book|arrange|look|send|find|see|get)",
+    'jeg (?:skal|vil|kommer til å) (?:\\p{L}+ )?(?:ringe|sende|sjekke|fikse|ordne|booke|bestille|refundere|følge|se|undersøke|skrive|oppdatere|komme|ta|rette|kreditere|gi|holde|sørge|legge|endre|purre|passe)',
+    'jeg (?:ringer|sender|sjekker|fikser|ordner|booker|bestiller|refunderer|følger|undersøker|skriver|oppdaterer|tar|retter|krediterer|gir|holder|sørger|legger|endrer|purrer)',
+    'jeg har (?:nå |akkurat |allerede )?(?:booket|sendt|bestilt|ordnet|refundert|kreditert|fikset|rettet|lagt|endret|registrert|snakket|ringt|sjekket|reservert|kansellert|flyttet|satt|tatt)',
+    'la meg (?:sjekke|ringe|ordne|se|finne|fikse|sende)',
+  ]),
+  /** When: a concrete time. */
+  commitTime: family([
+    'today', 'tonight', 'tomorrow', 'this (?:morning|afternoon|evening|week)', 'within the hour', 'in (?:an|one|two|\\d+) hours?', 'in (?:\\d+|a few) minutes',
+    `(?:by|on|before|next|this) ${DAYS_EN}`, DAYS_EN, 'by (?:the )?end of (?:the )?(?:day|week)', 'before (?:noon|lunch|\\d)', 'at \\d{1,2}(?:[:.]\\d{2})?(?: ?[ap]m)?',
+    'first thing', 'right (?:now|away)', 'straight away', 'now',
+    'i dag', 'i kveld', 'i morgen(?:tidlig)?', 'i ettermiddag', 'i løpet av (?:dagen|timen|kvelden|uken|uka)', 'om (?:en|ei|to|tre|\\d+) timer?', 'om (?:\\d+|noen) minutter',
+    `(?:innen|på|før|neste|til) ${DAYS_NB}`, DAYS_NB, 'innen (?:utgangen av )?(?:dagen|uken|uka)', 'før (?:lunsj|kl)', 'kl\\.? ?\\d{1,2}(?:[:.]\\d{2})?', 'nå', 'med en gang', 'straks',
+  ]),
+  /** A promise with nobody in it: "someone will be in touch". */
+  vaguePromise: family([
+    '(?:we|someone|somebody|a colleague|an agent|the team|a member of (?:our|the) team) will (?:be in touch|get back to you|contact you|look into|reply|respond|call you)',
+    'you will (?:be contacted|hear from us|receive (?:a|an) (?:reply|answer|response))', 'as soon as possible', 'in due course', 'at our earliest convenience',
+    'vi (?:kommer tilbake|tar kontakt|vil kontakte|svarer deg|vil svare|ser på saken)', 'du vil bli kontaktet', 'du vil (?:høre|motta svar)', 'så snart som mulig', 'så fort (?:vi kan|som mulig)',
+    'en (?:kollega|saksbehandler|rådgiver) (?:vil|kommer til å) (?:kontakte|ringe|ta kontakt)',
+  ]),
+
+  /** Formulas: the same sentence for everyone. */
+  formula: family([
+    'we apologi[sz]e for (?:any|the) inconvenience', 'sorry for (?:any|the) inconvenience', 'we regret (?:any|the) inconvenience', 'thank you for (?:contacting|reaching out to|your (?:patience|enquiry|inquiry|email|message|request))',
+    'thanks for (?:contacting|reaching out|your patience)', 'your (?:case|ticket|reference|request) (?:number|id|#)', 'case (?:number|no\\.?|#|id)', 'ticket (?:number|no\\.?|#|id)', 'reference number',
+    'please allow', 'business days', 'working days', 'dear (?:valued )?customer', 'valued customer', 'do not reply', "don't reply", 'please do not respond', 'this is an automated',
+    'automated (?:message|reply|response|email)', 'this (?:e-?mail|message) was sent automatically', 'no-?reply', 'we have received your (?:request|enquiry|inquiry|email|message)',
+    'your (?:request|ticket|case|enquiry|inquiry) has been (?:received|registered|logged|forwarded|escalated|closed|resolved)', 'kind regards,? (?:the )?\\p{L}+ team', 'best regards,? (?:the )?customer',
+    'we value your (?:feedback|business)', 'your (?:call|satisfaction) is important to us', 'i understand your frustration', 'we understand your frustration', 'i apologi[sz]e for any',
+    'in accordance with our', 'as per our (?:policy|terms)', 'we are experiencing (?:a )?high', 'due to high (?:volume|demand)', 'is there anything else i can help',
+    'vi beklager (?:ulempen|ulempene|eventuelle|dette)', 'beklager ulempen', 'takk for (?:din henvendelse|henvendelsen|at du kontaktet|tålmodigheten|din tålmodighet)', 'kjære kunde', 'kjære kunder',
+    'saksnummer\\w*', 'referansenummer\\w*', 'ikke svar på denne', 'kan ikke besvares', 'dette er en automatisk', 'automatisk (?:generert|melding|svar)', 'vi har mottatt (?:din|henvendelsen|meldingen|e-posten|saken)',
+    '(?:saken|henvendelsen) (?:din )?er (?:mottatt|registrert|videresendt|overført|sendt videre|lukket|avsluttet)', 'virkedager', 'arbeidsdager', 'med vennlig hilsen,? \\p{L}+ kundeservice',
+    'vi forstår (?:din frustrasjon|at dette er frustrerende)', 'jeg forstår din frustrasjon', 'i henhold til (?:våre|vilkårene|retningslinjene)', 'høy pågang', 'stor pågang', 'vi setter pris på (?:din|tilbakemeldingen)',
+  ]),
+  /** A merge field nobody filled. */
+  mergeField: /\{\{[^}]*\}\}|\{\s*[a-z_]*name[a-z_]*\s*\}|\[(?:first ?name|name|customer(?: ?name)?|fornavn|navn|kunde(?:navn)?|agent(?: ?name)?)\]|%[a-zæøå_]+%|\*\|[a-z_]+\|\*|<(?:first_?name|name|fornavn)>|\$\{?(?:first_?name|fornavn|name)\}?/iu,
+
+  /** Sending the customer elsewhere to serve themselves. */
+  deflection: family([
+    'https?://\\S+', 'www\\.\\S+', '\\p{L}+\\.(?:no|com|se|dk|help)/\\S*', 'help ?cent(?:re|er)', 'our faq', 'the faq', 'faq', 'knowledge base', 'self-?service', 'my page', 'my account page',
+    'log (?:in|on) to (?:your|the|our)', 'you can (?:do|find|change|update|track|manage|cancel|see) (?:this|it|that|your \\w+) (?:yourself|online|in the app|on our)', 'fill (?:in|out) (?:the|our|this) (?:form|web ?form)',
+    'see (?:the )?(?:attached|our) (?:guide|article|instructions|terms|policy)', 'please (?:visit|refer to|see|check) (?:our|the) (?:website|web ?site|page|article|guide|help|support)',
+    'min side', 'mine sider', 'logg (?:inn|på) (?:på|i)', 'hjelpesid\\w*', 'ofte stilte spørsmål', 'kundesenter\\w* på nett', 'selvbetjening\\w*', 'fyll (?:ut|inn) (?:skjemaet|kontaktskjemaet)',
+    'du (?:kan|finner) (?:selv|dette|det|svar|mer informasjon)[^.?!]{0,40}(?:på|i) (?:appen|nettsiden|våre sider|min side|nett)', 'se (?:vedlagt|vår|våre) (?:veiledning|guide|artikkel|vilkår)',
+    'les mer (?:på|om)', 'besøk (?:vår|våre|nettsiden)',
+  ]),
+  /** Passing the customer on to someone else. */
+  passOn: family([
+    "(?:i'll|i will|we will|we'll|i am going to|i'm going to) (?:transfer|pass|forward|put) you", '(?:transferring|forwarding|passing) you', 'forwarded (?:to|your)', 'another department', 'the (?:relevant|right|correct|appropriate) (?:department|team)',
+    'you (?:need|have|will need) to (?:contact|call|speak to|talk to)', 'please contact (?:our|the|your)', 'not (?:our|my) department', 'outside (?:our|my) (?:area|scope)',
+    'videresendt', 'sendt videre', 'overført til', 'sette deg over', 'setter deg over', 'en annen avdeling', '(?:riktig|rett|aktuell) avdeling', 'du (?:må|bør) (?:kontakte|ringe|ta kontakt med)',
+    'ta kontakt med (?:\\p{L}+ )?(?:avdeling|kundeservice|support|forhandler|leverandør)', 'ikke (?:vår|min) avdeling',
+  ]),
+  /** The company closing the case. */
+  closing: family([
+    '(?:this|your|the) (?:ticket|case|request|conversation|chat) (?:is|has been|will be|will now be) (?:now )?(?:closed|resolved|marked)', "i(?:'ll| will) (?:now )?close (?:this|the|your)", 'closing (?:this|the) (?:ticket|case|chat)',
+    'marked as (?:resolved|solved|closed)', 'have a (?:nice|great|good) (?:day|evening|weekend)', 'thank you for (?:your time|choosing)', 'goodbye',
+    '(?:saken|henvendelsen|chatten) (?:er|blir) (?:nå )?(?:lukket|avsluttet|løst|markert)', 'jeg (?:lukker|avslutter) (?:saken|chatten|henvendelsen)', 'ha en (?:fin|god|strålende) (?:dag|kveld|helg)',
+    'takk for (?:praten|samtalen)',
+  ]),
+  /** Reading out the rules. */
+  policy: family([
+    'unfortunately', 'our policy', 'company policy', 'the policy', 'our terms', 'terms and conditions', 'not (?:able|possible|permitted|allowed) to', '(?:we are|i am|we\'re|i\'m) (?:unable|not able) to',
+    "(?:we|i) (?:can't|cannot|can not) (?:make an exception|do that|offer|refund|change|help with that)", 'there is nothing (?:i|we) can do', 'it is not possible', "that's not possible", 'as stated in',
+    'dessverre', 'våre (?:regler|retningslinjer|vilkår)', 'retningslinjene', 'vilkårene', 'det er ikke mulig', 'vi (?:kan|har) ikke (?:mulighet|anledning)', 'vi kan ikke', 'jeg kan ikke (?:gjøre|gi|endre|refundere)',
+    'det er ingenting (?:vi|jeg) kan gjøre', 'ifølge (?:våre|vilkårene|reglene)',
+  ]),
+  /** Selling. */
+  offer: family([
+    '(?:special|exclusive|limited|great|fantastic|amazing|best|our|this|an|latest|new|black friday) offers?', 'offer (?:ends|expires|is valid|of the (?:week|month))', 'discount(?:s|ed)?', '\\d+ ?% (?:off|discount|rabatt)',
+    'on sale', 'sale (?:ends|starts|now)', 'upgrade\\w*', '(?:a |great |good |best )deals?', 'promo(?:tion|code)?s?', 'campaign', 'limited time', 'buy now', 'order now', 'special price',
+    'black (?:friday|week)', 'premium (?:plan|tier|bundle|package)', 'half price', 'free (?:shipping|delivery|month)',
+    'tilbud (?:på|om rabatt)', '(?:gode|godt|spesial|eksklusivt|eksklusive|kampanje)tilbud\\w*', '(?:gode|godt|eksklusivt|fantastisk|et) tilbud', 'tilbudet gjelder', 'rabatt\\w*', 'kampanje\\w*', 'salg(?:et)? (?:starter|slutter)', 'oppgrader\\w*', 'kjøp nå',
+    'bestill nå', 'spesialpris\\w*', 'gratis frakt', 'begrenset tid', 'halv pris',
+  ]),
+  /** Acknowledging the person. */
+  acknowledgement: family([
+    'i understand', 'i hear you', 'sorry to hear', "i'm (?:so |really |very )?sorry", 'i am (?:so |really |very )?sorry', 'i can imagine', 'that sounds (?:\\w+ )?(?:frustrating|stressful|awful|hard|difficult|annoying)',
+    'that must (?:have been|be)', 'i see what you mean', 'thank you for (?:telling|letting me know|explaining)', 'thanks for (?:telling|letting me know|explaining)', 'that makes sense', 'you are right', "you're right",
+    'jeg forstår', 'beklager', 'det skjønner jeg', 'jeg skjønner', 'leit å høre', 'så leit', 'det høres (?:\\p{L}+ )?(?:frustrerende|slitsomt|vanskelig|kjipt|irriterende) ut', 'det kan jeg (?:godt )?forstå', 'det forstår jeg',
+    'takk for at du (?:sier ifra|forteller|forklarer)', 'forståelig', 'du har rett', 'du har helt rett',
+  ]),
+  /** Talking about earlier contact. */
+  historyPhrase: family([
+    'last time', 'when we (?:spoke|talked|met)', 'as (?:we|i) (?:discussed|agreed|promised)', 'as promised', 'you (?:mentioned|told me|said)', 'following up on', 'follow(?:ing)? up (?:on|from) (?:our|your|my)',
+    'your (?:previous|last|earlier) (?:call|email|e-mail|message|order|visit|contact|chat)', 'your order from', 'our (?:call|chat|conversation|meeting) (?:on|yesterday|last)', 'i promised', 'i said i would', 'like i promised',
+    'sist (?:vi|gang|du)', 'siden sist', 'forrige gang', 'som (?:vi|jeg) (?:snakket om|avtalte|lovet)', 'som lovet', 'du (?:nevnte|fortalte|sa)', 'jeg lovet', 'følger opp (?:samtalen|saken|praten|e-posten)',
+    'bestillingen din fra', 'din (?:forrige|siste) (?:henvendelse|bestilling|samtale)', 'samtalen vår', 'da vi snakket',
+  ]),
+
+  /** Customer: relief, thanks, a plan. */
+  relief: family([
+    'thank you(?: so much| very much)?', 'thanks(?: a lot| so much)?', 'many thanks', 'cheers', "that's (?:a )?(?:relief|great|perfect|brilliant|wonderful|fantastic|lovely|fine|helpful|good)", 'what a relief', 'perfect', 'brilliant', 'great', 'wonderful', 'lovely', 'excellent', 'appreciate it',
+    'you(?:\'ve| have) been (?:very |so |really )?(?:helpful|kind|great)', 'really helpful', 'so helpful', 'much appreciated', 'see you (?:on )?(?:then|tomorrow|monday|tuesday|wednesday|thursday|friday|next)', 'sounds good', 'that works',
+    "i'll (?:try|do) that", 'i feel (?:much )?better', 'glad (?:to hear|you)',
+    'tusen takk', 'takk(?: skal du ha| for hjelpen| så mye)?', 'så (?:bra|fint|flott|snilt|godt)', 'supert', 'flott', 'perfekt', 'herlig', 'kjempefint', 'kjempebra', 'det hjalp', 'til (?:god|stor) hjelp',
+    'endelig noen som', 'lettet', 'da gjør vi det', 'høres (?:bra|fint|greit) ut', 'det passer (?:fint|bra)', 'vi snakkes', 'ses (?:på|i morgen|da)', 'det setter jeg pris på',
+  ]),
+  /** Customer: resignation, sarcasm, not heard. */
+  resignation: family([
+    'forget it', 'never mind', 'whatever', 'i give up', "don't bother", 'pointless', 'as usual', 'typical', '(?:nobody|no one|no-one) (?:listens|listened|cares|cared|called|answered|replied|gets back|got back|helps|helped)',
+    'thanks for nothing', 'waste of (?:my )?time', '(?:take|taking) my business elsewhere', 'i(?:\'m| am) (?:done|fed up|tired of)', 'fed up', 'not (?:very |at all )?helpful', 'no help at all', 'useless',
+    "you(?:'re| are) not listening", 'not listening', "didn't listen", 'nobody seems', 'talking to a (?:wall|robot|machine)', 'like talking to', 'still waiting', 'yet again', 'another automatic', 'another (?:automated|canned|standard)',
+    'cancel (?:my|the) (?:subscription|contract|account|membership)', 'switch(?:ing)? (?:to another|provider|supplier)', 'not what i (?:was )?hoped', 'what a joke', 'ridiculous', 'unbelievable',
+    'glem det', 'samme det', 'driter i det', 'jeg gir opp', '(?:ingen|ingen av dere) (?:hørte|hører|lytter|lyttet|bryr seg|ringte|svarte|svarer|tok kontakt)', 'takk for ingenting', 'bortkastet tid', 'typisk', 'som vanlig',
+    'ikke akkurat det jeg hadde håpet', 'ikke (?:særlig |noe )?(?:hjelpsom|hjelp)', 'til ingen hjelp', 'hjalp ingenting', 'lei av', 'går til (?:en annen|konkurrenten)', 'bytter (?:leverandør|selskap)', 'si opp (?:avtalen|abonnementet)',
+    'venter fortsatt', 'venter ennå', 'enda et automatisk', 'nok et (?:automatisk|standard)', 'som å snakke med (?:en vegg|en robot|en maskin)', 'latterlig', 'helt utrolig', 'hører ikke etter',
+  ]),
+  /** Customer: having to say it again. */
+  repeatSelf: family([
+    'as i (?:said|told you|mentioned|explained|wrote)', 'like i said', 'i already (?:told|said|explained|sent|gave)', 'i have already (?:told|said|explained|sent|given)', 'for the (?:second|third|fourth|fifth|\\d+(?:st|nd|rd|th)) time',
+    'how many times', 'once again', 'again and again', 'i keep (?:having|telling|asking)', 'every time i (?:call|write|contact)',
+    'som jeg (?:sa|skrev|nevnte|forklarte)', 'jeg har (?:allerede )?(?:sagt|forklart|skrevet|sendt) (?:dette|det)', 'jeg har allerede', 'for (?:andre|tredje|fjerde|femte) gang', 'hvor mange ganger', 'gang på gang', 'nok en gang',
+  ]),
+  /** A promise the company did not keep, as the customer tells it. */
+  brokenPromiseText: family([
+    '(?:you|they|he|she|someone|somebody|the agent) (?:promised|said (?:you|they|he|she) would|was supposed to)', '(?:nobody|no one|no-one) (?:called|rang|got back|came|replied|contacted)', 'never (?:called|rang|got back|heard back|came|replied|arrived)',
+    "(?:didn't|did not|never) (?:call|ring|get back|hear back|reply)", 'still no (?:call|reply|answer|word)', 'no call back', 'no callback', 'promised (?:a )?call',
+    '(?:dere|du|han|hun|de) (?:lovet|sa (?:at )?(?:dere|du|han|hun|de) skulle)', 'skulle (?:ringe|ha ringt|sende|ta kontakt)', 'ingen (?:ringte|har ringt|tok kontakt|har tatt kontakt|svarte|har svart|kom)', 'ringte (?:aldri|ikke)',
+    'aldri (?:ringt|hørt|fått svar|kom)', 'fortsatt ikke (?:hørt|fått)', 'har ikke hørt noe', 'lovet å ringe',
+  ]),
+  /** Sarcasm: praise followed by the complaint it mocks. */
+  sarcasm: family([
+    '(?:great|wonderful|fantastic|brilliant|perfect|lovely|super|awesome|oh good|just great),? (?:another|more|yet another|again|now|so)',
+    '(?:thanks|thank you)(?: (?:so|very) much)? for nothing', '(?:great|brilliant|excellent|perfect) (?:service|job|work|help),? (?:really|guys|as always|again)', 'yeah,? right', 'sure you (?:will|do|are)', 'oh (?:great|wonderful|brilliant|perfect)',
+    'really (?:helpful|great),? (?:thanks|not)', 'what (?:great|excellent|wonderful) service', 'love (?:waiting|being (?:put on hold|transferred|ignored))',
+    '(?:flott|supert|fantastisk|herlig|strålende|topp|kjempebra),? (?:enda|nok|igjen|atter)', 'takk for (?:ingenting|ingen ting|null)', 'takk for (?:den|det),? (?:da|gitt)', 'så (?:utrolig |veldig )?hjelpsomt,? (?:gitt|da)',
+    'strålende service', 'for en (?:service|hjelp)', 'ja,? sikkert', 'helt sikkert,? ja',
+  ]),
+  /** Words that turn a praise around within the next few words. */
+  negator: family(["not", "never", "no", "hardly", "isn't", "wasn't", "don't", "didn't", "doesn't", "won't", "can't", "cannot", 'nothing', 'ikke', 'aldri', 'ingen', 'intet', 'ingenting', 'knapt', 'verken', 'neppe', "ikkje"]),
+
+  /** Survey comments: about people. */
+  people: family([
+    'agent', 'advisor', 'adviser', 'staff', 'employee', 'representative', 'rep', 'person', 'people', 'lady', 'woman', 'man', 'guy', 'gentleman', 'colleague', 'consultant', 'technician', 'driver', 'she', 'he', 'her', 'him', 'they were',
+    'whoever', 'the team', 'customer service', 'support team', 'account manager', 'manager',
+    'hun', 'han', 'henne', 'ham', 'damen', 'dama', 'mannen', 'fyren', 'rådgiver\\w*', 'ansatt\\w*', 'personal\\w*', 'kundebehandler\\w*', 'saksbehandler\\w*', 'kundeservice\\w*', 'kundeveileder\\w*',
+    'montør\\w*', 'sjåfør\\w*', 'tekniker\\w*', 'den jeg snakket med', 'de jeg snakket med', 'selger\\w*', 'kundeansvarlig\\w*', 'konsulent\\w*', 'teamet',
+  ]),
+  /** Survey comments: about the product, price or process. */
+  product: family([
+    'app', 'the app', 'product', 'products', 'price', 'prices', 'pricing', 'delivery', 'website', 'site', 'system', 'billing', 'invoice', 'bill', 'software', 'update', 'network', 'coverage', 'quality', 'package', 'parcel', 'item',
+    'appen', 'app\\w*', 'produkt\\w*', 'pris\\w*', 'levering\\w*', 'nettsid\\w*', 'system\\w*', 'faktura\\w*', 'regning\\w*', 'nettbutikk\\w*', 'dekning\\w*', 'kvalitet\\w*', 'pakke\\w*', 'vare\\w*', 'oppdatering\\w*', 'abonnement\\w*',
+  ]),
+  positive: family([
+    'good', 'great', 'excellent', 'helpful', 'kind', 'friendly', 'patient', 'lovely', 'wonderful', 'amazing', 'fantastic', 'brilliant', 'best', 'nice', 'polite', 'professional', 'listened', 'understood', 'cared', 'caring',
+    'quick', 'fast', 'easy', 'love', 'loved', 'happy', 'pleased', 'satisfied', 'superb', 'outstanding', 'thank', 'thanks', 'took the time', 'went above', 'sorted',
+    'bra', 'god', 'godt', 'flott', 'hjelpsom\\w*', 'vennlig\\w*', 'snill\\w*', 'tålmodig\\w*', 'hyggelig\\w*', 'fantastisk\\w*', 'supert?', 'strålende', 'best', 'profesjonell\\w*', 'lyttet', 'forsto', 'brydde seg',
+    'rask\\w*', 'enkel\\w*', 'fornøyd', 'glad', 'takk', 'utmerket', 'tok seg tid', 'imøtekommende', 'kjempe\\p{L}*',
+  ]),
+  negative: family([
+    'bad', 'poor', 'terrible', 'awful', 'horrible', 'rude', 'unhelpful', 'useless', 'slow', 'worst', 'disappointed', 'disappointing', 'annoying', 'frustrating', 'broken', 'crash\\w*', 'bug\\w*', 'expensive', 'overpriced',
+    'late', 'lost', 'damaged', 'wrong', 'confusing', 'complicated', 'impossible', 'ignored', 'dismissive', 'arrogant', 'incompetent', 'never', 'nobody', 'waste', 'hate', 'hated', 'angry', 'problem\\w*', 'fail\\w*', 'error\\w*',
+    'dårlig\\w*', 'elendig\\w*', 'forferdelig\\w*', 'frekk\\w*', 'uhøflig\\w*', 'treg\\w*', 'verst\\w*', 'skuffet', 'skuffende', 'irriterende', 'frustrerende', 'ødelagt', 'krasj\\w*', 'feil\\w*', 'dyr\\w*', 'sen\\w*', 'forsinket',
+    'tapt', 'skadet', 'komplisert', 'umulig', 'ignorert\\w*', 'arrogant\\w*', 'inkompetent\\w*', 'aldri', 'ingen', 'bortkastet', 'hater', 'sint', 'problem\\w*', 'tungvint\\w*',
+  ]),
+} as const;
+
+/**
+ * Words that carry no specifics: function words and the vocabulary every support conversation
+ * shares ("order", "help", "problem"). What is left when they go is what the customer said about
+ * their own situation.
+ */
+export const STOPWORDS: ReadonlySet<string> = new Set(
+  (
+    "a about above after again against all also am an and any are aren't as at be because been before being below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself let's me more most mustn't my myself no nor not of off on once only or other ought our ours ourselves out over own same shan't she she'd she'll she's should shouldn't so some such than that that's the their theirs them themselves then there there's these they they'd they'll they're they've this those through to too under until up very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's which while who who's whom why why's with won't would wouldn't you you'd you'll you're you've your yours yourself yourselves " +
+    'hi hello hey dear thanks thank please yes yeah ok okay sure just really still now today tomorrow yesterday get got going go know think see look need want like one two also back well good great sorry help helped helping problem problems issue issues thing things something anything everything nothing way time times day days week weeks month months customer customers service support team order orders account company email e-mail message call called phone number contact contacted reply regards kind best sincerely question questions information info able will would shall may might must let make made new old right wrong sent send receive received case ticket request ' +
+    'og i jeg det at en et den til er som på de med han av ikke der så var meg seg men ett har om vi min mitt ha hadde hun nå over da ved fra du ut sin dem oss opp man kan hans hvor eller hva skal selv sjøl her alle vil bli ble blitt kunne inn når være kom noen noe ville dere deres kun ja etter ned skulle denne for deg si sine sitt mot å meget hvorfor dette disse uten hvordan ingen din ditt blir samme hvilken hvilke sånn inni mellom vår hver hvem vors hvis både bare enn fordi før mange også slik vært båe begge siden dykk dykkar dei deira deires deim di då eg ein eit eitt elles honom hjå ho hoe henne hennar hennes hoss hossen ikkje ingi inkje korleis korso kva kvar kvarhelst kven kvi kvifor me medan mi mine mykje no nokon noka nokor noko nokre si sia sidan so somt somme um upp vere vore verte vort varte vart hei hallo takk ok okei greit gjerne bra fint flott beklager hjelp hjelpe problem problemet sak saken kunde kunden kundeservice melding meldingen e-post e-posten ring ringe ringte nummer nummeret dag dager uke uker måned tid gang ganger litt mye mer mest helt veldig fortsatt igjen allerede trenger lurer spørsmål svar svare sendt sende fikk få får gjøre gjort gikk går'
+  ).split(/\s+/),
+);
