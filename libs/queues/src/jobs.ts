@@ -13,6 +13,8 @@ export interface JobMap {
   };
   /** One outbound webhook delivery per (subscription, event); job id = webhook id. The secret is read from Postgres, never carried in Redis. */
   [QUEUES.deliveries]: { 'deliver-webhook': { subscriptionId: string; eventId: string; webhookId: string; payload: { type: string; timestamp: string; data: Record<string, unknown> } } };
+  /** Scheduled (`SILENCE_CHECK_CRON`): record what time alone made true (unanswered inbound, quiet relationships). */
+  [QUEUES.silence]: { 'silence-check': Record<string, never> };
 }
 
 export type JobQueue = keyof JobMap;
@@ -23,4 +25,5 @@ export type JobData<Q extends JobQueue, N extends JobName<Q>> = JobMap[Q][N];
 export const JOB_NAMES: { [Q in JobQueue]: readonly JobName<Q>[] } = {
   [QUEUES.followUps]: ['evaluate-event', 'follow-up-sweep'],
   [QUEUES.deliveries]: ['deliver-webhook'],
+  [QUEUES.silence]: ['silence-check'],
 };

@@ -6,20 +6,21 @@ import { recordHealthModel } from './health-model.js';
 import { recordScoringModel } from './scoring-model.js';
 import { customerIdOf } from './stream-ids.js';
 import type { StreamCache } from './stream-cache.js';
-import { CUSTOMER_EVENT_TYPES, groupByStream, relationalScoreId, timelineChanges, type TimelineRow } from './timeline.js';
+import { CUSTOMER_EVENT_TYPES } from '../../relationship/src/index.js';
+import { groupByStream, relationalScoreId, timelineChanges, type TimelineRow } from './timeline.js';
 
 /** Customers per chunk: the chunk's rows go to Postgres while the next chunk is folded. */
 const CHUNK_CUSTOMERS = 250;
 /**
  * A chunk also ends after this much folding: the event loop is shared with the worker's other
  * runners (the follow-up relay, the follow-up list), whose latency is what an account manager
- * sees; 250 customers took ~100 ms of uninterrupted CPU.
+ * sees, and a whole chunk of folding is too long to hold it.
  */
 const CHUNK_MS = 10;
 /**
  * Rows gathered before they go to Postgres as one statement: a catching-up batch yields every
- * chunk but writes in fewer, larger statements (2,000 timeline rows: ~1.4x the rows per second
- * of 300-row statements, measured); a live batch is smaller and goes in one.
+ * chunk but writes in fewer, larger statements (more rows per second than chunk-sized ones); a
+ * live batch is smaller and goes in one.
  */
 const FLUSH_ROWS = 2000;
 

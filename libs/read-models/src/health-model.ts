@@ -1,5 +1,5 @@
 import type { Queryable } from '../../event-store/src/index.js';
-import { requestRebuild } from '../../event-store/src/index.js';
+import { ensureCheckpoints, requestRebuild } from '../../event-store/src/index.js';
 import { HEALTH_MODEL_VERSION } from '../../relationship/src/index.js';
 import { SCORED_PROJECTION } from './scoring-model.js';
 
@@ -34,7 +34,7 @@ export async function rebuildOnHealthModelChange(db: Queryable, deployed = HEALT
     await recordHealthModel(db, deployed);
     return { deployed, stored, action: 'recorded' };
   }
-  await db.query(`INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [SCORED_PROJECTION]);
+  await ensureCheckpoints(db, [SCORED_PROJECTION]);
   await requestRebuild(db, SCORED_PROJECTION);
   return { deployed, stored, action: 'rebuild_requested' };
 }

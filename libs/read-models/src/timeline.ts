@@ -4,17 +4,8 @@ import type { CustomerFold, CustomerFoldState, RelationalScore } from '../../rel
 import { customerIdOf } from './stream-ids.js';
 import type { CachedEvent } from './stream-cache.js';
 
-/** Every customer-stream event type; all of them belong on the timeline. */
-export const CUSTOMER_EVENT_TYPES = [
-  'CustomerRegistered',
-  'CustomerDetailsChanged',
-  'AccountManagerAssigned',
-  'TouchpointRecorded',
-  'OutcomeRecorded',
-  'InboundMessageWentUnanswered',
-  'RelationshipWentQuiet',
-  'HealthBandChanged',
-] as const;
+/** Every customer-stream event type (checked against the union by the compiler); all of them belong on the timeline. */
+export { CUSTOMER_EVENT_TYPES } from '../../relationship/src/index.js';
 
 export interface TimelineRow {
   event_id: string;

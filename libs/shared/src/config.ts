@@ -56,9 +56,7 @@ export const configSchema = z.object({
   /**
    * Follow-up evaluation transactions a jobs process runs at once (each takes up to 16 events).
    * Evaluation is CPU work on one event loop: a second transaction covers the first one's waits
-   * on Postgres, more only make batches smaller. Measured at 1,000 touchpoints/s: 5 at a time
-   * cost the jobs process 47% of a core, 2 cost 41-43%, and the read models' lag p50 went from
-   * 210-360 to ~140 ms (two runs each, on 2 cores shared with Postgres).
+   * on Postgres, more only make batches smaller and cost CPU and read-model lag (BENCHMARKS.md).
    */
   FOLLOW_UP_BATCHES: z.coerce.number().int().positive().default(2),
   /**
@@ -72,9 +70,9 @@ export const configSchema = z.object({
     .default('projections,jobs')
     .transform((s) => [...new Set(s.split(','))] as ('projections' | 'jobs')[]),
   /**
-   * Customer events a worker process keeps in memory with each customer's fold (~1.2 KB each with
-   * the fold and health's kept columns, after a full GC; the projections process and the
-   * follow-up jobs process each keep their own). A customer not in memory is restored from the
+   * Customer events a worker process keeps in memory with each customer's fold (the heap per
+   * event is in BENCHMARKS.md; the projections process and the follow-up jobs process each keep
+   * their own). A customer not in memory is restored from the
    * log, which costs a read of its whole stream: keep the active customers' events in.
    */
   READ_MODEL_CACHE_EVENTS: z.coerce.number().int().min(1000).default(1_000_000),

@@ -12,3 +12,4 @@ export * from './metrics.js';
 export * from './http/security-headers.js';
 export * from './http/schema.js';
 export * from './http/body.js';
+export * from './correlation.js';

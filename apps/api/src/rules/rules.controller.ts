@@ -1,9 +1,9 @@
 import { Controller, Get, HttpCode, Inject, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { EventStore } from '../../../../libs/event-store/src/index.js';
+import { alreadyDecided, EventStore } from '../../../../libs/event-store/src/index.js';
 import { DEFAULT_RULES, validateRules, type FollowUpRules } from '../../../../libs/relationship/src/index.js';
-import { Clock, CurrentUser, IdGenerator, Roles, ValidBody, type AuthUser } from '../../../../libs/shared/src/index.js';
+import { Clock, CorrelationId, CurrentUser, IdGenerator, Roles, ValidBody, type AuthUser } from '../../../../libs/shared/src/index.js';
 import { RulesBody, RulesDto } from './rules.dto.js';
 
 export const RULES_STREAM = 'rules';
@@ -41,16 +41,17 @@ export class RulesController {
   })
   @ApiResponse({ status: 200, type: RulesDto })
   @ApiResponse({ status: 422, description: 'Invalid rules.' })
-  async put(@ValidBody(RulesBody) rules: FollowUpRules, @CurrentUser() user: AuthUser): Promise<RulesDto> {
+  async put(@ValidBody(RulesBody) rules: FollowUpRules, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string): Promise<RulesDto> {
     const now = this.clock.now();
-    return this.ds.transaction(async (tx) => {
+    return this.store.transaction(async (tx) => {
       const rows = await tx.query(`SELECT version FROM follow_up_rules WHERE id = 1 FOR UPDATE`);
       const version = (rows[0]?.version ?? 0) + 1;
-      await this.store.append(
+      // Expected version "any": the row lock above already serialises writers.
+      await this.store.handle(
         RULES_STREAM,
-        [{ id: this.ids.next(), type: 'FollowUpRulesChanged', data: { rules, version, changedBy: user.id, changedAt: now.toISOString() }, metadata: { actorId: user.id } }],
-        'any', // the row lock above already serialises writers
-        tx,
+        alreadyDecided,
+        [{ id: this.ids.next(), type: 'FollowUpRulesChanged', data: { rules, version, changedBy: user.id, changedAt: now.toISOString() } }],
+        { correlationId, actorId: user.id, tx },
       );
       await tx.query(
         `INSERT INTO follow_up_rules (id, rules, version, updated_by, updated_at) VALUES (1, $1, $2, $3, $4)

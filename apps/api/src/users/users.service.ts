@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { EventStore } from '../../../../libs/event-store/src/index.js';
+import { DataSource } from 'typeorm';
+import { alreadyDecided, EventStore, type Queryable } from '../../../../libs/event-store/src/index.js';
 import { userStream, type UserChanged, type UserCreated } from '../../../../libs/relationship/src/index.js';
 import { APP_CONFIG, IdGenerator, ProblemException, normalizeEmail, type AppConfig, type AuthUser, type Role } from '../../../../libs/shared/src/index.js';
 import { hashPassword } from '../auth/password.js';
@@ -45,7 +45,7 @@ export class UsersService implements OnApplicationBootstrap {
    */
   async ensureFirstAdmin(email: string, password: string): Promise<boolean> {
     const passwordHash = await hashPassword(password);
-    const created = await this.db.transaction(async (tx) => {
+    const created = await this.events.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('closeness:first-admin'))`);
       const any: any[] = await tx.query(`SELECT 1 FROM users LIMIT 1`);
       if (any.length > 0) return false;
@@ -71,7 +71,7 @@ export class UsersService implements OnApplicationBootstrap {
     const id = this.ids.next();
     // One spelling everywhere (#19.5): stored, unique and looked up as normalizeEmail gives it.
     const email = normalizeEmail(input.email);
-    return this.db.transaction(async (tx) => {
+    return this.events.transaction(async (tx) => {
       if (teamLeadId) await this.lockTeamLead(tx, teamLeadId);
       const rows: any[] = await tx.query(
         `INSERT INTO users (id, email, email_key, name, role, team_lead_id, password_hash) VALUES ($1, $2, $2, $3, $4, $5, $6)
@@ -94,7 +94,7 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   async update(id: string, patch: UpdateUserDto, actor: AuthUser, correlationId?: string): Promise<UserDto> {
-    return this.db.transaction(async (tx) => {
+    return this.events.transaction(async (tx) => {
       const found: any[] = await tx.query(`SELECT ${COLUMNS} FROM users WHERE id = $1 FOR UPDATE`, [id]);
       if (found.length === 0) throw userNotFound();
       const cur = found[0];
@@ -133,19 +133,20 @@ export class UsersService implements OnApplicationBootstrap {
         await tx.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
       }
       const event: { id: string } & UserChanged = { id: this.ids.next(), type: 'UserChanged', data: { userId: id, changes } };
-      await this.events.append(userStream(id), [{ ...event, metadata: { actorId: actor.id, correlationId } }], 'any', tx);
+      await this.events.handle(userStream(id), alreadyDecided, [event], { correlationId: correlationId ?? this.ids.next(), actorId: actor.id, tx });
       return toDto(updated[0]);
     });
   }
 
   // FOR SHARE: the team lead cannot be demoted or disabled while we attach someone to them.
-  private async lockTeamLead(tx: EntityManager, teamLeadId: string) {
+  private async lockTeamLead(tx: Queryable, teamLeadId: string) {
     const rows: any[] = await tx.query(`SELECT 1 FROM users WHERE id = $1 AND role = 'team_lead' AND disabled_at IS NULL FOR SHARE`, [teamLeadId]);
     if (rows.length === 0) throw badTeamLead();
   }
 
-  private async appendCreated(tx: EntityManager, data: UserCreated['data'], actorId: string, correlationId?: string) {
+  private async appendCreated(tx: Queryable, data: UserCreated['data'], actorId: string, correlationId?: string) {
     const event: { id: string } & UserCreated = { id: this.ids.next(), type: 'UserCreated', data };
-    await this.events.append(userStream(data.userId), [{ ...event, metadata: { actorId, correlationId } }], 'no_stream', tx);
+    // Without a request (the first admin at start-up) the write starts a flow of its own.
+    await this.events.handle(userStream(data.userId), alreadyDecided, [event], { correlationId: correlationId ?? this.ids.next(), actorId, tx, expectedVersion: 'no_stream' });
   }
 }

@@ -2,7 +2,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, explain } from '../api.js';
-import { bandLabel, segmentLabel, channelLabel, fmtAgo, fmtDate, fmtDateTime, fmtDay, humanize, isoDay, money, pct, renewalWords, riskPct, riskWithout, signed } from '../format.js';
+import { bandLabel, segmentLabel, channelLabel, fmtAgo, fmtDate, fmtDateTime, fmtDay, humanize, isoDay, money, renewalWords, riskPct, riskWithout, signed } from '../format.js';
 import { HealthChart } from '../health-chart.js';
 import { announce, BandChip, Empty, ErrorState, FollowUpCard, Loading, Risk, Trend, useAsync, useClosedTasks } from '../ui.js';
 

@@ -32,23 +32,6 @@ export class TimelineController {
     @Inject(EventStore) private readonly store: EventStore,
   ) {}
 
-  /** The event's payload in its newest shape (the timeline row points at the event; the payload lives in the log). */
-  private payload(r: any): unknown {
-    if (Number(r.schema_version) >= this.store.upcasters.currentVersion(r.type)) return r.data;
-    return this.store.upcasters.upcast({
-      id: r.event_id,
-      streamId: r.stream_id,
-      streamVersion: Number(r.stream_version),
-      globalPosition: Number(r.position),
-      transactionId: '0',
-      type: r.type,
-      schemaVersion: Number(r.schema_version),
-      data: r.data,
-      metadata: r.metadata ?? {},
-      recordedAt: new Date(r.recorded_at),
-    }).data;
-  }
-
   @Get(':id/timeline')
   @Roles(...CUSTOMER_ROLES)
   @ApiOperation({ summary: "A customer's events, newest first by business time; touchpoints carry their relational score and signals" })
@@ -81,20 +64,22 @@ export class TimelineController {
     params.push(limit + 1);
     const rows = await this.db.query(
       // Times as the ISO strings the response carries (millisecond precision, like toISOString): no Date round trip per row.
-      `SELECT t.event_id, t.position, t.type, ${iso('t.occurred_at')} AS occurred_at, ${iso('t.recorded_at')} AS recorded_at, r.score AS relational, e.data, e.metadata, e.schema_version, e.stream_id, e.stream_version
-       FROM customer_timeline t JOIN events e ON e.event_id = t.event_id LEFT JOIN relational_scores r ON r.id = t.relational_id WHERE ${where}
+      `SELECT t.event_id, t.position, t.type, ${iso('t.occurred_at')} AS occurred_at, ${iso('t.recorded_at')} AS recorded_at, r.score AS relational
+       FROM customer_timeline t LEFT JOIN relational_scores r ON r.id = t.relational_id WHERE ${where}
        ORDER BY t.occurred_at DESC, t.position DESC LIMIT $${params.length}`,
       params,
     );
     if (rows.length === 0) await assertCustomerInScope(this.db, user, id);
     const page = rows.slice(0, limit);
+    // The payloads, in their newest shape, from the log (the timeline row points at its event).
+    const events = new Map((await this.store.readEvents(page.map((r: any) => r.event_id))).map((e) => [e.id, e]));
     const items = page.map((r: any) => ({
       eventId: r.event_id,
       position: Number(r.position),
       type: r.type,
       occurredAt: r.occurred_at,
       recordedAt: r.recorded_at,
-      data: this.payload(r),
+      data: events.get(r.event_id)?.data,
       ...(r.relational ? { relational: r.relational } : {}),
     }));
     const last = items[items.length - 1];
