@@ -2,7 +2,8 @@
 // it. The customer read models are rebuilt in this process (a running worker waits on the
 // checkpoint row lock meanwhile); any other projection is handed to the running worker.
 import { EventStore, ProjectionRunner, UpcasterRegistry, projectionStatuses, requestRebuild } from '../libs/event-store/src/index.js';
-import { CustomerReadModelsProjection, FollowUpSummaryProjection, StreamCache } from '../libs/read-models/src/index.js';
+import { StreamCache } from '../libs/read-models/src/index.js';
+import { PROJECTION_REGISTRY, projectionsOf } from '../apps/worker/src/projections/registry.js';
 import { loadConfigOrExit } from '../libs/shared/src/config.js';
 import { openDatabase } from '../libs/shared/src/database/data-source.js';
 import { UPCASTERS } from '../libs/shared/src/database/upcasters.js';
@@ -13,9 +14,10 @@ const ds = await openDatabase(config.DATABASE_URL, 2, 'closeness-rebuild');
 try {
   const known = (await projectionStatuses(ds)).map((p) => p.name);
   const store = new EventStore(ds, new UpcasterRegistry(UPCASTERS));
-  const cache = new StreamCache(store.upcasters);
-  const local = [new CustomerReadModelsProjection(cache), new FollowUpSummaryProjection()];
-  const all = [...new Set([...known, ...local.map((p) => p.name)])].sort();
+  const cache = new StreamCache(store);
+  const inProcess = new Set(PROJECTION_REGISTRY.filter((e) => e.rebuildInProcess).map((e) => e.name));
+  const local = projectionsOf('read-models', { cache }, (n) => inProcess.has(n));
+  const all = [...new Set([...known, ...PROJECTION_REGISTRY.map((e) => e.name)])].sort();
   if (!name || !all.includes(name)) {
     process.stderr.write(`usage: npm run projection:rebuild -- <name>\nprojections: ${all.join(', ')}\n`);
     process.exitCode = 2;

@@ -32,7 +32,7 @@ describe('auth: login, sessions, guard, users', () => {
   };
 
   beforeAll(async () => {
-    stack = await startStack({ worker: false, env: { LOGIN_ATTEMPTS_PER_15_MIN: '4' } });
+    stack = await startStack({ worker: false, env: { LOGIN_FAILURES_PER_ACCOUNT_15_MIN: '4', LOGIN_FAILURES_PER_ADDRESS_15_MIN: '4' } });
     const res = await login(ADMIN.email, ADMIN.password);
     expect(res.status).toBe(200);
     adminToken = res.body.token;
@@ -102,7 +102,7 @@ describe('auth: login, sessions, guard, users', () => {
     expect((await call('GET', '/auth/me', { token: adminToken })).status).toBe(200);
   });
 
-  it('throttles failed logins per e-mail (across IPs) with 429 and Retry-After', async () => {
+  it('throttles failed logins per account (across IPs) past its ceiling with 429 and Retry-After', async () => {
     await call('POST', '/users', { token: adminToken, body: { email: 'victim@closeness.test', name: 'Victim', password: 'victim-password', role: 'ops' } });
     for (let i = 0; i < 4; i++) expectProblem(await login('victim@closeness.test', `guess-${i}`), 401);
     const blocked = await login('victim@closeness.test', 'victim-password');
@@ -111,7 +111,7 @@ describe('auth: login, sessions, guard, users', () => {
     expect(Number(blocked.headers.get('retry-after'))).toBeLessThanOrEqual(900);
   });
 
-  it('throttles failed logins per IP (across e-mails)', async () => {
+  it('throttles failed logins per IP (across e-mails) past its ceiling', async () => {
     const ip = freshIp();
     for (let i = 0; i < 4; i++) expectProblem(await login(`spray-${i}@closeness.test`, 'password-guess', ip), 401);
     expectProblem(await login(ADMIN.email, ADMIN.password, ip), 429);

@@ -11,6 +11,7 @@ import { createRedis, QUEUES } from '../libs/queues/src/index.js';
 import { customerStream } from '../libs/relationship/src/index.js';
 import { freshDatabase } from './support/env.js';
 import { eventually } from './support/stack.js';
+import { appendRaw } from '../libs/event-store/src/testing.js';
 
 /**
  * Fault tolerance of the follow-up pipeline (relay → BullMQ → worker → events), on the real
@@ -103,14 +104,14 @@ async function customerWithTransactionalContact(touchpointId = randomUUID()): Pr
   const customerId = randomUUID();
   await db.ds.transaction(async (tx) => {
     await tx.query(`INSERT INTO customers (id, external_id, name, account_manager_id, annual_value, version) VALUES ($1, $2, $3, $4, 500000, 1)`, [customerId, `ext-${customerId}`, 'Kari Nordmann', amId]);
-    await store.append(customerStream(customerId), [{ id: randomUUID(), type: 'CustomerRegistered', data: { customerId, externalId: `ext-${customerId}`, name: 'Kari Nordmann', accountManagerId: amId, annualValue: 500000, createdVia: 'api' } }], 'no_stream', tx);
+    await appendRaw(store, customerStream(customerId), [{ id: randomUUID(), type: 'CustomerRegistered', data: { customerId, externalId: `ext-${customerId}`, name: 'Kari Nordmann', accountManagerId: amId, annualValue: 500000, createdVia: 'api' } }], 'no_stream', tx);
   });
   await appendTouchpoint(customerId, touchpointId);
   return { customerId, touchpointId };
 }
 
 function appendTouchpoint(customerId: string, touchpointId: string) {
-  return store.append(customerStream(customerId), [{
+  return appendRaw(store, customerStream(customerId), [{
     id: touchpointId,
     type: 'TouchpointRecorded',
     data: {

@@ -7,6 +7,7 @@ import { EventStore } from '../libs/event-store/src/index.js';
 import { customerStream } from '../libs/relationship/src/index.js';
 import { SystemClock } from '../libs/shared/src/clock.js';
 import { freshDatabase } from './support/env.js';
+import { appendRaw } from '../libs/event-store/src/testing.js';
 
 /**
  * Batched evaluation (the worker evaluates the jobs it holds at once in one transaction): every
@@ -35,11 +36,11 @@ describe('follow-up evaluation in batches (Postgres)', () => {
   async function customerWithChatbotContacts(n: number) {
     const customerId = randomUUID();
     await db.ds.query(`INSERT INTO customers (id, external_id, name, account_manager_id, annual_value, version) VALUES ($1, $2, 'Kari Nordmann', $3, 500000, 1)`, [customerId, `ext-${customerId}`, amId]);
-    await store.append(customerStream(customerId), [{ id: randomUUID(), type: 'CustomerRegistered', data: { customerId, externalId: `ext-${customerId}`, name: 'Kari Nordmann', accountManagerId: amId, annualValue: 500000, createdVia: 'api' } }]);
+    await appendRaw(store, customerStream(customerId), [{ id: randomUUID(), type: 'CustomerRegistered', data: { customerId, externalId: `ext-${customerId}`, name: 'Kari Nordmann', accountManagerId: amId, annualValue: 500000, createdVia: 'api' } }]);
     const jobs = [];
     for (let i = 0; i < n; i++) {
       const id = randomUUID();
-      const r = await store.append(customerStream(customerId), [{
+      const r = await appendRaw(store, customerStream(customerId), [{
         id, type: 'TouchpointRecorded',
         data: {
           id, customerId, channel: 'chatbot', direction: 'inbound', initiatedBy: 'customer', handledBy: 'automation', occurredAt: new Date(Date.now() - (n - i) * 60_000).toISOString(), topic: `topic-${i}`,
@@ -102,10 +103,10 @@ describe('follow-up evaluation in batches (Postgres)', () => {
     const highValue = async () =>
       (await db.ds.query(`SELECT data->>'taskId' AS id FROM events WHERE type = 'FollowUpTaskRaised' AND data->>'customerId' = $1 AND data->>'rule' = 'high_value_transactional'`, [a.customerId])).map((r: any) => r.id);
     const [taskId] = await highValue();
-    await db.ds.transaction((tx) => runTaskCommand(store, tx, taskId, { type: 'Dismiss', reason: 'handled by phone', by: amId }, { now: new Date(), eventId: randomUUID() }));
+    await store.transaction((tx) => runTaskCommand(store, tx, taskId, { type: 'Dismiss', reason: 'handled by phone', by: amId }, { now: new Date(), eventId: randomUUID(), by: { correlationId: randomUUID(), actorId: amId } }));
     // A later transactional contact, evaluated in the same batch as a re-run of the first one.
     const id = randomUUID();
-    const r = await store.append(customerStream(a.customerId), [{
+    const r = await appendRaw(store, customerStream(a.customerId), [{
       id, type: 'TouchpointRecorded',
       data: {
         id, customerId: a.customerId, channel: 'chatbot', direction: 'inbound', initiatedBy: 'customer', handledBy: 'automation', occurredAt: new Date().toISOString(), topic: 'delivery',
@@ -124,7 +125,7 @@ describe('follow-up evaluation in batches (Postgres)', () => {
     const a = await customerWithChatbotContacts(1);
     // A personal, two-way call by the account manager, stored before the first job runs.
     const id = randomUUID();
-    await store.append(customerStream(a.customerId), [{
+    await appendRaw(store, customerStream(a.customerId), [{
       id, type: 'TouchpointRecorded',
       data: {
         id, customerId: a.customerId, channel: 'phone', direction: 'outbound', initiatedBy: 'company', handledBy: 'human', occurredAt: new Date().toISOString(), topic: 'topic-0', resolved: true,

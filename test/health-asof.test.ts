@@ -54,6 +54,15 @@ describe('health as of a knowledge time', () => {
     await stack?.close();
   });
 
+  /** When the customer's first touchpoint, outcome or fact was recorded, at the API's millisecond precision. */
+  const firstRecorded = async (customerId: string): Promise<string | null> => {
+    const [r] = await stack.db.ds.query(
+      `SELECT min(date_trunc('milliseconds', recorded_at)) AS t FROM events WHERE stream_id = $1 AND type IN ('TouchpointRecorded', 'OutcomeRecorded', 'InboundMessageWentUnanswered', 'RelationshipWentQuiet')`,
+      [`customer-${customerId}`],
+    );
+    return r.t === null ? null : new Date(r.t).toISOString();
+  };
+
   const streamVersion = async (customerId: string) =>
     Number((await stack.db.ds.query(`SELECT coalesce(max(stream_version), 0) AS v FROM events WHERE stream_id = $1`, [`customer-${customerId}`]))[0].v);
   const caughtUp = async (customerId: string) => {
@@ -74,7 +83,7 @@ describe('health as of a knowledge time', () => {
       await request(stack.baseUrl).post('/api/v1/touchpoints/batch').set(auth()).send({ touchpoints: part }).expect(201);
       await eventually(() => caughtUp(customerId), 60_000);
       // The read model as the projection wrote it (evaluated at its latest recorded event) …
-      const [row] = await stack.db.ds.query(`SELECT score, band, trend30d, churn_probability, churn_level, churn_drivers, drivers, events_considered, evaluated_at FROM customer_health WHERE customer_id = $1`, [customerId]);
+      const [row] = await stack.db.ds.query(`SELECT score, band, trend30d, churn_probability, churn_level, churn_drivers, drivers, notes, events_considered, evaluated_at FROM customer_health WHERE customer_id = $1`, [customerId]);
       moments.push({
         asOf: new Date(row.evaluated_at).toISOString(),
         score: row.score,
@@ -82,7 +91,9 @@ describe('health as of a knowledge time', () => {
         trend30d: row.trend30d,
         churnRisk: { probability: Number(row.churn_probability), level: row.churn_level, drivers: row.churn_drivers },
         drivers: row.drivers,
+        notes: row.notes,
         eventsConsidered: row.events_considered,
+        firstRecordedAt: await firstRecorded(customerId),
       });
       // … and health now (no asOf): evaluated at the request time, from the same log.
       const before = Date.now();
@@ -127,6 +138,22 @@ describe('health as of a knowledge time', () => {
     }, 60_000);
     expect(await snapshot()).toEqual(before);
   }, 120_000);
+
+  it('given an asOf before anything was recorded, then nothing is considered and firstRecordedAt names when the first touchpoint was recorded, while the curve shows the past', async () => {
+    const created = await request(stack.baseUrl).post('/api/v1/customers').set(auth()).send({ externalId: 'asof-3', name: 'Ingrid' }).expect(201);
+    const id = created.body.id;
+    // Imported today: a year of touchpoints that occurred long before they were recorded.
+    await request(stack.baseUrl).post('/api/v1/touchpoints/batch').set(auth()).send({ touchpoints: scriptedYear(id, Date.now() - 60_000).slice(0, 40) }).expect(201);
+    await eventually(() => caughtUp(id), 60_000);
+    const first = await firstRecorded(id);
+    const asOf = new Date(Date.now() - 100 * 86_400_000).toISOString();
+    const past = await request(stack.baseUrl).get(`/api/v1/customers/${id}/health`).query({ asOf }).set(auth()).expect(200);
+    expect(past.body.eventsConsidered).toBe(0);
+    expect(past.body.firstRecordedAt).toBe(first);
+    expect(Date.parse(past.body.firstRecordedAt)).toBeGreaterThan(Date.parse(asOf));
+    const curve = await request(stack.baseUrl).get(`/api/v1/customers/${id}/health/history`).query({ to: asOf, step: 'week' }).set(auth()).expect(200);
+    expect(curve.body.points.some((p: any) => p.score !== 50)).toBe(true);
+  }, 60_000);
 
   it('serves a business-time curve and refuses bad dates with 422', async () => {
     const created = await request(stack.baseUrl).post('/api/v1/customers').set(auth()).send({ externalId: 'asof-2', name: 'Ola' }).expect(201);

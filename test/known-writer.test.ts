@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { KnownWriter, type KnownUnit } from '../apps/api/src/touchpoints/known-writer.js';
 import { DataSource } from 'typeorm';
 import { EventStore, type Queryable } from '../libs/event-store/src/index.js';
+import { groupCommit, type GroupUnit as KnownUnit } from '../libs/event-store/src/testing.js';
 import { DatabaseUnavailableError, toProblem } from '../libs/shared/src/index.js';
 import { dataSourceOptions } from '../libs/shared/src/database/data-source.js';
 import { freshDatabase } from './support/env.js';
@@ -15,7 +15,7 @@ describe('KnownWriter (real Postgres)', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let store: EventStore;
   let statements: { sql: string; params?: unknown[] }[];
-  let writer: KnownWriter;
+  let writer: ReturnType<typeof groupCommit>;
   const sourceId = randomUUID();
   const customers = Array.from({ length: 6 }, (_, i) => ({ id: randomUUID(), ext: `kw-${i}` }));
 
@@ -32,7 +32,7 @@ describe('KnownWriter (real Postgres)', () => {
     statements = [];
     // Counts the statements the writer sends; every one still runs on the real database.
     const counted: Queryable = { query: (sql, params) => (statements.push({ sql, params }), db.ds.query(sql, params)) };
-    writer = new KnownWriter(store, counted);
+    writer = groupCommit(store, counted);
   });
 
   const unit = (c: { id: string; ext: string | null }, opts: { id?: string; key?: string; data?: unknown } = {}): KnownUnit => {
@@ -131,7 +131,7 @@ describe('KnownWriter (real Postgres)', () => {
   });
 
   it('concurrent writers on the same streams: every unit lands once, versions contiguous', async () => {
-    const other = new KnownWriter(store, db.ds);
+    const other = groupCommit(store, db.ds);
     const c = customers[5];
     const before = (await versions(c)).length;
     const units = Array.from({ length: 40 }, (_, i) => unit(c, { key: `race-${i}` }));
@@ -147,7 +147,7 @@ describe('KnownWriter (real Postgres)', () => {
     const one = new DataSource(dataSourceOptions(db.url, 1, 'closeness-test-one'));
     await one.initialize();
     try {
-      const w = new KnownWriter(new EventStore(one), one);
+      const w = groupCommit(new EventStore(one), one);
       for (let i = 0; i < 8; i++) expect(await w.write(unit(customers[0], { key: `planned-${i}` }))).not.toBeNull();
       for (let round = 0; round < 8; round++) {
         const results = await Promise.all(Array.from({ length: 6 }, (_, i) => w.write(unit(customers[i % 6], { key: `planned-${round}-${i}` }))));
@@ -166,7 +166,7 @@ describe('KnownWriter (real Postgres)', () => {
     }
   });
   it('while Postgres holds its statements, units waiting past the limit are refused as unavailable (503) and write nothing', async () => {
-    const w = new KnownWriter(store, db.ds, 300);
+    const w = groupCommit(store, db.ds, 300);
     const locker = db.ds.createQueryRunner();
     await locker.connect();
     await locker.startTransaction();

@@ -57,3 +57,53 @@ describe('migration: relational score dictionary', () => {
     await db.ds.runMigrations({ transaction: 'each' });
   });
 });
+
+describe('migration: one e-mail key (#19.5)', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  const undoEmailKey = async () => {
+    const applied = async () => (await db.ds.query(`SELECT 1 FROM migrations WHERE name = 'EmailKey1765500000000'`)).length > 0;
+    while (await applied()) await db.ds.undoLastMigration({ transaction: 'each' });
+  };
+
+  it('given users stored before, when migrated, then each gets normalizeEmail as its key; a later clash is disabled and signed out, nothing deleted', async () => {
+    await undoEmailKey();
+    const ids = { strasse: randomUUID(), strasseClash: randomUUID(), kari: randomUUID() };
+    const insert = (id: string, email: string, createdAt: string) =>
+      db.ds.query(`INSERT INTO users (id, email, name, role, password_hash, created_at) VALUES ($1, $2, 'U', 'account_manager', 'x', $3)`, [id, email, createdAt]);
+    // Distinct for Postgres lower(), one key once ß folds to ss.
+    await insert(ids.strasse, 'strasse@x.de', '2025-01-01T00:00:00Z');
+    await insert(ids.strasseClash, 'straße@x.de', '2025-02-01T00:00:00Z');
+    await insert(ids.kari, 'Kari.Nordmann@Example.NO', '2025-03-01T00:00:00Z');
+    await db.ds.query(`INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + interval '1 hour')`, [`h-${ids.strasseClash}`, ids.strasseClash]);
+
+    await db.ds.runMigrations({ transaction: 'each' });
+    const rows = await db.ds.query(`SELECT id, email, email_key, disabled_at FROM users WHERE id = ANY($1)`, [Object.values(ids)]);
+    const by = (id: string) => rows.find((r: any) => r.id === id);
+    expect(by(ids.strasse)).toMatchObject({ email: 'strasse@x.de', email_key: 'strasse@x.de', disabled_at: null });
+    expect(by(ids.kari)).toMatchObject({ email: 'Kari.Nordmann@Example.NO', email_key: 'kari.nordmann@example.no', disabled_at: null });
+    expect(by(ids.strasseClash)).toMatchObject({ email: 'straße@x.de', email_key: `strasse@x.de#${ids.strasseClash}` });
+    expect(by(ids.strasseClash).disabled_at).not.toBeNull();
+    const [session] = await db.ds.query(`SELECT revoked_at FROM sessions WHERE token_hash = $1`, [`h-${ids.strasseClash}`]);
+    expect(session.revoked_at).not.toBeNull();
+
+    // One key, one account, whatever the spelling.
+    await expect(db.ds.query(`INSERT INTO users (id, email, email_key, name, role, password_hash) VALUES ($1, 'x', 'kari.nordmann@example.no', 'U', 'ops', 'x')`, [randomUUID()])).rejects.toThrow(/users_email_key_unique/);
+    // A fixture without a key: its e-mail is the key only when that is already normalised.
+    const plain = randomUUID();
+    await db.ds.query(`INSERT INTO users (id, email, name, role, password_hash) VALUES ($1, 'plain-fixture@x.test', 'U', 'ops', 'x')`, [plain]);
+    expect((await db.ds.query(`SELECT email_key FROM users WHERE id = $1`, [plain]))[0].email_key).toBe('plain-fixture@x.test');
+    await expect(db.ds.query(`INSERT INTO users (id, email, name, role, password_hash) VALUES ($1, 'Mixed@X.test', 'U', 'ops', 'x')`, [randomUUID()])).rejects.toThrow(/email_key is required/);
+
+    await undoEmailKey();
+    expect((await db.ds.query(`SELECT count(*)::int AS n FROM users WHERE id = ANY($1)`, [Object.values(ids)]))[0].n).toBe(3);
+    await db.ds.runMigrations({ transaction: 'each' });
+  });
+});

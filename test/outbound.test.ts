@@ -8,6 +8,7 @@ import { EventStore, requestRebuild } from '../libs/event-store/src/index.js';
 import { QUEUES, createRedis } from '../libs/queues/src/index.js';
 import { call, createUser, minutesAgo, touchpoint, type TestUser } from './fixtures/webhooks/helpers.js';
 import { eventually, startStack, type Stack } from './support/stack.js';
+import { appendRaw } from '../libs/event-store/src/testing.js';
 
 jest.setTimeout(240_000);
 
@@ -344,7 +345,7 @@ describe('outbound webhooks with OUTBOUND_ALLOW_PRIVATE off (the default)', () =
     // A band change straight into the log (the worker's health reactor is not under test here).
     const customerId = randomUUID();
     const at = new Date().toISOString();
-    await new EventStore(stack.db.ds).append(`customer-${customerId}`, [
+    await appendRaw(new EventStore(stack.db.ds), `customer-${customerId}`, [
       { id: randomUUID(), type: 'HealthBandChanged', data: { customerId, from: 'green', to: 'yellow', scoreBefore: 72, scoreAfter: 58, causedBy: randomUUID(), observedAt: at } },
     ]);
     for (const id of [byName, byLiteral]) {

@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { EventStore, ProjectionRunner, requestParkedRetry } from '../libs/event-store/src/index.js';
+import { appendRaw } from '../libs/event-store/src/testing.js';
 import { CustomerReadModelsProjection, StreamCache } from '../libs/read-models/src/index.js';
 import { freshDatabase } from './support/env.js';
 import { eventually, startStack, type Stack } from './support/stack.js';
@@ -33,8 +34,8 @@ const touchpoint = (customerId: string, occurredAt: string, id: string = randomU
 });
 
 /** The poison as old data holds it: written straight into the log, past any validation. */
-async function appendRaw(store: EventStore, customerId: string, occurredAt: string, id: string = randomUUID()): Promise<string> {
-  await store.append(`customer-${customerId}`, [{ id, type: 'TouchpointRecorded', data: touchpoint(customerId, occurredAt, id), metadata: { actorId: 'test:old-data', occurredAt } }]);
+async function appendOld(store: EventStore, customerId: string, occurredAt: string, id: string = randomUUID()): Promise<string> {
+  await appendRaw(store, `customer-${customerId}`, [{ id, type: 'TouchpointRecorded', data: touchpoint(customerId, occurredAt, id), metadata: { actorId: 'test:old-data', occurredAt } }]);
   return id;
 }
 
@@ -82,7 +83,7 @@ describe('a poison event never stops a projection (#19.1)', () => {
 
   it('given a touchpoint in year 0000 in the log and through the API, when a customer registers afterwards, then it appears within seconds, readiness stays 200 and the touchpoint is applied', async () => {
     const old = await register('Old Data AS');
-    const fromLog = await appendRaw(store, old, YEAR_ZERO);
+    const fromLog = await appendOld(store, old, YEAR_ZERO);
     // Through the API: accepted before validate's checks (201), refused at the door after them (422).
     const api = await request(stack.baseUrl).post('/api/v1/touchpoints').set(as()).send(touchpoint(old, YEAR_ZERO));
     expect([201, 422]).toContain(api.status);
@@ -109,8 +110,8 @@ describe('a poison event never stops a projection (#19.1)', () => {
     const poison = randomUUID();
     await breakEvent(stack, poison);
     try {
-      await appendRaw(store, stuck, YEAR_ZERO, poison);
-      const behind = await appendRaw(store, stuck, new Date().toISOString());
+      await appendOld(store, stuck, YEAR_ZERO, poison);
+      const behind = await appendOld(store, stuck, new Date().toISOString());
       const other = await register('Other Customer AS');
       await eventually(() => visible(other), 10_000);
 
@@ -146,7 +147,7 @@ describe('a poison event never stops a projection (#19.1)', () => {
 
   it('given an event the projection cannot apply, when the projection is rebuilt, then the rebuild gets past it and parks it again', async () => {
     const stuck = await register('Rebuilt Customer AS');
-    const poison = await appendRaw(store, stuck, YEAR_ZERO);
+    const poison = await appendOld(store, stuck, YEAR_ZERO);
     await eventually(() => caughtUp(stuck), 10_000);
     const customers = Number((await stack.db.ds.query(`SELECT count(*) FROM customer_health`))[0].count);
     await breakEvent(stack, poison);
@@ -183,13 +184,13 @@ describe('one poison event in a batch of 1,000 (#19.1)', () => {
     const events: { stream: string; id: string }[] = [];
     for (const c of customers) {
       const id = randomUUID();
-      await store.append(`customer-${c}`, [{ id, type: 'CustomerRegistered', data: { customerId: c, externalId: `b-${c}`, name: `Batch ${c.slice(0, 4)}` } }]);
+      await appendRaw(store, `customer-${c}`, [{ id, type: 'CustomerRegistered', data: { customerId: c, externalId: `b-${c}`, name: `Batch ${c.slice(0, 4)}` } }]);
       ids.push(id);
     }
     // 950 touchpoints spread over the 50 customers, interleaved, in one transaction each (one batch of 1,000 events for the runner).
     for (let i = 0; i < 950; i++) {
       const c = customers[i % customers.length];
-      const id = await appendRaw(store, c, new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString());
+      const id = await appendOld(store, c, new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString());
       events.push({ stream: `customer-${c}`, id });
       ids.push(id);
     }
@@ -203,7 +204,7 @@ describe('one poison event in a batch of 1,000 (#19.1)', () => {
       CREATE FUNCTION log_applied() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO applied_log VALUES (NEW.event_id); RETURN NEW; END $$;
       CREATE TRIGGER log_applied AFTER INSERT ON customer_timeline FOR EACH ROW EXECUTE FUNCTION log_applied();`);
 
-    const cache = new StreamCache(store.upcasters);
+    const cache = new StreamCache(store);
     const projection = new CustomerReadModelsProjection(cache);
     const batches: number[] = [];
     const runner = new ProjectionRunner(db.ds, store, [projection], { onBatch: (_n, count) => batches.push(count) });
@@ -226,7 +227,7 @@ describe('one poison event in a batch of 1,000 (#19.1)', () => {
     const timeline = () => db.ds.query(`SELECT event_id, relational_id, occurred_at FROM customer_timeline ORDER BY event_id`);
     const afterRetry = { health: await snapshot(), timeline: await timeline() };
     expect(afterRetry.timeline).toHaveLength(1000);
-    await new ProjectionRunner(db.ds, store, [new CustomerReadModelsProjection(new StreamCache(store.upcasters))]).rebuild(READ_MODELS);
+    await new ProjectionRunner(db.ds, store, [new CustomerReadModelsProjection(new StreamCache(store))]).rebuild(READ_MODELS);
     expect({ health: await snapshot(), timeline: await timeline() }).toEqual(afterRetry);
   });
 });

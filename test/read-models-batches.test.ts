@@ -3,6 +3,7 @@ import { EventStore, ProjectionRunner, type Projection } from '../libs/event-sto
 import { CustomerReadModelsProjection, FollowUpSummaryProjection, StreamCache } from '../libs/read-models/src/index.js';
 import { freshDatabase } from './support/env.js';
 import { eventually } from './support/eventually.js';
+import { appendRaw } from '../libs/event-store/src/testing.js';
 
 /**
  * The customer read-model projection keeps each customer's fold in memory between batches and
@@ -45,7 +46,7 @@ describe('customer read models across batches', () => {
   async function seed(customers: number, perCustomer: number): Promise<string[]> {
     const ids = Array.from({ length: customers }, () => randomUUID());
     for (const [i, id] of ids.entries()) {
-      await store.append(`customer-${id}`, [{ id: randomUUID(), type: 'CustomerRegistered', data: { customerId: id, externalId: `b-${i}`, name: `Kari ${i}`, createdVia: 'api' } }]);
+      await appendRaw(store, `customer-${id}`, [{ id: randomUUID(), type: 'CustomerRegistered', data: { customerId: id, externalId: `b-${i}`, name: `Kari ${i}`, createdVia: 'api' } }]);
     }
     // Interleaved across customers, with late arrivals, replies and a rename half-way.
     const last = new Map<string, string>();
@@ -55,9 +56,9 @@ describe('customer read models across batches', () => {
         const replyToId = n % 5 === 0 ? last.get(id) : undefined;
         const e = touchpoint(id, day, n + i, replyToId ? { replyToId } : {});
         last.set(id, e.id);
-        await store.append(`customer-${id}`, [e]);
+        await appendRaw(store, `customer-${id}`, [e]);
         if (n === Math.floor(perCustomer / 2) && i === 0) {
-          await store.append(`customer-${id}`, [{ id: randomUUID(), type: 'CustomerDetailsChanged', data: { customerId: id, changes: { name: 'Kari Nordmann' } } }]);
+          await appendRaw(store, `customer-${id}`, [{ id: randomUUID(), type: 'CustomerDetailsChanged', data: { customerId: id, changes: { name: 'Kari Nordmann' } } }]);
         }
       }
     }
@@ -74,7 +75,7 @@ describe('customer read models across batches', () => {
   });
 
   /** Runs the projection over the whole log with the given batch size; returns the read models. */
-  async function project(batchSize: number, cache = new StreamCache(store.upcasters)): Promise<Awaited<ReturnType<typeof snapshot>>> {
+  async function project(batchSize: number, cache = new StreamCache(store)): Promise<Awaited<ReturnType<typeof snapshot>>> {
     const projection = new CustomerReadModelsProjection(cache);
     Object.defineProperty(projection, 'batchSize', { value: batchSize });
     const runner = new ProjectionRunner(db.ds, store, [projection, new FollowUpSummaryProjection()]);
@@ -93,7 +94,7 @@ describe('customer read models across batches', () => {
 
   /** The read-model projection on a fresh cache, in batches of `batchSize`, with its own runner. */
   const runnerWithBatches = (batchSize: number) => {
-    const cache = new StreamCache(store.upcasters);
+    const cache = new StreamCache(store);
     const projection: Projection = new CustomerReadModelsProjection(cache);
     Object.defineProperty(projection, 'batchSize', { value: batchSize });
     return { cache, projection, runner: new ProjectionRunner(db.ds, store, [projection]) };
@@ -155,15 +156,15 @@ describe('customer read models across batches', () => {
     });
     const on = (taskId: string, type: string, data: Record<string, unknown>) => ({ id: randomUUID(), type, data: { taskId, customerId: customer, ...data } });
     // Each task's events in its own stream, appended in this order: the log interleaves them.
-    await store.append(`follow-up-${a}`, [raised(a, 'transactional_streak')]);
-    await store.append(`follow-up-${b}`, [raised(b, 'unanswered_inbound')]);
-    await store.append(`follow-up-${a}`, [on(a, 'FollowUpTaskCompleted', { completedAt: '2026-01-31T00:00:00.000Z' })], 1);
-    await store.append(`follow-up-${c}`, [raised(c, 'relationship_quiet')]);
-    await store.append(`follow-up-${c}`, [on(c, 'FollowUpTaskSnoozed', { until: '2026-02-10T00:00:00.000Z' })], 1);
-    await store.append(`follow-up-${b}`, [on(b, 'FollowUpTaskEscalated', { priority: 'high', escalatedTo: null, escalatedAt: '2026-02-02T00:00:00.000Z' })], 1);
-    await store.append(`follow-up-${d}`, [raised(d, 'repeat_contact')]);
+    await appendRaw(store, `follow-up-${a}`, [raised(a, 'transactional_streak')]);
+    await appendRaw(store, `follow-up-${b}`, [raised(b, 'unanswered_inbound')]);
+    await appendRaw(store, `follow-up-${a}`, [on(a, 'FollowUpTaskCompleted', { completedAt: '2026-01-31T00:00:00.000Z' })], 1);
+    await appendRaw(store, `follow-up-${c}`, [raised(c, 'relationship_quiet')]);
+    await appendRaw(store, `follow-up-${c}`, [on(c, 'FollowUpTaskSnoozed', { until: '2026-02-10T00:00:00.000Z' })], 1);
+    await appendRaw(store, `follow-up-${b}`, [on(b, 'FollowUpTaskEscalated', { priority: 'high', escalatedTo: null, escalatedAt: '2026-02-02T00:00:00.000Z' })], 1);
+    await appendRaw(store, `follow-up-${d}`, [raised(d, 'repeat_contact')]);
     // A raise delivered twice (a re-run job) leaves the first row as it is.
-    await store.append(`follow-up-${a}`, [raised(a, 'transactional_streak')], 2);
+    await appendRaw(store, `follow-up-${a}`, [raised(a, 'transactional_streak')], 2);
     const summary = new FollowUpSummaryProjection();
     await db.ds.query(`DELETE FROM projection_checkpoints WHERE name = $1`, [summary.name]);
     const runner = new ProjectionRunner(db.ds, store, [summary]);

@@ -60,6 +60,8 @@ describe('read models: portfolio, scoping, timeline, silence, ops', () => {
       name: expect.any(String),
       segment: null,
       accountManagerId: users.am1.id,
+      annualValue: null,
+      renewalDate: null,
       health: { score: expect.any(Number), band: expect.stringMatching(/green|yellow|red/), trend30d: expect.any(Number) },
       churnRisk: { probability: expect.any(Number), level: expect.stringMatching(/low|medium|high/) },
       lastRelationalContactAt: mine.body.items[0].lastRelationalContactAt,
@@ -70,6 +72,11 @@ describe('read models: portfolio, scoping, timeline, silence, ops', () => {
     await request(stack.baseUrl).get(`/api/v1/customers/${customers.c5}/health`).set(as(users.am1.token)).expect(404);
     const detail = await request(stack.baseUrl).get(`/api/v1/customers/${customers.c5}`).set(as(users.am2.token)).expect(200);
     expect(Array.isArray(detail.body.drivers)).toBe(true);
+    // The detail carries what the read model holds: churn drivers, the notes on the drivers, the evaluation time.
+    const [row] = await stack.db.ds.query(`SELECT churn_drivers, notes, evaluated_at FROM customer_health WHERE customer_id = $1`, [customers.c5]);
+    expect(detail.body.churnRisk).toEqual({ probability: expect.any(Number), level: expect.stringMatching(/low|medium|high/), drivers: row.churn_drivers });
+    expect(detail.body.notes).toEqual(row.notes);
+    expect(detail.body.healthEvaluatedAt).toBe(new Date(row.evaluated_at).toISOString());
   });
 
   it('sorts by risk, health and name with an opaque keyset cursor that walks every customer once', async () => {

@@ -117,10 +117,19 @@ describe('web UI in headless Chromium', () => {
     expect(await table.locator('tbody .trend').count()).toBe(names.length);
     await shot(page, '02-portfolio-account-manager');
 
-    // Search by name narrows the list.
-    await page.getByLabel('Search by name').fill(names[names.length - 1]);
-    expect(await table.locator('tbody th a').allTextContents()).toEqual([names[names.length - 1]]);
+    // Annual value and renewal date, formatted, on every row (the demo gives every customer both).
+    const values = await table.locator('tbody td[data-label="Annual value"]').allTextContents();
+    expect(values).toHaveLength(names.length);
+    for (const v of values) expect(v).toMatch(/^\d[\d.,]*(k|m|bn)?$/);
+    const renewals = await table.locator('tbody td[data-label="Renewal"]').allTextContents();
+    for (const r of renewals) expect(r).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4} (today|in \d+ (days?|months)|passed \d+ (days?|months) ago)$/);
+
+    // Search by name narrows the list (the server searches, a moment after typing stops).
+    const rows = () => table.locator('tbody th a').allTextContents();
+    await page.getByLabel('Search by name').fill(names[names.length - 1].toUpperCase());
+    await eventually(async () => JSON.stringify(await rows()) === JSON.stringify([names[names.length - 1]]), 20_000);
     await page.getByLabel('Search by name').fill('');
+    await eventually(async () => (await rows()).length === names.length, 20_000);
 
     // Phone width: the same page stays readable (rows become cards).
     await page.setViewportSize({ width: 390, height: 844 });
@@ -174,6 +183,53 @@ describe('web UI in headless Chromium', () => {
     await page.getByRole('button', { name: 'Show', exact: true }).click();
     await page.locator('.asof-result').waitFor();
     await shot(page, '03b-customer-as-of');
+    await context.close();
+  }, STEP_TIMEOUT);
+
+  it('given a customer page, when she reads why, then she sees what drives the churn risk, notes instead of a clamp driver, and "as of" a day before anything was recorded says so', async () => {
+    step = 'churn drivers';
+    const kari = await login(KARI.email, KARI.password);
+    const own = (await api(kari, '/customers?sort=risk&limit=200')).body.items as any[];
+    // The riskiest of her customers whose churn risk has drivers in both directions if there is one, else any with drivers.
+    const details = await Promise.all(own.map(async (c) => (await api(kari, `/customers/${c.id}`)).body));
+    const withDrivers = details.filter((d) => d.churnRisk.drivers.length > 0);
+    expect(withDrivers.length).toBeGreaterThan(0);
+    const c = withDrivers.find((d) => d.churnRisk.drivers.some((x: any) => x.effect < 0)) ?? withDrivers[0];
+    const { context, page } = await newPage();
+    await page.goto(`${stack.baseUrl}/`);
+    await page.getByLabel('E-mail').fill(KARI.email);
+    await page.getByLabel('Password').fill(KARI.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'My portfolio' }).waitFor();
+    await page.goto(`${stack.baseUrl}/#/customers/${c.id}`);
+    await page.getByRole('heading', { level: 1, name: c.name }).waitFor();
+
+    // What drives the churn risk: every churn driver of the API, each with the risk there would be without it.
+    const churn = page.locator('section.churn-drivers');
+    await churn.getByRole('heading', { name: /What drives the churn risk/ }).waitFor();
+    const factors = await churn.locator('li .factor').allTextContents();
+    expect(factors.sort()).toEqual(c.churnRisk.drivers.map((d: any) => d.factor).sort());
+    for (const value of await churn.locator('li .effect').allTextContents()) expect(value).toMatch(/^→ \d+%$/);
+    if (c.churnRisk.drivers.some((d: any) => d.effect < 0)) await churn.getByRole('heading', { name: 'Holds it down' }).waitFor();
+    // The health drivers are reasons; the clamp is never one of them.
+    const healthFactors = await page.locator('section[aria-labelledby="drivers-title"] > ul.drivers .factor').allTextContents();
+    expect(healthFactors).toEqual(c.drivers.map((d: any) => d.factor));
+    expect(healthFactors.some((f) => /0–100/.test(f))).toBe(false);
+    for (const n of c.notes.filter((x: any) => x.kind !== 'minor_factors')) await page.getByText(n.text).waitFor();
+    await shot(page, '03c-customer-churn-drivers');
+
+    // As of a day before the demo recorded anything (it records a year of history today).
+    const day = new Date(Date.now() - 200 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('Show the health as Closeness saw it on').fill(day);
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    const said = page.locator('.nothing-recorded');
+    await said.waitFor();
+    const health = (await api(kari, `/customers/${c.id}/health`)).body;
+    const firstDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(health.firstRecordedAt));
+    expect(await said.textContent()).toMatch(new RegExp(`had not recorded anything for .* yet: the first touchpoints were recorded on ${firstDay}`));
+    expect(await page.locator('.asof-result').textContent()).not.toMatch(/events considered/);
+    await said.getByRole('button', { name: 'health curve above' }).click();
+    await shot(page, '03d-customer-as-of-before-recording');
     await context.close();
   }, STEP_TIMEOUT);
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventStore, ProjectionRunner, type NewEvent, type Projection, type StoredEvent } from '../../libs/event-store/src/index.js';
+import { alreadyDecided, EventStore, ProjectionRunner, type DecidedEvent, type Projection, type StoredEvent } from '../../libs/event-store/src/index.js';
 import { forDuration, seconds } from '../support.js';
 import type { BenchSuite, Row } from '../types.js';
 
@@ -13,7 +13,9 @@ const DATA = {
   durationSeconds: 300,
   summary: 'The customer asked about returning an order; the agent called back and solved it.',
 };
-const event = (): NewEvent => ({ id: randomUUID(), type: 'TouchpointRecorded', data: DATA, metadata: { correlationId: randomUUID(), actorId: 'bench' } });
+const event = (): DecidedEvent => ({ id: randomUUID(), type: 'TouchpointRecorded', data: DATA });
+/** Who writes: a new correlation per call, as requests have. */
+const by = () => ({ correlationId: randomUUID(), actorId: 'bench' });
 
 /** A trivial projection: counts what it is given, writes nothing (the read path is measured). */
 class CountingProjection implements Projection {
@@ -39,20 +41,20 @@ export const eventStoreSuite: BenchSuite = {
     const writes = await ctx.freshDatabase('event_store_append', 16);
     try {
       const store = new EventStore(writes.ds);
-      ctx.log(`appends, one event per call, 8 callers, ${secs}s`);
-      const one = await forDuration(secs, 8, () => store.append(`customer-${randomUUID()}`, [event()], 'any'));
+      ctx.log(`appends through the seam, one event per call, 8 callers, ${secs}s`);
+      const one = await forDuration(secs, 8, () => store.handle(`customer-${randomUUID()}`, alreadyDecided, [event()], by()));
       rows.push({
-        measure: 'EventStore.append, 1 event per call, new stream each, 8 concurrent callers',
+        measure: 'EventStore.handle, 1 event per call, new stream each, 8 concurrent callers',
         figure: Math.round(one.calls / one.elapsed),
         unit: 'events/s',
         baselineKey: 'pg_insert_one_event_per_txn_per_s',
         goal: { minRatio: 0.5 },
       });
 
-      ctx.log(`appends, batches of 100, 4 callers, ${secs}s`);
-      const batch = await forDuration(secs, 4, () => store.append(`customer-${randomUUID()}`, Array.from({ length: 100 }, event), 'any'));
+      ctx.log(`appends through the seam, batches of 100, 4 callers, ${secs}s`);
+      const batch = await forDuration(secs, 4, () => store.handle(`customer-${randomUUID()}`, alreadyDecided, Array.from({ length: 100 }, event), by()));
       rows.push({
-        measure: 'EventStore.append, batches of 100 events, 4 concurrent callers',
+        measure: 'EventStore.handle, batches of 100 events, 4 concurrent callers',
         figure: Math.round((batch.calls * 100) / batch.elapsed),
         unit: 'events/s',
         baselineKey: 'pg_insert_events_in_batches_of_100_per_s',

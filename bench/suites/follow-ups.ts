@@ -3,7 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from '../../apps/api/src/bootstrap.js';
 import { fileURLToPath } from 'node:url';
-import { EventStore } from '../../libs/event-store/src/index.js';
+import { alreadyDecided, EventStore } from '../../libs/event-store/src/index.js';
 import { loadConfig } from '../../libs/shared/src/config.js';
 import { WORKER_NODE_FLAGS } from '../../libs/shared/src/worker-flags.js';
 import type { BenchSuite, Row } from '../types.js';
@@ -133,7 +133,7 @@ export const followUpsSuite: BenchSuite = {
             const done = () => postMs.push(performance.now() - t0);
             if (via === 'store') {
               const id = randomUUID();
-              pending.push(store.append(`customer-${customerId}`, [{ id, type: 'TouchpointRecorded', data: { id, customerId, ...body }, metadata: { actorId: 'bench' } }]).then(done, () => failures++));
+              pending.push(store.handle(`customer-${customerId}`, alreadyDecided, [{ id, type: 'TouchpointRecorded', data: { id, customerId, ...body } }], { correlationId: id, actorId: 'bench' }).then(done, () => failures++));
               continue;
             }
             pending.push(

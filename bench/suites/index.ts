@@ -4,6 +4,7 @@ import { projectionsSuite } from './projections.js';
 import { ingestSuite } from './ingest.js';
 import { followUpsSuite } from './follow-ups.js';
 import { scoringSuite } from './scoring.js';
+import { healthSuite } from './health.js';
 
 /**
  * Every suite `npm run bench` runs, in order, after the raw baseline (bench/pg-baseline.sh).
@@ -27,4 +28,5 @@ export const SUITES: BenchSuite[] = [
   ingestSuite,
   followUpsSuite,
   scoringSuite,
+  healthSuite,
 ];

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createApiApp } from '../../apps/api/src/bootstrap.js';
-import { AppendNotifier, EventStore, ProjectionRunner, ensureCheckpoints, projectionStatuses, type Projection } from '../../libs/event-store/src/index.js';
+import { alreadyDecided, AppendNotifier, EventStore, ProjectionRunner, ensureCheckpoints, projectionStatuses, type Projection } from '../../libs/event-store/src/index.js';
 import { CustomerReadModelsProjection, FollowUpSummaryProjection, StreamCache } from '../../libs/read-models/src/index.js';
 import { QUEUES } from '../../libs/queues/src/index.js';
 import { loadConfig } from '../../libs/shared/src/config.js';
@@ -118,7 +118,7 @@ export const projectionsSuite: BenchSuite = {
 
       // 1. Rebuild: the timeline, health and follow-up projections replay the log from the start.
       const store = new EventStore(db.ds);
-      const cache = new StreamCache(store.upcasters);
+      const cache = new StreamCache(store);
       const rebuild = new ProjectionRunner(db.ds, store, readModelProjections(store, cache));
       ctx.log(`rebuilding the read models from ${total} events (cap ${capSeconds} s)`);
       const started = process.hrtime.bigint();
@@ -176,9 +176,12 @@ export const projectionsSuite: BenchSuite = {
       const checkpoint = async () => Number((await db.ds.query(`SELECT global_position FROM projection_checkpoints WHERE name = 'customer-read-models'`))[0]?.global_position ?? 0);
       const appendOne = async (customerId: string) => {
         const id = randomUUID();
-        const r = await store.append(`customer-${customerId}`, [
-          { id, type: 'TouchpointRecorded', data: { id, customerId, channel: 'email', direction: 'inbound', initiatedBy: 'customer', handledBy: 'human', occurredAt: new Date().toISOString(), topic: 'billing' } },
-        ]);
+        const r = await store.handle(
+          `customer-${customerId}`,
+          alreadyDecided,
+          [{ id, type: 'TouchpointRecorded', data: { id, customerId, channel: 'email', direction: 'inbound', initiatedBy: 'customer', handledBy: 'human', occurredAt: new Date().toISOString(), topic: 'billing' } }],
+          { correlationId: id, actorId: 'bench' },
+        );
         return r.events[0].globalPosition;
       };
       try {

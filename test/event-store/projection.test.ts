@@ -15,6 +15,7 @@ import {
 import { openDatabase } from '../../libs/shared/src/database/data-source.js';
 import { freshDatabase } from '../support/env.js';
 import { eventually, newEvent, RecordingProjection, TableProjection } from './helpers.js';
+import { appendRaw } from '../../libs/event-store/src/testing.js';
 
 jest.setTimeout(90_000);
 
@@ -32,7 +33,7 @@ describe('ProjectionRunner (real Postgres)', () => {
   const appendMany = async (n: number, tag: string) => {
     for (let i = 0; i < n; i += 10) {
       await Promise.all(
-        Array.from({ length: 10 }, (_, j) => store.append(`customer-${tag}-${(i + j) % 13}`, [newEvent('TestHappened', { n: i + j + 1 })])),
+        Array.from({ length: 10 }, (_, j) => appendRaw(store, `customer-${tag}-${(i + j) % 13}`, [newEvent('TestHappened', { n: i + j + 1 })])),
       );
     }
     total += n;
@@ -178,7 +179,7 @@ describe('ProjectionRunner (real Postgres)', () => {
       await eventually(async () => (await db.ds.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, [LISTEN_APPLICATION_NAME])).length === 1);
       for (let i = 1; i <= 3; i++) {
         const e = newEvent('Ping');
-        await localStore.append('customer-ping', [e]);
+        await appendRaw(localStore, 'customer-ping', [e]);
         await eventually(async () => sub.seen.length === i, 30_000);
         expect(sub.seen[i - 1].id).toBe(e.id);
       }
@@ -198,7 +199,7 @@ describe('ProjectionRunner (real Postgres)', () => {
       await db.ds.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, [LISTEN_APPLICATION_NAME]);
       // no AppendNotifier here: nothing sends NOTIFY, so delivery is by polling
       const e = newEvent('Poll');
-      await store.append('customer-poll', [e]);
+      await appendRaw(store, 'customer-poll', [e]);
       await eventually(async () => sub.seen.length === 1);
       expect(sub.seen[0].id).toBe(e.id);
       // and the LISTEN connection comes back by itself

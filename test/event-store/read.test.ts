@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { EventStore, ProjectionRunner, START, UpcasterRegistry, type StoredEvent } from '../../libs/event-store/src/index.js';
 import { freshDatabase } from '../support/env.js';
 import { eventually, newEvent, rawClient, RecordingProjection } from './helpers.js';
+import { appendRaw } from '../../libs/event-store/src/testing.js';
 
 jest.setTimeout(60_000);
 
@@ -46,8 +47,8 @@ describe('EventStore reads (real Postgres)', () => {
   describe('readStream', () => {
     const s = 'customer-read';
     beforeAll(async () => {
-      await store.append(s, Array.from({ length: 10 }, (_, i) => newEvent('TestHappened', { n: i + 1 })), 'no_stream');
-      await store.append('customer-other', [newEvent()]);
+      await appendRaw(store, s, Array.from({ length: 10 }, (_, i) => newEvent('TestHappened', { n: i + 1 })), 'no_stream');
+      await appendRaw(store, 'customer-other', [newEvent()]);
     });
 
     it('reads forwards from the start by default', async () => {
@@ -90,10 +91,10 @@ describe('EventStore reads (real Postgres)', () => {
       // The slow transaction takes its global position first ...
       await early.query('BEGIN');
       const slow = newEvent('Slow');
-      const slowPos = (await store.append('customer-slow', [slow], 'any', early.q)).events[0].globalPosition;
+      const slowPos = (await appendRaw(store, 'customer-slow', [slow], 'any', early.q)).events[0].globalPosition;
       // ... a later one takes a higher position and commits first.
       const fast = newEvent('Fast');
-      const fastPos = (await store.append('customer-fast', [fast])).events[0].globalPosition;
+      const fastPos = (await appendRaw(store, 'customer-fast', [fast])).events[0].globalPosition;
       expect(fastPos).toBeGreaterThan(slowPos);
 
       // A naive reader by position would now move its checkpoint past `slow` for good:
@@ -114,7 +115,7 @@ describe('EventStore reads (real Postgres)', () => {
       // Live: the running subscriber does not see them again, and sees the next one once.
       await runner.start();
       const next = newEvent('Fast');
-      await store.append('customer-fast', [next]);
+      await appendRaw(store, 'customer-fast', [next]);
       const end = Date.now() + 20_000;
       while (sub.seen.length < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
       await runner.stop();
@@ -142,12 +143,12 @@ describe('EventStore reads (real Postgres)', () => {
           await c.query('BEGIN');
           const e = newEvent();
           expected.add(e.id);
-          await store.append(`customer-slow-${round}-${clients.indexOf(c)}`, [e], 'any', c.q);
+          await appendRaw(store, `customer-slow-${round}-${clients.indexOf(c)}`, [e], 'any', c.q);
         }
         for (let i = 0; i < 3; i++) {
           const e = newEvent();
           expected.add(e.id);
-          await store.append(`customer-quick-${round}-${i}`, [e]);
+          await appendRaw(store, `customer-quick-${round}-${i}`, [e]);
         }
         await readOn();
         // commit in reverse order of position, reading between commits
@@ -157,7 +158,7 @@ describe('EventStore reads (real Postgres)', () => {
         }
         // a rolled-back append leaves a hole in global positions
         await clients[0].query('BEGIN');
-        await store.append('customer-rolled-back', [newEvent()], 'any', clients[0].q);
+        await appendRaw(store, 'customer-rolled-back', [newEvent()], 'any', clients[0].q);
         await clients[0].query('ROLLBACK');
       }
       await eventually(async () => (await readOn(), seen.length >= expected.size));
@@ -176,14 +177,14 @@ describe('EventStore reads (real Postgres)', () => {
     const c = await rawClient(db.url);
     try {
       const before = newEvent();
-      await store.append('customer-holes', [before]);
+      await appendRaw(store, 'customer-holes', [before]);
       for (let i = 0; i < 5; i++) {
         await c.query('BEGIN');
-        await store.append('customer-holes', [newEvent(), newEvent()], 'any', c.q);
+        await appendRaw(store, 'customer-holes', [newEvent(), newEvent()], 'any', c.q);
         await c.query('ROLLBACK');
       }
       const after = newEvent();
-      const res = await store.append('customer-holes', [after]);
+      const res = await appendRaw(store, 'customer-holes', [after]);
       const positions = (await store.readStream('customer-holes')).map((e) => e.globalPosition);
       expect(positions[1] - positions[0]).toBeGreaterThan(1); // the hole is real
       expect(res.events[0].streamVersion).toBe(2); // stream versions have no holes
@@ -235,7 +236,7 @@ describe('EventStore reads (real Postgres)', () => {
 
   it('readAll with types skips other types but moves the checkpoint past them', async () => {
     const start = await caughtUp();
-    await store.append('customer-types', [newEvent('Wanted'), newEvent('Other'), newEvent('Other')]);
+    await appendRaw(store, 'customer-types', [newEvent('Wanted'), newEvent('Other'), newEvent('Other')]);
     const page = await eventually(async () => {
       const p = await store.readAll({ after: start, types: ['Wanted'] });
       return p.checkpoint.globalPosition > start.globalPosition + 2 ? p : undefined;
@@ -271,7 +272,7 @@ describe('EventStore reads (real Postgres)', () => {
     const [row] = await db.ds.query(`SELECT schema_version, data FROM events WHERE event_id = $1`, [id]);
     expect(row).toEqual({ schema_version: 1, data: { medium: 'phone', minutes: 5 } });
     // new events of the type are written at v2 and pass through untouched
-    await upcasting.append('customer-legacy', [newEvent('LegacyNoted', { channel: 'email', durationSeconds: 1 })], 1);
+    await appendRaw(upcasting, 'customer-legacy', [newEvent('LegacyNoted', { channel: 'email', durationSeconds: 1 })], 1);
     const [, v2] = await upcasting.readStream('customer-legacy');
     expect(v2).toMatchObject({ schemaVersion: 2, data: { channel: 'email', durationSeconds: 1 } });
   });

@@ -4,7 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { ConfigModule, DatabaseModule, httpLoggerParams, type AppConfig } from '../../../libs/shared/src/index.js';
 import { AuthModule } from './auth/auth.module.js';
-import { HealthController } from './health/health.controller.js';
+import { ReadinessController } from './health/readiness.controller.js';
 import { MetricsModule } from './ops/metrics/metrics.module.js';
 import { QueueBoardModule } from './ops/queues/queue-board.module.js';
 import { RedisModule } from './redis.module.js';
@@ -51,7 +51,7 @@ export class AppModule {
         MetricsModule,
         QueueBoardModule,
       ],
-      controllers: [HealthController],
+      controllers: [ReadinessController],
     };
   }
 }

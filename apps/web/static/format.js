@@ -30,6 +30,15 @@ export const isOverdue = (iso, now = Date.now()) => !!iso && Date.parse(iso) < n
 
 export const pct = (p) => (p === null || p === undefined || Number.isNaN(Number(p)) ? '—' : `${Math.round(Number(p) * 100)}%`);
 
+/** A churn probability in whole percent, truncated: a risk just under a level's line never reads as that line ("25% low"). */
+export const riskPct = (p) => (p === null || p === undefined || Number.isNaN(Number(p)) ? '—' : `${Math.floor(Number(p) * 100 + 1e-9)}%`);
+
+/** The churn probability without one driver: its contribution (log-odds) taken out of the model. */
+export function riskWithout(p, effect) {
+  const q = Math.min(Math.max(Number(p), 1e-6), 1 - 1e-6);
+  return 1 / (1 + Math.exp(-(Math.log(q / (1 - q)) - Number(effect))));
+}
+
 export const signed = (n) => {
   const v = Math.round(Number(n) * 10) / 10;
   return v > 0 ? `+${v}` : v < 0 ? `−${Math.abs(v)}` : '±0';
@@ -64,6 +73,40 @@ export function trendWords(t) {
 }
 
 export const money = (v) => (v === null || v === undefined ? '—' : new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 }).format(v));
+
+/** A yearly value in a table cell: "1.25M", "80k", "950"; the full figure goes in the title. */
+export const moneyShort = (v) =>
+  v === null || v === undefined ? '—' : new Intl.NumberFormat('en-GB', { notation: 'compact', maximumFractionDigits: v >= 1_000_000 ? 2 : 0 }).format(v);
+
+// A calendar day (`YYYY-MM-DD`, e.g. renewalDate) has no time zone: read it as local midnight, never as UTC.
+const localDay = (day) => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day || '');
+  return m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : null;
+};
+
+/** "31 Mar 2027" for a calendar day, "—" for none. */
+export const fmtDay = (day) => {
+  const d = localDay(day);
+  return d ? dateFmt.format(d) : day ? String(day) : '—';
+};
+
+/** How far a renewal is from today: "in 12 days", "in 4 months", "today", "passed 3 days ago". */
+export function renewalWords(day, now = Date.now()) {
+  const d = localDay(day);
+  if (!d) return '';
+  const today = new Date(now);
+  const days = Math.round((d.getTime() - new Date(today.getFullYear(), today.getMonth(), today.getDate()).getTime()) / DAY);
+  if (days === 0) return 'today';
+  const n = Math.abs(days);
+  const span = n < 60 ? `${n} day${n === 1 ? '' : 's'}` : `${Math.round(n / 30.44)} months`;
+  return days > 0 ? `in ${span}` : `passed ${span} ago`;
+}
+
+/** A renewal within 90 days (or passed), worth a look. */
+export const renewalSoon = (day, now = Date.now()) => {
+  const d = localDay(day);
+  return !!d && d.getTime() - now < 90 * DAY;
+};
 
 /** `YYYY-MM-DD` of a date in local time, for `<input type="date">`. */
 export function isoDay(d) {

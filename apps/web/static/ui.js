@@ -2,7 +2,7 @@
 import { html } from 'htm/preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, explain } from './api.js';
-import { bandLabel, fmtDate, fmtDue, isOverdue, isoDay, pct, trendWords } from './format.js';
+import { bandLabel, fmtDate, fmtDue, isOverdue, isoDay, riskPct, trendWords } from './format.js';
 
 /** Runs `load(signal)` when `deps` change; keeps loading / error / data apart so pages show each state. */
 export function useAsync(load, deps) {
@@ -76,7 +76,7 @@ export function Trend({ value }) {
 
 export function Risk({ churnRisk }) {
   if (!churnRisk) return html`<span class="muted">—</span>`;
-  return html`<span class=${`risk risk-${churnRisk.level || 'unknown'}`}>${pct(churnRisk.probability)} <span class="risk-level">${churnRisk.level || ''}</span></span>`;
+  return html`<span class=${`risk risk-${churnRisk.level || 'unknown'}`}>${riskPct(churnRisk.probability)} <span class="risk-level">${churnRisk.level || ''}</span></span>`;
 }
 
 export const PriorityBadge = ({ priority }) => html`<span class=${`priority priority-${priority}`}>${priority}</span>`;

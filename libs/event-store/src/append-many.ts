@@ -1,6 +1,12 @@
-import type { EventStore, Queryable } from './event-store.js';
+import type { EventStore } from './event-store.js';
 import { preparedQuery } from './prepared.js';
-import type { NewEvent } from './types.js';
+import type { NewEvent, Precondition, Queryable } from './types.js';
+
+/*
+ * The multi-stream statements behind `EventStore.handle` (private to the event store): one
+ * statement for many streams, with typed preconditions compiled into it, and the group commit's
+ * statement of several independent units.
+ */
 
 export interface AppendManyItem {
   streamId: string;
@@ -22,7 +28,7 @@ export interface AppendManyResult {
  * returns at least one row, and its own writes commit or roll back with them. `param(value)`
  * binds a value and answers its placeholder.
  */
-export type AppendCondition = (param: (value: unknown) => string) => string;
+type AppendCondition = (param: (value: unknown) => string) => string;
 
 /**
  * Appends many events to many streams in ONE statement with 'any' semantics: each stream gets
@@ -54,7 +60,7 @@ export async function appendMany(store: EventStore, items: AppendManyItem[], tx:
  * the statement's first, of which `adm` returns a column `unit` (1-based numbers into the units
  * given). Their own writes commit or roll back with the events.
  */
-export type AdmitUnits = (param: (value: unknown) => string) => string;
+type AdmitUnits = (param: (value: unknown) => string) => string;
 
 /**
  * Several independent units of events in ONE statement (group commit): each unit is written
@@ -63,7 +69,7 @@ export type AdmitUnits = (param: (value: unknown) => string) => string;
  * ids stored before are duplicates, and an id repeated in a later unit is a duplicate of the
  * first. A conflict with a concurrent writer fails the whole statement (`isAppendConflict`).
  */
-export async function appendUnits(store: EventStore, units: AppendManyItem[][], db: Queryable, admit: AdmitUnits): Promise<(AppendManyResult[] | null)[]> {
+async function appendUnits(store: EventStore, units: AppendManyItem[][], db: Queryable, admit: AdmitUnits): Promise<(AppendManyResult[] | null)[]> {
   const f = flatten(store, units);
   const { rows, admitted } = await generalStatement(f, db, { admit });
   const byId = byEventId(rows);
@@ -134,9 +140,9 @@ async function generalStatement(f: Flat, tx: Queryable, gate: { condition?: Appe
     admittedRows = ' UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, unit FROM adm';
   }
   // Not a named statement: with its array parameters the generic plan Postgres settles on after a
-  // few runs was 2-3x slower than a fresh plan for 1,000-event batches (measured). Group commits
-  // of a few small units are the exception: there, parsing and planning the statement on every
-  // call were a quarter of Postgres's CPU per webhook, and the same text serves every call.
+  // few runs is slower than a fresh plan for large batches. Group commits of a few small units
+  // are the exception: there, parsing and planning the statement on every call cost Postgres more
+  // than the write, and the same text serves every call.
   const named = gate.admit !== undefined && f.ids.length <= NAMED_UNITS_MAX_EVENTS;
   const sql = `WITH ${pre}input AS (
        SELECT t.stream_id, t.id, t.type, t.sv, $5::jsonb -> (t.ord::int - 1) AS data, $6::jsonb -> (t.ord::int - 1) AS meta, t.ord${unitCol}
@@ -194,7 +200,7 @@ function resultsInOrder(ids: string[], from: number, to: number, byId: Map<strin
 
 /**
  * One event (a webhook delivery, a single POST): a one-row INSERT with the version and the id
- * checked inline, which costs Postgres about a third of the general statement. Same answers:
+ * checked inline, which costs Postgres much less than the general statement. Same answers:
  * null when the condition returned no row, else the event's result (a duplicate when its id was
  * stored already; its stored position is read back).
  */
@@ -250,7 +256,126 @@ export async function retryAppendConflicts<T>(attempt: () => Promise<T>, retries
   }
 }
 
-/** Tells in-process listeners (the append notifier) that events were committed. Call after commit. */
-export function notifyAppended(store: EventStore): void {
-  (store as unknown as { emitAppended?: () => void }).emitAppended?.();
+/** One writer's events with the preconditions they are written under (all or nothing). */
+export interface PreconditionedUnit {
+  items: AppendManyItem[];
+  preconditions: readonly Precondition[];
+}
+
+interface Compiled {
+  pairIds: string[];
+  pairExts: (string | null)[];
+  claim?: { sourceId: string; dedupeKey: string; eventIds: readonly string[] };
+  owned?: { actorId: string; ids: string[]; streams: string[] };
+}
+
+function compile(preconditions: readonly Precondition[]): Compiled {
+  const pairs = new Map<string, [string, string | null]>();
+  let claim: Compiled['claim'];
+  let owned: Compiled['owned'];
+  for (const p of preconditions) {
+    if (p.kind === 'customers_exist') {
+      for (const c of p.customers) pairs.set(`${c.id}\u0000${c.externalId ?? ''}`, [c.id, c.externalId]);
+    } else if (p.kind === 'delivery_claimed') {
+      if (claim) throw new Error('one delivery claim per write');
+      claim = { sourceId: p.sourceId, dedupeKey: p.dedupeKey, eventIds: p.eventIds };
+    } else {
+      if (owned && owned.actorId !== p.actorId) throw new Error('one writer per write');
+      owned ??= { actorId: p.actorId, ids: [], streams: [] };
+      for (const e of p.events) {
+        owned.ids.push(e.id);
+        owned.streams.push(e.streamId);
+      }
+    }
+  }
+  if (owned && owned.ids.length === 0) owned = undefined;
+  return { pairIds: [...pairs.values()].map((x) => x[0]), pairExts: [...pairs.values()].map((x) => x[1]), claim, owned };
+}
+
+/**
+ * Units written under their preconditions: one unit as one statement (a named one-row
+ * statement for a single event), several in one statement, each admitted on its own (its
+ * customers found, its claim new) or refused (null in its place) with nothing of it written.
+ */
+export function appendUnitsWithPreconditions(store: EventStore, units: PreconditionedUnit[], db: Queryable): Promise<(AppendManyResult[] | null)[]> {
+  if (units.length === 1) return alone(store, units[0], db).then((r) => [r]);
+  return together(store, units, db);
+}
+
+function alone(store: EventStore, unit: PreconditionedUnit, db: Queryable): Promise<AppendManyResult[] | null> {
+  const { pairIds, pairExts, claim, owned } = compile(unit.preconditions);
+  return appendMany(store, unit.items, db, (p) => {
+    // Every pair found, each by its primary key. A named statement is planned once per
+    // connection only if its generic plan costs what a custom plan does: with an array of
+    // unknown length it never did, so Postgres planned the whole statement again on every call
+    // (most of its CPU per webhook), and that plan hashed a sequential scan of the customers
+    // table. One pair (a single touchpoint) is checked by plain parameters; more by an EXISTS
+    // per element, which stays an index probe whatever the plan.
+    let ok =
+      pairIds.length === 0
+        ? 'true'
+        : pairIds.length === 1
+          ? `EXISTS (SELECT 1 FROM customers c WHERE c.id = ${p(pairIds[0])}::uuid AND (${p(pairExts[0])}::text IS NULL OR c.external_id = ${p(pairExts[0])}::text))`
+          : `(SELECT bool_and(EXISTS (SELECT 1 FROM customers c WHERE c.id = k.id AND (k.ext IS NULL OR c.external_id = k.ext)))
+               FROM unnest(${p(pairIds)}::uuid[], ${p(pairExts)}::text[]) AS k(id, ext))`;
+    // An id stored in another stream, or by another writer, is no duplicate of this one: an index
+    // probe per id, by event_id.
+    if (owned) {
+      const actor = p(owned.actorId);
+      ok +=
+        owned.ids.length === 1
+          ? ` AND NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = ${p(owned.ids[0])}::uuid AND (e.stream_id <> ${p(owned.streams[0])}::text OR e.metadata->>'actorId' IS DISTINCT FROM ${actor}::text))`
+          : ` AND NOT EXISTS (SELECT 1 FROM unnest(${p(owned.ids)}::uuid[], ${p(owned.streams)}::text[]) AS o(id, s) JOIN events e ON e.event_id = o.id
+                 WHERE e.stream_id <> o.s OR e.metadata->>'actorId' IS DISTINCT FROM ${actor}::text)`;
+    }
+    if (!claim) return `SELECT 1 WHERE ${ok}`;
+    return `INSERT INTO webhook_deliveries (source_id, dedupe_key, outcome, event_ids)
+            SELECT ${p(claim.sourceId)}::uuid, ${p(claim.dedupeKey)}::text, 'accepted', ${p(claim.eventIds)}::uuid[] WHERE ${ok}
+            ON CONFLICT DO NOTHING RETURNING 1`;
+  });
+}
+
+function together(store: EventStore, units: PreconditionedUnit[], db: Queryable): Promise<(AppendManyResult[] | null)[]> {
+  const compiled = units.map((u) => compile(u.preconditions));
+  if (compiled.some((c) => c.owned)) throw new Error('a unit with owned ids goes alone');
+  const claims = compiled.map((u, i) => ({ unit: i + 1, source_id: u.claim?.sourceId ?? null, dedupe_key: u.claim?.dedupeKey ?? null, event_ids: u.claim?.eventIds ?? null }));
+  const pairs = compiled.flatMap((u, i) => u.pairIds.map((id, k) => ({ unit: i + 1, id, ext: u.pairExts[k] })));
+  return appendUnits(
+    store,
+    units.map((u) => u.items),
+    db,
+    (p) => `units AS (
+         SELECT * FROM jsonb_to_recordset(${p(JSON.stringify(claims))}::jsonb) AS x(unit int, source_id uuid, dedupe_key text, event_ids uuid[])
+       ), pairs AS (
+         SELECT * FROM jsonb_to_recordset(${p(JSON.stringify(pairs))}::jsonb) AS x(unit int, id uuid, ext text)
+       ), missing AS (
+         -- A lateral probe per pair: an index lookup whatever the size of the customers table.
+         SELECT k.unit FROM pairs k
+         LEFT JOIN LATERAL (SELECT 1 AS hit FROM customers c WHERE c.id = k.id AND (k.ext IS NULL OR c.external_id = k.ext) LIMIT 1) h ON true
+         WHERE h.hit IS NULL
+       ), known AS (
+         SELECT u.* FROM units u WHERE u.unit NOT IN (SELECT unit FROM missing)
+       ), claimed AS (
+         INSERT INTO webhook_deliveries (source_id, dedupe_key, outcome, event_ids)
+         -- the group commit never puts one key in a statement twice; should it, the first unit claims it
+         SELECT DISTINCT ON (source_id, dedupe_key) source_id, dedupe_key, 'accepted', event_ids FROM known WHERE dedupe_key IS NOT NULL
+         ORDER BY source_id, dedupe_key, unit -- one lock order for concurrent statements
+         ON CONFLICT DO NOTHING RETURNING source_id, dedupe_key, event_ids
+       ), adm AS (
+         SELECT k.unit FROM known k
+         WHERE k.dedupe_key IS NULL
+            OR EXISTS (SELECT 1 FROM claimed c WHERE c.source_id = k.source_id AND c.dedupe_key = k.dedupe_key AND c.event_ids = k.event_ids)
+       )`,
+  );
+}
+
+/** The delivery claim's key among preconditions (the group commit keeps one key out of a statement twice). */
+export function claimKey(preconditions: readonly Precondition[]): string | undefined {
+  for (const p of preconditions) if (p.kind === 'delivery_claimed') return `${p.sourceId}\u0000${p.dedupeKey}`;
+  return undefined;
+}
+
+/** Whether the preconditions check ids against their writer (such a unit is written alone). */
+export function checksOwnership(preconditions: readonly Precondition[]): boolean {
+  return preconditions.some((p) => p.kind === 'ids_owned' && p.events.length > 0);
 }

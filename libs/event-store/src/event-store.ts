@@ -1,11 +1,47 @@
-import { ConcurrencyError, IdempotencyConflictError, START, type AppendResult, type Checkpoint, type ExpectedVersion, type NewEvent, type StoredEvent } from './types.js';
+import { randomUUID } from 'node:crypto';
+import { appendMany, appendUnitsWithPreconditions, isAppendConflict, retryAppendConflicts, type AppendManyItem, type AppendManyResult } from './append-many.js';
+import { GroupCommit } from './group-commit.js';
 import { preparedQuery } from './prepared.js';
+import {
+  ConcurrencyError,
+  IdempotencyConflictError,
+  MissingMetadataError,
+  START,
+  type AppendResult,
+  type Checkpoint,
+  type CommandContext,
+  type Decider,
+  type EventMetadata,
+  type ExpectedVersion,
+  type Handled,
+  type HandledEvent,
+  type NewEvent,
+  type Precondition,
+  type Queryable,
+  type StoredEvent,
+} from './types.js';
 import { UpcasterRegistry } from './upcasters.js';
 
-/** Anything that runs SQL: a TypeORM DataSource, EntityManager or QueryRunner. */
-export interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<any>;
+export type { Queryable } from './types.js';
+
+/** A Queryable that can open a transaction (a TypeORM DataSource). */
+interface TransactionalDb extends Queryable {
+  transaction?<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
 }
+
+export interface EventStoreOptions {
+  /** "now" for deciders (default: the system clock). */
+  clock?: () => Date;
+  /** Ids for decided events that bring none (default: random v4). */
+  ids?: () => string;
+  /** How long a group-commit unit may wait for a statement before it is refused as unavailable (ms). */
+  groupCommitWaitMs?: number;
+}
+
+/** How often `transaction` runs its function again after a conflict with a concurrent writer. */
+const TRANSACTION_RETRIES = 8;
+/** How often `handle` reads, folds and decides again when the stream moved meanwhile (outside a transaction). */
+const HANDLE_RETRIES = 8;
 
 /** What `onAppended` listeners learn about each written event. */
 export interface AppendedEvent {
@@ -35,10 +71,14 @@ export interface ReadAllResult {
   checkpoint: Checkpoint;
 }
 
-// recorded_at comes as epoch milliseconds: building a Date from a number is several times
-// cheaper than the driver's timestamp text parser, which showed in the 1M-event read benchmark.
+// recorded_at comes as epoch milliseconds: building a Date from a number is much cheaper than
+// the driver's timestamp text parser, which shows when a projection reads the whole log.
 const COLUMNS = `event_id, stream_id, stream_version, global_position, transaction_id::text AS transaction_id,
   type, schema_version, data, metadata, (extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_at_ms`;
+
+/** COLUMNS of `events e` in a join. */
+const PREFIXED_COLUMNS = `e.event_id, e.stream_id, e.stream_version, e.global_position, e.transaction_id::text AS transaction_id,
+  e.type, e.schema_version, e.data, e.metadata, (extract(epoch FROM e.recorded_at) * 1000)::float8 AS recorded_at_ms`;
 
 /** COLUMNS with the payload only for the wanted types ($4); the others come back as bare positions. */
 const TYPED_COLUMNS = `event_id, stream_id, stream_version, global_position, transaction_id::text AS transaction_id, type, schema_version,
@@ -53,23 +93,179 @@ const isUniqueViolation = (err: unknown, constraint: string) => {
 };
 
 /**
- * The only code that knows the event tables. Appends are one SQL statement (one round trip):
- * idempotency check, expected-version check and insert happen together.
+ * The only code that knows the event tables. Every write goes through `handle` (a decider, a
+ * command, who asked, and typed preconditions); the store picks the statement: one event is a
+ * one-row INSERT, one stream's events one statement, several streams one multi-stream statement,
+ * and writes with preconditions outside a transaction share statements (group commit).
  */
 export class EventStore {
   private readonly listeners = new Set<(appended: AppendedEvent[]) => void>();
+  /** Transactions opened by `transaction`, with what they appended (told to listeners after commit). */
+  private readonly open = new WeakMap<object, AppendedEvent[]>();
+  private readonly clock: () => Date;
+  private readonly ids: () => string;
+  private readonly group: GroupCommit;
 
   constructor(
     private readonly db: Queryable,
     readonly upcasters: UpcasterRegistry = new UpcasterRegistry(),
-  ) {}
+    options: EventStoreOptions = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.ids = options.ids ?? randomUUID;
+    this.group = new GroupCommit(this, db, options.groupCommitWaitMs);
+  }
 
   /**
-   * Appends events to one stream. Re-appending ids that are all stored already returns the
-   * stored positions and writes nothing; a partial overlap throws IdempotencyConflictError.
-   * Pass `tx` to append inside a caller's transaction.
+   * Handles one command: reads and folds `stream` when the decider folds state, decides with
+   * `now` from the clock, writes the decided events with the caller's metadata
+   * (`correlationId`, `causationId`, `actorId`, required) and the expected version, and tells
+   * listeners after commit. Outside a transaction a concurrent writer makes it read, fold and
+   * decide again; inside `transaction`, that function runs again instead.
+   *
+   * `stream` is where state is read from and where events without a `streamId` go; undefined
+   * when every decided event names its stream. Preconditions are checked in the same statement:
+   * when one fails nothing is written and the answer is `admitted: false`.
    */
-  async append(streamId: string, events: NewEvent[], expected: ExpectedVersion = 'any', tx?: Queryable): Promise<AppendResult> {
+  async handle<C, S = undefined>(
+    stream: string | undefined,
+    decider: Decider<C, S>,
+    command: C,
+    context: CommandContext,
+    preconditions: readonly Precondition[] = [],
+  ): Promise<Handled<S>> {
+    const tx = context.tx;
+    if (tx && !this.open.has(tx)) throw new Error('handle: pass a transaction opened by EventStore.transaction');
+    const folds = decider.evolve !== undefined && stream !== undefined;
+    for (let attempt = 0; ; attempt++) {
+      let state = decider.initialState ? decider.initialState() : (undefined as S);
+      let version: number | undefined;
+      if (folds) {
+        const read = await this.readStream(stream!, {}, tx);
+        for (const e of read) state = decider.evolve!(state, e);
+        version = read.length > 0 ? read[read.length - 1].streamVersion : 0;
+      }
+      const now = this.clock();
+      const decided = decider.decide(command, state, { now, nextId: this.ids });
+      if (decided.length === 0) return { admitted: true, state, nextVersion: version ?? 0, events: [], duplicate: false };
+
+      const base = this.baseMetadata(context);
+      const items: AppendManyItem[] = [];
+      const itemOf = new Map<string, number>();
+      // Where each decided event sits among the items (grouped by stream): [item, index in it].
+      const order: { streamId: string; event: NewEvent; item: number; at: number }[] = [];
+      for (const d of decided) {
+        const streamId = d.streamId ?? stream;
+        if (streamId === undefined) throw new Error(`handle: event ${d.type} names no stream`);
+        const metadata: EventMetadata = d.occurredAt !== undefined ? { ...base, occurredAt: d.occurredAt, ...d.metadata } : d.metadata ? { ...base, ...d.metadata } : base;
+        requireMetadata(metadata);
+        const event: NewEvent = { id: d.id ?? this.ids(), type: d.type, data: d.data, metadata };
+        let item = itemOf.get(streamId);
+        if (item === undefined) {
+          item = items.push({ streamId, events: [] }) - 1;
+          itemOf.set(streamId, item);
+        }
+        order.push({ streamId, event, item, at: items[item].events.push(event) - 1 });
+      }
+      const expected: ExpectedVersion = version !== undefined ? (version === 0 ? 'no_stream' : version) : (context.expectedVersion ?? 'any');
+
+      let results: AppendManyResult[] | null;
+      try {
+        results = await this.write(items, stream, expected, tx, preconditions);
+      } catch (err) {
+        if (err instanceof ConcurrencyError && folds && !tx && attempt < HANDLE_RETRIES) continue;
+        throw err;
+      }
+      if (results === null) return { admitted: false, state, nextVersion: version ?? 0, events: [], duplicate: false };
+
+      // Results come one per event in item order.
+      const offsets: number[] = [];
+      items.reduce((n, it, k) => ((offsets[k] = n), n + it.events.length), 0);
+      const events: HandledEvent[] = order.map(({ streamId, event, item, at }) => {
+        const r = results[offsets[item] + at];
+        return { id: event.id, streamId, type: event.type, data: event.data, streamVersion: r.streamVersion, globalPosition: r.globalPosition, duplicate: r.duplicate };
+      });
+      const written = events.filter((e) => !e.duplicate);
+      if (written.length > 0) this.appended(written.map((e) => ({ type: e.type, streamId: e.streamId })), tx);
+      if (folds) {
+        events.forEach((e, k) => {
+          if (e.streamId !== stream || e.duplicate) return;
+          state = decider.evolve!(state, { ...e, transactionId: '0', schemaVersion: this.upcasters.currentVersion(e.type), metadata: order[k].event.metadata!, recordedAt: now });
+        });
+      }
+      const mine = events.filter((e) => e.streamId === stream);
+      return {
+        admitted: true,
+        state,
+        nextVersion: mine.length > 0 ? Math.max(...mine.map((e) => e.streamVersion)) : (version ?? 0),
+        events,
+        duplicate: written.length === 0,
+      };
+    }
+  }
+
+  /**
+   * Runs `fn` in one transaction; `handle` calls given `{ tx }` write inside it, with the
+   * caller's own rows. The whole function runs again (up to 8 times, after a short random pause)
+   * when a concurrent writer took a stream version it expected or stored the same ids first: the
+   * next run reads the winner's rows. Listeners hear of the appended events after the commit.
+   */
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const db = this.db as TransactionalDb;
+    if (typeof db.transaction !== 'function') throw new Error('EventStore.transaction needs a database that opens transactions (a TypeORM DataSource)');
+    for (let n = 0; ; n++) {
+      const appended: AppendedEvent[] = [];
+      try {
+        const result = await db.transaction(async (tx) => {
+          this.open.set(tx, appended);
+          try {
+            return await fn(tx);
+          } finally {
+            this.open.delete(tx);
+          }
+        });
+        if (appended.length > 0) this.emitAppended(appended);
+        return result;
+      } catch (err) {
+        if (!(err instanceof ConcurrencyError || isAppendConflict(err)) || n >= TRANSACTION_RETRIES) throw err;
+        await new Promise((r) => setTimeout(r, 2 + Math.random() * 10 * (n + 1)));
+      }
+    }
+  }
+
+  private baseMetadata(ctx: CommandContext): EventMetadata {
+    return { correlationId: ctx.correlationId, causationId: ctx.causationId ?? ctx.correlationId, actorId: ctx.actorId, ...ctx.metadata };
+  }
+
+  /** After commit (or, inside `transaction`, queued until its commit). */
+  private appended(appended: AppendedEvent[], tx: Queryable | undefined) {
+    if (tx) this.open.get(tx)!.push(...appended);
+    else this.emitAppended(appended);
+  }
+
+  /** Picks the statement for what was decided. Null: a precondition failed, nothing was written. */
+  private async write(items: AppendManyItem[], stream: string | undefined, expected: ExpectedVersion, tx: Queryable | undefined, preconditions: readonly Precondition[]): Promise<AppendManyResult[] | null> {
+    if (preconditions.length > 0) {
+      if (expected !== 'any') throw new Error('handle: preconditions go with expected version "any"');
+      if (!tx) return this.group.write(items, preconditions);
+      const [result] = await appendUnitsWithPreconditions(this, [{ items, preconditions }], tx);
+      return result;
+    }
+    if (items.length === 1) {
+      const r = await this.appendStream(items[0].streamId, items[0].events, items[0].streamId === stream ? expected : 'any', tx);
+      return r.events.map((e) => ({ id: e.id, streamId: r.streamId, streamVersion: e.streamVersion, globalPosition: e.globalPosition, duplicate: r.duplicate }));
+    }
+    if (expected !== 'any') throw new Error('handle: a command over several streams goes with expected version "any"');
+    return tx ? appendMany(this, items, tx) : retryAppendConflicts(() => appendMany(this, items, this.db));
+  }
+
+  /**
+   * The one-stream statement (`handle`'s strategy for one stream; tests reach it through
+   * `testing.ts`). Re-appending ids that are all stored already returns the stored positions
+   * and writes nothing; a partial overlap throws IdempotencyConflictError. Listeners are not
+   * told: the caller tells them once the write is committed.
+   */
+  private async appendStream(streamId: string, events: NewEvent[], expected: ExpectedVersion = 'any', tx?: Queryable): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
     const db = tx ?? this.db;
     const ids = events.map((e) => e.id);
@@ -137,7 +333,6 @@ export class EventStore {
       }
       if (inserted.length === 0) throw new ConcurrencyError(streamId, expected, current);
       inserted.sort((a, b) => a.stream_version - b.stream_version);
-      this.emitAppended(inserted.map((r) => ({ type: types[ids.indexOf(r.event_id)], streamId })));
       return {
         streamId,
         nextVersion: Number(inserted[inserted.length - 1].stream_version),
@@ -170,7 +365,6 @@ export class EventStore {
           [streamId, id, type, schemaVersion, data, metadata, mode, exact],
         );
         if (rows.length === 0) return undefined;
-        this.emitAppended([{ type, streamId }]);
         const streamVersion = Number(rows[0].stream_version);
         return { streamId, nextVersion: streamVersion, duplicate: false, events: [{ id, streamVersion, globalPosition: Number(rows[0].global_position) }] };
       } catch (err) {
@@ -216,6 +410,51 @@ export class EventStore {
     }
     const rows = await (tx ?? this.db).query(sql, params);
     return rows.map((r: any) => this.toEvent(r));
+  }
+
+  /**
+   * Many streams' events in one query: for each range, versions `from` (exclusive) up to `to`
+   * (inclusive), ordered by stream and version (the stream cache reads only the tails it lacks).
+   */
+  async readStreamRanges(ranges: readonly { streamId: string; after: number; upTo: number }[], tx?: Queryable): Promise<StoredEvent[]> {
+    if (ranges.length === 0) return [];
+    const rows = await (tx ?? this.db).query(
+      `SELECT ${PREFIXED_COLUMNS}
+       FROM unnest($1::text[], $2::int[], $3::int[]) AS s(stream_id, from_v, to_v)
+       JOIN events e ON e.stream_id = s.stream_id AND e.stream_version > s.from_v AND e.stream_version <= s.to_v
+       ORDER BY e.stream_id, e.stream_version`,
+      [ranges.map((r) => r.streamId), ranges.map((r) => r.after), ranges.map((r) => r.upTo)],
+    );
+    return rows.map((r: any) => this.toEvent(r));
+  }
+
+  /** Events by id (the read models keep ids, the payload stays here), in no particular order. */
+  async readEvents(ids: readonly string[], tx?: Queryable): Promise<StoredEvent[]> {
+    if (ids.length === 0) return [];
+    const rows = await (tx ?? this.db).query(`SELECT ${COLUMNS} FROM events WHERE event_id = ANY($1::uuid[])`, [ids]);
+    return rows.map((r: any) => this.toEvent(r));
+  }
+
+  /** A page of streams whose id starts with `prefix`, after `after` in id order, with their versions. */
+  async streamHeads(prefix: string, after: string, limit: number, tx?: Queryable): Promise<{ streamId: string; version: number }[]> {
+    const rows: { stream_id: string; v: number }[] = await (tx ?? this.db).query(
+      `SELECT stream_id, max(stream_version)::int AS v FROM events
+       WHERE stream_id LIKE $1 AND stream_id > $2 GROUP BY stream_id ORDER BY stream_id LIMIT $3`,
+      [`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, after, limit],
+    );
+    return rows.map((r) => ({ streamId: r.stream_id, version: Number(r.v) }));
+  }
+
+  /** Per projection checkpoint: its status and the age of the oldest event it has not taken (null: none). */
+  async checkpointLags(tx?: Queryable): Promise<{ name: string; status: string; lagSeconds: number | null }[]> {
+    // One index probe per checkpoint.
+    const rows: { name: string; status: string; lag: number | null }[] = await (tx ?? this.db).query(`
+      SELECT c.name, c.status,
+             (SELECT extract(epoch FROM now() - e.recorded_at)::float8 FROM events e
+               WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
+               ORDER BY e.transaction_id, e.global_position LIMIT 1) AS lag
+        FROM projection_checkpoints c`);
+    return rows.map((r) => ({ name: r.name, status: r.status, lagSeconds: r.lag === null ? null : Number(r.lag) }));
   }
 
   /**
@@ -285,4 +524,12 @@ export class EventStore {
       recordedAt: new Date(Math.floor(Number(r.recorded_at_ms))),
     });
   }
+}
+
+/** The seam refuses an event that does not say who caused it and in which flow. */
+function requireMetadata(metadata: EventMetadata): void {
+  const missing: string[] = [];
+  if (typeof metadata.correlationId !== 'string' || metadata.correlationId === '') missing.push('correlationId');
+  if (typeof metadata.actorId !== 'string' || metadata.actorId === '') missing.push('actorId');
+  if (missing.length > 0) throw new MissingMetadataError(missing);
 }

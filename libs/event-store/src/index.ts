@@ -1,6 +1,7 @@
 export * from './types.js';
+export * from './errors.js';
 export * from './upcasters.js';
 export * from './event-store.js';
+export * from './deciders.js';
 export * from './projection-runner.js';
-export * from './append-many.js';
-export * from './prepared.js';
+export { isAppendConflict } from './append-many.js';

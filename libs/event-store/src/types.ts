@@ -71,3 +71,107 @@ export class IdempotencyConflictError extends Error {
     this.name = 'IdempotencyConflictError';
   }
 }
+
+/** Who and what caused a write: every event the seam stores carries both ids. */
+export interface CommandContext {
+  correlationId: string;
+  /** The message that caused the command; defaults to the correlation id. */
+  causationId?: string;
+  actorId: string;
+  /** More metadata for every event of the command (e.g. `sourceId`). */
+  metadata?: Record<string, unknown>;
+  /** Inside `EventStore.transaction`: the events commit (or roll back) with the caller's rows. */
+  tx?: Queryable;
+  /** For deciders that fold no state (no `evolve`); one that folds expects the version it read. */
+  expectedVersion?: ExpectedVersion;
+}
+
+/** An event as a decider returns it: the store adds metadata, ids it is not given and the version. */
+export interface DecidedEvent<T extends string = string, D = unknown> {
+  type: T;
+  data: D;
+  /** A deterministic id makes a retried command a duplicate; else the store's id generator gives one. */
+  id?: string;
+  /** Another stream than the handled one (a multi-stream command, e.g. a registration and its first touchpoint). */
+  streamId?: string;
+  /** Business time of the fact (metadata `occurredAt`). */
+  occurredAt?: string;
+  /** Per-event metadata over the context's (e.g. a reaction's own causation and correlation). */
+  metadata?: EventMetadata;
+}
+
+export interface DecideContext {
+  /** From the store's clock. */
+  now: Date;
+  /** From the store's id generator. */
+  nextId(): string;
+}
+
+/**
+ * A command's business logic, pure. With `evolve` the handled stream is read and folded first,
+ * and the append expects the version that was read (a concurrent writer makes the store read,
+ * fold and decide again).
+ */
+export interface Decider<C, S = undefined> {
+  initialState?: () => S;
+  evolve?: (state: S, event: StoredEvent) => S;
+  decide(command: C, state: S, ctx: DecideContext): readonly DecidedEvent[];
+}
+
+/**
+ * What must hold for the events to be written, checked in the same statement as the append.
+ * Typed: the store compiles them itself.
+ */
+export type Precondition =
+  /** Each customer row exists (and, where given, has that external id). */
+  | { kind: 'customers_exist'; customers: readonly { id: string; externalId: string | null }[] }
+  /** The webhook delivery's dedupe row is new; it is written with the events. */
+  | { kind: 'delivery_claimed'; sourceId: string; dedupeKey: string; eventIds: readonly string[] }
+  /**
+   * Each id is new, or stored already in that stream by this writer (metadata `actorId`): an id
+   * another writer used, or the same writer for another stream, is a clash, not a duplicate.
+   */
+  | { kind: 'ids_owned'; actorId: string; events: readonly { id: string; streamId: string }[] };
+
+export const Preconditions = {
+  customersExist: (customers: readonly { id: string; externalId: string | null }[]): Precondition => ({ kind: 'customers_exist', customers }),
+  deliveryClaimed: (sourceId: string, dedupeKey: string, eventIds: readonly string[]): Precondition => ({ kind: 'delivery_claimed', sourceId, dedupeKey, eventIds }),
+  idsOwned: (actorId: string, events: readonly { id: string; streamId: string }[]): Precondition => ({ kind: 'ids_owned', actorId, events }),
+};
+
+/** One decided event as stored (or found stored: `duplicate`). */
+export interface HandledEvent {
+  id: string;
+  streamId: string;
+  type: string;
+  data: unknown;
+  streamVersion: number;
+  globalPosition: number;
+  duplicate: boolean;
+}
+
+export interface Handled<S = unknown> {
+  /** False when a precondition did not hold: nothing was written. */
+  admitted: boolean;
+  /** The handled stream's state after the events (from `evolve`), or the initial state. */
+  state: S;
+  /** The handled stream's version after the write (0 when nothing was decided for it). */
+  nextVersion: number;
+  /** In decision order. */
+  events: HandledEvent[];
+  /** True when every decided event was stored already: nothing was written. */
+  duplicate: boolean;
+}
+
+/** The event metadata lacks what the seam requires of every write. */
+export class MissingMetadataError extends Error {
+  constructor(readonly missing: string[]) {
+    super(`An event needs ${missing.join(' and ')} in its metadata`);
+    this.name = 'MissingMetadataError';
+  }
+}
+
+/** Anything that runs SQL: a TypeORM DataSource, EntityManager or QueryRunner. */
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<any>;
+}

@@ -17,6 +17,8 @@ export interface JobMap {
    * cannot make it sign anything else), and the secret is read from Postgres, never carried in Redis.
    */
   [QUEUES.deliveries]: { 'deliver-webhook': { subscriptionId: string; eventId: string; streamId: string; streamVersion: number; webhookId: string } };
+  /** Scheduled (`SILENCE_CHECK_CRON`): record what time alone made true (unanswered inbound, quiet relationships). */
+  [QUEUES.silence]: { 'silence-check': Record<string, never> };
 }
 
 export type JobQueue = keyof JobMap;
@@ -27,4 +29,5 @@ export type JobData<Q extends JobQueue, N extends JobName<Q>> = JobMap[Q][N];
 export const JOB_NAMES: { [Q in JobQueue]: readonly JobName<Q>[] } = {
   [QUEUES.followUps]: ['evaluate-event', 'follow-up-sweep'],
   [QUEUES.deliveries]: ['deliver-webhook'],
+  [QUEUES.silence]: ['silence-check'],
 };

@@ -7,8 +7,6 @@ export const QUEUES = {
   followUps: 'follow-ups',
   /** Outbound webhook deliveries. */
   deliveries: 'deliveries',
-  /** Scheduled re-evaluation of time-dependent facts (silence, unanswered, overdue). */
-  scheduled: 'scheduled',
   /** The silence check (job scheduler `silence-check`): unanswered inbound and quiet relationships. */
   silence: 'silence',
 } as const;

@@ -1,6 +1,6 @@
 import type { Projection, Queryable, StoredEvent } from '../../event-store/src/index.js';
 import { businessTimeIso, type CustomerFold, type HealthView } from '../../relationship/src/index.js';
-import { uuidOrNull } from './evaluate.js';
+import { uuidOrNull } from './stream-ids.js';
 
 export interface HealthRow {
   customer_id: string;
@@ -16,6 +16,7 @@ export interface HealthRow {
   churn_probability: number;
   churn_level: string;
   drivers: unknown;
+  notes: unknown;
   churn_drivers: unknown;
   last_relational_contact_at: string | null;
   events_considered: number;
@@ -41,6 +42,7 @@ export function healthRow(customerId: string, fold: CustomerFold, view: HealthVi
     churn_probability: view.churnRisk.probability,
     churn_level: view.churnRisk.level,
     drivers: view.drivers,
+    notes: view.notes,
     churn_drivers: view.churnRisk.drivers,
     last_relational_contact_at: view.lastRelationalContactAt,
     events_considered: view.eventsConsidered,

@@ -2,23 +2,25 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Projection, Queryable, StoredEvent } from '../../event-store/src/index.js';
 import { computeHealth, internScore, SCORING_MODEL_VERSION, type HealthConfig, type RelationalScore } from '../../relationship/src/index.js';
 import { healthRow, type HealthRow } from './customer-health.js';
+import { recordHealthModel } from './health-model.js';
 import { recordScoringModel } from './scoring-model.js';
-import { customerIdOf } from './evaluate.js';
+import { customerIdOf } from './stream-ids.js';
 import type { StreamCache } from './stream-cache.js';
-import { CUSTOMER_EVENT_TYPES, groupByStream, relationalScoreId, timelineChanges, type TimelineRow } from './timeline.js';
+import { CUSTOMER_EVENT_TYPES } from '../../relationship/src/index.js';
+import { groupByStream, relationalScoreId, timelineChanges, type TimelineRow } from './timeline.js';
 
 /** Customers per chunk: the chunk's rows go to Postgres while the next chunk is folded. */
 const CHUNK_CUSTOMERS = 250;
 /**
  * A chunk also ends after this much folding: the event loop is shared with the worker's other
  * runners (the follow-up relay, the follow-up list), whose latency is what an account manager
- * sees; 250 customers took ~100 ms of uninterrupted CPU.
+ * sees, and a whole chunk of folding is too long to hold it.
  */
 const CHUNK_MS = 10;
 /**
  * Rows gathered before they go to Postgres as one statement: a catching-up batch yields every
- * chunk but writes in fewer, larger statements (2,000 timeline rows: ~1.4x the rows per second
- * of 300-row statements, measured); a live batch is smaller and goes in one.
+ * chunk but writes in fewer, larger statements (more rows per second than chunk-sized ones); a
+ * live batch is smaller and goes in one.
  */
 const FLUSH_ROWS = 2000;
 
@@ -126,8 +128,9 @@ export class CustomerReadModelsProjection implements Projection {
 
   async reset(tx: Queryable): Promise<void> {
     await tx.query('TRUNCATE customer_timeline, customer_health, relational_scores');
-    // Rebuilt from here on by the scoring model in force (see rescoreOnModelChange).
+    // Rebuilt from here on by the scoring model and the health model in force (see rescoreOnModelChange, rebuildOnHealthModelChange).
     await recordScoringModel(tx);
+    await recordHealthModel(tx);
   }
 }
 
@@ -231,14 +234,14 @@ function updateTimeline(tx: Queryable, rows: { event_id: string; relational: Rel
 function upsertHealth(tx: Queryable, rows: HealthRow[]): Promise<unknown> {
   return tx.query(
     `INSERT INTO customer_health AS h (customer_id, external_id, name, segment, account_manager_id, renewal_date, annual_value, score, band,
-       trend30d, churn_probability, churn_level, drivers, churn_drivers, last_relational_contact_at, events_considered, evaluated_at, stream_version)
+       trend30d, churn_probability, churn_level, drivers, notes, churn_drivers, last_relational_contact_at, events_considered, evaluated_at, stream_version)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(customer_id uuid, external_id text, name text, segment text, account_manager_id uuid,
        renewal_date date, annual_value numeric, score int, band text, trend30d int, churn_probability double precision, churn_level text,
-       drivers jsonb, churn_drivers jsonb, last_relational_contact_at timestamptz, events_considered int, evaluated_at timestamptz, stream_version int)
+       drivers jsonb, notes jsonb, churn_drivers jsonb, last_relational_contact_at timestamptz, events_considered int, evaluated_at timestamptz, stream_version int)
      ON CONFLICT (customer_id) DO UPDATE SET external_id = EXCLUDED.external_id, name = EXCLUDED.name, segment = EXCLUDED.segment,
        account_manager_id = EXCLUDED.account_manager_id, renewal_date = EXCLUDED.renewal_date, annual_value = EXCLUDED.annual_value,
        score = EXCLUDED.score, band = EXCLUDED.band, trend30d = EXCLUDED.trend30d, churn_probability = EXCLUDED.churn_probability,
-       churn_level = EXCLUDED.churn_level, drivers = EXCLUDED.drivers, churn_drivers = EXCLUDED.churn_drivers,
+       churn_level = EXCLUDED.churn_level, drivers = EXCLUDED.drivers, notes = EXCLUDED.notes, churn_drivers = EXCLUDED.churn_drivers,
        last_relational_contact_at = EXCLUDED.last_relational_contact_at, events_considered = EXCLUDED.events_considered,
        evaluated_at = EXCLUDED.evaluated_at, stream_version = EXCLUDED.stream_version`,
     [JSON.stringify(rows)],

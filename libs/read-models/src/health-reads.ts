@@ -1,6 +1,13 @@
 import type { EventStore, Queryable, StoredEvent } from '../../event-store/src/index.js';
 import { computeHealth, customerStream, CustomerFoldState, healthHistory, type HealthHistoryPoint, type HealthView } from '../../relationship/src/index.js';
 import { storedScores } from './customer-read-models.js';
+import { firstRecordedOf } from './evaluate-customer.js';
+
+/** Health at a moment, and when the first event health counts was recorded (null: none yet). */
+export interface HealthRead {
+  view: HealthView;
+  firstRecordedAt: string | null;
+}
 
 const DAY_MS = 86_400_000;
 
@@ -36,18 +43,19 @@ export class HealthReads {
    * Health at `atMs` from the events recorded up to `recordedUpToMs` (knowledge time; omitted:
    * all), as `evaluateCustomer` gives it: the same fold and evaluation as the projection.
    */
-  async health(customerId: string, atMs: number, recordedUpToMs?: number): Promise<HealthView> {
+  async health(customerId: string, atMs: number, recordedUpToMs?: number): Promise<HealthRead> {
     const entry = await this.entry(customerId);
     const { events } = entry;
     const at = new Date(atMs);
     if (recordedUpToMs === undefined || events.every((e) => e.recordedAt.getTime() <= recordedUpToMs)) {
-      return computeHealth(entry.state.fold().input, at);
+      return { view: computeHealth(entry.state.fold().input, at), firstRecordedAt: firstRecordedOf(events) };
     }
     // The log as it stood then: a fold of its own (later replies and facts rescore earlier touchpoints).
     const then = events.filter((e) => e.recordedAt.getTime() <= recordedUpToMs);
     const state = new CustomerFoldState();
     state.extend(then);
-    return computeHealth(state.fold().input, at);
+    // Nothing counted by then: say when the first thing was recorded.
+    return { view: computeHealth(state.fold().input, at), firstRecordedAt: firstRecordedOf(then) ?? firstRecordedOf(events) };
   }
 
   /** The curve in business time, with everything known now. */

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../event-store/src/index.js';
-import { requestRebuild } from '../../event-store/src/index.js';
+import { ensureCheckpoints, requestRebuild } from '../../event-store/src/index.js';
 import { SCORING_MODEL_VERSION } from '../../relationship/src/index.js';
 
 /** The projection whose rows hold relational scores. */
@@ -40,11 +40,7 @@ export async function rescoreOnModelChange(db: Queryable, deployed = SCORING_MOD
       return { deployed, stored, action: 'recorded' };
     }
   }
-  await ensureCheckpoint(db);
+  await ensureCheckpoints(db, [SCORED_PROJECTION]);
   await requestRebuild(db, SCORED_PROJECTION);
   return { deployed, stored, action: 'rebuild_requested' };
-}
-
-async function ensureCheckpoint(db: Queryable): Promise<void> {
-  await db.query(`INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [SCORED_PROJECTION]);
 }

@@ -1,28 +1,28 @@
-import { StreamCache } from './stream-cache.js';
+import type { StoredEvent } from '../../event-store/src/index.js';
+import { StreamCache, type StreamReader } from './stream-cache.js';
 
-/** A stand-in for the events table (the cache's only query): streams of `length` events each. */
+/** A stand-in for the event store's stream reads (the cache's only query): streams of `length` events each. */
 function fakeLog(length: number) {
   const reads: string[] = [];
-  const db = {
-    async query(_sql: string, params?: unknown[]) {
-      const [streams, froms, tos] = params as [string[], number[], number[]];
-      const rows: object[] = [];
-      streams.forEach((stream, k) => {
+  const log: StreamReader = {
+    async readStreamRanges(ranges) {
+      const events: StoredEvent[] = [];
+      for (const { streamId: stream, after, upTo } of ranges) {
         reads.push(stream);
-        for (let v = froms[k] + 1; v <= Math.min(tos[k], length); v++) {
-          rows.push({ event_id: `${stream}-${v}`, stream_id: stream, stream_version: v, global_position: v, type: 'TouchpointRecorded', schema_version: 1, data: {}, metadata: {}, recorded_at: new Date(0) });
+        for (let v = after + 1; v <= Math.min(upTo, length); v++) {
+          events.push({ id: `${stream}-${v}`, streamId: stream, streamVersion: v, globalPosition: v, transactionId: '1', type: 'TouchpointRecorded', schemaVersion: 1, data: {}, metadata: {}, recordedAt: new Date(0) });
         }
-      });
-      return rows;
+      }
+      return events;
     },
   };
-  return { db, reads };
+  return { log, db: undefined, reads };
 }
 
 describe('StreamCache', () => {
   it('given a budget of 3 streams, when a fourth is loaded, then it keeps the one in hand and holds no more than the budget', async () => {
-    const { db } = fakeLog(10);
-    const cache = new StreamCache(undefined, 30);
+    const { db, log } = fakeLog(10);
+    const cache = new StreamCache(log, 30);
     for (const s of ['customer-a', 'customer-b', 'customer-c']) await cache.load(db, new Map([[s, 10]]));
     const out = await cache.load(db, new Map([['customer-d', 10]]));
     expect(out.get('customer-d')).toHaveLength(10);
@@ -33,16 +33,16 @@ describe('StreamCache', () => {
   });
 
   it('given a batch larger than the budget, when it is loaded, then every stream of it is returned whole', async () => {
-    const { db } = fakeLog(10);
-    const cache = new StreamCache(undefined, 20);
+    const { db, log } = fakeLog(10);
+    const cache = new StreamCache(log, 20);
     const out = await cache.load(db, new Map(['customer-a', 'customer-b', 'customer-c', 'customer-d'].map((s) => [s, 10])));
     for (const s of out.values()) expect(s).toHaveLength(10);
     expect(cache.size.events).toBeLessThanOrEqual(20);
   });
 
   it('given customers touched in a cycle slightly larger than the cache, when the cycle repeats, then most loads are hits (LRU would miss every one)', async () => {
-    const { db, reads } = fakeLog(10);
-    const cache = new StreamCache(undefined, 9_800); // 980 of 1,000 streams fit
+    const { db, log, reads } = fakeLog(10);
+    const cache = new StreamCache(log, 9_800); // 980 of 1,000 streams fit
     const streams = Array.from({ length: 1000 }, (_, i) => `customer-${i}`);
     for (const s of streams) await cache.load(db, new Map([[s, 10]]));
     reads.length = 0;

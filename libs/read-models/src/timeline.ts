@@ -1,20 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { StoredEvent } from '../../event-store/src/index.js';
 import { businessTimeIso, type CustomerFold, type CustomerFoldState, type RelationalScore } from '../../relationship/src/index.js';
-import { customerIdOf } from './evaluate.js';
+import { customerIdOf } from './stream-ids.js';
 import type { CachedEvent } from './stream-cache.js';
 
-/** Every customer-stream event type; all of them belong on the timeline. */
-export const CUSTOMER_EVENT_TYPES = [
-  'CustomerRegistered',
-  'CustomerDetailsChanged',
-  'AccountManagerAssigned',
-  'TouchpointRecorded',
-  'OutcomeRecorded',
-  'InboundMessageWentUnanswered',
-  'RelationshipWentQuiet',
-  'HealthBandChanged',
-] as const;
+/** Every customer-stream event type (checked against the union by the compiler); all of them belong on the timeline. */
+export { CUSTOMER_EVENT_TYPES } from '../../relationship/src/index.js';
 
 export interface TimelineRow {
   event_id: string;

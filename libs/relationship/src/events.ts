@@ -179,3 +179,44 @@ export interface WebhookSubscriptionDeleted {
   type: 'WebhookSubscriptionDeleted';
   data: { subscriptionId: string; deletedBy: string; deletedAt: string };
 }
+
+/** Every event the product stores. */
+export type StoredDomainEvent = DomainEvent | UserEvent | FollowUpTaskSnoozeEnded | FollowUpRulesChanged | WebhookSubscriptionCreated | WebhookSubscriptionDeleted;
+export type StoredEventType = StoredDomainEvent['type'];
+
+/**
+ * A list of event types that the compiler checks against the union `E`: a misspelt or foreign
+ * type does not compile. `eventTypesOf<TouchpointRecorded | OutcomeRecorded>()('TouchpointRecorded')`.
+ */
+export const eventTypesOf =
+  <E extends { type: string }>() =>
+  <const T extends readonly E['type'][]>(...types: T): T =>
+    types;
+
+/** Every type of the union `E`, no more: a type added to `E` and missing here does not compile. */
+export const allEventTypesOf =
+  <E extends { type: string }>() =>
+  <const T extends readonly E['type'][]>(...types: T & ([Exclude<E['type'], T[number]>] extends [never] ? unknown : { missing: Exclude<E['type'], T[number]> })): T =>
+    types;
+
+/** The events of a customer's stream. */
+export const CUSTOMER_EVENT_TYPES = allEventTypesOf<CustomerEvent>()(
+  'CustomerRegistered',
+  'CustomerDetailsChanged',
+  'AccountManagerAssigned',
+  'TouchpointRecorded',
+  'OutcomeRecorded',
+  'InboundMessageWentUnanswered',
+  'RelationshipWentQuiet',
+  'HealthBandChanged',
+);
+
+/** The events of a follow-up task's stream. */
+export const TASK_EVENT_TYPES = allEventTypesOf<FollowUpEvent | FollowUpTaskSnoozeEnded>()(
+  'FollowUpTaskRaised',
+  'FollowUpTaskCompleted',
+  'FollowUpTaskDismissed',
+  'FollowUpTaskSnoozed',
+  'FollowUpTaskSnoozeEnded',
+  'FollowUpTaskEscalated',
+);

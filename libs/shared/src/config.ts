@@ -26,11 +26,21 @@ export const configSchema = z.object({
   LOG_PRETTY: bool.optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
-  COOKIE_SECURE: bool.default(false),
+  /** Unset: Secure cookies when NODE_ENV=production (see loadConfig). */
+  COOKIE_SECURE: bool.optional(),
   CORS_ORIGINS: z.string().optional(),
+  /** Request bodies of the touchpoint routes and webhooks (a batch of 1,000, long transcripts). */
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 512kb or 5mb').default('5mb'),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600_000),
-  LOGIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().positive().default(10),
+  /** Every other JSON request body (login, customers, users, rules...): kilobytes. */
+  JSON_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 64kb or 1mb').default('64kb'),
+  /** Requests per client (signed-in user, else address) and minute; source tokens and authentic webhooks are not counted. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(3_000),
+  /** Login throttling (apps/api/src/auth/README.md): free failures per account and address, then waits doubling from 1 s up to the maximum. */
+  LOGIN_FREE_FAILURES: z.coerce.number().int().positive().default(5),
+  LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number().int().positive().default(900),
+  /** Failed logins per account (every address) and per address (every account) in 15 minutes, beyond which only addresses the account signed in from before may try. */
+  LOGIN_FAILURES_PER_ACCOUNT_15_MIN: z.coerce.number().int().positive().default(100),
+  LOGIN_FAILURES_PER_ADDRESS_15_MIN: z.coerce.number().int().positive().default(100),
   OUTBOUND_ALLOW_PRIVATE: bool.default(false),
   /** Outbound webhooks: per-attempt timeout, attempts in total, first retry delay (doubles, with jitter), Retry-After ceiling. */
   OUTBOUND_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
@@ -65,9 +75,7 @@ export const configSchema = z.object({
   /**
    * Follow-up evaluation transactions a jobs process runs at once (each takes up to 16 events).
    * Evaluation is CPU work on one event loop: a second transaction covers the first one's waits
-   * on Postgres, more only make batches smaller. Measured at 1,000 touchpoints/s: 5 at a time
-   * cost the jobs process 47% of a core, 2 cost 41-43%, and the read models' lag p50 went from
-   * 210-360 to ~140 ms (two runs each, on 2 cores shared with Postgres).
+   * on Postgres, more only make batches smaller and cost CPU and read-model lag (BENCHMARKS.md).
    */
   FOLLOW_UP_BATCHES: z.coerce.number().int().positive().default(2),
   /**
@@ -81,9 +89,9 @@ export const configSchema = z.object({
     .default('projections,jobs')
     .transform((s) => [...new Set(s.split(','))] as ('projections' | 'jobs')[]),
   /**
-   * Customer events a worker process keeps in memory with each customer's fold (~1.2 KB each with
-   * the fold and health's kept columns, after a full GC; the projections process and the
-   * follow-up jobs process each keep their own). A customer not in memory is restored from the
+   * Customer events a worker process keeps in memory with each customer's fold (the heap per
+   * event is in BENCHMARKS.md; the projections process and the follow-up jobs process each keep
+   * their own). A customer not in memory is restored from the
    * log, which costs a read of its whole stream: keep the active customers' events in.
    */
   READ_MODEL_CACHE_EVENTS: z.coerce.number().int().min(1000).default(1_000_000),
@@ -97,7 +105,7 @@ export const configSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'must be letters, digits, - or _').default('closeness'),
 });
 
-export type AppConfig = z.infer<typeof configSchema>;
+export type AppConfig = Omit<z.infer<typeof configSchema>, 'COOKIE_SECURE'> & { COOKIE_SECURE: boolean };
 
 export class ConfigError extends Error {}
 
@@ -115,7 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (parsed.data.HTTP_HEADERS_TIMEOUT_MS > parsed.data.HTTP_REQUEST_TIMEOUT_MS) {
     throw new ConfigError('Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not be above HTTP_REQUEST_TIMEOUT_MS');
   }
-  return parsed.data;
+  // Production cookies are Secure unless said otherwise (e.g. plain http behind nothing: COOKIE_SECURE=false).
+  return { ...parsed.data, COOKIE_SECURE: parsed.data.COOKIE_SECURE ?? parsed.data.NODE_ENV === 'production' };
 }
 
 /** Loads the configuration or stops the process with one clear line (no stack trace). */

@@ -10,3 +10,6 @@ export * from './database/database.module.js';
 export * from './auth/index.js';
 export * from './metrics.js';
 export * from './http/security-headers.js';
+export * from './http/schema.js';
+export * from './http/body.js';
+export * from './correlation.js';

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { APP_CONFIG, CurrentUser, Public, ROLES, Roles, type AppConfig, type AuthUser } from '../../../../libs/shared/src/index.js';
+import { APP_CONFIG, CurrentUser, Public, ROLES, Roles, ValidBody, type AppConfig, type AuthUser } from '../../../../libs/shared/src/index.js';
 import type { AuthenticatedRequest } from './auth.guard.js';
-import { LoginDto, LoginResponseDto, MeDto } from './auth.dto.js';
+import { LoginBody, LoginResponseDto, MeDto, type LoginDto } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
 import { SESSION_COOKIE, tokenFromRequest } from './session.js';
 
@@ -22,7 +22,7 @@ export class AuthController {
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiUnauthorizedResponse({ description: 'Wrong e-mail or password (the same answer for both).' })
   @ApiTooManyRequestsResponse({ description: 'Too many failed logins from this IP or for this e-mail; see Retry-After.' })
-  async login(@Body() body: LoginDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<LoginResponseDto> {
+  async login(@ValidBody(LoginBody) body: LoginDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<LoginResponseDto> {
     const result = await this.auth.login(body.email, body.password, req.ip ?? null, correlationOf(req));
     res.cookie(SESSION_COOKIE, result.token, {
       httpOnly: true,

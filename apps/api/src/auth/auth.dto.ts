@@ -1,19 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
-import { ROLES, type Role } from '../../../../libs/shared/src/index.js';
+import { z } from 'zod';
+import { apiSchema, email, ROLES, text, type Role } from '../../../../libs/shared/src/index.js';
 
-export class LoginDto {
-  @ApiProperty({ example: 'kari@example.com', maxLength: 254 })
-  @IsEmail()
-  @MaxLength(254)
-  email: string;
-
-  @ApiProperty({ example: 'a long passphrase', minLength: 1, maxLength: 1024 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(1024)
-  password: string;
-}
+export const LoginBody = apiSchema(
+  'Login',
+  z.strictObject({
+    email: email().meta({ example: 'kari@example.com' }),
+    password: text(1024, 1).meta({ example: 'a long passphrase' }),
+  }),
+);
+export type LoginDto = z.output<typeof LoginBody>;
 
 export class SessionUserDto {
   @ApiProperty({ format: 'uuid' })

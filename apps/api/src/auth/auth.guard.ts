@@ -3,7 +3,6 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { ALLOW_SOURCE, IS_PUBLIC, ProblemException, REQUIRED_ROLES, type AuthUser, type Role, type SourceCaller } from '../../../../libs/shared/src/index.js';
-import { RateLimiter } from './rate-limit.js';
 import { resolveSession, resolveSource, SOURCE_TOKEN_PREFIX, tokenFromRequest } from './session.js';
 
 export type AuthenticatedRequest = Request & { user?: AuthUser; source?: SourceCaller; cookies?: Record<string, string> };
@@ -14,20 +13,18 @@ const forbidden = (detail: string) => ProblemException.of(403, 'forbidden', deta
 /**
  * The one global guard. Deny by default: a route is reachable only when it is marked
  * `@Public()` or names its roles with `@Roles(...)`; `@AllowSource()` routes also take a source
- * API token. The general rate limit runs first, for everyone.
+ * API token. (The general rate limit runs before it, ahead of the body: rate-limit.ts.)
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly db: DataSource,
-    private readonly limiter: RateLimiter,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (ctx.getType() !== 'http') return true;
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
-    this.limiter.hit(req.ip ?? 'unknown');
 
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;

@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Counter, register } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { EventStore } from '../../../../libs/event-store/src/index.js';
+import { alreadyDecided, EventStore } from '../../../../libs/event-store/src/index.js';
 import { userStream, type UserLoggedIn, type UserLoggedOut, type UserLoginFailed } from '../../../../libs/relationship/src/index.js';
-import { APP_CONFIG, Clock, IdGenerator, ProblemException, type AppConfig, type AuthUser } from '../../../../libs/shared/src/index.js';
+import { APP_CONFIG, Clock, IdGenerator, ProblemException, normalizeEmail, type AppConfig, type AuthUser } from '../../../../libs/shared/src/index.js';
 import { LoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { newSessionToken, sha256Hex } from './session.js';
@@ -50,8 +50,8 @@ export class AuthService implements OnModuleInit {
       throw err;
     }
     const rows: any[] = await this.db.query(
-      `SELECT id, email, name, role, password_hash, disabled_at FROM users WHERE lower(email) = lower($1)`,
-      [email.trim()],
+      `SELECT id, email, name, role, password_hash, disabled_at FROM users WHERE email_key = $1`,
+      [normalizeEmail(email)],
     );
     const row = rows[0];
     const passwordOk = await verifyPassword(password, row?.password_hash ?? (await this.dummyHash));
@@ -65,13 +65,13 @@ export class AuthService implements OnModuleInit {
           type: 'UserLoginFailed',
           data: { userId: row.id, reason: passwordOk ? 'disabled' : 'wrong_password', ip, at },
         };
-        await this.events.append(userStream(row.id), [{ ...event, metadata: { actorId: row.id, correlationId } }]);
+        await this.events.handle(userStream(row.id), alreadyDecided, [event], { correlationId: correlationId ?? this.ids.next(), actorId: row.id });
       }
       throw wrongCredentials();
     }
 
     const token = newSessionToken();
-    const expiresAt = await this.db.transaction(async (tx) => {
+    const expiresAt = await this.events.transaction(async (tx) => {
       const inserted: { expires_at: Date }[] = await tx.query(
         `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + $3 * interval '1 hour') RETURNING expires_at`,
         [sha256Hex(token), row.id, this.config.SESSION_TTL_HOURS],
@@ -79,7 +79,7 @@ export class AuthService implements OnModuleInit {
       // Housekeeping: the user's sessions that ended long ago.
       await tx.query(`DELETE FROM sessions WHERE user_id = $1 AND (expires_at < now() - interval '7 days' OR revoked_at < now() - interval '7 days')`, [row.id]);
       const event: { id: string } & UserLoggedIn = { id: this.ids.next(), type: 'UserLoggedIn', data: { userId: row.id, ip, at } };
-      await this.events.append(userStream(row.id), [{ ...event, metadata: { actorId: row.id, correlationId } }], 'any', tx);
+      await this.events.handle(userStream(row.id), alreadyDecided, [event], { correlationId: correlationId ?? this.ids.next(), actorId: row.id, tx });
       return new Date(inserted[0].expires_at);
     });
     await this.throttle.succeeded(keys).catch((err) => this.logger.warn({ err }, 'could not reset the login counter'));
@@ -89,11 +89,11 @@ export class AuthService implements OnModuleInit {
 
   /** Revokes the session behind the token; a second logout is a no-op. */
   async logout(token: string, user: AuthUser, correlationId?: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    await this.events.transaction(async (tx) => {
       const [, revoked] = await tx.query(`UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`, [sha256Hex(token)]);
       if (!revoked) return;
       const event: { id: string } & UserLoggedOut = { id: this.ids.next(), type: 'UserLoggedOut', data: { userId: user.id, at: this.clock.now().toISOString() } };
-      await this.events.append(userStream(user.id), [{ ...event, metadata: { actorId: user.id, correlationId } }], 'any', tx);
+      await this.events.handle(userStream(user.id), alreadyDecided, [event], { correlationId: correlationId ?? this.ids.next(), actorId: user.id, tx });
     });
   }
 }

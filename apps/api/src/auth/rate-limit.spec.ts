@@ -35,3 +35,28 @@ describe('general rate limit', () => {
     expect(() => l.hit('a', 60_000)).not.toThrow();
   });
 });
+
+describe('who a client is', () => {
+  it('given a credential the guard accepted as a source, when checked, then it is known as that source until forgotten', () => {
+    const l = limiter(1);
+    l.trust('hash-1', 'source', 's1', 0);
+    expect(l.knownAs('hash-1', 1)).toMatchObject({ kind: 'source', id: 's1' });
+    l.forget('hash-1');
+    expect(l.knownAs('hash-1', 2)).toBeUndefined();
+  });
+
+  it('given a credential accepted long ago and not used since, then it is no longer known', () => {
+    const l = limiter(1);
+    l.trust('hash-2', 'user', 'u1', 0);
+    expect(l.knownAs('hash-2', 10 * 60_000)).toBeUndefined();
+  });
+
+  it('given refused webhooks counted after the fact, when the address is past the limit, then its next delivery is refused before it is read', () => {
+    const l = limiter(2);
+    expect(() => l.check('ip:9.9.9.9', 0)).not.toThrow();
+    l.count('ip:9.9.9.9', 1);
+    l.count('ip:9.9.9.9', 2);
+    expect(() => l.check('ip:9.9.9.9', 3)).toThrow(ProblemException);
+    expect(() => l.check('ip:8.8.8.8', 4)).not.toThrow();
+  });
+});

@@ -1,7 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { z } from 'zod';
 import type { FollowUpTask } from '../../../../libs/relationship/src/index.js';
+import { apiSchema, laterMoment, queryInt, text, uuid } from '../../../../libs/shared/src/index.js';
 
 const STATUSES = ['open', 'done', 'dismissed', 'snoozed'] as const;
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
@@ -28,52 +28,27 @@ export class FollowUpListDto {
   @ApiProperty({ type: [FollowUpItemDto] }) items: FollowUpItemDto[];
 }
 
-export class ListFollowUpsQueryDto {
-  @ApiPropertyOptional({ enum: STATUSES })
-  @IsOptional()
-  @IsIn(STATUSES)
-  status?: (typeof STATUSES)[number];
+export const ListFollowUpsQuery = z.strictObject({
+  status: z.enum(STATUSES).optional(),
+  customerId: uuid().optional(),
+  limit: queryInt(1, 1000).optional().meta({ description: 'Default 200.' }),
+});
+export type ListFollowUpsQueryDto = z.output<typeof ListFollowUpsQuery>;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
-  customerId?: string;
+export const CompleteFollowUpBody = apiSchema(
+  'CompleteFollowUp',
+  z.strictObject({
+    note: text(2000).optional(),
+    touchpointId: uuid().meta({ description: 'The touchpoint in which the follow-up was done.' }).optional(),
+  }),
+);
+export type CompleteFollowUpDto = z.output<typeof CompleteFollowUpBody>;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-}
+export const DismissFollowUpBody = apiSchema('DismissFollowUp', z.strictObject({ reason: text(2000, 1) }));
+export type DismissFollowUpDto = z.output<typeof DismissFollowUpBody>;
 
-export class CompleteFollowUpDto {
-  @ApiPropertyOptional({ maxLength: 2000 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  note?: string;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'The touchpoint in which the follow-up was done.' })
-  @IsOptional()
-  @IsUUID()
-  touchpointId?: string;
-}
-
-export class DismissFollowUpDto {
-  @ApiProperty({ maxLength: 2000 })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(2000)
-  reason: string;
-}
-
-export class SnoozeFollowUpDto {
-  @ApiProperty({ format: 'date-time', description: 'A future moment; the task opens again then.' })
-  @IsISO8601({ strict: true })
-  until: string;
-}
+export const SnoozeFollowUpBody = apiSchema('SnoozeFollowUp', z.strictObject({ until: laterMoment('A future moment, at most 366 days ahead; the task opens again then.') }));
+export type SnoozeFollowUpDto = z.output<typeof SnoozeFollowUpBody>;
 
 export function toItem(t: FollowUpTask): FollowUpItemDto {
   return {

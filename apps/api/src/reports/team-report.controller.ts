@@ -1,17 +1,11 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { Clock, CurrentUser, ProblemException, Roles, type AuthUser } from '../../../../libs/shared/src/index.js';
-import { TeamReportDto, TeamReportQuery } from './team-report.dto.js';
+import { EventStore } from '../../../../libs/event-store/src/index.js';
+import { Clock, CurrentUser, ProblemException, Roles, ValidQuery, type AuthUser } from '../../../../libs/shared/src/index.js';
+import { TeamReportDto, TeamReportQuery, type TeamReportQueryDto } from './team-report.dto.js';
 
 const DAY_MS = 86_400_000;
-
-function parseTime(value: string | undefined, path: string): Date | undefined {
-  if (value === undefined) return undefined;
-  const t = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t)) throw ProblemException.validation([{ path, message: `${path} must be an ISO-8601 date or datetime` }]);
-  return new Date(t);
-}
 
 const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -22,6 +16,7 @@ const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** di
 export class TeamReportController {
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
+    @Inject(EventStore) private readonly store: EventStore,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -32,10 +27,10 @@ export class TeamReportController {
   })
   @ApiOkResponse({ type: TeamReportDto })
   @ApiUnprocessableEntityResponse({ description: 'Bad from/to, or from after to.' })
-  async team(@Query() q: TeamReportQuery, @CurrentUser() user: AuthUser): Promise<TeamReportDto> {
+  async team(@ValidQuery(TeamReportQuery) q: TeamReportQueryDto, @CurrentUser() user: AuthUser): Promise<TeamReportDto> {
     const now = this.clock.now();
-    const to = parseTime(q.to, 'to') ?? now;
-    const from = parseTime(q.from, 'from') ?? new Date(to.getTime() - 90 * DAY_MS);
+    const to = q.to ?? now;
+    const from = q.from ?? new Date(to.getTime() - 90 * DAY_MS);
     if (from > to) throw ProblemException.validation([{ path: 'from', message: 'from must not be after to' }]);
 
     const managers: { id: string; name: string }[] = await this.db.query(
@@ -46,7 +41,7 @@ export class TeamReportController {
     );
     const ids = managers.map((m) => m.id);
     const params = [ids, from.toISOString(), to.toISOString()];
-    const [contacts, followUps, channels, topics] = await Promise.all([
+    const [contacts, followUps, scored] = await Promise.all([
       this.db.query(
         `SELECT c.account_manager_id AS id, count(*)::int AS n,
                 count(*) FILTER (WHERE r.score->>'class' = 'relational')::int AS relational,
@@ -67,9 +62,10 @@ export class TeamReportController {
          GROUP BY 1`,
         [...params, now.toISOString()],
       ),
-      this.groupScores(`e.data->>'channel'`, params),
-      this.groupScores(`lower(e.data->>'topic')`, params, 20),
+      this.scoredTouchpoints(params),
     ]);
+    const channels = groupScores(scored, (d) => (typeof d.channel === 'string' ? d.channel : null));
+    const topics = groupScores(scored, (d) => (typeof d.topic === 'string' ? d.topic.toLowerCase() : null), 20);
     const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
     const c = byId<any>(contacts);
     const f = byId<any>(followUps);
@@ -95,16 +91,38 @@ export class TeamReportController {
     };
   }
 
-  private async groupScores(keyExpr: string, params: unknown[], limit = 100): Promise<{ key: string; contacts: number; averageScore: number }[]> {
-    const rows = await this.db.query(
-      `SELECT ${keyExpr} AS key, count(*)::int AS n, avg((r.score->>'score')::numeric) AS avg
-       FROM customer_timeline t JOIN customers c ON c.id = t.customer_id JOIN events e ON e.event_id = t.event_id
-         JOIN relational_scores r ON r.id = t.relational_id
-       WHERE t.type = 'TouchpointRecorded' AND c.account_manager_id = ANY($1::uuid[]) AND t.occurred_at BETWEEN $2 AND $3
-         AND ${keyExpr} IS NOT NULL
-       GROUP BY 1 ORDER BY n DESC, key LIMIT ${limit}`,
+  /** The team's scored touchpoints in the period: each event's payload (from the log) with its relational score. */
+  private async scoredTouchpoints(params: unknown[]): Promise<{ data: Record<string, unknown>; score: number | null }[]> {
+    const rows: { event_id: string; score: string }[] = await this.db.query(
+      `SELECT t.event_id, r.score->>'score' AS score
+       FROM customer_timeline t JOIN customers c ON c.id = t.customer_id JOIN relational_scores r ON r.id = t.relational_id
+       WHERE t.type = 'TouchpointRecorded' AND c.account_manager_id = ANY($1::uuid[]) AND t.occurred_at BETWEEN $2 AND $3`,
       params,
     );
-    return rows.map((r: any) => ({ key: r.key, contacts: r.n, averageScore: round(Number(r.avg), 1) }));
+    const events = new Map((await this.store.readEvents(rows.map((r) => r.event_id))).map((e) => [e.id, e]));
+    return rows.flatMap((r) => {
+      const e = events.get(r.event_id);
+      return e ? [{ data: (e.data ?? {}) as Record<string, unknown>, score: r.score === null ? null : Number(r.score) }] : [];
+    });
   }
+}
+
+/** Per key (most contacts first, then by key), the number of contacts and their average score. */
+function groupScores(scored: { data: Record<string, unknown>; score: number | null }[], keyOf: (data: Record<string, unknown>) => string | null, limit = 100): { key: string; contacts: number; averageScore: number }[] {
+  const groups = new Map<string, { n: number; scored: number; sum: number }>();
+  for (const s of scored) {
+    const key = keyOf(s.data);
+    if (key === null) continue;
+    const g = groups.get(key) ?? { n: 0, scored: 0, sum: 0 };
+    g.n++;
+    if (s.score !== null) {
+      g.scored++;
+      g.sum += s.score;
+    }
+    groups.set(key, g);
+  }
+  return [...groups]
+    .sort(([a, x], [b, y]) => y.n - x.n || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, limit)
+    .map(([key, g]) => ({ key, contacts: g.n, averageScore: round(g.scored ? g.sum / g.scored : Number.NaN, 1) }));
 }

@@ -1,19 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { z } from 'zod';
+import { queryMoment } from '../../../../libs/shared/src/index.js';
 
-export class TeamReportQuery {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Start of the period (business time). Default: `to` minus 90 days.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  from?: string;
-
-  @ApiPropertyOptional({ format: 'date-time', description: 'End of the period. Default: now.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  to?: string;
-}
+export const TeamReportQuery = z.strictObject({
+  from: queryMoment('Start of the period (business time). Default: `to` minus 90 days.').optional(),
+  to: queryMoment('End of the period. Default: now.').optional(),
+});
+export type TeamReportQueryDto = z.output<typeof TeamReportQuery>;
 
 export class AccountManagerStatsDto {
   @ApiProperty({ format: 'uuid' }) id: string;

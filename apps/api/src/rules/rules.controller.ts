@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Inject, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Inject, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { EventStore } from '../../../../libs/event-store/src/index.js';
+import { alreadyDecided, EventStore } from '../../../../libs/event-store/src/index.js';
 import { DEFAULT_RULES, validateRules, type FollowUpRules } from '../../../../libs/relationship/src/index.js';
-import { Clock, CurrentUser, IdGenerator, ProblemException, Roles, type AuthUser } from '../../../../libs/shared/src/index.js';
-import { RulesDto, RulesInputDto } from './rules.dto.js';
+import { Clock, CorrelationId, CurrentUser, IdGenerator, Roles, ValidBody, type AuthUser } from '../../../../libs/shared/src/index.js';
+import { RulesBody, RulesDto } from './rules.dto.js';
 
 export const RULES_STREAM = 'rules';
 
@@ -39,29 +39,26 @@ export class RulesController {
     summary: 'Replace the follow-up rules',
     description: 'Validated as a whole (422 names each bad field, e.g. `rules[1].params.count`). Stored as a FollowUpRulesChanged event on stream `rules` (the audit trail) and as the current rules, in one transaction. The worker uses them for the next job.',
   })
-  @ApiBody({ type: RulesInputDto })
   @ApiResponse({ status: 200, type: RulesDto })
   @ApiResponse({ status: 422, description: 'Invalid rules.' })
-  // The body is validated by the domain's validateRules (rule-specific params), not a DTO.
-  async put(@Body() body: unknown, @CurrentUser() user: AuthUser): Promise<RulesDto> {
-    const parsed = validateRules(body);
-    if (!parsed.ok) throw ProblemException.validation(parsed.errors, 'The rules have invalid fields.');
+  async put(@ValidBody(RulesBody) rules: FollowUpRules, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string): Promise<RulesDto> {
     const now = this.clock.now();
-    return this.ds.transaction(async (tx) => {
+    return this.store.transaction(async (tx) => {
       const rows = await tx.query(`SELECT version FROM follow_up_rules WHERE id = 1 FOR UPDATE`);
       const version = (rows[0]?.version ?? 0) + 1;
-      await this.store.append(
+      // Expected version "any": the row lock above already serialises writers.
+      await this.store.handle(
         RULES_STREAM,
-        [{ id: this.ids.next(), type: 'FollowUpRulesChanged', data: { rules: parsed.value, version, changedBy: user.id, changedAt: now.toISOString() }, metadata: { actorId: user.id } }],
-        'any', // the row lock above already serialises writers
-        tx,
+        alreadyDecided,
+        [{ id: this.ids.next(), type: 'FollowUpRulesChanged', data: { rules, version, changedBy: user.id, changedAt: now.toISOString() } }],
+        { correlationId, actorId: user.id, tx },
       );
       await tx.query(
         `INSERT INTO follow_up_rules (id, rules, version, updated_by, updated_at) VALUES (1, $1, $2, $3, $4)
          ON CONFLICT (id) DO UPDATE SET rules = EXCLUDED.rules, version = EXCLUDED.version, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
-        [JSON.stringify(parsed.value), version, user.id, now],
+        [JSON.stringify(rules), version, user.id, now],
       );
-      return { ...parsed.value, version, updatedAt: now.toISOString(), updatedBy: user.id };
+      return { ...rules, version, updatedAt: now.toISOString(), updatedBy: user.id };
     });
   }
 }

@@ -1,5 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { RULE_IDS } from '../../../../libs/relationship/src/index.js';
+import { followUpRulesSchema, RULE_IDS } from '../../../../libs/relationship/src/index.js';
+import { apiSchema } from '../../../../libs/shared/src/index.js';
+
+/** PUT /rules: the domain's schema of a rule set (rule-specific params), as the request body. */
+export const RulesBody = apiSchema('FollowUpRulesInput', followUpRulesSchema);
 
 export class RuleDto {
   @ApiProperty({ enum: RULE_IDS }) id: string;

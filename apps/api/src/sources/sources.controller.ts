@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Clock, IdGenerator, ProblemException, Roles } from '../../../../libs/shared/src/index.js';
-import { CreateSourceDto, RotateSecretDto, SecretRotatedDto, SourceCreatedDto, SourceDto, type SourceFormat } from './sources.dto.js';
+import { Clock, IdGenerator, ProblemException, Roles, ValidBody } from '../../../../libs/shared/src/index.js';
+import { CreateSourceBody, RotateSecretBody, SecretRotatedDto, SourceCreatedDto, SourceDto, type CreateSourceDto, type RotateSecretDto, type SourceFormat } from './sources.dto.js';
 
 const ROTATION_GRACE_MS = 24 * 60 * 60 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -31,7 +31,7 @@ export class SourcesController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Register a sending system (webhook source)', description: 'The secret and the API token are shown once; only the token hash is stored.' })
   @ApiResponse({ status: 201, type: SourceCreatedDto })
-  async create(@Body() body: CreateSourceDto): Promise<SourceCreatedDto> {
+  async create(@ValidBody(CreateSourceBody) body: CreateSourceDto): Promise<SourceCreatedDto> {
     const id = this.ids.next();
     const secret = newSecret(body.format, body.secret);
     const token = `cls_src_${randomBytes(32).toString('base64url')}`;
@@ -51,7 +51,7 @@ export class SourcesController {
   @ApiOperation({ summary: 'Rotate the signing secret', description: 'The previous secret stays valid for 24 hours, so senders can switch without losing deliveries.' })
   @ApiResponse({ status: 200, type: SecretRotatedDto })
   @ApiResponse({ status: 404, description: 'No such source.' })
-  async rotate(@Param('id') id: string, @Body() body: RotateSecretDto): Promise<SecretRotatedDto> {
+  async rotate(@Param('id') id: string, @ValidBody(RotateSecretBody) body: RotateSecretDto): Promise<SecretRotatedDto> {
     if (!UUID.test(id)) throw ProblemException.notFound('No source with that id.');
     const now = this.clock.now();
     const validUntil = new Date(now.getTime() + ROTATION_GRACE_MS);

@@ -1,39 +1,31 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { z } from 'zod';
+import { apiSchema, text } from '../../../../libs/shared/src/index.js';
 
 export const SOURCE_FORMATS = ['touchpoint', 'cloudevents', 'hubspot', 'zendesk', 'intercom'] as const;
 export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
-export class CreateSourceDto {
-  @ApiProperty({ maxLength: 200 })
-  @IsString()
-  @Length(1, 200)
-  name: string;
+export const CreateSourceBody = apiSchema(
+  'CreateSource',
+  z.strictObject({
+    name: text(200, 1),
+    format: z.enum(SOURCE_FORMATS).meta({ description: 'How deliveries are signed and shaped.' }),
+    secret: text(500, 16)
+      .meta({
+        description:
+          'Vendor formats only: the signing secret the vendor gave you (Zendesk webhook signing secret, Intercom or HubSpot app client secret). ' +
+          'Generated when omitted; touchpoint and cloudevents sources always get a generated Standard Webhooks secret (whsec_...).',
+      })
+      .optional(),
+  }),
+);
+export type CreateSourceDto = z.output<typeof CreateSourceBody>;
 
-  @ApiProperty({ enum: SOURCE_FORMATS, description: 'How deliveries are signed and shaped.' })
-  @IsIn(SOURCE_FORMATS as unknown as string[])
-  format: SourceFormat;
-
-  @ApiPropertyOptional({
-    minLength: 16,
-    maxLength: 500,
-    description:
-      'Vendor formats only: the signing secret the vendor gave you (Zendesk webhook signing secret, Intercom or HubSpot app client secret). ' +
-      'Generated when omitted; touchpoint and cloudevents sources always get a generated Standard Webhooks secret (whsec_...).',
-  })
-  @IsOptional()
-  @IsString()
-  @Length(16, 500)
-  secret?: string;
-}
-
-export class RotateSecretDto {
-  @ApiPropertyOptional({ minLength: 16, maxLength: 500, description: 'Vendor formats only: the new vendor secret. Generated when omitted.' })
-  @IsOptional()
-  @IsString()
-  @Length(16, 500)
-  secret?: string;
-}
+export const RotateSecretBody = apiSchema(
+  'RotateSecret',
+  z.strictObject({ secret: text(500, 16).meta({ description: 'Vendor formats only: the new vendor secret. Generated when omitted.' }).optional() }),
+);
+export type RotateSecretDto = z.output<typeof RotateSecretBody>;
 
 export class SourceCreatedDto {
   @ApiProperty({ format: 'uuid' }) id: string;

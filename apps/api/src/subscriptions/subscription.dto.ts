@@ -1,26 +1,31 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { z } from 'zod';
 import { OUTBOUND_EVENT_TYPES } from '../../../../libs/relationship/src/index.js';
+import { apiSchema, queryInt, text } from '../../../../libs/shared/src/index.js';
 
-export class CreateSubscriptionDto {
-  @ApiProperty({
-    example: 'https://hooks.example.com/closeness',
-    maxLength: 2048,
-    description: 'http or https. Private, loopback and link-local targets (also names resolving to them) are refused unless OUTBOUND_ALLOW_PRIVATE=true.',
-  })
-  @IsString()
-  @MaxLength(2048)
-  url: string;
+export const CreateSubscriptionBody = apiSchema(
+  'CreateSubscription',
+  z.strictObject({
+    url: text(2048).meta({
+      example: 'https://hooks.example.com/closeness',
+      description: 'http or https. Private, loopback and link-local targets (also names resolving to them) are refused unless OUTBOUND_ALLOW_PRIVATE=true.',
+    }),
+    // Checked as a whole, so a bad entry is named as `events` (as the API always has).
+    events: z
+      .array(z.string().max(100))
+      .min(1)
+      .max(OUTBOUND_EVENT_TYPES.length)
+      .check((ctx) => {
+        if (ctx.value.some((e) => !(OUTBOUND_EVENT_TYPES as readonly string[]).includes(e))) {
+          ctx.issues.push({ code: 'custom', message: `each event must be one of: ${OUTBOUND_EVENT_TYPES.join(', ')}`, input: ctx.value });
+        } else if (new Set(ctx.value).size !== ctx.value.length) ctx.issues.push({ code: 'custom', message: 'must not name an event twice', input: ctx.value });
+      })
+      .meta({ example: ['follow_up.raised'], items: { type: 'string', enum: [...OUTBOUND_EVENT_TYPES] } }),
+  }),
+);
+export type CreateSubscriptionDto = Omit<z.output<typeof CreateSubscriptionBody>, 'events'> & { events: (typeof OUTBOUND_EVENT_TYPES)[number][] };
 
-  @ApiProperty({ enum: OUTBOUND_EVENT_TYPES, isArray: true, example: ['follow_up.raised'] })
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayUnique()
-  @ArrayMaxSize(OUTBOUND_EVENT_TYPES.length)
-  @IsIn(OUTBOUND_EVENT_TYPES, { each: true })
-  events: string[];
-}
+export const DeliveriesQuery = z.strictObject({ limit: queryInt(1, 500).optional().meta({ description: 'Default 100.' }) });
 
 export class CreatedSubscriptionDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -68,14 +73,4 @@ export class DeliveryDto {
 
 export class DeliveryListDto {
   @ApiProperty({ type: [DeliveryDto], description: 'Newest first.' }) items: DeliveryDto[];
-}
-
-export class DeliveriesQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
 }

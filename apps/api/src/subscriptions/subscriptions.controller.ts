@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { EventStore } from '../../../../libs/event-store/src/index.js';
-import { APP_CONFIG, Clock, CurrentUser, IdGenerator, ProblemException, Roles, type AppConfig, type AuthUser } from '../../../../libs/shared/src/index.js';
-import { CreateSubscriptionDto, CreatedSubscriptionDto, DeliveriesQueryDto, DeliveryListDto, SubscriptionListDto } from './subscription.dto.js';
+import { alreadyDecided, EventStore } from '../../../../libs/event-store/src/index.js';
+import { APP_CONFIG, Clock, CorrelationId, CurrentUser, IdGenerator, ProblemException, Roles, ValidBody, ValidQuery, type AppConfig, type AuthUser } from '../../../../libs/shared/src/index.js';
+import { CreateSubscriptionBody, CreatedSubscriptionDto, DeliveriesQuery, DeliveryListDto, SubscriptionListDto, type CreateSubscriptionDto } from './subscription.dto.js';
 import { checkWebhookTarget } from './webhook-target.js';
 
 export const subscriptionStream = (id: string) => `subscription-${id}`;
@@ -37,12 +37,12 @@ export class SubscriptionsController {
   })
   @ApiResponse({ status: 201, type: CreatedSubscriptionDto })
   @ApiResponse({ status: 422, description: 'Invalid URL or events, or a private/loopback/link-local target.' })
-  async create(@Body() body: CreateSubscriptionDto, @CurrentUser() user: AuthUser): Promise<CreatedSubscriptionDto> {
+  async create(@ValidBody(CreateSubscriptionBody) body: CreateSubscriptionDto, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string): Promise<CreatedSubscriptionDto> {
     const problem = await checkWebhookTarget(body.url, this.config.OUTBOUND_ALLOW_PRIVATE);
     if (problem) throw ProblemException.validation([problem], 'The subscription URL cannot be used.');
     const id = this.ids.next();
     const secret = `whsec_${randomBytes(32).toString('base64')}`;
-    const createdAt = await this.ds.transaction(async (tx) => {
+    const createdAt = await this.store.transaction(async (tx) => {
       // The database's clock, the same one that stamps events: the relay sends a subscription
       // only events recorded after it was made.
       const rows = await tx.query(`INSERT INTO webhook_subscriptions (id, url, events, secret, created_by, created_at) VALUES ($1, $2, $3, $4, $5, now()) RETURNING created_at`, [
@@ -50,11 +50,11 @@ export class SubscriptionsController {
       ]);
       const at = new Date(rows[0].created_at).toISOString();
       // The audit trail; the secret stays out of the log.
-      await this.store.append(
+      await this.store.handle(
         subscriptionStream(id),
-        [{ id: this.ids.next(), type: 'WebhookSubscriptionCreated', data: { subscriptionId: id, url: body.url, events: body.events, createdBy: user.id, createdAt: at }, metadata: { actorId: user.id } }],
-        'no_stream',
-        tx,
+        alreadyDecided,
+        [{ id: this.ids.next(), type: 'WebhookSubscriptionCreated', data: { subscriptionId: id, url: body.url, events: body.events, createdBy: user.id, createdAt: at } }],
+        { correlationId, actorId: user.id, tx, expectedVersion: 'no_stream' },
       );
       return at;
     });
@@ -76,18 +76,18 @@ export class SubscriptionsController {
   @ApiOperation({ summary: 'Remove a subscription', description: 'Pending deliveries to it are dropped; its delivery log stays readable.' })
   @ApiResponse({ status: 204 })
   @ApiResponse({ status: 404, description: 'No live subscription with that id.' })
-  async remove(@Param('id', uuidOr404) id: string, @CurrentUser() user: AuthUser): Promise<void> {
+  async remove(@Param('id', uuidOr404) id: string, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string): Promise<void> {
     const now = this.clock.now();
-    await this.ds.transaction(async (tx) => {
+    await this.store.transaction(async (tx) => {
       const rows = await tx.query(`UPDATE webhook_subscriptions SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL RETURNING id`, [id, now]);
       // UPDATE ... RETURNING comes back as [rows, count] from TypeORM.
       const updated = Array.isArray(rows[0]) ? rows[0] : rows;
       if (updated.length === 0) throw ProblemException.notFound('No subscription with that id.');
-      await this.store.append(
+      await this.store.handle(
         subscriptionStream(id),
-        [{ id: this.ids.next(), type: 'WebhookSubscriptionDeleted', data: { subscriptionId: id, deletedBy: user.id, deletedAt: now.toISOString() }, metadata: { actorId: user.id } }],
-        'any',
-        tx,
+        alreadyDecided,
+        [{ id: this.ids.next(), type: 'WebhookSubscriptionDeleted', data: { subscriptionId: id, deletedBy: user.id, deletedAt: now.toISOString() } }],
+        { correlationId, actorId: user.id, tx },
       );
     });
   }
@@ -97,7 +97,7 @@ export class SubscriptionsController {
   @ApiOperation({ summary: 'The delivery log of a subscription', description: 'One item per (subscription, event) with every attempt: status code, error, next retry, delivered at. Newest first.' })
   @ApiResponse({ status: 200, type: DeliveryListDto })
   @ApiResponse({ status: 404, description: 'No subscription with that id.' })
-  async deliveries(@Param('id', uuidOr404) id: string, @Query() q: DeliveriesQueryDto): Promise<DeliveryListDto> {
+  async deliveries(@Param('id', uuidOr404) id: string, @ValidQuery(DeliveriesQuery) q: { limit?: number }): Promise<DeliveryListDto> {
     const exists = await this.ds.query(`SELECT 1 FROM webhook_subscriptions WHERE id = $1`, [id]);
     if (exists.length === 0) throw ProblemException.notFound('No subscription with that id.');
     const rows = await this.ds.query(

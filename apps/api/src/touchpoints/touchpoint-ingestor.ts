@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { appendMany, EventStore, notifyAppended, retryAppendConflicts, type AppendManyItem, type AppendManyResult, type NewEvent } from '../../../../libs/event-store/src/index.js';
-import { customerStream, decideCustomer, initialCustomerState, type Touchpoint } from '../../../../libs/relationship/src/index.js';
-import { Clock, deterministicId, IdGenerator, metrics, scopeCondition, type AuthUser } from '../../../../libs/shared/src/index.js';
-import { fastDeterministicId } from './fast-id.js';
-import { KnownWriter, type DeliveryClaim } from './known-writer.js';
+import { DataSource } from 'typeorm';
+import { EventStore, Preconditions, type CommandContext, type DecidedEvent, type Decider, type Precondition, type Queryable } from '../../../../libs/event-store/src/index.js';
+import { customerStream, decideCustomer, initialCustomerState, ownerOfCustomerFromTouchpoint, type Touchpoint } from '../../../../libs/relationship/src/index.js';
+import { deterministicId, IdGenerator, metrics, scopeCondition, type AuthUser } from '../../../../libs/shared/src/index.js';
 import type { TouchpointDto } from './touchpoint.dto.js';
 
 export interface IngestContext {
@@ -45,6 +43,17 @@ export class CustomerResolutionError extends Error {
   }
 }
 
+/**
+ * A touchpoint's id (its `id`, or its writer's `externalId`) is stored already for another
+ * customer or by another writer: a clash, not a duplicate. Says nothing about that event.
+ */
+export class TouchpointIdTakenError extends Error {
+  constructor() {
+    super('A touchpoint id is taken by another customer or another writer');
+    this.name = 'TouchpointIdTakenError';
+  }
+}
+
 interface CreatedCustomer {
   id: string;
   externalId: string;
@@ -57,6 +66,39 @@ const TOUCHPOINT_FIELDS = [
   'resolved', 'topic', 'subject', 'summary', 'transcript', 'survey', 'replyToId', 'language', 'tags',
 ] as const;
 
+/** Record these touchpoints for these (resolved) customers, registering the `created` ones first. */
+interface RecordTouchpoints {
+  dtos: readonly TouchpointDto[];
+  eventIds: readonly string[];
+  customerIds: readonly string[];
+  created: readonly CreatedCustomer[];
+  sourceId?: string;
+}
+
+/** Registrations of the created customers first, then one TouchpointRecorded per dto, in order; each on its customer's stream. */
+const recordTouchpoints: Decider<RecordTouchpoints> = {
+  decide({ dtos, eventIds, customerIds, created, sourceId }, _state, { now }) {
+    const out: DecidedEvent[] = [];
+    const at = now.toISOString();
+    for (const c of created) {
+      const events = decideCustomer(
+        { type: 'RegisterCustomer', data: { customerId: c.id, externalId: c.externalId, name: c.name, accountManagerId: c.accountManagerId, createdVia: 'touchpoint' } },
+        initialCustomerState(),
+        { now },
+      );
+      for (const e of events) out.push({ id: deterministicId('customer-registered', c.id), streamId: customerStream(c.id), type: e.type, data: e.data, occurredAt: at });
+    }
+    dtos.forEach((dto, i) => {
+      const tp = { id: eventIds[i], customerId: customerIds[i], ...(sourceId ? { sourceId } : {}) } as Touchpoint;
+      // The body came from JSON.parse and was validated: its values are plain JSON already.
+      for (const f of TOUCHPOINT_FIELDS) if (dto[f] !== undefined) (tp as any)[f] = dto[f];
+      const [event] = decideCustomer({ type: 'RecordTouchpoint', data: { touchpoint: tp } }, { ...initialCustomerState(), exists: true }, { now });
+      out.push({ id: eventIds[i], streamId: customerStream(customerIds[i]), type: event.type, data: event.data, occurredAt: tp.occurredAt });
+    });
+    return out;
+  },
+};
+
 // Customer ids learned by external id, for the one-statement path. Only a hint: that statement
 // checks every (id, external id) pair itself, and a stale hint just sends the call down the
 // general path, which looks the customer up again and refreshes the hint.
@@ -64,27 +106,27 @@ const CUSTOMER_HINTS_MAX = 100_000;
 
 /**
  * Records touchpoints: resolves (or creates) their customers, decides and appends every event
- * in ONE transaction with one multi-stream statement. Shared by POST /touchpoints, the batch,
- * webhooks and dead-letter retries.
+ * through the event store's seam. Shared by POST /touchpoints, the batch, webhooks and
+ * dead-letter retries.
  */
 @Injectable()
 export class TouchpointIngestor {
   private readonly customerHints = new Map<string, string>();
-  private readonly known: KnownWriter;
 
   constructor(
     private readonly ds: DataSource,
     private readonly store: EventStore,
-    private readonly clock: Clock,
     private readonly ids: IdGenerator,
-  ) {
-    this.known = new KnownWriter(store, ds);
-  }
+  ) {}
 
-  /** The event id a touchpoint will get: its `id`, else source + externalId, else the fallback, else new. */
+  /**
+   * The event id a touchpoint will get: its `id`; else derived from its writer and `externalId`
+   * (two writers' "call-1" are two touchpoints); else the fallback; else new.
+   */
   eventIdFor(dto: TouchpointDto, index: number, ctx: IngestContext): string {
     if (dto.id) return dto.id.toLowerCase();
-    if (dto.externalId) return fastDeterministicId('touchpoint', ctx.sourceId ?? 'api', dto.externalId);
+    // A source keeps the derivation it always had (its ids are its own already); a user's are theirs.
+    if (dto.externalId) return ctx.sourceId ? deterministicId('touchpoint', ctx.sourceId, dto.externalId) : deterministicId('touchpoint', 'user', ctx.actorId, dto.externalId);
     return ctx.fallbackId?.(index) ?? this.ids.next();
   }
 
@@ -95,14 +137,14 @@ export class TouchpointIngestor {
 
   /**
    * The steady state in ONE statement (one round trip, no BEGIN/COMMIT): every customer exists
-   * already and no user scope applies (source callers and webhooks). The statement checks the
-   * customers, writes the caller's `claim` row (when given) and appends the events, all or
-   * nothing, and commits on its own; concurrent callers share statements (`KnownWriter`). Answers
-   * null when this path does not apply (an unknown customer, a stale hint, or a claim that found
-   * its row taken): nothing was written, and the caller takes the general path (`ingest` /
-   * `transact`), which decides those cases.
+   * already and no user scope applies (source callers and webhooks). The store checks the
+   * customers, claims the delivery (when `dedupeKey` is given) and appends, all or nothing, and
+   * commits on its own; concurrent callers share statements (group commit). Answers null when
+   * this path does not apply (an unknown customer, a stale hint, a delivery seen before, an id
+   * that is not the writer's): nothing was written, and the caller takes the general path
+   * (`ingest` / `transact`), which decides those cases.
    */
-  async recordKnown(dtos: TouchpointDto[], ctx: IngestContext, claim?: DeliveryClaim): Promise<IngestOutcome[] | null> {
+  async recordKnown(dtos: TouchpointDto[], ctx: IngestContext, dedupeKey?: string): Promise<IngestOutcome[] | null> {
     if (ctx.user || dtos.length === 0) return null;
     const customerIds: string[] = new Array(dtos.length);
     const misses: string[] = [];
@@ -124,19 +166,57 @@ export class TouchpointIngestor {
         customerIds[i] = id;
       }
     }
-    // Distinct (id, external id) pairs the statement must find, all of them.
-    const pairs = new Map<string, [string, string | null]>();
-    dtos.forEach((d, i) => {
-      const ext = d.customerId ? null : d.customerExternalId!;
-      pairs.set(`${customerIds[i]}\u0000${ext ?? ''}`, [customerIds[i], ext]);
-    });
     const eventIds = dtos.map((d, i) => this.eventIdFor(d, i, ctx));
-    const { items } = this.events(dtos, eventIds, customerIds, [], ctx);
-    const results = await this.known.write({ items, pairIds: [...pairs.values()].map((p) => p[0]), pairExts: [...pairs.values()].map((p) => p[1]), claim });
-    if (results === null) return null;
-    const outcomes: IngestOutcome[] = results.map((r, i) => ({ index: i, eventId: r.id, position: r.globalPosition, duplicate: r.duplicate, customerId: customerIds[i] }));
-    this.afterCommit(items.flatMap((it) => it.events).filter((_, k) => !results[k].duplicate), outcomes, ctx);
+    const preconditions: Precondition[] = [
+      Preconditions.customersExist(dtos.map((d, i) => ({ id: customerIds[i], externalId: d.customerId ? null : d.customerExternalId! }))),
+      ...this.owned(dtos, eventIds, customerIds, ctx),
+    ];
+    if (dedupeKey !== undefined) preconditions.push(Preconditions.deliveryClaimed(ctx.sourceId!, dedupeKey, eventIds));
+    const handled = await this.store.handle(undefined, recordTouchpoints, { dtos, eventIds, customerIds, created: [], sourceId: ctx.sourceId }, this.command(ctx), preconditions);
+    if (!handled.admitted) return null;
+    const outcomes = handled.events.map((e, i) => ({ index: i, eventId: e.id, position: e.globalPosition, duplicate: e.duplicate, customerId: customerIds[i] }));
+    this.counted(outcomes, ctx);
     return outcomes;
+  }
+
+  /**
+   * A webhook delivery: its touchpoints and its dedupe key in one commit. Null when the key was
+   * claimed before (a redelivery): nothing was written.
+   */
+  async deliver(dtos: TouchpointDto[], ctx: IngestContext, dedupeKey: string): Promise<IngestOutcome[] | null> {
+    const known = await this.recordKnown(dtos, ctx, dedupeKey);
+    if (known) return known;
+    return this.transact(ctx, async (tx, write) => {
+      // Every id is derived (body id, source + externalId, or the delivery key), so the claim can
+      // carry them. Claimed first: a concurrent delivery of the same key waits here for our commit
+      // and then finds the row (ON CONFLICT DO NOTHING), so only one of them writes events.
+      const eventIds = dtos.map((d, i) => this.eventIdFor(d, i, ctx));
+      const claimed = await tx.query(
+        `INSERT INTO webhook_deliveries (source_id, dedupe_key, outcome, event_ids) VALUES ($1, $2, 'accepted', $3) ON CONFLICT DO NOTHING RETURNING source_id`,
+        [ctx.sourceId, dedupeKey, eventIds],
+      );
+      if (claimed.length === 0) return null;
+      return dtos.length > 0 ? write(dtos) : [];
+    });
+  }
+
+  /**
+   * Runs `fn` in one event-store transaction; `write` records touchpoints inside it, so callers
+   * can put their own rows (webhook dedupe keys, dead-letter resolution) in the same commit. The
+   * whole transaction runs again when a concurrent writer took the same stream version.
+   */
+  async transact<T>(ctx: IngestContext, fn: (tx: Queryable, write: (dtos: TouchpointDto[]) => Promise<IngestOutcome[]>) => Promise<T>): Promise<T> {
+    let outcomes: IngestOutcome[] = [];
+    const result = await this.store.transaction((tx) => {
+      outcomes = [];
+      return fn(tx, async (dtos) => {
+        const written = await this.write(dtos, ctx, tx);
+        outcomes.push(...written);
+        return written;
+      });
+    });
+    this.counted(outcomes, ctx);
+    return result;
   }
 
   private hint(externalId: string, customerId: string) {
@@ -144,88 +224,44 @@ export class TouchpointIngestor {
     this.customerHints.set(externalId, customerId);
   }
 
-  private afterCommit(appended: NewEvent[], outcomes: IngestOutcome[], ctx: IngestContext) {
-    if (appended.length > 0) notifyAppended(this.store);
-    for (const e of appended) metrics.eventsAppended.inc({ type: e.type });
+  private command(ctx: IngestContext): CommandContext {
+    return { correlationId: ctx.correlationId, causationId: ctx.causationId, actorId: ctx.actorId, ...(ctx.sourceId ? { metadata: { sourceId: ctx.sourceId } } : {}) };
+  }
+
+  /** Ids the writer chose (`id`, or derived from its `externalId`) must be its own for that customer. */
+  private owned(dtos: readonly TouchpointDto[], eventIds: readonly string[], customerIds: readonly string[], ctx: IngestContext): Precondition[] {
+    const events: { id: string; streamId: string }[] = [];
+    dtos.forEach((d, i) => (d.id || d.externalId) && events.push({ id: eventIds[i], streamId: customerStream(customerIds[i]) }));
+    return events.length > 0 ? [Preconditions.idsOwned(ctx.actorId, events)] : [];
+  }
+
+  private counted(outcomes: IngestOutcome[], ctx: IngestContext) {
     for (const o of outcomes) metrics.touchpointsIngested.inc({ route: ctx.route, duplicate: String(o.duplicate) });
   }
 
-  /**
-   * Runs `fn` in one transaction; `write` records touchpoints inside it, so callers can put their
-   * own rows (webhook dedupe keys, dead-letter resolution) in the same commit. The whole
-   * transaction is retried when a concurrent writer took the same stream version.
-   */
-  async transact<T>(ctx: IngestContext, fn: (tx: EntityManager, write: (dtos: TouchpointDto[]) => Promise<IngestOutcome[]>) => Promise<T>): Promise<T> {
-    // Two writers took the same stream version (or stored the same id) at once: the loser retries
-    // its whole transaction and then sees the winner's rows.
-    return retryAppendConflicts(async () => {
-      const appended: NewEvent[] = [];
-      const outcomes: IngestOutcome[] = [];
-      const result = await this.ds.transaction((tx) =>
-        fn(tx, async (dtos) => {
-          const eventIds = dtos.map((d, i) => this.eventIdFor(d, i, ctx));
-          const r = await this.write(dtos, eventIds, ctx, tx);
-          appended.push(...r.appended);
-          outcomes.push(...r.outcomes);
-          return r.outcomes;
-        }),
-      );
-      this.afterCommit(appended, outcomes, ctx);
-      return result;
-    });
-  }
-
-  private async write(dtos: TouchpointDto[], eventIds: string[], ctx: IngestContext, tx: EntityManager) {
+  private async write(dtos: TouchpointDto[], ctx: IngestContext, tx: Queryable): Promise<IngestOutcome[]> {
     const { customerIds, created } = await this.resolveCustomers(dtos, ctx, tx);
-    const { items, flat } = this.events(dtos, eventIds, customerIds, created, ctx);
+    const eventIds = dtos.map((d, i) => this.eventIdFor(d, i, ctx));
     // Writers of overlapping batches queue on the customers' streams, taken in one order, instead
     // of computing the same next versions and losing the race (retries alone can starve under load).
-    const streams = [...new Set(items.map((i) => i.streamId))];
+    const streams = [...new Set(customerIds.map(customerStream))];
     if (streams.length > 1) {
       await tx.query(`SELECT count(pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, hashtext(s))) FROM (SELECT s FROM unnest($1::text[]) AS s ORDER BY s) AS ordered`, [streams]);
     }
-    const results = await appendMany(this.store, items, tx);
-    const appended = flat.filter((_, k) => !results[k].duplicate);
-    // Registrations come first; the last dtos.length results are the touchpoints, in input order.
-    const perItem: AppendManyResult[] = results.slice(results.length - dtos.length);
-    const outcomes: IngestOutcome[] = perItem.map((r, i) => ({ index: i, eventId: r.id, position: r.globalPosition, duplicate: r.duplicate, customerId: customerIds[i] }));
-    return { outcomes, appended };
-  }
-
-  /** The decided events: registrations of `created` customers first, then one TouchpointRecorded per dto, in order. */
-  private events(dtos: TouchpointDto[], eventIds: string[], customerIds: string[], created: CreatedCustomer[], ctx: IngestContext) {
-    const now = this.clock.now();
-    const items: AppendManyItem[] = [];
-    const meta = (occurredAt: string) => ({
-      correlationId: ctx.correlationId,
-      causationId: ctx.causationId ?? ctx.correlationId,
-      actorId: ctx.actorId,
-      occurredAt,
-      ...(ctx.sourceId ? { sourceId: ctx.sourceId } : {}),
-    });
-    for (const c of created) {
-      const events = decideCustomer(
-        { type: 'RegisterCustomer', data: { customerId: c.id, externalId: c.externalId, name: c.name, accountManagerId: c.accountManagerId, createdVia: 'touchpoint' } },
-        initialCustomerState(),
-        { now },
-      );
-      items.push({
-        streamId: customerStream(c.id),
-        events: events.map((e) => ({ id: deterministicId('customer-registered', c.id), type: e.type, data: e.data, metadata: meta(now.toISOString()) })),
-      });
-    }
-    dtos.forEach((dto, i) => {
-      const tp = { id: eventIds[i], customerId: customerIds[i], ...(ctx.sourceId ? { sourceId: ctx.sourceId } : {}) } as Touchpoint;
-      // The body came from JSON.parse and was validated: its values are plain JSON already.
-      for (const f of TOUCHPOINT_FIELDS) if (dto[f] !== undefined) (tp as any)[f] = dto[f];
-      const [event] = decideCustomer({ type: 'RecordTouchpoint', data: { touchpoint: tp } }, { ...initialCustomerState(), exists: true }, { now });
-      items.push({ streamId: customerStream(customerIds[i]), events: [{ id: eventIds[i], type: event.type, data: event.data, metadata: meta(tp.occurredAt) }] });
-    });
-    return { items, flat: items.flatMap((it) => it.events) };
+    const handled = await this.store.handle(
+      undefined,
+      recordTouchpoints,
+      { dtos, eventIds, customerIds, created, sourceId: ctx.sourceId },
+      { ...this.command(ctx), tx },
+      this.owned(dtos, eventIds, customerIds, ctx),
+    );
+    if (!handled.admitted) throw new TouchpointIdTakenError();
+    // Registrations come first; the last dtos.length events are the touchpoints, in input order.
+    return handled.events.slice(handled.events.length - dtos.length).map((e, i) => ({ index: i, eventId: e.id, position: e.globalPosition, duplicate: e.duplicate, customerId: customerIds[i] }));
   }
 
   /** Maps each item to a customer id; unknown external ids create unassigned customers (race-safe). */
-  private async resolveCustomers(dtos: TouchpointDto[], ctx: IngestContext, tx: EntityManager) {
+  private async resolveCustomers(dtos: TouchpointDto[], ctx: IngestContext, tx: Queryable) {
     const problems: CustomerProblem[] = [];
     const customerIds: string[] = new Array(dtos.length);
     const byId = [...new Set(dtos.filter((d) => d.customerId).map((d) => d.customerId!.toLowerCase()))];
@@ -252,10 +288,8 @@ export class TouchpointIngestor {
     const created: CreatedCustomer[] = [];
     if (missing.length > 0) {
       const names = missing.map((x) => dtos.find((d) => !d.customerId && d.customerExternalId === x)?.customerName ?? x);
-      const ids = missing.map((x) => fastDeterministicId('customer', x));
-      // An account manager who reports a contact with a new customer keeps it (else it would vanish
-      // from their reach); sources, admins and team leads create it unassigned.
-      const owner = ctx.user?.role === 'account_manager' ? ctx.user.id : null;
+      const ids = missing.map((x) => deterministicId('customer', x));
+      const owner = ownerOfCustomerFromTouchpoint(ctx.user);
       const inserted: { id: string; external_id: string; name: string }[] = await tx.query(
         `INSERT INTO customers (id, external_id, name, account_manager_id, created_via, version)
          SELECT id, ext, name, $4::uuid, 'touchpoint', 1 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, ext, name)

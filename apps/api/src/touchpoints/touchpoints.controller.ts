@@ -1,14 +1,18 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AllowSource, ProblemException, Roles, customerNotFound, randomId, type AuthUser, type SourceCaller } from '../../../../libs/shared/src/index.js';
+import { AllowSource, ProblemException, Roles, ValidBody, customerNotFound, randomId, type AuthUser, type SourceCaller } from '../../../../libs/shared/src/index.js';
 import { RecordTouchpointsCommand } from './record-touchpoints/record-touchpoints.command.js';
-import { CustomerResolutionError, type IngestContext } from './touchpoint-ingestor.js';
-import { BatchResultDto, TouchpointBatchDto, TouchpointDto, TouchpointResultDto } from './touchpoint.dto.js';
-import { parseBatch, parseTouchpoint } from './touchpoint.validate.js';
+import { CustomerResolutionError, TouchpointIdTakenError, type IngestContext } from './touchpoint-ingestor.js';
+import { BatchResultDto, TouchpointResultDto } from './touchpoint.dto.js';
+import { clean, cleanBatch, TouchpointBatchBody, TouchpointBody, type TouchpointDto } from './touchpoint.schema.js';
 
 type CallerRequest = Request & { id?: string; user?: AuthUser; source?: SourceCaller };
+
+/** The same id for another customer or from another writer: refused, and nothing said about that event. */
+const idTaken = () =>
+  ProblemException.conflict('This touchpoint id (or your externalId) is already used for another customer or by another writer: send it with a new id.', 'touchpoint-id-taken');
 
 /** Who is writing: a signed-in user (scoped to their customers) or a source token (any customer). */
 export function callerContext(req: CallerRequest, route: IngestContext['route']): IngestContext {
@@ -31,24 +35,24 @@ export class TouchpointsController {
   @ApiOperation({
     summary: 'Record one touchpoint',
     description:
-      'Idempotent on `id` (else source + externalId). The same touchpoint again answers 200 with `duplicate: true` and the stored position. ' +
+      'Idempotent per writer and customer on `id` (else the writer + externalId). The same touchpoint again from the same writer for the same customer answers 200 with `duplicate: true` and the stored position; ' +
+      'the same id for another customer or from another writer answers 409 and stores nothing. ' +
       'An unknown `customerExternalId` creates the customer (unassigned; assigned to the caller when the caller is an account manager). ' +
       'Accepts a source API token (`cls_src_...`) as bearer.',
   })
   @ApiResponse({ status: 201, type: TouchpointResultDto })
   @ApiResponse({ status: 200, type: TouchpointResultDto, description: 'Duplicate: nothing new was stored.' })
   @ApiResponse({ status: 404, description: 'customerId unknown or outside the caller’s reach.' })
+  @ApiResponse({ status: 409, description: 'The id (or externalId) was used for another customer or by another writer; nothing was stored.' })
   @ApiResponse({ status: 422, description: 'Validation failed; `errors` names each field.' })
-  @ApiBody({ type: TouchpointDto })
-  // The body is validated by parseTouchpoint (same rules as the DTO, much faster than class-validator).
-  async record(@Body() body: unknown, @Req() req: CallerRequest, @Res({ passthrough: true }) res: Response): Promise<TouchpointResultDto> {
-    const touchpoint = parseTouchpoint(body);
+  async record(@ValidBody(TouchpointBody, clean) touchpoint: TouchpointDto, @Req() req: CallerRequest, @Res({ passthrough: true }) res: Response): Promise<TouchpointResultDto> {
     try {
       const [outcome] = await this.commands.execute(new RecordTouchpointsCommand([touchpoint], callerContext(req, 'api')));
       if (outcome.duplicate) res.status(200);
       return { eventId: outcome.eventId, position: outcome.position, duplicate: outcome.duplicate };
     } catch (err) {
       if (err instanceof CustomerResolutionError) throw customerNotFound();
+      if (err instanceof TouchpointIdTakenError) throw idTaken();
       throw err;
     }
   }
@@ -62,10 +66,9 @@ export class TouchpointsController {
     description: 'Any invalid item (including an unknown or out-of-reach customerId) answers 422 naming each bad index, and nothing is written.',
   })
   @ApiResponse({ status: 201, type: BatchResultDto })
+  @ApiResponse({ status: 409, description: 'An id (or externalId) was used for another customer or by another writer; nothing was stored.' })
   @ApiResponse({ status: 422, description: 'Validation failed, e.g. `touchpoints[3].channel`.' })
-  @ApiBody({ type: TouchpointBatchDto })
-  async batch(@Body() body: unknown, @Req() req: CallerRequest): Promise<BatchResultDto> {
-    const touchpoints = parseBatch(body);
+  async batch(@ValidBody(TouchpointBatchBody, cleanBatch) touchpoints: TouchpointDto[], @Req() req: CallerRequest): Promise<BatchResultDto> {
     try {
       const outcomes = await this.commands.execute(new RecordTouchpointsCommand(touchpoints, callerContext(req, 'batch')));
       const duplicates = outcomes.filter((o) => o.duplicate).length;
@@ -78,6 +81,7 @@ export class TouchpointsController {
       if (err instanceof CustomerResolutionError) {
         throw ProblemException.validation(err.problems.map((p) => ({ path: `touchpoints[${p.index}].${p.path}`, message: p.message })));
       }
+      if (err instanceof TouchpointIdTakenError) throw idTaken();
       throw err;
     }
   }

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Req } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Patch, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCookieAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { CurrentUser, ProblemException, Roles, type AuthUser } from '../../../../libs/shared/src/index.js';
+import { CurrentUser, ProblemException, Roles, ValidBody, type AuthUser } from '../../../../libs/shared/src/index.js';
 import { correlationOf } from '../auth/auth.controller.js';
-import { CreateUserDto, UpdateUserDto, UserDto, UserListDto } from './users.dto.js';
+import { CreateUserBody, UpdateUserBody, UserDto, UserListDto, type CreateUserDto, type UpdateUserDto } from './users.dto.js';
 import { UsersService } from './users.service.js';
 
 
@@ -19,7 +19,7 @@ export class UsersController {
   @ApiCreatedResponse({ type: UserDto })
   @ApiConflictResponse({ description: 'A user with that e-mail exists.' })
   @ApiUnprocessableEntityResponse({ description: 'Invalid fields, e.g. teamLeadId is not a team lead.' })
-  create(@Body() body: CreateUserDto, @CurrentUser() actor: AuthUser, @Req() req: { id?: unknown }): Promise<UserDto> {
+  create(@ValidBody(CreateUserBody) body: CreateUserDto, @CurrentUser() actor: AuthUser, @Req() req: { id?: unknown }): Promise<UserDto> {
     return this.users.create(body, actor, correlationOf(req));
   }
 
@@ -37,7 +37,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserDto })
   @ApiNotFoundResponse({ description: 'No such user.' })
   @ApiConflictResponse({ description: 'Would lock yourself out, or a team lead still has a team.' })
-  update(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => ProblemException.notFound('No user with that id.') })) id: string, @Body() body: UpdateUserDto, @CurrentUser() actor: AuthUser, @Req() req: { id?: unknown }): Promise<UserDto> {
+  update(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => ProblemException.notFound('No user with that id.') })) id: string, @ValidBody(UpdateUserBody) body: UpdateUserDto, @CurrentUser() actor: AuthUser, @Req() req: { id?: unknown }): Promise<UserDto> {
     return this.users.update(id, body, actor, correlationOf(req));
   }
 }

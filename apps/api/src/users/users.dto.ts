@@ -1,58 +1,29 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { ROLES, type Role } from '../../../../libs/shared/src/index.js';
+import { ApiProperty } from '@nestjs/swagger';
+import { z } from 'zod';
+import { apiSchema, email, ROLES, text, uuid, type Role } from '../../../../libs/shared/src/index.js';
 
-export class CreateUserDto {
-  @ApiProperty({ example: 'kari@example.com', maxLength: 254 })
-  @IsEmail()
-  @MaxLength(254)
-  email: string;
+export const CreateUserBody = apiSchema(
+  'CreateUser',
+  z.strictObject({
+    email: email(),
+    name: text(200, 1),
+    password: text(1024, 8).meta({ description: 'Stored only as a salted scrypt hash.' }),
+    role: z.enum(ROLES),
+    teamLeadId: uuid().meta({ description: 'The team lead of an account manager.' }).optional(),
+  }),
+);
+export type CreateUserDto = z.output<typeof CreateUserBody>;
 
-  @ApiProperty({ example: 'Kari Nordmann', minLength: 1, maxLength: 200 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  name: string;
-
-  @ApiProperty({ minLength: 8, maxLength: 1024, description: 'Stored only as a salted scrypt hash.' })
-  @IsString()
-  @MinLength(8)
-  @MaxLength(1024)
-  password: string;
-
-  @ApiProperty({ enum: ROLES })
-  @IsIn(ROLES)
-  role: Role;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'The team lead of an account manager.' })
-  @IsOptional()
-  @IsUUID()
-  teamLeadId?: string;
-}
-
-export class UpdateUserDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  name?: string;
-
-  @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
-  @IsIn(ROLES)
-  role?: Role;
-
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'null removes the account manager from their team.' })
-  @IsOptional()
-  @IsUUID()
-  teamLeadId?: string | null;
-
-  @ApiPropertyOptional({ description: 'A disabled user cannot sign in; their sessions are revoked.' })
-  @IsOptional()
-  @IsBoolean()
-  disabled?: boolean;
-}
+export const UpdateUserBody = apiSchema(
+  'UpdateUser',
+  z.strictObject({
+    name: text(200, 1).optional(),
+    role: z.enum(ROLES).optional(),
+    teamLeadId: uuid().meta({ description: 'null removes the account manager from their team.' }).nullish(),
+    disabled: z.boolean().meta({ description: 'A disabled user cannot sign in; their sessions are revoked.' }).optional(),
+  }),
+);
+export type UpdateUserDto = z.output<typeof UpdateUserBody>;
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' })

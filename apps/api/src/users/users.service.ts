@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { EventStore } from '../../../../libs/event-store/src/index.js';
+import { DataSource } from 'typeorm';
+import { alreadyDecided, EventStore, type Queryable } from '../../../../libs/event-store/src/index.js';
 import { userStream, type UserChanged, type UserCreated } from '../../../../libs/relationship/src/index.js';
-import { APP_CONFIG, IdGenerator, ProblemException, type AppConfig, type AuthUser, type Role } from '../../../../libs/shared/src/index.js';
+import { APP_CONFIG, IdGenerator, ProblemException, normalizeEmail, type AppConfig, type AuthUser, type Role } from '../../../../libs/shared/src/index.js';
 import { hashPassword } from '../auth/password.js';
 import type { CreateUserDto, UpdateUserDto, UserDto } from './users.dto.js';
 
@@ -45,18 +45,19 @@ export class UsersService implements OnApplicationBootstrap {
    */
   async ensureFirstAdmin(email: string, password: string): Promise<boolean> {
     const passwordHash = await hashPassword(password);
-    const created = await this.db.transaction(async (tx) => {
+    const created = await this.events.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('closeness:first-admin'))`);
       const any: any[] = await tx.query(`SELECT 1 FROM users LIMIT 1`);
       if (any.length > 0) return false;
       const id = this.ids.next();
+      const key = normalizeEmail(email);
       const rows: any[] = await tx.query(
-        `INSERT INTO users (id, email, name, role, password_hash) VALUES ($1, $2, 'Administrator', 'admin', $3)
-         ON CONFLICT ((lower(email))) DO NOTHING RETURNING id`,
-        [id, email.trim().toLowerCase(), passwordHash],
+        `INSERT INTO users (id, email, email_key, name, role, password_hash) VALUES ($1, $2, $2, 'Administrator', 'admin', $3)
+         ON CONFLICT (email_key) DO NOTHING RETURNING id`,
+        [id, key, passwordHash],
       );
       if (rows.length === 0) return false;
-      await this.appendCreated(tx, { userId: id, email: email.trim().toLowerCase(), name: 'Administrator', role: 'admin', teamLeadId: null }, 'system');
+      await this.appendCreated(tx, { userId: id, email: key, name: 'Administrator', role: 'admin', teamLeadId: null }, 'system');
       return true;
     });
     if (created) this.logger.log('created the first admin from ADMIN_EMAIL');
@@ -68,12 +69,13 @@ export class UsersService implements OnApplicationBootstrap {
     if (teamLeadId && input.role !== 'account_manager') throw badTeamLead('only an account manager has a team lead');
     const passwordHash = await hashPassword(input.password);
     const id = this.ids.next();
-    const email = input.email.trim().toLowerCase();
-    return this.db.transaction(async (tx) => {
+    // One spelling everywhere (#19.5): stored, unique and looked up as normalizeEmail gives it.
+    const email = normalizeEmail(input.email);
+    return this.events.transaction(async (tx) => {
       if (teamLeadId) await this.lockTeamLead(tx, teamLeadId);
       const rows: any[] = await tx.query(
-        `INSERT INTO users (id, email, name, role, team_lead_id, password_hash) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT ((lower(email))) DO NOTHING RETURNING ${COLUMNS}`,
+        `INSERT INTO users (id, email, email_key, name, role, team_lead_id, password_hash) VALUES ($1, $2, $2, $3, $4, $5, $6)
+         ON CONFLICT (email_key) DO NOTHING RETURNING ${COLUMNS}`,
         [id, email, input.name, input.role, teamLeadId, passwordHash],
       );
       if (rows.length === 0) throw ProblemException.conflict('A user with that e-mail already exists.', 'email-taken');
@@ -86,13 +88,13 @@ export class UsersService implements OnApplicationBootstrap {
   async list(actor: AuthUser): Promise<UserDto[]> {
     const rows: any[] =
       actor.role === 'admin'
-        ? await this.db.query(`SELECT ${COLUMNS} FROM users ORDER BY lower(email)`)
-        : await this.db.query(`SELECT ${COLUMNS} FROM users WHERE id = $1 OR team_lead_id = $1 ORDER BY lower(email)`, [actor.id]);
+        ? await this.db.query(`SELECT ${COLUMNS} FROM users ORDER BY email_key`)
+        : await this.db.query(`SELECT ${COLUMNS} FROM users WHERE id = $1 OR team_lead_id = $1 ORDER BY email_key`, [actor.id]);
     return rows.map(toDto);
   }
 
   async update(id: string, patch: UpdateUserDto, actor: AuthUser, correlationId?: string): Promise<UserDto> {
-    return this.db.transaction(async (tx) => {
+    return this.events.transaction(async (tx) => {
       const found: any[] = await tx.query(`SELECT ${COLUMNS} FROM users WHERE id = $1 FOR UPDATE`, [id]);
       if (found.length === 0) throw userNotFound();
       const cur = found[0];
@@ -131,19 +133,20 @@ export class UsersService implements OnApplicationBootstrap {
         await tx.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
       }
       const event: { id: string } & UserChanged = { id: this.ids.next(), type: 'UserChanged', data: { userId: id, changes } };
-      await this.events.append(userStream(id), [{ ...event, metadata: { actorId: actor.id, correlationId } }], 'any', tx);
+      await this.events.handle(userStream(id), alreadyDecided, [event], { correlationId: correlationId ?? this.ids.next(), actorId: actor.id, tx });
       return toDto(updated[0]);
     });
   }
 
   // FOR SHARE: the team lead cannot be demoted or disabled while we attach someone to them.
-  private async lockTeamLead(tx: EntityManager, teamLeadId: string) {
+  private async lockTeamLead(tx: Queryable, teamLeadId: string) {
     const rows: any[] = await tx.query(`SELECT 1 FROM users WHERE id = $1 AND role = 'team_lead' AND disabled_at IS NULL FOR SHARE`, [teamLeadId]);
     if (rows.length === 0) throw badTeamLead();
   }
 
-  private async appendCreated(tx: EntityManager, data: UserCreated['data'], actorId: string, correlationId?: string) {
+  private async appendCreated(tx: Queryable, data: UserCreated['data'], actorId: string, correlationId?: string) {
     const event: { id: string } & UserCreated = { id: this.ids.next(), type: 'UserCreated', data };
-    await this.events.append(userStream(data.userId), [{ ...event, metadata: { actorId, correlationId } }], 'no_stream', tx);
+    // Without a request (the first admin at start-up) the write starts a flow of its own.
+    await this.events.handle(userStream(data.userId), alreadyDecided, [event], { correlationId: correlationId ?? this.ids.next(), actorId, tx, expectedVersion: 'no_stream' });
   }
 }

@@ -24,19 +24,24 @@ const safeEqual = (a: string, b: string) => {
  * given, constant-time comparison) with its HMAC computed by node:crypto instead of the
  * package's pure-JS SHA-256, which cost a few percent of the API's CPU per delivery. Same input
  * as the package signs: the payload as a string (a Buffer decoded as UTF-8), so every signature
- * is the package's own (signatures.spec.ts compares them).
+ * is the package's own (signatures.spec.ts compares them). With `rawBytes`, a Buffer is signed as
+ * the bytes it is: the same for UTF-8, and a body that is not UTF-8 is verified as it was sent
+ * (and then dead-lettered) instead of after its bad bytes were replaced.
  */
 export class NativeHmacWebhook extends Webhook {
   private readonly hmacKey: Buffer;
 
-  constructor(secret: string) {
+  constructor(
+    secret: string,
+    private readonly rawBytes = false,
+  ) {
     super(secret);
     this.hmacKey = Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64');
   }
 
   override sign(msgId: string, timestamp: Date, payload: string | Buffer): string {
-    const text = typeof payload === 'string' ? payload : payload.toString();
-    const signature = createHmac('sha256', this.hmacKey).update(`${msgId}.${Math.floor(timestamp.getTime() / 1000)}.`).update(text).digest('base64');
+    const body = typeof payload === 'string' || this.rawBytes ? payload : payload.toString();
+    const signature = createHmac('sha256', this.hmacKey).update(`${msgId}.${Math.floor(timestamp.getTime() / 1000)}.`).update(body).digest('base64');
     return `v1,${signature}`;
   }
 }
@@ -50,7 +55,7 @@ export function verifyStandardWebhook(secret: string, raw: Buffer, headers: Head
     let wh = verifiers.get(secret);
     if (!wh) {
       if (verifiers.size >= 1000) verifiers.clear();
-      wh = new NativeHmacWebhook(secret);
+      wh = new NativeHmacWebhook(secret, true);
       verifiers.set(secret, wh);
     }
     wh.verify(raw, headers, { jsonParse: false });

@@ -49,7 +49,8 @@ export interface IngressDeps {
  * middleware chain and Nest's router. It is the hottest route (one small signed request per
  * touchpoint) and the generic chain cost about twice what the delivery itself costs. Every
  * cross-cutting behaviour of that chain that applies to this route is done here, the same way:
- * the request id (and x-request-id), the security headers, the general rate limit, the raw body
+ * the request id (and x-request-id), the security headers, the general rate limit (authentic
+ * deliveries are not counted, refused ones count against their address), the raw body
  * within BODY_LIMIT (the signature is checked on the raw bytes before parsing), problem+json
  * errors (503 with Retry-After when Postgres is down), the request log line (same fields and
  * levels as pino-http) and the HTTP duration histogram.
@@ -62,6 +63,7 @@ export function webhookIngress(deps: IngressDeps) {
   let histogram: Histogram<'method' | 'route' | 'status'> | null | undefined;
 
   const finish = (req: RawRequest, res: Response, status: number, body: string, type: string, started: bigint, err?: unknown) => {
+    if (status === 401) deps.limiter.count(`ip:${req.ip ?? 'unknown'}`);
     res.statusCode = status;
     res.setHeader('content-type', type);
     res.setHeader('content-length', Buffer.byteLength(body));
@@ -90,7 +92,7 @@ export function webhookIngress(deps: IngressDeps) {
     req.id = requestId(req, res);
     headers(req, res, () => undefined);
     try {
-      deps.limiter.hit(req.ip ?? 'unknown');
+      deps.limiter.check(`ip:${req.ip ?? 'unknown'}`);
     } catch (err) {
       return fail(req, res, started, err);
     }

@@ -1,11 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { Clock, deterministicId, IdGenerator, metrics, ProblemException, type ProblemFieldError } from '../../../../libs/shared/src/index.js';
+import { DataSource } from 'typeorm';
+import { Clock, deterministicId, IdGenerator, metrics, ProblemException } from '../../../../libs/shared/src/index.js';
 import type { SourceFormat } from '../sources/sources.dto.js';
-import { CustomerResolutionError, TouchpointIngestor, type IngestContext } from '../touchpoints/touchpoint-ingestor.js';
-import type { TouchpointDto } from '../touchpoints/touchpoint.dto.js';
-import { fastDeterministicId } from '../touchpoints/fast-id.js';
-import { checkTouchpoint } from '../touchpoints/touchpoint.validate.js';
+import { CustomerResolutionError, TouchpointIdTakenError, TouchpointIngestor, type IngestContext } from '../touchpoints/touchpoint-ingestor.js';
+import { validateTouchpoints, type TouchpointDto } from '../touchpoints/touchpoint.schema.js';
 import { MAPPERS, MappingError, type Headers, type Mapped } from './mappers/index.js';
 import { SignatureError, verifyHubspot, verifyIntercom, verifyStandardWebhook, verifyZendesk } from './signatures.js';
 
@@ -46,6 +44,14 @@ export function normalizeHeaders(h: Record<string, string | string[] | undefined
   const out: Headers = {};
   for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return out;
+}
+
+/** Authentic, but it cannot be stored as it is: kept as a dead letter with this reason. */
+function deadLetterReason(err: unknown): string | undefined {
+  if (err instanceof MappingError) return err.message;
+  if (err instanceof CustomerResolutionError) return `customer: ${err.message}`;
+  if (err instanceof TouchpointIdTakenError) return 'id: a touchpoint id is taken by another customer or another source';
+  return undefined;
 }
 
 // TypeORM answers UPDATE ... RETURNING with [rows, count].
@@ -104,7 +110,7 @@ export class WebhookReceiver {
       const touchpoints = this.validate(mapped.touchpoints);
       return await this.store(source, mapped, touchpoints, d);
     } catch (err) {
-      const reason = err instanceof MappingError ? err.message : err instanceof CustomerResolutionError ? `customer: ${err.message}` : undefined;
+      const reason = deadLetterReason(err);
       if (reason === undefined) throw err;
       const dedupeKey = mapped?.dedupeKey ?? this.fallbackDedupeKey(source, d);
       return this.deadLetter(source, d, dedupeKey, reason);
@@ -141,13 +147,9 @@ export class WebhookReceiver {
   }
 
   private validate(items: unknown[]): TouchpointDto[] {
-    const errors: ProblemFieldError[] = [];
-    const now = this.clock.now().getTime();
-    items.forEach((t, i) => checkTouchpoint(t, items.length === 1 ? '' : `touchpoints[${i}]`, errors, now));
-    if (errors.length > 0) {
-      throw new MappingError(`invalid touchpoint: ${errors.slice(0, 10).map((e) => `${e.path || 'body'}: ${e.message}`).join('; ')}`);
-    }
-    return items.map((t) => Object.fromEntries(Object.entries(t as object).filter(([, v]) => v !== undefined && v !== null)) as TouchpointDto);
+    const r = validateTouchpoints(items, this.clock.now().getTime());
+    if (!r.ok) throw new MappingError(`invalid touchpoint: ${r.errors.slice(0, 10).map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    return r.value;
   }
 
   private context(source: SourceRow, dedupeKey: string, correlationId: string, route: IngestContext['route']): IngestContext {
@@ -155,42 +157,25 @@ export class WebhookReceiver {
       actorId: `source:${source.id}`,
       sourceId: source.id,
       correlationId,
-      causationId: fastDeterministicId('webhook-delivery', source.id, dedupeKey),
+      causationId: deterministicId('webhook-delivery', source.id, dedupeKey),
       route,
       // Touchpoints without their own id get one derived from the delivery: a redelivery writes nothing new.
-      fallbackId: (i) => fastDeterministicId('webhook', source.id, dedupeKey, String(i)),
+      fallbackId: (i) => deterministicId('webhook', source.id, dedupeKey, String(i)),
     };
   }
 
   private async store(source: SourceRow, mapped: Mapped, touchpoints: TouchpointDto[], d: Delivery): Promise<DeliveryResult> {
     const ctx = this.context(source, mapped.dedupeKey, d.correlationId, 'webhook');
-    // Every id is derived (body id, source + externalId, or the delivery key), so the claim can carry them.
-    const eventIds = touchpoints.map((t, i) => this.ingestor.eventIdFor(t, i, ctx));
-    // The steady state (known customers, a new delivery): the dedupe key and the events in one
-    // statement. Anything else (a customer to create, a delivery seen before) comes back null
-    // with nothing written and takes the transaction below, which decides it.
-    const known = touchpoints.length > 0 && (await this.ingestor.recordKnown(touchpoints, ctx, { sourceId: source.id, dedupeKey: mapped.dedupeKey, eventIds }));
-    if (known) {
-      metrics.webhookDeliveries.inc({ format: source.format, outcome: 'accepted' });
-      return { status: 202, body: { eventIds, ...(mapped.ignored > 0 ? { ignored: mapped.ignored } : {}) } };
-    }
-    const result = await this.ingestor.transact(ctx, async (tx, write) => {
-      // The dedupe key is claimed first: a concurrent delivery of the same key waits here for our
-      // commit and then finds the row (ON CONFLICT DO NOTHING), so only one of them writes events.
-      const claimed = await tx.query(
-        `INSERT INTO webhook_deliveries (source_id, dedupe_key, outcome, event_ids) VALUES ($1, $2, 'accepted', $3) ON CONFLICT DO NOTHING RETURNING source_id`,
-        [source.id, mapped.dedupeKey, eventIds],
-      );
-      if (claimed.length === 0) return this.storedDelivery(tx, source.id, mapped.dedupeKey);
-      if (touchpoints.length > 0) await write(touchpoints);
-      return { status: 202, body: { eventIds, ...(mapped.ignored > 0 ? { ignored: mapped.ignored } : {}) } } as DeliveryResult;
-    });
-    metrics.webhookDeliveries.inc({ format: source.format, outcome: result.status === 200 ? 'duplicate' : 'accepted' });
-    return result;
+    const extra = mapped.ignored > 0 ? { ignored: mapped.ignored } : {};
+    // The ingestor claims the delivery's dedupe key with its events (null: seen before, nothing written).
+    const outcomes = await this.ingestor.deliver(touchpoints, ctx, mapped.dedupeKey);
+    metrics.webhookDeliveries.inc({ format: source.format, outcome: outcomes ? 'accepted' : 'duplicate' });
+    if (!outcomes) return this.storedDelivery(source.id, mapped.dedupeKey);
+    return { status: 202, body: { eventIds: outcomes.map((o) => o.eventId), ...extra } };
   }
 
-  private async storedDelivery(tx: EntityManager, sourceId: string, dedupeKey: string): Promise<DeliveryResult> {
-    const [row] = await tx.query(`SELECT event_ids, dead_letter_id FROM webhook_deliveries WHERE source_id = $1 AND dedupe_key = $2`, [sourceId, dedupeKey]);
+  private async storedDelivery(sourceId: string, dedupeKey: string, db: { query: DataSource['query'] } = this.ds): Promise<DeliveryResult> {
+    const [row] = await db.query(`SELECT event_ids, dead_letter_id FROM webhook_deliveries WHERE source_id = $1 AND dedupe_key = $2`, [sourceId, dedupeKey]);
     return { status: 200, body: { eventIds: row?.event_ids ?? [], duplicate: true, ...(row?.dead_letter_id ? { deadLetterId: row.dead_letter_id } : {}) } };
   }
 
@@ -203,7 +188,7 @@ export class WebhookReceiver {
         `INSERT INTO webhook_deliveries (source_id, dedupe_key, outcome, dead_letter_id) VALUES ($1, $2, 'dead_letter', $3) ON CONFLICT DO NOTHING RETURNING source_id`,
         [source.id, dedupeKey, id],
       );
-      if (claimed.length === 0) return this.storedDelivery(tx, source.id, dedupeKey);
+      if (claimed.length === 0) return this.storedDelivery(source.id, dedupeKey, tx);
       await tx.query(
         `INSERT INTO dead_letters (id, kind, source_id, format, dedupe_key, reason, content_type, headers, body, request_uri)
          VALUES ($1, 'webhook', $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -257,7 +242,7 @@ export class WebhookReceiver {
         return { id, status: 'resolved' as const, reason: null, eventIds, attempts: row.attempts };
       });
     } catch (err) {
-      const reason = err instanceof MappingError ? err.message : err instanceof CustomerResolutionError ? `customer: ${err.message}` : undefined;
+      const reason = deadLetterReason(err);
       if (reason === undefined) throw err;
       const [row] = returned(
         await this.ds.query(`UPDATE dead_letters SET reason = $2, attempts = attempts + 1, updated_at = now() WHERE id = $1 AND status = 'open' RETURNING attempts`, [

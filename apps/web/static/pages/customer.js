@@ -2,7 +2,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, explain } from '../api.js';
-import { bandLabel, segmentLabel, channelLabel, fmtAgo, fmtDate, fmtDateTime, humanize, isoDay, money, pct, signed } from '../format.js';
+import { bandLabel, segmentLabel, channelLabel, fmtAgo, fmtDate, fmtDateTime, fmtDay, humanize, isoDay, money, renewalWords, riskPct, riskWithout, signed } from '../format.js';
 import { HealthChart } from '../health-chart.js';
 import { announce, BandChip, Empty, ErrorState, FollowUpCard, Loading, Risk, Trend, useAsync, useClosedTasks } from '../ui.js';
 
@@ -27,20 +27,22 @@ export function CustomerPage({ id, user }) {
     <header class="customer-head">
       <div>
         <h1>${c.name}</h1>
-        <p class="muted">${[segmentLabel(c.segment), c.externalId && `ID ${c.externalId}`, c.annualValue != null && `annual value ${money(c.annualValue)}`].filter(Boolean).join(' · ')}</p>
+        <p class="muted">${[segmentLabel(c.segment), c.externalId && `ID ${c.externalId}`].filter(Boolean).join(' · ')}</p>
       </div>
       <dl class="kpis">
         <div><dt>Health</dt><dd>${c.health ? html`<${BandChip} score=${c.health.score} band=${c.health.band} /> <${Trend} value=${c.health.trend30d} />` : 'not scored yet'}</dd></div>
         <div><dt>Churn risk</dt><dd><${Risk} churnRisk=${c.churnRisk} /></dd></div>
         <div><dt>Last relational contact</dt><dd title=${fmtDate(c.lastRelationalContactAt)}>${fmtAgo(c.lastRelationalContactAt)}</dd></div>
         <div><dt>Open follow-ups</dt><dd>${c.openFollowUps ?? 0}</dd></div>
+        <div><dt>Annual value</dt><dd>${money(c.annualValue)}</dd></div>
+        <div><dt>Renewal</dt><dd>${c.renewalDate ? html`${fmtDay(c.renewalDate)} <span class="muted small">${renewalWords(c.renewalDate)}</span>` : '—'}</dd></div>
       </dl>
     </header>
     <div class="customer-grid">
       <div class="col-main">
         <${HealthSection} id=${id} name=${c.name} />
-        <${DriversSection} drivers=${c.drivers || []} churnRisk=${c.churnRisk} onShow=${setHighlight} />
-        <${AsOfSection} id=${id} onShow=${setHighlight} />
+        <${DriversSection} drivers=${c.drivers || []} notes=${c.notes || []} evaluatedAt=${c.healthEvaluatedAt} churnRisk=${c.churnRisk} onShow=${setHighlight} />
+        <${AsOfSection} id=${id} name=${c.name} onShow=${setHighlight} />
       </div>
       <div class="col-side">
         <${CustomerFollowUps} id=${id} onChanged=${customer.reload} />
@@ -74,43 +76,78 @@ function HealthSection({ id, name }) {
         <summary>Show the curve as a table</summary>
         <div class="table-wrap"><table>
           <thead><tr><th scope="col">Week of</th><th scope="col">Score</th><th scope="col">Band</th><th scope="col">Churn risk</th></tr></thead>
-          <tbody>${points.map((p) => html`<tr key=${p.at}><td>${fmtDate(p.at)}</td><td>${p.score}</td><td>${bandLabel(p.band)}</td><td>${pct(p.churnRisk)}</td></tr>`)}</tbody>
+          <tbody>${points.map((p) => html`<tr key=${p.at}><td>${fmtDate(p.at)}</td><td>${p.score}</td><td>${bandLabel(p.band)}</td><td>${riskPct(p.churnRisk)}</td></tr>`)}</tbody>
         </table></div>
       </details>` : null}
   </section>`;
 }
 
+/** One reason with its events; `effect` says what the number next to it means. */
+function DriverItem({ d, onShow, label, value }) {
+  const ids = d.eventIds || [];
+  return html`<li class=${d.effect < 0 ? 'neg' : d.effect > 0 ? 'pos' : ''}>
+    <span class="effect" aria-label=${label}>${value}</span>
+    <span class="factor">${d.factor}</span>
+    ${ids.length
+      ? html`<button type="button" class="link" onClick=${() => onShow({ label: d.factor, ids })}>
+          Show ${ids.length === 1 ? 'the event' : `the ${ids.length} events`}<span class="sr-only"> behind “${d.factor}” on the timeline</span>
+        </button>`
+      : null}
+  </li>`;
+}
+
 function DriverList({ drivers, onShow, prefix }) {
   if (!drivers.length) return html`<p class="muted">No drivers: nothing moved the score away from the baseline.</p>`;
   return html`<ul class="drivers">
-    ${drivers.map((d, i) => {
-      const ids = d.eventIds || [];
-      return html`<li key=${`${prefix}-${i}`} class=${d.effect < 0 ? 'neg' : d.effect > 0 ? 'pos' : ''}>
-        <span class="effect" aria-label=${`${signed(d.effect)} points`}>${signed(d.effect)}</span>
-        <span class="factor">${d.factor}</span>
-        ${ids.length
-          ? html`<button type="button" class="link" onClick=${() => onShow({ label: d.factor, ids })}>
-              Show ${ids.length === 1 ? 'the event' : `the ${ids.length} events`}<span class="sr-only"> behind “${d.factor}” on the timeline</span>
-            </button>`
-          : null}
-      </li>`;
-    })}
+    ${drivers.map((d, i) => html`<${DriverItem} key=${`${prefix}-${i}`} d=${d} onShow=${onShow} label=${d.effect === 0 ? 'no points' : `${signed(d.effect)} points`} value=${d.effect === 0 ? '—' : signed(d.effect)} />`)}
   </ul>`;
 }
 
-function DriversSection({ drivers, churnRisk, onShow }) {
-  const churnDrivers = (churnRisk && churnRisk.drivers) || [];
-  return html`<section class="card" aria-labelledby="drivers-title">
-    <h2 id="drivers-title">Why the score is what it is</h2>
-    <p class="muted small">Points each factor adds to or takes from the health score. Open a factor's events to see what happened.</p>
-    <${DriverList} drivers=${drivers} onShow=${onShow} prefix="now" />
-    ${churnDrivers.length
-      ? html`<h3>What drives the churn risk</h3><${DriverList} drivers=${churnDrivers} onShow=${onShow} prefix="churn" />`
-      : null}
+/** The notes under the drivers: the 0–100 clamp and the smaller factors, said once (they are not reasons). */
+function HealthNotes({ notes }) {
+  const shown = notes.filter((n) => n.kind === 'scale_limit' || n.kind === 'minor_factors');
+  if (!shown.length) return null;
+  return html`<div class="health-notes small">
+    ${shown.map((n) => n.kind === 'minor_factors' && n.drivers && n.drivers.length
+      ? html`<details key=${n.kind} class="minor-factors"><summary>${n.text}</summary>
+          <ul>${n.drivers.map((d, i) => html`<li key=${i}><span class="effect">${signed(d.effect)}</span> ${d.factor}</li>`)}</ul>
+        </details>`
+      : html`<p key=${n.kind} class="muted">${n.text}</p>`)}
+  </div>`;
+}
+
+/** The churn drivers in two lists, each with the risk there would be without it (their effects are log-odds, not points). */
+function ChurnDrivers({ churnRisk, onShow }) {
+  const drivers = (churnRisk && churnRisk.drivers) || [];
+  const up = drivers.filter((d) => d.effect > 0);
+  const down = drivers.filter((d) => d.effect < 0).sort((a, b) => a.effect - b.effect);
+  const item = (d, i, prefix) => {
+    const without = riskPct(riskWithout(churnRisk.probability, d.effect));
+    return html`<${DriverItem} key=${`${prefix}-${i}`} d=${d} onShow=${onShow} label=${`without it the churn risk would be ${without}`} value=${`→ ${without}`} />`;
+  };
+  return html`<section class="churn-drivers" aria-labelledby="churn-drivers-title">
+    <h3 id="churn-drivers-title">What drives the churn risk (${riskPct(churnRisk.probability)})</h3>
+    ${drivers.length === 0
+      ? html`<p class="muted">Nothing moves the churn risk by a percentage point or more: it is the risk of a customer without warning signs.</p>`
+      : html`<p class="muted small">Next to each factor: what the churn risk would be without it.</p>`}
+    ${up.length ? html`<h4>Raises it</h4><ul class="drivers churn-up">${up.map((d, i) => item(d, i, 'up'))}</ul>` : null}
+    ${down.length ? html`<h4>Holds it down</h4><ul class="drivers churn-down">${down.map((d, i) => item(d, i, 'down'))}</ul>` : null}
   </section>`;
 }
 
-function AsOfSection({ id, onShow }) {
+function DriversSection({ drivers, notes, evaluatedAt, churnRisk, onShow }) {
+  const disagreement = notes.find((n) => n.kind === 'health_vs_churn');
+  return html`<section class="card" aria-labelledby="drivers-title">
+    <h2 id="drivers-title">Why the score is what it is</h2>
+    <p class="muted small">Points each factor adds to or takes from the neutral 50. Open a factor's events to see what happened.${evaluatedAt ? ` As of ${fmtDateTime(evaluatedAt)}, the customer's latest recorded event.` : ''}</p>
+    <${DriverList} drivers=${drivers} onShow=${onShow} prefix="now" />
+    <${HealthNotes} notes=${notes} />
+    ${disagreement ? html`<div class="notice health-vs-churn" role="note"><strong>Health and churn risk differ.</strong> ${disagreement.text}</div>` : null}
+    ${churnRisk ? html`<${ChurnDrivers} churnRisk=${churnRisk} onShow=${onShow} />` : null}
+  </section>`;
+}
+
+function AsOfSection({ id, name, onShow }) {
   const [day, setDay] = useState(() => isoDay(new Date(Date.now() - 30 * DAY)));
   const [state, setState] = useState({ loading: false, error: null, data: null });
   const submit = async (e) => {
@@ -146,14 +183,29 @@ function AsOfSection({ id, onShow }) {
       ? html`<p class="asof-result" role="status"><strong>On ${fmtDate(h.asOf)}</strong> nothing had been recorded for this customer yet.
           Touchpoints that arrived later (for example from an import) appear on the curve above, which is drawn in business time.</p>`
       : null}
-    ${h && !h.empty
+    ${h && !h.empty && h.eventsConsidered === 0 ? html`<div class="asof-result" role="status"><${NothingRecordedYet} h=${h} name=${name} /></div>` : null}
+    ${h && !h.empty && h.eventsConsidered > 0
       ? html`<div class="asof-result" role="status">
           <p><strong>On ${fmtDate(h.asOf)}:</strong> <${BandChip} score=${h.score} band=${h.band} /> <${Trend} value=${h.trend30d} />
-            · churn risk <${Risk} churnRisk=${h.churnRisk} /> · ${h.eventsConsidered ?? 0} events considered</p>
-          ${h.eventsConsidered === 0 ? html`<p class="muted">Nothing had been recorded for this customer by then.</p>` : html`<${DriverList} drivers=${h.drivers || []} onShow=${onShow} prefix="asof" />`}
+            · churn risk <${Risk} churnRisk=${h.churnRisk} /> · ${h.eventsConsidered} ${h.eventsConsidered === 1 ? 'event' : 'events'} considered</p>
+          <${DriverList} drivers=${h.drivers || []} onShow=${onShow} prefix="asof" />
+          <${HealthNotes} notes=${h.notes || []} />
         </div>`
       : null}
   </section>`;
+}
+
+// The page routes by the URL's hash, so the curve is reached by scrolling, not by an #anchor.
+const toCurve = () => {
+  const el = document.getElementById('curve-title');
+  if (el) el.scrollIntoView({ block: 'start' });
+};
+
+/** "As of" a date before anything was recorded: knowledge time, while the curve above is business time. */
+function NothingRecordedYet({ h, name }) {
+  if (!h.firstRecordedAt) return html`<p class="nothing-recorded">Nothing has been recorded for ${name} yet, so there is nothing to show for that date.</p>`;
+  const curve = html`<button type="button" class="link" onClick=${toCurve}>health curve above</button>`;
+  return html`<p class="nothing-recorded"><strong>On ${fmtDate(h.asOf)}</strong> Closeness had not recorded anything for ${name} yet: the first touchpoints were recorded on <strong>${fmtDate(h.firstRecordedAt)}</strong>. This view shows what Closeness knew on a date. For how the relationship went before that, see the ${curve}: it is drawn from when things happened, including what was recorded later (an import, for example).</p>`;
 }
 
 function CustomerFollowUps({ id, onChanged }) {

@@ -1,8 +1,8 @@
-/* global window, URLSearchParams */
+/* global window, URLSearchParams, setTimeout, clearTimeout */
 import { html } from 'htm/preact';
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, apiAll } from '../api.js';
-import { fmtAgo, fmtDate, segmentLabel } from '../format.js';
+import { fmtAgo, fmtDate, fmtDay, money, moneyShort, renewalSoon, renewalWords, segmentLabel } from '../format.js';
 import { BandChip, Empty, ErrorState, Loading, Risk, Trend, useAsync } from '../ui.js';
 
 const SORTS = { risk: 'Riskiest first', health: 'Lowest health first', name: 'Name' };
@@ -12,10 +12,16 @@ export function PortfolioPage({ user, query }) {
   const band = query.get('band') || '';
   const sort = SORTS[query.get('sort')] ? query.get('sort') : 'risk';
   const [search, setSearch] = useState(query.get('q') || '');
+  // The server searches (GET /customers?q=: case and accents ignored, so "bjorn" finds Bjørn), a moment after typing stops.
+  const [needle, setNeedle] = useState(search.trim());
+  useEffect(() => {
+    const t = setTimeout(() => setNeedle(search.trim()), 250);
+    return () => clearTimeout(t);
+  }, [search]);
 
   const list = useAsync(
-    (signal) => apiAll(`/customers?sort=${sort}${band ? `&band=${band}` : ''}`, { signal }),
-    [band, sort],
+    (signal) => apiAll(`/customers?sort=${sort}${band ? `&band=${band}` : ''}${needle ? `&q=${encodeURIComponent(needle.slice(0, 200))}` : ''}`, { signal }),
+    [band, sort, needle],
   );
   // Names of account managers, for leads and admins who see several portfolios (optional: the list works without it).
   const people = useAsync(
@@ -37,15 +43,13 @@ export function PortfolioPage({ user, query }) {
   };
 
   const items = list.data ? list.data.items : [];
-  const needle = search.trim().toLowerCase();
-  const shown = needle ? items.filter((c) => `${c.name} ${c.externalId || ''}`.toLowerCase().includes(needle)) : items;
   const counts = items.reduce((acc, c) => ({ ...acc, [c.health && c.health.band]: (acc[c.health && c.health.band] || 0) + 1 }), {});
   const showAm = user.role !== 'account_manager';
 
   return html`<main id="main" tabindex="-1" class="page">
     <div class="page-head">
       <h1>${user.role === 'account_manager' ? 'My portfolio' : user.role === 'team_lead' ? "My team's portfolio" : 'All customers'}</h1>
-      ${list.data ? html`<p class="muted summary">${items.length} customer${items.length === 1 ? '' : 's'}${band ? ` in the ${band} band` : ''}
+      ${list.data ? html`<p class="muted summary">${items.length} customer${items.length === 1 ? '' : 's'}${band ? ` in the ${band} band` : ''}${needle ? ` named like “${needle}”` : ''}
         ${!band && items.length ? html` · <span class="c-red">${counts.red || 0} red</span>, <span class="c-yellow">${counts.yellow || 0} yellow</span>, <span class="c-green">${counts.green || 0} green</span>` : null}</p>` : null}
     </div>
     <form class="filters" role="search" onSubmit=${(e) => e.preventDefault()}>
@@ -71,7 +75,7 @@ export function PortfolioPage({ user, query }) {
     </form>
     ${list.loading && !list.data ? html`<${Loading} what="your customers" />` : null}
     ${list.error ? html`<${ErrorState} error=${list.error} what="your customers" onRetry=${list.reload} />` : null}
-    ${list.data && items.length === 0
+    ${list.data && items.length === 0 && !needle
       ? html`<${Empty}>
           ${band
             ? html`<p>No customers in the ${band} band. <a href="#/portfolio">Show all bands</a>.</p>`
@@ -80,10 +84,10 @@ export function PortfolioPage({ user, query }) {
                 : 'Create customers through the API or a CRM connection, or run “npm run demo” to load example data.'}</p>`}
         </${Empty}>`
       : null}
-    ${list.data && items.length > 0 && shown.length === 0
-      ? html`<${Empty}><p>No customer name contains “${search}”. <button type="button" class="link" onClick=${() => setSearch('')}>Clear the search</button></p></${Empty}>`
+    ${list.data && items.length === 0 && needle
+      ? html`<${Empty}><p>No customer name contains “${needle}”${band ? ` in the ${band} band` : ''}. <button type="button" class="link" onClick=${() => setSearch('')}>Clear the search</button></p></${Empty}>`
       : null}
-    ${shown.length > 0
+    ${items.length > 0
       ? html`<div class="table-wrap">
           <table class="portfolio responsive">
             <caption class="sr-only">Customers, ${SORTS[sort].toLowerCase()}</caption>
@@ -95,10 +99,12 @@ export function PortfolioPage({ user, query }) {
                 <th scope="col">Churn risk</th>
                 <th scope="col">Last relational contact</th>
                 <th scope="col">Open follow-ups</th>
+                <th scope="col" class="num">Annual value</th>
+                <th scope="col">Renewal</th>
               </tr>
             </thead>
             <tbody>
-              ${shown.map(
+              ${items.map(
                 (c) => html`<tr key=${c.id} class=${`row-${c.health && c.health.band}`}>
                   <th scope="row" data-label="Customer">
                     <a href=${`#/customers/${c.id}`}>${c.name}</a>
@@ -111,6 +117,10 @@ export function PortfolioPage({ user, query }) {
                   <td data-label="Churn risk"><${Risk} churnRisk=${c.churnRisk} /></td>
                   <td data-label="Last relational contact"><span title=${fmtDate(c.lastRelationalContactAt)}>${fmtAgo(c.lastRelationalContactAt)}</span></td>
                   <td data-label="Open follow-ups">${c.openFollowUps ? html`<a href=${`#/customers/${c.id}`} class="count-pill">${c.openFollowUps}</a>` : html`<span class="muted">0</span>`}</td>
+                  <td data-label="Annual value" class="num">${c.annualValue == null ? html`<span class="muted">—</span>` : html`<span title=${money(c.annualValue)}>${moneyShort(c.annualValue)}</span>`}</td>
+                  <td data-label="Renewal">${c.renewalDate
+                    ? html`<span class=${renewalSoon(c.renewalDate) ? 'renewal-soon' : ''}>${fmtDay(c.renewalDate)}</span> <span class="muted small">${renewalWords(c.renewalDate)}</span>`
+                    : html`<span class="muted">—</span>`}</td>
                 </tr>`,
               )}
             </tbody>

@@ -5,7 +5,7 @@ import { EventStore, ProjectionRunner } from '../../../../libs/event-store/src/i
 import { FailFastQueue, QUEUES } from '../../../../libs/queues/src/index.js';
 import { APP_CONFIG, countParked, type AppConfig } from '../../../../libs/shared/src/index.js';
 import { DeliveryService } from './delivery.service.js';
-import { OutboundRelayProjection } from './outbound-relay.projection.js';
+import { projectionsOf } from '../projections/registry.js';
 import { OutboundWorker } from './outbound.worker.js';
 
 const OUTBOUND_RELAY = Symbol('OUTBOUND_RELAY');
@@ -30,8 +30,7 @@ interface Relay {
         logger.setContext('outbound-relay');
         // Failures surface as failed batches, logged (and backed off) by the runner.
         const queue = new FailFastQueue(QUEUES.deliveries, config, (err) => logger.debug({ err: err.message }, 'outbound relay queue error'));
-        const projection = new OutboundRelayProjection(queue, () => ({ attempts: config.OUTBOUND_MAX_ATTEMPTS }));
-        const runner = new ProjectionRunner(ds, store, [projection], { listenUrl: config.DATABASE_URL, logger, pollMs: 250, onParked: countParked });
+        const runner = new ProjectionRunner(ds, store, projectionsOf('outbound', { deliveriesQueue: queue, config }), { listenUrl: config.DATABASE_URL, logger, pollMs: 250, onParked: countParked });
         return { runner, queue };
       },
     },

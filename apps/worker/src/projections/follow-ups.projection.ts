@@ -1,14 +1,8 @@
 import type { Projection, Queryable, StoredEvent } from '../../../../libs/event-store/src/index.js';
-import { businessTimeIso, evolve, type FollowUpTask } from '../../../../libs/relationship/src/index.js';
+import { businessTimeIso, evolve, TASK_EVENT_TYPES, type FollowUpTask } from '../../../../libs/relationship/src/index.js';
 
-export const FOLLOW_UP_EVENT_TYPES = [
-  'FollowUpTaskRaised',
-  'FollowUpTaskCompleted',
-  'FollowUpTaskDismissed',
-  'FollowUpTaskSnoozed',
-  'FollowUpTaskSnoozeEnded',
-  'FollowUpTaskEscalated',
-] as const;
+/** Every event of a task's stream (checked against the union by the compiler). */
+export const FOLLOW_UP_EVENT_TYPES = TASK_EVENT_TYPES;
 
 const COLUMNS = ['id', 'customer_id', 'rule', 'reason', 'suggested_action', 'priority', 'due_at', 'status', 'triggered_by', 'assignee_id', 'created_at', 'closed_at', 'note', 'snoozed_until', 'escalated_at', 'escalated_to', 'completed_automatically'];
 

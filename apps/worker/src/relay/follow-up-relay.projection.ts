@@ -1,11 +1,12 @@
 import { DependencyUnavailableError, type Projection, type Queryable, type StoredEvent } from '../../../../libs/event-store/src/index.js';
 import type { FailFastQueue, JobData } from '../../../../libs/queues/src/index.js';
 import { QUEUES } from '../../../../libs/queues/src/index.js';
+import { eventTypesOf, type CustomerEvent } from '../../../../libs/relationship/src/index.js';
 
 type EvaluateJob = JobData<typeof QUEUES.followUps, 'evaluate-event'>;
 
 /** The event types that can make a follow-up rule fire (or close a task). */
-export const RELAY_TYPES = ['TouchpointRecorded', 'InboundMessageWentUnanswered', 'RelationshipWentQuiet', 'OutcomeRecorded'] as const;
+export const RELAY_TYPES = eventTypesOf<CustomerEvent>()('TouchpointRecorded', 'InboundMessageWentUnanswered', 'RelationshipWentQuiet', 'OutcomeRecorded');
 
 const CUSTOMER_PREFIX = 'customer-';
 

@@ -1,1 +1,2 @@
 export * from './customer.decider.js';
+export * from './assignment.js';

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FollowUpPriority } from '../events.js';
 
 /** Stable rule ids: stored in tasks, events and the `open_follow_ups` key. Never rename one. */
@@ -90,80 +91,74 @@ export interface RuleValidationError {
   message: string;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const PRIORITY_VALUES = ['low', 'normal', 'high', 'urgent'] as const;
 
-/**
- * Validates a whole rule set (as PUT /rules receives it). Returns the normalised rules, or the
- * list of problems with paths like `rules[2].params.count`. Missing params take their default;
- * unknown params, unknown rule ids and duplicates are errors.
- */
-export function validateRules(input: unknown): { ok: true; value: FollowUpRules } | { ok: false; errors: RuleValidationError[] } {
-  const errors: RuleValidationError[] = [];
-  if (!isObject(input)) return { ok: false, errors: [{ path: '', message: 'must be an object with rules and priority' }] };
-  for (const key of Object.keys(input)) if (key !== 'rules' && key !== 'priority') errors.push({ path: key, message: 'unknown field' });
-
-  const priority: PriorityPolicy = { ...DEFAULT_RULES.priority };
-  if (input.priority !== undefined) {
-    if (!isObject(input.priority)) errors.push({ path: 'priority', message: 'must be an object' });
-    else {
-      for (const [k, v] of Object.entries(input.priority)) {
-        if (k === 'highValueAnnualValue') {
-          if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) errors.push({ path: 'priority.highValueAnnualValue', message: 'must be a number ≥ 0' });
-          else priority.highValueAnnualValue = v;
-        } else if (k === 'highChurnProbability') {
-          if (typeof v !== 'number' || !(v >= 0 && v <= 1)) errors.push({ path: 'priority.highChurnProbability', message: 'must be a number between 0 and 1' });
-          else priority.highChurnProbability = v;
-        } else errors.push({ path: `priority.${k}`, message: 'unknown field' });
+const ruleInput = z
+  .strictObject({
+    id: z.enum(RULE_IDS, { error: `must be one of ${RULE_IDS.join(', ')}` }),
+    enabled: z.boolean({ error: 'must be a boolean' }).optional(),
+    slaHours: z.number({ error: 'must be a number of hours between 0 and 8760' }).gt(0, 'must be a number of hours between 0 and 8760').max(24 * 365, 'must be a number of hours between 0 and 8760').optional(),
+    priorityBase: z.enum(PRIORITY_VALUES, { error: `must be one of ${PRIORITIES.join(', ')}` }).optional(),
+    params: z.record(z.string(), z.unknown(), { error: 'must be an object' }).optional(),
+  })
+  .check((ctx) => {
+    const spec = RULE_PARAMS[ctx.value.id as RuleId];
+    if (!spec || !ctx.value.params) return;
+    for (const [k, v] of Object.entries(ctx.value.params)) {
+      const p = Object.hasOwn(spec, k) ? spec[k] : undefined;
+      if (!p) ctx.issues.push({ code: 'custom', path: ['params', k], message: 'unknown parameter for this rule', input: v });
+      else if (typeof v !== 'number' || !Number.isFinite(v) || v < p.min || v > p.max || (p.integer && !Number.isInteger(v))) {
+        ctx.issues.push({ code: 'custom', path: ['params', k], message: `must be ${p.integer ? 'an integer' : 'a number'} between ${p.min} and ${p.max}`, input: v });
       }
     }
-  }
+  });
 
-  const rules: FollowUpRule[] = [];
-  if (!Array.isArray(input.rules)) errors.push({ path: 'rules', message: 'must be an array' });
-  else {
+/**
+ * A whole rule set as PUT /rules receives it (and as it is stored). Missing fields and params
+ * take their default; unknown fields and params, unknown rule ids and duplicates are errors.
+ * The output is the normalised rules.
+ */
+export const followUpRulesSchema = z
+  .strictObject({
+    rules: z.array(ruleInput, { error: 'must be an array' }).max(RULE_IDS.length, `must have at most ${RULE_IDS.length} rules`),
+    priority: z
+      .strictObject({
+        highValueAnnualValue: z.number({ error: 'must be a number ≥ 0' }).min(0, 'must be a number ≥ 0').optional(),
+        highChurnProbability: z.number({ error: 'must be a number between 0 and 1' }).min(0, 'must be a number between 0 and 1').max(1, 'must be a number between 0 and 1').optional(),
+      }, { error: 'must be an object' })
+      .optional(),
+  }, { error: 'must be an object with rules and priority' })
+  .check((ctx) => {
     const seen = new Set<string>();
-    input.rules.forEach((r, i) => {
-      const at = `rules[${i}]`;
-      if (!isObject(r)) return void errors.push({ path: at, message: 'must be an object' });
-      for (const key of Object.keys(r)) {
-        if (!['id', 'enabled', 'slaHours', 'priorityBase', 'params'].includes(key)) errors.push({ path: `${at}.${key}`, message: 'unknown field' });
-      }
-      const id = r.id;
-      if (typeof id !== 'string' || !(RULE_IDS as readonly string[]).includes(id)) {
-        return void errors.push({ path: `${at}.id`, message: `must be one of ${RULE_IDS.join(', ')}` });
-      }
-      if (seen.has(id)) errors.push({ path: `${at}.id`, message: 'appears twice' });
-      seen.add(id);
-      const spec = RULE_PARAMS[id as RuleId];
-      const enabled = r.enabled ?? true;
-      if (typeof enabled !== 'boolean') errors.push({ path: `${at}.enabled`, message: 'must be a boolean' });
-      const fallback = DEFAULT_RULES.rules.find((d) => d.id === id)!;
-      const slaHours = r.slaHours ?? fallback.slaHours;
-      if (typeof slaHours !== 'number' || !(slaHours > 0 && slaHours <= 24 * 365)) errors.push({ path: `${at}.slaHours`, message: 'must be a number of hours between 0 and 8760' });
-      const priorityBase = r.priorityBase ?? fallback.priorityBase;
-      if (typeof priorityBase !== 'string' || !PRIORITIES.includes(priorityBase as FollowUpPriority)) {
-        errors.push({ path: `${at}.priorityBase`, message: `must be one of ${PRIORITIES.join(', ')}` });
-      }
-      const params: Record<string, number> = {};
-      const given = r.params ?? {};
-      if (!isObject(given)) errors.push({ path: `${at}.params`, message: 'must be an object' });
-      else {
-        for (const [k, v] of Object.entries(given)) {
-          const p = spec[k];
-          if (!p) {
-            errors.push({ path: `${at}.params.${k}`, message: 'unknown parameter for this rule' });
-            continue;
-          }
-          if (typeof v !== 'number' || !Number.isFinite(v) || v < p.min || v > p.max || (p.integer && !Number.isInteger(v))) {
-            errors.push({ path: `${at}.params.${k}`, message: `must be ${p.integer ? 'an integer' : 'a number'} between ${p.min} and ${p.max}` });
-            continue;
-          }
-          params[k] = v;
-        }
-        for (const [k, p] of Object.entries(spec)) if (params[k] === undefined) params[k] = p.default;
-      }
-      rules.push({ id: id as RuleId, enabled: enabled as boolean, slaHours: slaHours as number, priorityBase: priorityBase as FollowUpPriority, params });
+    ctx.value.rules.forEach((r, i) => {
+      if (seen.has(r.id)) ctx.issues.push({ code: 'custom', path: ['rules', i, 'id'], message: 'appears twice', input: r.id });
+      seen.add(r.id);
     });
+  })
+  .transform((input): FollowUpRules => ({
+    rules: input.rules.map((r) => {
+      const fallback = DEFAULT_RULES.rules.find((d) => d.id === r.id)!;
+      const params: Record<string, number> = {};
+      for (const [k, p] of Object.entries(RULE_PARAMS[r.id])) params[k] = (r.params?.[k] as number | undefined) ?? p.default;
+      return { id: r.id, enabled: r.enabled ?? true, slaHours: r.slaHours ?? fallback.slaHours, priorityBase: r.priorityBase ?? fallback.priorityBase, params };
+    }),
+    priority: { ...DEFAULT_RULES.priority, ...Object.fromEntries(Object.entries(input.priority ?? {}).filter(([, v]) => v !== undefined)) },
+  }));
+
+const pathOf = (segments: readonly PropertyKey[]) => segments.reduce<string>((out, s) => (typeof s === 'number' ? `${out}[${s}]` : out ? `${out}.${String(s)}` : String(s)), '');
+
+/**
+ * Validates a whole rule set (as stored, or as PUT /rules receives it; see followUpRulesSchema).
+ * Returns the normalised rules, or the problems with paths like `rules[2].params.count`.
+ */
+export function validateRules(input: unknown): { ok: true; value: FollowUpRules } | { ok: false; errors: RuleValidationError[] } {
+  const r = followUpRulesSchema.safeParse(input);
+  if (r.success) return { ok: true, value: r.data };
+  const errors: RuleValidationError[] = [];
+  for (const issue of r.error.issues) {
+    const path = pathOf(issue.path);
+    if (issue.code === 'unrecognized_keys') for (const k of issue.keys) errors.push({ path: path ? `${path}.${k}` : k, message: 'unknown field' });
+    else errors.push({ path, message: issue.message });
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: { rules, priority } };
+  return { ok: false, errors };
 }

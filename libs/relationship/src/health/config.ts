@@ -21,7 +21,12 @@ export interface HealthConfig {
     recentDays: number;
     baselineDays: number;
     minBaselineSpanDays: number;
+    /** Below this many engaged contacts a month a quiet month is noise, not a drop. */
     minBaselinePerMonth: number;
+    /** A drop counts when the last recentDays held at most this share of the usual number … */
+    maxDropRatio: number;
+    /** … a rise when at least this multiple of it. */
+    minRiseRatio: number;
     dropWeight: number;
     riseWeight: number;
   };
@@ -48,6 +53,15 @@ export interface HealthConfig {
   };
   /** Drivers name at most this many events (the most influential ones). */
   maxEventIdsPerDriver: number;
+  /** What is shown as a reason (docs/health-and-churn.md, "What is shown"). */
+  explanations: {
+    /** Health drivers under this many points (rounded to 0.1) are summed into one footnote, not listed. */
+    minEffect: number;
+    /** Churn drivers whose removal would move the probability by less than this are not listed. */
+    minChurnShift: number;
+    /** How many health drivers the note on health next to churn risk names. */
+    healthVsChurnReasons: number;
+  };
 }
 
 function deepFreeze<T>(o: T): T {
@@ -66,7 +80,7 @@ export const DEFAULT_HEALTH_CONFIG: HealthConfig = deepFreeze({
   quality: { weight: 30, saturation: 2, neutralScore: 50 },
   recency: { freshDays: 14, lostDays: 90, freshBonus: 10, lostPenalty: -20, quietFactEffect: -2 },
   streak: { minRun: 3, perContact: -5, max: -15 },
-  frequency: { recentDays: 30, baselineDays: 180, minBaselineSpanDays: 60, minBaselinePerMonth: 1, dropWeight: -15, riseWeight: 3 },
+  frequency: { recentDays: 30, baselineDays: 180, minBaselineSpanDays: 60, minBaselinePerMonth: 2, maxDropRatio: 0.5, minRiseRatio: 1.5, dropWeight: -15, riseWeight: 3 },
   complaints: { windowDays: 90, perOpen: -6, max: -18, repeatDays: 7, perRepeat: -3, maxRepeat: -12 },
   surveys: {
     windowDays: 180,
@@ -102,6 +116,7 @@ export const DEFAULT_HEALTH_CONFIG: HealthConfig = deepFreeze({
     topDrivers: 5,
   },
   maxEventIdsPerDriver: 10,
+  explanations: { minEffect: 1, minChurnShift: 0.01, healthVsChurnReasons: 2 },
 } satisfies HealthConfig);
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -155,7 +170,19 @@ export function healthConfig(overrides?: unknown): HealthConfig {
   if (!(c.churn.levels.medium < c.churn.levels.high) || c.churn.levels.medium <= 0 || c.churn.levels.high >= 1) {
     throw invalid('churn.levels must satisfy 0 < medium < high < 1');
   }
+  if (!(c.frequency.maxDropRatio > 0 && c.frequency.maxDropRatio < 1)) throw invalid('frequency.maxDropRatio must lie strictly within 0–1');
+  if (!(c.frequency.minRiseRatio > 1)) throw invalid('frequency.minRiseRatio must exceed 1');
+  if (c.explanations.minEffect < 0) throw invalid('explanations.minEffect must be ≥ 0');
+  if (!(c.explanations.minChurnShift >= 0 && c.explanations.minChurnShift < 1)) throw invalid('explanations.minChurnShift must lie within 0–1');
+  if (c.explanations.healthVsChurnReasons < 0) throw invalid('explanations.healthVsChurnReasons must be ≥ 0');
   if (c.streak.minRun < 1) throw invalid('streak.minRun must be ≥ 1');
   if (c.maxEventIdsPerDriver < 1) throw invalid('maxEventIdsPerDriver must be ≥ 1');
   return c;
 }
+
+/**
+ * The version of the health model: its drivers, their words and the defaults above. Bump it
+ * when any of them changes; a worker that finds read models built by another version rebuilds
+ * them, so the stored drivers are what a rebuild would write.
+ */
+export const HEALTH_MODEL_VERSION = 'health-2';

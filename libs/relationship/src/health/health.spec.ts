@@ -304,12 +304,12 @@ describe('computeHealth', () => {
   });
 
   describe('drivers explain the score', () => {
-    it('property: effects sum to score − baseline within rounding, sorted by |effect|', () => {
+    it('property: effects (the drivers and the notes on what they leave out) sum to score − baseline within rounding, sorted by |effect|', () => {
       fc.assert(
         fc.property(arbInput, (i) => {
           const v = computeHealth(i, AT);
-          const sum = v.drivers.reduce((s, d) => s + d.effect, 0);
-          expect(Math.abs(sum - (v.score - DEFAULT_HEALTH_CONFIG.baseline))).toBeLessThanOrEqual(0.5 + 0.05 * v.drivers.length + 1e-9);
+          const sum = [...v.drivers, ...v.notes].reduce((s, d) => s + d.effect, 0);
+          expect(Math.abs(sum - (v.score - DEFAULT_HEALTH_CONFIG.baseline))).toBeLessThanOrEqual(0.5 + 0.05 * (v.drivers.length + v.notes.length) + 1e-9);
           const mags = v.drivers.map((d) => Math.abs(d.effect));
           expect(mags).toEqual([...mags].sort((a, b) => b - a));
           expect(Number.isInteger(v.score) && v.score >= 0 && v.score <= 100).toBe(true);

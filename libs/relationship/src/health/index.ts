@@ -1,3 +1,3 @@
-export type { Band, RiskLevel, Driver, HealthInput, HealthFact, HealthOutcome, ChurnRisk, HealthView, HealthHistoryPoint, ChurnFeatures, ChurnFeature } from './types.js';
-export { DEFAULT_HEALTH_CONFIG, healthConfig, type HealthConfig } from './config.js';
+export type { Band, RiskLevel, Driver, HealthInput, HealthFact, HealthOutcome, ChurnRisk, HealthView, HealthHistoryPoint, HealthNote, ChurnFeatures, ChurnFeature } from './types.js';
+export { DEFAULT_HEALTH_CONFIG, HEALTH_MODEL_VERSION, healthConfig, type HealthConfig } from './config.js';
 export { computeHealth, healthHistory, bandOf } from './health.js';

@@ -14,7 +14,11 @@ export const TRANSACTIONAL = 2;
 export const ENGAGED = 4;
 /** An unresolved support ticket or return (or a touchpoint tagged `complaint`). */
 export const COMPLAINT = 8;
-/** Scoring flagged a repeat contact, or the customer came back about the same topic within repeatDays. */
+/**
+ * The customer came back: their own inbound contact that the scoring flagged as a repeat, or that
+ * follows their previous own contact on the same topic within repeatDays (a reply to us is dialogue,
+ * not coming back). The company's replies, newsletters and notifications never are.
+ */
 export const REPEAT = 16;
 export const SURVEY_NEGATIVE = 32;
 export const SURVEY_POSITIVE = 64;
@@ -27,6 +31,9 @@ export interface PreparedOutcome {
 
 export interface PreparedFact {
   id: string;
+  /** When the check observed it: a fact counts from then on (facts are sorted by it, `factTimes`). */
+  seen: number;
+  /** The time it is dated by (its age, its window): `seen`, but for an unanswered message when its SLA ran out, if the message is known. */
   t: number;
   type: 'InboundMessageWentUnanswered' | 'RelationshipWentQuiet';
   touchpointId: string | null;
@@ -39,6 +46,8 @@ export interface PreparedFact {
  */
 export interface Prepared {
   n: number;
+  /** The touchpoints themselves, in business order (for the words of a driver: channels, topics). */
+  source: readonly ScoredTouchpoint[];
   ids: readonly string[];
   times: readonly number[];
   scores: readonly number[];
@@ -115,6 +124,9 @@ const signalsRepeat = (signals: unknown): boolean =>
     (s) => typeof s?.name === 'string' && /repeat/i.test(s.name) && !/(^|_)(no|not|non)_?repeat/i.test(s.name) && !(s.effect > 0),
   );
 
+/** Inbound and started by the customer: the customer's own contact, the only kind that can be "coming back". */
+const isOwnContact = (p: ScoredTouchpoint['touchpoint']): boolean => p.direction === 'inbound' && p.initiatedBy === 'customer';
+
 function signalRepeatOf(rel: ScoredTouchpoint['relational']): boolean {
   if (rel === null || typeof rel !== 'object' || !Array.isArray(rel.signals)) return signalsRepeat(rel?.signals);
   const hit = repeatCache.get(rel);
@@ -134,7 +146,7 @@ function signalRepeatOf(rel: ScoredTouchpoint['relational']): boolean {
  */
 class TouchpointColumns {
   /** The array's entries as last prepared (by identity), in business order. */
-  private src: ScoredTouchpoint[] = [];
+  src: ScoredTouchpoint[] = [];
   n = 0;
   ids: string[] = [];
   times: number[] = [];
@@ -147,19 +159,47 @@ class TouchpointColumns {
   transPrefix: number[] = [0];
   firstEngaged = -1;
   private topics: string[] = [];
-  /** Business time of the latest touchpoint per topic among the first n. */
-  private lastByTopic = new Map<string, number>();
+  /** Business time of the customer's latest own contact per topic among the first n. */
+  private lastOwnByTopic = new Map<string, number>();
   /** Complaints among the first n that no later touchpoint has resolved yet. */
   private open: number[] = [];
 
+  /** The last update took the input array itself (in business order, no entry left out): its entries are `src`. */
+  plain = false;
+
   constructor(readonly config: HealthConfig) {}
+
+  /**
+   * The common case, without building a sorted copy: `all` is the array last prepared, `plain`,
+   * with the same first n entries and any new ones after them in business order. Returns
+   * false (nothing changed) when that does not hold.
+   */
+  extendPlain(all: readonly ScoredTouchpoint[]): boolean {
+    const n = this.n;
+    if (!this.plain || all.length < n) return false;
+    for (let i = 0; i < n; i++) if (all[i] !== this.src[i]) return false;
+    if (all.length === n) return true;
+    const tail: number[] = [];
+    let prevT = n > 0 ? this.times[n - 1] : -Infinity;
+    let prevId = n > 0 ? this.ids[n - 1] : '';
+    for (let i = n; i < all.length; i++) {
+      const tp = all[i];
+      const t = occurredMsOf(tp);
+      if (!Number.isFinite(t) || typeof tp.eventId !== 'string' || t < prevT || (t === prevT && tp.eventId < prevId)) return false;
+      tail.push(t);
+      prevT = t;
+      prevId = tp.eventId;
+    }
+    this.update(all, tail, n);
+    return true;
+  }
 
   /**
    * Brings the columns to `sorted` (business order). Entries before the first that differs
    * from the last call are kept; a changed entry in the middle (a rescore) re-derives the
    * per-topic state from the kept ones.
    */
-  update(sorted: readonly ScoredTouchpoint[], times: readonly number[]): void {
+  update(sorted: readonly ScoredTouchpoint[], times: readonly number[], timesFrom = 0): void {
     const m = sorted.length;
     let d = 0;
     const same = Math.min(m, this.n);
@@ -170,7 +210,7 @@ class TouchpointColumns {
     const repeatMs = c.complaints.repeatDays * DAY_MS;
     for (let i = d; i < m; i++) {
       const tp = sorted[i];
-      const t = times[i];
+      const t = times[i - timesFrom];
       this.src[i] = tp;
       this.ids[i] = tp.eventId;
       this.times[i] = t;
@@ -183,11 +223,12 @@ class TouchpointColumns {
       if (complaint) f |= COMPLAINT;
       const topic = normTopic(p.topic);
       this.topics[i] = topic;
-      let repeat = signalRepeatOf(rel);
-      if (topic) {
-        const prev = this.lastByTopic.get(topic);
-        if (p.initiatedBy === 'customer' && prev !== undefined && t - prev <= repeatMs) repeat = true;
-        this.lastByTopic.set(topic, t);
+      const own = isOwnContact(p);
+      let repeat = own && signalRepeatOf(rel);
+      if (own && topic) {
+        const prev = this.lastOwnByTopic.get(topic);
+        if (!p.replyToId && prev !== undefined && t - prev <= repeatMs) repeat = true;
+        this.lastOwnByTopic.set(topic, t);
       }
       if (repeat) f |= REPEAT;
       const { verdict, label } = surveyVerdict(tp, c);
@@ -225,13 +266,13 @@ class TouchpointColumns {
     for (const column of [this.src, this.ids, this.topics, this.surveyLabels, this.times, this.scores, this.flags, this.closedAt, this.lastRel]) column.length = d;
     this.engagedPrefix.length = d + 1;
     this.transPrefix.length = d + 1;
-    this.lastByTopic.clear();
+    this.lastOwnByTopic.clear();
     this.open = [];
     this.firstEngaged = -1;
     for (let i = 0; i < d; i++) {
-      if (this.topics[i]) this.lastByTopic.set(this.topics[i], this.times[i]);
-      this.closedAt[i] = Infinity;
       const p = this.src[i].touchpoint;
+      if (this.topics[i] && isOwnContact(p)) this.lastOwnByTopic.set(this.topics[i], this.times[i]);
+      this.closedAt[i] = Infinity;
       if (p.resolved === true && this.open.length > 0) this.resolve(i, this.topics[i], p.replyToId);
       if (this.flags[i] & COMPLAINT) this.open.push(i);
       if (this.firstEngaged < 0 && this.flags[i] & ENGAGED) this.firstEngaged = i;
@@ -247,31 +288,35 @@ const kept = new WeakMap<readonly ScoredTouchpoint[], TouchpointColumns>();
  * The result shares columns with the next `prepare` of the same touchpoints array: use it before that.
  */
 export function prepare(input: HealthInput, c: HealthConfig): Prepared {
-  // By business time, then event id. The fold's touchpoints (stream order) usually are in that
-  // order already: then nothing is sorted and no (touchpoint, time) pair is allocated.
   const all = input.touchpoints ?? [];
-  let sorted: ScoredTouchpoint[] = [];
-  let times: number[] = [];
-  let inOrder = true;
-  for (const tp of all) {
-    const t = occurredMsOf(tp);
-    if (!Number.isFinite(t) || typeof tp.eventId !== 'string') continue;
-    const k = sorted.length;
-    if (k > 0 && (t < times[k - 1] || (t === times[k - 1] && tp.eventId < sorted[k - 1].eventId))) inOrder = false;
-    sorted.push(tp);
-    times.push(t);
-  }
-  if (!inOrder) {
-    const order = sorted.map((_, i) => i).sort((a, b) => times[a] - times[b] || (sorted[a].eventId < sorted[b].eventId ? -1 : sorted[a].eventId > sorted[b].eventId ? 1 : 0));
-    sorted = order.map((i) => sorted[i]);
-    times = order.map((i) => times[i]);
-  }
   let cols = kept.get(all);
   if (cols === undefined || cols.config !== c) {
     cols = new TouchpointColumns(c);
     kept.set(all, cols);
   }
-  cols.update(sorted, times);
+  if (!cols.extendPlain(all)) {
+    // By business time, then event id. The fold's touchpoints (stream order) usually are in that
+    // order already: then nothing is sorted and no (touchpoint, time) pair is allocated.
+    let sorted: ScoredTouchpoint[] = [];
+    let times: number[] = [];
+    let inOrder = true;
+    for (const tp of all) {
+      const t = occurredMsOf(tp);
+      if (!Number.isFinite(t) || typeof tp.eventId !== 'string') continue;
+      const k = sorted.length;
+      if (k > 0 && (t < times[k - 1] || (t === times[k - 1] && tp.eventId < sorted[k - 1].eventId))) inOrder = false;
+      sorted.push(tp);
+      times.push(t);
+    }
+    const plain = inOrder && sorted.length === all.length;
+    if (!inOrder) {
+      const order = sorted.map((_, i) => i).sort((a, b) => times[a] - times[b] || (sorted[a].eventId < sorted[b].eventId ? -1 : sorted[a].eventId > sorted[b].eventId ? 1 : 0));
+      sorted = order.map((i) => sorted[i]);
+      times = order.map((i) => times[i]);
+    }
+    cols.update(sorted, times);
+    cols.plain = plain;
+  }
   const n = cols.n;
 
   const outcomes: PreparedOutcome[] = [];
@@ -281,14 +326,24 @@ export function prepare(input: HealthInput, c: HealthConfig): Prepared {
   }
   outcomes.sort(byTimeThenId);
   const facts: PreparedFact[] = [];
+  let messageTimes: Map<string, number> | undefined;
   for (const f of input.facts ?? []) {
-    const t = Date.parse(f?.occurredAt);
-    if (!Number.isFinite(t) || typeof f.eventId !== 'string') continue;
+    const seen = Date.parse(f?.occurredAt);
+    if (!Number.isFinite(seen) || typeof f.eventId !== 'string') continue;
+    let t = seen;
     if (f.type !== 'InboundMessageWentUnanswered' && f.type !== 'RelationshipWentQuiet') continue;
     const touchpointId = typeof f.data?.touchpointId === 'string' ? f.data.touchpointId : null;
-    facts.push({ id: f.eventId, t, type: f.type, touchpointId });
+    // A message went unanswered when its SLA ran out, not when a check noticed: a sweep over
+    // imported history must not make last year's silence count as today's.
+    const slaHours = Number(f.data?.slaHours);
+    if (f.type === 'InboundMessageWentUnanswered' && touchpointId !== null && Number.isFinite(slaHours) && slaHours >= 0) {
+      messageTimes ??= new Map(cols.ids.map((id, i) => [id, cols.times[i]]));
+      const sent = messageTimes.get(touchpointId);
+      if (sent !== undefined) t = Math.min(t, sent + slaHours * 3_600_000);
+    }
+    facts.push({ id: f.eventId, seen, t, type: f.type, touchpointId });
   }
-  facts.sort(byTimeThenId);
+  facts.sort((a, b) => a.seen - b.seen || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   const renewal = input.customer?.renewalDate ? Date.parse(input.customer.renewalDate) : NaN;
   const ids = cols.ids;
@@ -296,6 +351,7 @@ export function prepare(input: HealthInput, c: HealthConfig): Prepared {
   let tpIds: Set<string> | undefined;
   return {
     n,
+    source: cols.src,
     ids,
     times: cols.times,
     scores: cols.scores,
@@ -309,7 +365,7 @@ export function prepare(input: HealthInput, c: HealthConfig): Prepared {
     outcomes,
     outcomeTimes: Float64Array.from(outcomes, (o) => o.t),
     facts,
-    factTimes: Float64Array.from(facts, (f) => f.t),
+    factTimes: Float64Array.from(facts, (f) => f.seen),
     get tpIds() {
       return (tpIds ??= new Set(ids));
     },

@@ -40,6 +40,18 @@ export interface ChurnRisk {
   drivers: Driver[];
 }
 
+/**
+ * What the listed drivers leave out, said once under them: the 0–100 clamp (`scale_limit`), the
+ * drivers too small to list (`minor_factors`, with those drivers) — their `effect`s make the
+ * drivers add up to the score — and, when band and churn level disagree, why (`health_vs_churn`, effect 0).
+ */
+export interface HealthNote {
+  kind: 'scale_limit' | 'minor_factors' | 'health_vs_churn';
+  text: string;
+  effect: number;
+  drivers?: Driver[];
+}
+
 export interface HealthView {
   /** ISO time evaluated at. */
   at: string;
@@ -48,8 +60,9 @@ export interface HealthView {
   band: Band;
   /** score(at) − score(at − 30 days), integer points. */
   trend30d: number;
-  /** Sorted by |effect| desc; the effects sum to score − baseline (up to rounding). */
+  /** The reasons that matter, sorted by |effect| desc; with the notes' effects they sum to score − baseline (up to rounding). */
   drivers: Driver[];
+  notes: HealthNote[];
   churnRisk: ChurnRisk;
   eventsConsidered: number;
   lastRelationalContactAt: string | null;

@@ -9,7 +9,7 @@ export const OUTBOUND_SOURCE_TYPES = {
   FollowUpTaskRaised: 'follow_up.raised',
   FollowUpTaskCompleted: 'follow_up.completed',
   HealthBandChanged: 'health.band_changed',
-} as const satisfies Record<string, OutboundEventType>;
+} as const satisfies { [K in OutboundSourceEvent['type']]: OutboundEventType };
 
 export type OutboundSourceEvent = FollowUpTaskRaised | FollowUpTaskCompleted | HealthBandChanged;
 

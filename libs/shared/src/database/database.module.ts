@@ -2,7 +2,9 @@ import { Global, Inject, Injectable, Module, type OnModuleDestroy } from '@nestj
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppendNotifier, EventStore, UpcasterRegistry } from '../../../event-store/src/index.js';
+import { Clock, IdGenerator } from '../clock.js';
 import { APP_CONFIG, type AppConfig } from '../config.js';
+import { metrics } from '../metrics.js';
 import { dataSourceOptions, ensureDatabase, runMigrations } from './data-source.js';
 import { UPCASTERS } from './upcasters.js';
 
@@ -43,8 +45,15 @@ export class AppendNotifications implements OnModuleDestroy {
   providers: [
     {
       provide: EventStore,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new EventStore(ds, new UpcasterRegistry(UPCASTERS)),
+      inject: [DataSource, Clock, IdGenerator],
+      useFactory: (ds: DataSource, clock: Clock, ids: IdGenerator) => {
+        const store = new EventStore(ds, new UpcasterRegistry(UPCASTERS), { clock: () => clock.now(), ids: () => ids.next() });
+        // Told after each commit that wrote something.
+        store.onAppended((appended) => {
+          for (const e of appended) metrics.eventsAppended.inc({ type: e.type });
+        });
+        return store;
+      },
     },
     AppendNotifications,
   ],

@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError, DomainErrorCode } from '../../../relationship/src/errors.js';
-import { isAppendConflict } from '../../../event-store/src/append-many.js';
+import { isAppendConflict } from '../../../event-store/src/index.js';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from '../../../event-store/src/errors.js';
 import { ProblemException, PROBLEM_TYPE_BASE, titleFor, type ProblemBody } from './problem.js';
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
@@ -19,25 +20,8 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.InvalidAccountManager]: 422,
 };
 
-// Postgres/pg errors that mean "the database is not there right now": the client should retry.
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '08006', '08001', '08003', '08004']);
-
-/** Thrown by the application itself when the database did not take its work in time (a 503). */
-export class DatabaseUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DatabaseUnavailableError';
-  }
-}
-
-export function isDatabaseUnavailable(err: unknown): boolean {
-  if (!err || typeof err !== 'object') return false;
-  if (err instanceof DatabaseUnavailableError) return true;
-  const e = err as { code?: string; message?: string; driverError?: unknown; cause?: unknown };
-  if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
-  if (typeof e.message === 'string' && /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Connection is not established|Client has encountered a connection error/i.test(e.message)) return true;
-  return isDatabaseUnavailable(e.driverError) || isDatabaseUnavailable(e.cause);
-}
+// The database-unavailable errors live with the event store (its group commit raises one).
+export { DatabaseUnavailableError, isDatabaseUnavailable };
 
 // Postgres refusing text it cannot store: a NUL character (U+0000) in text (22021) or in jsonb (22P05).
 const UNSTORABLE_TEXT_CODES = new Set(['22021', '22P05']);

@@ -1,11 +1,11 @@
-import { Body, Controller, Param, Patch, Req } from '@nestjs/common';
+import { Controller, Param, Patch, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { CurrentUser, Roles, type AuthUser } from '../../../../../libs/shared/src/index.js';
+import { CurrentUser, Roles, ValidBody, type AuthUser } from '../../../../../libs/shared/src/index.js';
 import { WrittenCustomerDto } from '../register-customer/customer-registry.js';
 import { correlationIdOf } from '../register-customer/register-customer.controller.js';
-import { ChangeCustomerDto } from '../register-customer/register-customer.dto.js';
+import { ChangeCustomerBody, type ChangeCustomerDto } from '../register-customer/register-customer.dto.js';
 import { ChangeCustomerCommand } from './change-customer.command.js';
 
 @ApiTags('customers')
@@ -25,7 +25,7 @@ export class ChangeCustomerController {
   @ApiResponse({ status: 404, description: 'No such customer, or outside your reach.' })
   @ApiResponse({ status: 409, description: 'externalId taken by another customer, or a concurrent change.' })
   @ApiResponse({ status: 422, description: 'Invalid fields, or accountManagerId is not an assignable account manager.' })
-  change(@Param('id') id: string, @Body() body: ChangeCustomerDto, @CurrentUser() user: AuthUser, @Req() req: Request): Promise<WrittenCustomerDto> {
+  change(@Param('id') id: string, @ValidBody(ChangeCustomerBody) body: ChangeCustomerDto, @CurrentUser() user: AuthUser, @Req() req: Request): Promise<WrittenCustomerDto> {
     return this.commands.execute(new ChangeCustomerCommand(id, body, user, correlationIdOf(req)));
   }
 }

@@ -1,15 +1,13 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
-import { EventStore, notifyAppended } from '../../../../../libs/event-store/src/index.js';
-import { customerStream, decideCustomer, type CustomerEvent } from '../../../../../libs/relationship/src/index.js';
-import { Clock, IdGenerator, metrics } from '../../../../../libs/shared/src/index.js';
+import { EventStore } from '../../../../../libs/event-store/src/index.js';
+import { customerStream, type CustomerEvent } from '../../../../../libs/relationship/src/index.js';
 import {
   assertAssignable,
+  customerDecider,
   externalIdTaken,
   isExternalIdConflict,
   loadCustomer,
   loadCustomerForUpdate,
-  retryOnConcurrency,
   stateOf,
   toWrittenCustomer,
   type WrittenCustomerDto,
@@ -19,21 +17,20 @@ import { ChangeCustomerCommand } from './change-customer.command.js';
 
 @CommandHandler(ChangeCustomerCommand)
 export class ChangeCustomerHandler implements ICommandHandler<ChangeCustomerCommand, WrittenCustomerDto> {
-  constructor(
-    private readonly ds: DataSource,
-    private readonly store: EventStore,
-    private readonly clock: Clock,
-    private readonly ids: IdGenerator,
-  ) {}
+  constructor(private readonly store: EventStore) {}
 
   async execute({ customerId, body, user, correlationId }: ChangeCustomerCommand): Promise<WrittenCustomerDto> {
-    let appended: CustomerEvent[] = [];
     try {
-      const row = await retryOnConcurrency(() =>
-        this.ds.transaction(async (tx) => {
+      // A concurrent touchpoint moving the stream runs the whole transaction again.
+      const row = await this.store.transaction(async (tx) => {
           const current = await loadCustomerForUpdate(tx, user, customerId);
           if (body.accountManagerId !== undefined && body.accountManagerId !== current.account_manager_id) await assertAssignable(tx, user, body.accountManagerId);
-          const events = decideCustomer(
+          // Touchpoints append to the same stream without this lock: expect the version read now.
+          const stream = customerStream(current.id);
+          const version = await this.store.streamVersion(stream, tx);
+          const result = await this.store.handle(
+            stream,
+            customerDecider(stateOf(current)),
             {
               type: 'ChangeCustomer',
               data: {
@@ -48,20 +45,10 @@ export class ChangeCustomerHandler implements ICommandHandler<ChangeCustomerComm
                 },
               },
             },
-            stateOf(current),
-            { now: this.clock.now() },
+            { correlationId, actorId: user.id, tx, expectedVersion: version },
           );
-          appended = events;
+          const events = result.events as unknown as CustomerEvent[];
           if (events.length === 0) return current;
-          // Touchpoints append to the same stream without this lock: expect the version read now.
-          const version = await this.store.streamVersion(customerStream(current.id), tx);
-          const now = this.clock.now().toISOString();
-          const result = await this.store.append(
-            customerStream(current.id),
-            events.map((e) => ({ id: this.ids.next(), type: e.type, data: e.data, metadata: { correlationId, causationId: correlationId, actorId: user.id, occurredAt: now } })),
-            version,
-            tx,
-          );
           const sets: string[] = [];
           const params: unknown[] = [current.id, result.nextVersion];
           const set = (column: string, value: unknown) => {
@@ -81,10 +68,7 @@ export class ChangeCustomerHandler implements ICommandHandler<ChangeCustomerComm
           }
           await tx.query(`UPDATE customers SET ${[...sets, 'version = $2', 'updated_at = now()'].join(', ')} WHERE id = $1`, params);
           return loadCustomer(tx, current.id);
-        }),
-      );
-      if (appended.length > 0) notifyAppended(this.store);
-      for (const e of appended) metrics.eventsAppended.inc({ type: e.type });
+      });
       return toWrittenCustomer(row);
     } catch (err) {
       if (isExternalIdConflict(err)) throw externalIdTaken();

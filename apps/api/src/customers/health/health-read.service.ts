@@ -3,8 +3,8 @@ import { Worker } from 'node:worker_threads';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { EventStore } from '../../../../../libs/event-store/src/index.js';
-import { HealthReads } from '../../../../../libs/read-models/src/index.js';
-import type { HealthHistoryPoint, HealthView } from '../../../../../libs/relationship/src/index.js';
+import { HealthReads, type HealthRead } from '../../../../../libs/read-models/src/index.js';
+import type { HealthHistoryPoint } from '../../../../../libs/relationship/src/index.js';
 import { APP_CONFIG, type AppConfig } from '../../../../../libs/shared/src/index.js';
 import { threadEntry } from '../../../../../libs/shared/src/threads/thread-url.js';
 import type { HealthReadRequest, HealthReadResponse } from './health-read.protocol.js';
@@ -41,8 +41,8 @@ export class HealthReadService implements OnModuleDestroy {
   }
 
   /** Health at `at` from the events recorded up to `recordedUpTo` (omitted: all). */
-  health(customerId: string, at: Date, recordedUpTo?: Date): Promise<HealthView> {
-    return this.ask({ kind: 'health', customerId, atMs: at.getTime(), recordedUpToMs: recordedUpTo?.getTime() }) as Promise<HealthView>;
+  health(customerId: string, at: Date, recordedUpTo?: Date): Promise<HealthRead> {
+    return this.ask({ kind: 'health', customerId, atMs: at.getTime(), recordedUpToMs: recordedUpTo?.getTime() }) as Promise<HealthRead>;
   }
 
   /** The curve in business time. */

@@ -1,22 +1,15 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import type { HealthView } from '../../../../../libs/relationship/src/index.js';
-import { CUSTOMER_ROLES, Clock, CurrentUser, ProblemException, Roles, assertCustomerInScope, type AuthUser } from '../../../../../libs/shared/src/index.js';
+import { CUSTOMER_ROLES, Clock, CurrentUser, ProblemException, Roles, ValidQuery, assertCustomerInScope, type AuthUser } from '../../../../../libs/shared/src/index.js';
 import { HealthReadService } from './health-read.service.js';
-import { HealthDto, HealthHistoryDto, HealthHistoryQuery, HealthQuery } from './health.dto.js';
+import { HealthDto, HealthHistoryDto, HealthHistoryQuery, HealthQuery, type HealthHistoryQueryDto, type HealthQueryDto } from './health.dto.js';
 
 const DAY_MS = 86_400_000;
 const MAX_POINTS = { day: 1100, week: 520 } as const;
 
-function parseTime(value: string | undefined, path: string): Date | undefined {
-  if (value === undefined) return undefined;
-  const t = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t)) throw ProblemException.validation([{ path, message: `${path} must be an ISO-8601 date or datetime` }]);
-  return new Date(t);
-}
-
-function toDto(v: HealthView): HealthDto {
+function toDto(v: HealthView, firstRecordedAt: string | null): HealthDto {
   return {
     asOf: v.at,
     score: v.score,
@@ -24,7 +17,9 @@ function toDto(v: HealthView): HealthDto {
     trend30d: v.trend30d,
     churnRisk: { probability: v.churnRisk.probability, level: v.churnRisk.level, drivers: v.churnRisk.drivers },
     drivers: v.drivers,
+    notes: v.notes,
     eventsConsidered: v.eventsConsidered,
+    firstRecordedAt,
   };
 }
 
@@ -46,18 +41,19 @@ export class HealthController {
   })
   @ApiOkResponse({ type: HealthDto })
   @ApiNotFoundResponse({ description: 'No such customer, or outside your reach.' })
-  @ApiUnprocessableEntityResponse({ description: 'asOf is not a datetime.' })
-  async health(@Param('id') id: string, @Query() q: HealthQuery, @CurrentUser() user: AuthUser): Promise<HealthDto> {
-    const asOf = parseTime(q.asOf, 'asOf');
+  @ApiUnprocessableEntityResponse({ description: 'asOf is not a date or date-time from 1970 on.' })
+  async health(@Param('id') id: string, @ValidQuery(HealthQuery) q: HealthQueryDto, @CurrentUser() user: AuthUser): Promise<HealthDto> {
     await assertCustomerInScope(this.db, user, id);
     // Knowledge time: the log as it stood at asOf (now when absent: health decays with time, so
-    // the read model, evaluated at its latest event, is not "now"). Read 1 ms past it (the database keeps Read 1 ms past it (the database keeps
+    // the read model, evaluated at its latest event, is not "now"). Read 1 ms past it (the database keeps
     // microseconds), then cut in the fold at millisecond precision, as the projection sees times.
     // The same fold and evaluation as the projection, so asOf = a read model's evaluation time
     // gives that read model's figures.
-    const at = asOf ?? this.clock.now();
-    // Computed off the event loop from each customer's kept fold (HealthReadService).
-    return toDto(await this.reads.health(id, at, asOf));
+    const at = q.asOf ?? this.clock.now();
+    // Computed off the event loop from each customer's kept fold (HealthReadService); firstRecordedAt
+    // is when the first event health counts was recorded (by asOf, else the first one at all).
+    const { view, firstRecordedAt } = await this.reads.health(id, at, q.asOf);
+    return toDto(view, firstRecordedAt);
   }
 
   @Get(':id/health/history')
@@ -66,10 +62,10 @@ export class HealthController {
   @ApiOkResponse({ type: HealthHistoryDto })
   @ApiNotFoundResponse({ description: 'No such customer, or outside your reach.' })
   @ApiUnprocessableEntityResponse({ description: 'Bad from/to/step, from after to, or a range above the maximum.' })
-  async history(@Param('id') id: string, @Query() q: HealthHistoryQuery, @CurrentUser() user: AuthUser): Promise<HealthHistoryDto> {
+  async history(@Param('id') id: string, @ValidQuery(HealthHistoryQuery) q: HealthHistoryQueryDto, @CurrentUser() user: AuthUser): Promise<HealthHistoryDto> {
     const step = q.step ?? 'day';
-    const to = parseTime(q.to, 'to') ?? this.clock.now();
-    const from = parseTime(q.from, 'from') ?? new Date(to.getTime() - (step === 'day' ? 365 : 3 * 365) * DAY_MS);
+    const to = q.to ?? this.clock.now();
+    const from = q.from ?? new Date(to.getTime() - (step === 'day' ? 365 : 3 * 365) * DAY_MS);
     if (from.getTime() > to.getTime()) throw ProblemException.validation([{ path: 'from', message: 'from must not be after to' }]);
     const points = (to.getTime() - from.getTime()) / (step === 'day' ? DAY_MS : 7 * DAY_MS);
     if (points > MAX_POINTS[step]) {

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class HealthSummaryDto {
   @ApiProperty({ minimum: 0, maximum: 100 }) score: number;
@@ -23,6 +23,8 @@ export class CustomerItemDto {
   @ApiProperty() name: string;
   @ApiProperty({ nullable: true, type: String }) segment: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) accountManagerId: string | null;
+  @ApiProperty({ nullable: true, type: Number, minimum: 0, example: 1250000, description: 'Yearly contract value, as set by POST/PATCH /customers (no currency conversion).' }) annualValue: number | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date', example: '2027-03-31', description: 'The next renewal date (a calendar day).' }) renewalDate: string | null;
   @ApiProperty({ type: HealthSummaryDto }) health: HealthSummaryDto;
   @ApiProperty({ type: ChurnSummaryDto }) churnRisk: ChurnSummaryDto;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastRelationalContactAt: string | null;
@@ -34,12 +36,27 @@ export class CustomerListDto {
   @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page.' }) nextCursor: string | null;
 }
 
+export class HealthNoteDto {
+  @ApiProperty({ enum: ['scale_limit', 'minor_factors', 'health_vs_churn'] }) kind: string;
+  @ApiProperty({ example: 'The factors add up to −72.4 points from the neutral 50; the score stops at 0.' }) text: string;
+  @ApiProperty({ description: 'Points the note accounts for (the clamp, the smaller factors together; 0 for health_vs_churn): with the drivers they add up to score − 50.' }) effect: number;
+  @ApiPropertyOptional({ type: [DriverDto], description: 'minor_factors: the factors too small to list.' }) drivers?: DriverDto[];
+}
+
+export class ChurnRiskDetailDto extends ChurnSummaryDto {
+  @ApiProperty({ type: [DriverDto], description: 'What drives the churn risk: contributions in log-odds that move it by at least a percentage point, those raising it first (largest first), then those lowering it.' })
+  drivers: DriverDto[];
+}
+
 export class CustomerDetailDto extends CustomerItemDto {
-  @ApiProperty({ type: [DriverDto], description: 'Health drivers, largest effect first.' }) drivers: DriverDto[];
+  @ApiProperty({ type: [DriverDto], description: 'Health drivers that move the score by at least a point, largest effect first.' }) drivers: DriverDto[];
+  @ApiProperty({ type: ChurnRiskDetailDto }) declare churnRisk: ChurnRiskDetailDto;
+  @ApiProperty({ type: [HealthNoteDto], description: 'What the drivers leave out (the 0–100 clamp, the smaller factors) and, when health and churn risk disagree, why.' }) notes: HealthNoteDto[];
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'The moment health was evaluated at: the latest recorded event of the customer.' }) healthEvaluatedAt: string | null;
 }
 
 /** SQL select list shared by the list and the detail query (customers c, customer_health h). */
-export const ITEM_COLUMNS = `c.id, c.external_id, c.name, c.segment, c.account_manager_id, h.score, h.band, h.trend30d,
+export const ITEM_COLUMNS = `c.id, c.external_id, c.name, c.segment, c.account_manager_id, c.annual_value, c.renewal_date::text AS renewal_date, h.score, h.band, h.trend30d,
   h.churn_probability, h.churn_level, h.last_relational_contact_at, h.drivers,
   (SELECT count(*)::int FROM customer_follow_up_summary f WHERE f.customer_id = c.id AND f.closed_at IS NULL) AS open_follow_ups`;
 
@@ -52,6 +69,8 @@ export function toItem(r: any): CustomerItemDto {
     name: r.name,
     segment: r.segment ?? null,
     accountManagerId: r.account_manager_id ?? null,
+    annualValue: r.annual_value == null ? null : Number(r.annual_value),
+    renewalDate: r.renewal_date ?? null,
     health: { score: Number(r.score), band: r.band, trend30d: Number(r.trend30d) },
     churnRisk: { probability: Number(r.churn_probability), level: r.churn_level },
     lastRelationalContactAt: iso(r.last_relational_contact_at),

@@ -1,18 +1,19 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { CUSTOMER_ROLES, CurrentUser, ProblemException, Roles, scopeCondition, type AuthUser } from '../../../../../libs/shared/src/index.js';
+import { CUSTOMER_ROLES, CurrentUser, INT4_MAX, ProblemException, Roles, ValidQuery, scopeCondition, unstorable, type AuthUser } from '../../../../../libs/shared/src/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { CustomerListDto, ITEM_COLUMNS, toItem } from './customer-item.dto.js';
-import { ListCustomersQuery } from './list-customers.dto.js';
+import { ListCustomersQuery, type ListCustomersQueryDto } from './list-customers.dto.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-// Keyset order per sort: the key column, its direction, and how it appears in the cursor.
+// Keyset order per sort: the key column, its direction, and how it appears in the cursor (a
+// value its column can hold: a cursor is client input like any other).
 const SORTS = {
-  risk: { key: 'h.churn_probability', dir: 'DESC', ok: (v: unknown) => typeof v === 'number' },
-  health: { key: 'h.score', dir: 'ASC', ok: (v: unknown) => Number.isInteger(v) },
-  name: { key: 'h.name', dir: 'ASC', ok: (v: unknown) => typeof v === 'string' },
+  risk: { key: 'h.churn_probability', dir: 'DESC', ok: (v: unknown) => typeof v === 'number' && Number.isFinite(v) },
+  health: { key: 'h.score', dir: 'ASC', ok: (v: unknown) => Number.isInteger(v) && Math.abs(v as number) <= INT4_MAX },
+  name: { key: 'h.name', dir: 'ASC', ok: (v: unknown) => typeof v === 'string' && unstorable(v) === undefined },
 } as const;
 
 @ApiTags('customers')
@@ -24,10 +25,13 @@ export class ListCustomersController {
 
   @Get()
   @Roles(...CUSTOMER_ROLES)
-  @ApiOperation({ summary: 'The portfolio: customers in reach with health and churn risk, filtered by band, sorted, keyset-paginated' })
+  @ApiOperation({
+    summary: 'The portfolio: customers in reach with health and churn risk; filtered by band, external id, name or account manager; sorted, keyset-paginated',
+    description: 'Every filter is applied inside the caller’s reach (admin: all; team lead: their team; account manager: their own). A filter that names something outside it answers an empty list, never a 403 or 404, so a filter reveals nothing about customers or users you cannot see.',
+  })
   @ApiOkResponse({ type: CustomerListDto })
-  @ApiUnprocessableEntityResponse({ description: 'Bad band, sort, limit or cursor.' })
-  async list(@Query() q: ListCustomersQuery, @CurrentUser() user: AuthUser): Promise<CustomerListDto> {
+  @ApiUnprocessableEntityResponse({ description: 'Bad band, sort, limit, cursor, externalId, q or accountManagerId.' })
+  async list(@ValidQuery(ListCustomersQuery) q: ListCustomersQueryDto, @CurrentUser() user: AuthUser): Promise<CustomerListDto> {
     const sort = SORTS[q.sort ?? 'risk'];
     const limit = q.limit ?? 50;
     const params: unknown[] = [];
@@ -35,6 +39,20 @@ export class ListCustomersController {
     if (q.band) {
       params.push(q.band);
       where.push(`h.band = $${params.length}`);
+    }
+    // Filters only narrow the scope condition above: nothing outside reach can match one.
+    if (q.externalId !== undefined) {
+      params.push(q.externalId);
+      where.push(`c.external_id = $${params.length}`);
+    }
+    if (q.accountManagerId !== undefined) {
+      params.push(q.accountManagerId);
+      where.push(`c.account_manager_id = $${params.length}::uuid`);
+    }
+    if (q.q !== undefined) {
+      // One fold for the column and the search (migration 1765500000001), so the trigram index applies.
+      params.push(q.q.replace(/[\\%_]/g, '\\$&'));
+      where.push(`closeness_search_fold(c.name) LIKE '%' || closeness_search_fold($${params.length}) || '%'`);
     }
     if (q.cursor) {
       const [value, id] = decodeCursor(q.cursor);

@@ -1,11 +1,11 @@
-import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { CurrentUser, Roles, type AuthUser } from '../../../../../libs/shared/src/index.js';
+import { CurrentUser, Roles, ValidBody, type AuthUser } from '../../../../../libs/shared/src/index.js';
 import { correlationIdOf } from '../register-customer/register-customer.controller.js';
 import { RecordOutcomeCommand } from './record-outcome.command.js';
-import { OutcomeRecordedDto, RecordOutcomeDto } from './record-outcome.dto.js';
+import { OutcomeRecordedDto, RecordOutcomeBody, type RecordOutcomeDto } from './record-outcome.dto.js';
 
 @ApiTags('customers')
 @ApiBearerAuth()
@@ -21,7 +21,7 @@ export class RecordOutcomeController {
   @ApiResponse({ status: 201, type: OutcomeRecordedDto })
   @ApiResponse({ status: 404, description: 'No such customer, or outside your reach.' })
   @ApiResponse({ status: 422, description: 'Invalid fields or an outcome dated in the future.' })
-  record(@Param('id') id: string, @Body() body: RecordOutcomeDto, @CurrentUser() user: AuthUser, @Req() req: Request): Promise<OutcomeRecordedDto> {
+  record(@Param('id') id: string, @ValidBody(RecordOutcomeBody) body: RecordOutcomeDto, @CurrentUser() user: AuthUser, @Req() req: Request): Promise<OutcomeRecordedDto> {
     return this.commands.execute(new RecordOutcomeCommand(id, body, user, correlationIdOf(req)));
   }
 }

@@ -1,17 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsDefined, IsIn, IsISO8601 } from 'class-validator';
+import { z } from 'zod';
 import type { OutcomeType } from '../../../../../libs/relationship/src/index.js';
+import { apiSchema, happenedAt } from '../../../../../libs/shared/src/index.js';
 
-export class RecordOutcomeDto {
-  @ApiProperty({ enum: ['renewed', 'churned', 'expanded', 'downgraded'] })
-  @IsIn(['renewed', 'churned', 'expanded', 'downgraded'])
-  type: OutcomeType;
-
-  @ApiProperty({ format: 'date-time', description: 'When it happened (not ahead of now by more than 5 minutes).' })
-  @IsDefined()
-  @IsISO8601({ strict: true })
-  occurredAt: string;
-}
+export const RecordOutcomeBody = apiSchema(
+  'RecordOutcome',
+  z.strictObject({
+    type: z.enum(['renewed', 'churned', 'expanded', 'downgraded']),
+    occurredAt: happenedAt('When it happened: from 1970-01-01, not ahead of now by more than 5 minutes.'),
+  }),
+);
+export type RecordOutcomeDto = z.output<typeof RecordOutcomeBody>;
 
 export class OutcomeRecordedDto {
   @ApiProperty({ format: 'uuid' }) outcomeId: string;

@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { EntityManager } from 'typeorm';
-import { ConcurrencyError } from '../../../../../libs/event-store/src/index.js';
-import { DomainError, DomainErrorCode, type CustomerState } from '../../../../../libs/relationship/src/index.js';
+import type { DecidedEvent, Decider, Queryable } from '../../../../../libs/event-store/src/index.js';
+import { assertMayAssign, decideCustomer, DomainError, DomainErrorCode, type CustomerCommand, type CustomerState } from '../../../../../libs/relationship/src/index.js';
 import { customerNotFound, scopeCondition, type AuthUser } from '../../../../../libs/shared/src/index.js';
 
 /**
@@ -23,7 +22,7 @@ export interface CustomerRow {
 const COLUMNS = `c.id, c.external_id, c.name, c.segment, c.account_manager_id, c.renewal_date::text AS renewal_date, c.annual_value, c.created_via, c.version`;
 
 /** Locks the row (commands on one customer run one at a time); 404 when missing or out of reach. */
-export async function loadCustomerForUpdate(tx: EntityManager, user: AuthUser, id: string): Promise<CustomerRow> {
+export async function loadCustomerForUpdate(tx: Queryable, user: AuthUser, id: string): Promise<CustomerRow> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw customerNotFound();
   const params: unknown[] = [id];
   const rows: CustomerRow[] = await tx.query(`SELECT ${COLUMNS} FROM customers c WHERE c.id = $1 AND ${scopeCondition(user, params)} FOR UPDATE`, params);
@@ -31,7 +30,7 @@ export async function loadCustomerForUpdate(tx: EntityManager, user: AuthUser, i
   return rows[0];
 }
 
-export async function loadCustomer(tx: EntityManager, id: string): Promise<CustomerRow> {
+export async function loadCustomer(tx: Queryable, id: string): Promise<CustomerRow> {
   const rows: CustomerRow[] = await tx.query(`SELECT ${COLUMNS} FROM customers c WHERE c.id = $1`, [id]);
   return rows[0];
 }
@@ -49,28 +48,13 @@ export function stateOf(row: CustomerRow): CustomerState {
   };
 }
 
-/**
- * Who may own a customer: an active account manager or team lead. Team leads assign within their
- * team (or to themselves); account managers only to themselves.
- */
-export async function assertAssignable(tx: EntityManager, user: AuthUser, accountManagerId: string | null | undefined): Promise<void> {
+/** Who may own a customer (the domain's assignment policy) against the target user as stored now. */
+export async function assertAssignable(tx: Queryable, user: AuthUser, accountManagerId: string | null | undefined): Promise<void> {
   if (accountManagerId === undefined) return;
-  if (accountManagerId === null) {
-    // Unassigning takes the customer out of every scoped caller's reach: admins only.
-    if (user.role === 'admin') return;
-    throw new DomainError(DomainErrorCode.InvalidAccountManager, 'Only an admin may leave a customer unassigned.');
-  }
-  const rows: { id: string; role: string; team_lead_id: string | null }[] = await tx.query(
-    `SELECT id, role, team_lead_id FROM users WHERE id = $1 AND disabled_at IS NULL AND role IN ('account_manager', 'team_lead')`,
-    [accountManagerId],
-  );
-  if (rows.length === 0) throw new DomainError(DomainErrorCode.InvalidAccountManager, 'accountManagerId is not an active account manager.');
-  if (user.role === 'team_lead' && accountManagerId !== user.id && rows[0].team_lead_id !== user.id) {
-    throw new DomainError(DomainErrorCode.InvalidAccountManager, 'A team lead may assign customers only within their team.');
-  }
-  if (user.role === 'account_manager' && accountManagerId !== user.id) {
-    throw new DomainError(DomainErrorCode.InvalidAccountManager, 'An account manager may assign customers only to themselves.');
-  }
+  const rows: { id: string; role: string; team_lead_id: string | null; active: boolean }[] =
+    accountManagerId === null ? [] : await tx.query(`SELECT id, role, team_lead_id, disabled_at IS NULL AS active FROM users WHERE id = $1`, [accountManagerId]);
+  const candidate = rows[0] ? { id: rows[0].id, role: rows[0].role, teamLeadId: rows[0].team_lead_id, active: rows[0].active } : null;
+  assertMayAssign(user, accountManagerId, candidate);
 }
 
 export function isExternalIdConflict(err: unknown): boolean {
@@ -80,16 +64,16 @@ export function isExternalIdConflict(err: unknown): boolean {
 
 export const externalIdTaken = () => new DomainError(DomainErrorCode.ExternalIdTaken, 'Another customer has that externalId.');
 
-/** Re-runs load → decide → append when a concurrent writer moved the stream in between. */
-export async function retryOnConcurrency<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let i = 0; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof ConcurrencyError && i < attempts - 1) continue;
-      throw err;
-    }
-  }
+/**
+ * The customer decider over the registry row's state (read under the row's lock): the seam
+ * decides with its clock's `now`, and each event's business time is that `now` unless the
+ * command carries its own (an outcome's `occurredAt`).
+ */
+export function customerDecider(state: CustomerState, occurredAt?: string, id?: string): Decider<CustomerCommand> {
+  return {
+    decide: (command, _state, { now }): DecidedEvent[] =>
+      decideCustomer(command, state, { now }).map((e) => ({ id, type: e.type, data: e.data, occurredAt: occurredAt ?? now.toISOString() })),
+  };
 }
 
 export class CustomerHealthDto {

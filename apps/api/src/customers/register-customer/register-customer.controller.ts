@@ -1,11 +1,11 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { CurrentUser, Roles, randomId, type AuthUser } from '../../../../../libs/shared/src/index.js';
+import { CurrentUser, Roles, ValidBody, randomId, type AuthUser } from '../../../../../libs/shared/src/index.js';
 import { WrittenCustomerDto } from './customer-registry.js';
 import { RegisterCustomerCommand } from './register-customer.command.js';
-import { RegisterCustomerDto } from './register-customer.dto.js';
+import { RegisterCustomerBody, type RegisterCustomerDto } from './register-customer.dto.js';
 
 export const correlationIdOf = (req: Request & { id?: unknown }) => String(req.id ?? '') || randomId();
 
@@ -28,7 +28,7 @@ export class RegisterCustomerController {
   @ApiResponse({ status: 201, type: WrittenCustomerDto })
   @ApiResponse({ status: 409, description: 'externalId already taken.' })
   @ApiResponse({ status: 422, description: 'Invalid fields, or accountManagerId is not an assignable account manager.' })
-  register(@Body() body: RegisterCustomerDto, @CurrentUser() user: AuthUser, @Req() req: Request): Promise<WrittenCustomerDto> {
+  register(@ValidBody(RegisterCustomerBody) body: RegisterCustomerDto, @CurrentUser() user: AuthUser, @Req() req: Request): Promise<WrittenCustomerDto> {
     return this.commands.execute(new RegisterCustomerCommand(body, user, correlationIdOf(req)));
   }
 }

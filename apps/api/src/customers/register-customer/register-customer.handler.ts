@@ -1,30 +1,27 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
-import { EventStore, notifyAppended } from '../../../../../libs/event-store/src/index.js';
-import { customerStream, decideCustomer, initialCustomerState } from '../../../../../libs/relationship/src/index.js';
-import { Clock, IdGenerator, metrics } from '../../../../../libs/shared/src/index.js';
-import { assertAssignable, externalIdTaken, isExternalIdConflict, loadCustomer, toWrittenCustomer, type WrittenCustomerDto } from './customer-registry.js';
+import { EventStore } from '../../../../../libs/event-store/src/index.js';
+import { customerStream, initialCustomerState, ownerOfNewCustomer } from '../../../../../libs/relationship/src/index.js';
+import { IdGenerator } from '../../../../../libs/shared/src/index.js';
+import { assertAssignable, customerDecider, externalIdTaken, isExternalIdConflict, loadCustomer, toWrittenCustomer, type WrittenCustomerDto } from './customer-registry.js';
 import { RegisterCustomerCommand } from './register-customer.command.js';
 import { toDate } from './register-customer.dto.js';
 
 @CommandHandler(RegisterCustomerCommand)
 export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomerCommand, WrittenCustomerDto> {
   constructor(
-    private readonly ds: DataSource,
     private readonly store: EventStore,
-    private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
 
   async execute({ body, user, correlationId }: RegisterCustomerCommand): Promise<WrittenCustomerDto> {
-    // Scoped callers keep what they create within their reach.
-    const accountManagerId = body.accountManagerId !== undefined ? body.accountManagerId : user.role === 'admin' ? null : user.id;
+    const accountManagerId = ownerOfNewCustomer(user, body.accountManagerId);
     const customerId = this.ids.next();
-    const now = this.clock.now();
     try {
-      const row = await this.ds.transaction(async (tx) => {
+      const row = await this.store.transaction(async (tx) => {
         await assertAssignable(tx, user, accountManagerId);
-        const events = decideCustomer(
+        const handled = await this.store.handle(
+          customerStream(customerId),
+          customerDecider(initialCustomerState()),
           {
             type: 'RegisterCustomer',
             data: {
@@ -38,27 +35,18 @@ export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomer
               createdVia: 'api',
             },
           },
-          initialCustomerState(),
-          { now },
+          { correlationId, actorId: user.id, tx, expectedVersion: 'no_stream' },
         );
-        const d = events[0].data as { segment: string | null; renewalDate: string | null; annualValue: number | null };
-        // external_id is unique: a taken one stops here (409) before any event is written.
+        const d = handled.events[0].data as { segment: string | null; renewalDate: string | null; annualValue: number | null };
+        // external_id is unique: a taken one stops here (409) and the event rolls back with it.
         const inserted = await tx.query(
           `INSERT INTO customers (id, external_id, name, segment, account_manager_id, renewal_date, annual_value, created_via, version)
            VALUES ($1, $2, $3, $4, $5, $6, $7, 'api', 1) ON CONFLICT (external_id) DO NOTHING RETURNING id`,
           [customerId, body.externalId, body.name, d.segment, accountManagerId, d.renewalDate, d.annualValue],
         );
         if (inserted.length === 0) throw externalIdTaken();
-        await this.store.append(
-          customerStream(customerId),
-          events.map((e) => ({ id: this.ids.next(), type: e.type, data: e.data, metadata: { correlationId, causationId: correlationId, actorId: user.id, occurredAt: now.toISOString() } })),
-          'no_stream',
-          tx,
-        );
         return loadCustomer(tx, customerId);
       });
-      notifyAppended(this.store);
-      metrics.eventsAppended.inc({ type: 'CustomerRegistered' });
       return toWrittenCustomer(row);
     } catch (err) {
       if (isExternalIdConflict(err)) throw externalIdTaken();

@@ -1,14 +1,26 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { EventStore } from '../../../../../libs/event-store/src/index.js';
-import { CUSTOMER_ROLES, CurrentUser, ProblemException, Roles, assertCustomerInScope, customerNotFound, scopeCondition, type AuthUser } from '../../../../../libs/shared/src/index.js';
+import {
+  CUSTOMER_ROLES,
+  CurrentUser,
+  ProblemException,
+  Roles,
+  ValidQuery,
+  assertCustomerInScope,
+  customerNotFound,
+  parseMoment,
+  queryMomentProblem,
+  scopeCondition,
+  type AuthUser,
+} from '../../../../../libs/shared/src/index.js';
 import { decodeCursor, encodeCursor } from '../list-customers/cursor.js';
-import { parseTimelineQuery, TimelineDto } from './timeline.dto.js';
+import { TimelineDto, TimelineQuery, type TimelineQueryDto } from './timeline.dto.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const ISO = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
+const LOOKS_LIKE_A_DATE = /^\d{4}-\d{2}-\d{2}/;
 
 @ApiTags('customers')
 @ApiBearerAuth()
@@ -20,46 +32,29 @@ export class TimelineController {
     @Inject(EventStore) private readonly store: EventStore,
   ) {}
 
-  /** The event's payload in its newest shape (the timeline row points at the event; the payload lives in the log). */
-  private payload(r: any): unknown {
-    if (Number(r.schema_version) >= this.store.upcasters.currentVersion(r.type)) return r.data;
-    return this.store.upcasters.upcast({
-      id: r.event_id,
-      streamId: r.stream_id,
-      streamVersion: Number(r.stream_version),
-      globalPosition: Number(r.position),
-      transactionId: '0',
-      type: r.type,
-      schemaVersion: Number(r.schema_version),
-      data: r.data,
-      metadata: r.metadata ?? {},
-      recordedAt: new Date(r.recorded_at),
-    }).data;
-  }
-
   @Get(':id/timeline')
   @Roles(...CUSTOMER_ROLES)
   @ApiOperation({ summary: "A customer's events, newest first by business time; touchpoints carry their relational score and signals" })
   @ApiOkResponse({ type: TimelineDto })
   @ApiNotFoundResponse({ description: 'No such customer, or outside your reach.' })
   @ApiUnprocessableEntityResponse({ description: 'Bad limit or before.' })
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } })
-  @ApiQuery({ name: 'before', required: false, schema: { type: 'string', maxLength: 500 }, description: 'The nextCursor of the previous page, or an ISO datetime: only events that occurred before it.' })
-  // The query is read by parseTimelineQuery (same rules as a strict DTO, without class-transformer on a hot read).
-  async timeline(@Param('id') id: string, @Query() query: Record<string, unknown>, @CurrentUser() user: AuthUser): Promise<TimelineDto> {
-    const q = parseTimelineQuery(query);
+  async timeline(@Param('id') id: string, @ValidQuery(TimelineQuery) q: TimelineQueryDto, @CurrentUser() user: AuthUser): Promise<TimelineDto> {
     if (!UUID.test(id)) throw customerNotFound();
     const limit = q.limit ?? 50;
     const params: unknown[] = [id];
     // The scope check rides in the same query (one round trip); an empty page checks it apart.
     let where = `t.customer_id = $1 AND EXISTS (SELECT 1 FROM customers c WHERE c.id = $1 AND ${scopeCondition(user, params, 'c')})`;
     if (q.before) {
-      if (ISO.test(q.before) && !Number.isNaN(Date.parse(q.before))) {
-        params.push(new Date(q.before).toISOString());
+      if (LOOKS_LIKE_A_DATE.test(q.before)) {
+        const t = parseMoment(q.before);
+        const why = queryMomentProblem(t);
+        if (why) throw ProblemException.validation([{ path: 'before', message: why }]);
+        params.push(new Date(t).toISOString());
         where += ` AND t.occurred_at < $${params.length}`;
       } else {
         const [at, position] = decodeCursor(q.before, 'before');
-        if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !Number.isInteger(position)) {
+        // A cursor is client input too: a time and a position their columns can hold.
+        if (typeof at !== 'string' || queryMomentProblem(parseMoment(at)) !== undefined || !Number.isSafeInteger(position) || (position as number) < 0) {
           throw ProblemException.validation([{ path: 'before', message: 'before must be a datetime or a cursor this API returned' }]);
         }
         params.push(at, position);
@@ -69,20 +64,22 @@ export class TimelineController {
     params.push(limit + 1);
     const rows = await this.db.query(
       // Times as the ISO strings the response carries (millisecond precision, like toISOString): no Date round trip per row.
-      `SELECT t.event_id, t.position, t.type, ${iso('t.occurred_at')} AS occurred_at, ${iso('t.recorded_at')} AS recorded_at, r.score AS relational, e.data, e.metadata, e.schema_version, e.stream_id, e.stream_version
-       FROM customer_timeline t JOIN events e ON e.event_id = t.event_id LEFT JOIN relational_scores r ON r.id = t.relational_id WHERE ${where}
+      `SELECT t.event_id, t.position, t.type, ${iso('t.occurred_at')} AS occurred_at, ${iso('t.recorded_at')} AS recorded_at, r.score AS relational
+       FROM customer_timeline t LEFT JOIN relational_scores r ON r.id = t.relational_id WHERE ${where}
        ORDER BY t.occurred_at DESC, t.position DESC LIMIT $${params.length}`,
       params,
     );
     if (rows.length === 0) await assertCustomerInScope(this.db, user, id);
     const page = rows.slice(0, limit);
+    // The payloads, in their newest shape, from the log (the timeline row points at its event).
+    const events = new Map((await this.store.readEvents(page.map((r: any) => r.event_id))).map((e) => [e.id, e]));
     const items = page.map((r: any) => ({
       eventId: r.event_id,
       position: Number(r.position),
       type: r.type,
       occurredAt: r.occurred_at,
       recordedAt: r.recorded_at,
-      data: this.payload(r),
+      data: events.get(r.event_id)?.data,
       ...(r.relational ? { relational: r.relational } : {}),
     }));
     const last = items[items.length - 1];

@@ -1,49 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { ProblemException, type ProblemFieldError } from '../../../../../libs/shared/src/index.js';
+import { z } from 'zod';
+import { queryInt, text } from '../../../../../libs/shared/src/index.js';
 
-export class TimelineQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page, or an ISO datetime: only events that occurred before it.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  before?: string;
-}
-
-/**
- * The timeline's query, checked by hand with the rules of TimelineQuery (and the strict pipe:
- * unknown fields are refused): the class-transformer/class-validator round showed on this hot read.
- */
-export function parseTimelineQuery(query: Record<string, unknown>): TimelineQuery {
-  const errors: ProblemFieldError[] = [];
-  const out: TimelineQuery = {};
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (key === 'limit') {
-      const n = typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-      if (!Number.isInteger(n)) errors.push({ path: 'limit', message: 'limit must be an integer number' });
-      else if (n < 1) errors.push({ path: 'limit', message: 'limit must not be less than 1' });
-      else if (n > 500) errors.push({ path: 'limit', message: 'limit must not be greater than 500' });
-      else out.limit = n;
-    } else if (key === 'before') {
-      if (typeof value !== 'string') errors.push({ path: 'before', message: 'before must be a string' });
-      else if (value.length > 500) errors.push({ path: 'before', message: 'before must be shorter than or equal to 500 characters' });
-      else if (value !== '') out.before = value;
-    } else {
-      errors.push({ path: key, message: 'unknown field; it should not exist' });
-    }
-  }
-  if (errors.length > 0) throw ProblemException.validation(errors);
-  return out;
-}
+export const TimelineQuery = z.strictObject({
+  limit: queryInt(1, 500).optional().meta({ description: 'Default 50.' }),
+  before: text(500).optional().meta({ description: 'The nextCursor of the previous page, or an ISO date-time: only events that occurred before it.' }),
+});
+export type TimelineQueryDto = z.output<typeof TimelineQuery>;
 
 export class SignalDto {
   @ApiProperty({ example: 'automated' }) name: string;

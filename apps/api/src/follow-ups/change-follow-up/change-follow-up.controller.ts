@@ -1,9 +1,18 @@
-import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
-import { CUSTOMER_ROLES, Clock, CurrentUser, ProblemException, Roles, type AuthUser } from '../../../../../libs/shared/src/index.js';
-import { CompleteFollowUpDto, DismissFollowUpDto, FollowUpItemDto, SnoozeFollowUpDto, toItem } from '../follow-up.dto.js';
+import { CUSTOMER_ROLES, CurrentUser, Roles, ValidBody, type AuthUser } from '../../../../../libs/shared/src/index.js';
+import {
+  CompleteFollowUpBody,
+  DismissFollowUpBody,
+  FollowUpItemDto,
+  SnoozeFollowUpBody,
+  toItem,
+  type CompleteFollowUpDto,
+  type DismissFollowUpDto,
+  type SnoozeFollowUpDto,
+} from '../follow-up.dto.js';
 import { ChangeFollowUpHandler } from './change-follow-up.handler.js';
 
 const correlationOf = (req: Request) => {
@@ -16,10 +25,7 @@ const correlationOf = (req: Request) => {
 @ApiCookieAuth()
 @Controller('follow-ups')
 export class ChangeFollowUpController {
-  constructor(
-    @Inject(ChangeFollowUpHandler) private readonly handler: ChangeFollowUpHandler,
-    @Inject(Clock) private readonly clock: Clock,
-  ) {}
+  constructor(@Inject(ChangeFollowUpHandler) private readonly handler: ChangeFollowUpHandler) {}
 
   @Post(':id/complete')
   @HttpCode(200)
@@ -28,7 +34,7 @@ export class ChangeFollowUpController {
   @ApiResponse({ status: 200, type: FollowUpItemDto })
   @ApiResponse({ status: 404, description: 'No such task, or its customer is outside your reach.' })
   @ApiResponse({ status: 409, description: 'Already completed or dismissed, or changed concurrently.' })
-  async complete(@Param('id') id: string, @Body() body: CompleteFollowUpDto, @CurrentUser() user: AuthUser, @Req() req: Request): Promise<FollowUpItemDto> {
+  async complete(@Param('id') id: string, @ValidBody(CompleteFollowUpBody) body: CompleteFollowUpDto, @CurrentUser() user: AuthUser, @Req() req: Request): Promise<FollowUpItemDto> {
     return toItem(await this.handler.execute(id, { type: 'Complete', note: body.note, touchpointId: body.touchpointId, by: user.id, automatic: false }, user, correlationOf(req)));
   }
 
@@ -39,7 +45,7 @@ export class ChangeFollowUpController {
   @ApiResponse({ status: 200, type: FollowUpItemDto })
   @ApiResponse({ status: 404, description: 'No such task, or its customer is outside your reach.' })
   @ApiResponse({ status: 409, description: 'Already completed or dismissed.' })
-  async dismiss(@Param('id') id: string, @Body() body: DismissFollowUpDto, @CurrentUser() user: AuthUser, @Req() req: Request): Promise<FollowUpItemDto> {
+  async dismiss(@Param('id') id: string, @ValidBody(DismissFollowUpBody) body: DismissFollowUpDto, @CurrentUser() user: AuthUser, @Req() req: Request): Promise<FollowUpItemDto> {
     return toItem(await this.handler.execute(id, { type: 'Dismiss', reason: body.reason, by: user.id }, user, correlationOf(req)));
   }
 
@@ -50,9 +56,8 @@ export class ChangeFollowUpController {
   @ApiResponse({ status: 200, type: FollowUpItemDto })
   @ApiResponse({ status: 404, description: 'No such task, or its customer is outside your reach.' })
   @ApiResponse({ status: 409, description: 'Already completed or dismissed.' })
-  @ApiResponse({ status: 422, description: '`until` is not a future date-time.' })
-  async snooze(@Param('id') id: string, @Body() body: SnoozeFollowUpDto, @CurrentUser() user: AuthUser, @Req() req: Request): Promise<FollowUpItemDto> {
-    if (!(Date.parse(body.until) > this.clock.now().getTime())) throw ProblemException.validation([{ path: 'until', message: 'must be in the future' }]);
+  @ApiResponse({ status: 422, description: '`until` is not a date-time after now and at most 366 days ahead.' })
+  async snooze(@Param('id') id: string, @ValidBody(SnoozeFollowUpBody) body: SnoozeFollowUpDto, @CurrentUser() user: AuthUser, @Req() req: Request): Promise<FollowUpItemDto> {
     return toItem(await this.handler.execute(id, { type: 'Snooze', until: body.until, by: user.id }, user, correlationOf(req)));
   }
 }

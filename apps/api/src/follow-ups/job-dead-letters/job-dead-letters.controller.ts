@@ -1,9 +1,8 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { Roles } from '../../../../../libs/shared/src/index.js';
+import { z } from 'zod';
+import { queryInt, Roles, text, ValidQuery } from '../../../../../libs/shared/src/index.js';
 
 export class JobDeadLetterDto {
   @ApiProperty() id: number;
@@ -21,21 +20,10 @@ export class JobDeadLetterListDto {
   @ApiProperty({ type: [JobDeadLetterDto] }) items: JobDeadLetterDto[];
 }
 
-export class JobDeadLettersQueryDto {
-  @ApiPropertyOptional({ example: 'follow-ups' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  queue?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-}
+export const JobDeadLettersQuery = z.strictObject({
+  queue: text(100).optional().meta({ example: 'follow-ups' }),
+  limit: queryInt(1, 1000).optional().meta({ description: 'Default 100.' }),
+});
 
 @ApiTags('ops')
 @ApiBearerAuth()
@@ -48,7 +36,7 @@ export class JobDeadLettersController {
   @Roles('ops', 'admin')
   @ApiOperation({ summary: 'Queue jobs that failed for good', description: 'Copied from BullMQ to Postgres after the last attempt (or an UnrecoverableError). Webhook dead letters are at /ops/dead-letters.' })
   @ApiResponse({ status: 200, type: JobDeadLetterListDto })
-  async list(@Query() q: JobDeadLettersQueryDto): Promise<JobDeadLetterListDto> {
+  async list(@ValidQuery(JobDeadLettersQuery) q: z.output<typeof JobDeadLettersQuery>): Promise<JobDeadLetterListDto> {
     const rows = await this.db.query(
       `SELECT * FROM job_dead_letters WHERE ($1::text IS NULL OR queue = $1) ORDER BY created_at DESC, id DESC LIMIT $2`,
       [q.queue ?? null, q.limit ?? 100],

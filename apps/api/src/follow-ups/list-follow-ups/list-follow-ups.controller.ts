@@ -1,8 +1,8 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { CUSTOMER_ROLES, CurrentUser, Roles, scopeCondition, type AuthUser } from '../../../../../libs/shared/src/index.js';
-import { FollowUpListDto, ListFollowUpsQueryDto, type FollowUpItemDto } from '../follow-up.dto.js';
+import { CUSTOMER_ROLES, CurrentUser, Roles, ValidQuery, scopeCondition, type AuthUser } from '../../../../../libs/shared/src/index.js';
+import { FollowUpListDto, ListFollowUpsQuery, type FollowUpItemDto, type ListFollowUpsQueryDto } from '../follow-up.dto.js';
 
 const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
 
@@ -20,7 +20,7 @@ export class ListFollowUpsController {
     description: 'Account managers see their customers, team leads their team, admins all. Ordered by status (open first), then due date. Read model: a task raised or changed a moment ago may take a few hundred milliseconds to appear.',
   })
   @ApiResponse({ status: 200, type: FollowUpListDto })
-  async list(@Query() q: ListFollowUpsQueryDto, @CurrentUser() user: AuthUser): Promise<FollowUpListDto> {
+  async list(@ValidQuery(ListFollowUpsQuery) q: ListFollowUpsQueryDto, @CurrentUser() user: AuthUser): Promise<FollowUpListDto> {
     const params: unknown[] = [];
     const where = [scopeCondition(user, params, 'c')];
     if (q.status) {

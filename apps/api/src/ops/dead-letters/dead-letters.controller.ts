@@ -1,26 +1,15 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { Type } from 'class-transformer';
+import { Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
-import { randomId, Roles } from '../../../../../libs/shared/src/index.js';
+import { z } from 'zod';
+import { queryInt, randomId, Roles, ValidQuery } from '../../../../../libs/shared/src/index.js';
 import { WebhookReceiver } from '../../webhooks/webhook-receiver.js';
 
-export class DeadLetterQueryDto {
-  @ApiPropertyOptional({ enum: ['open', 'resolved', 'all'], default: 'open' })
-  @IsOptional()
-  @IsIn(['open', 'resolved', 'all'])
-  status?: 'open' | 'resolved' | 'all';
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-}
+export const DeadLetterQuery = z.strictObject({
+  status: z.enum(['open', 'resolved', 'all']).optional().meta({ description: 'Default open.' }),
+  limit: queryInt(1, 500).optional().meta({ description: 'Default 100.' }),
+});
 
 export class DeadLetterDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -59,7 +48,7 @@ export class DeadLettersController {
   @Roles('ops', 'admin')
   @ApiOperation({ summary: 'Authentic webhook deliveries that could not be mapped, newest first', description: 'Each is kept whole with its reason; nothing is lost.' })
   @ApiResponse({ status: 200, type: [DeadLetterDto] })
-  async list(@Query() q: DeadLetterQueryDto): Promise<{ items: DeadLetterDto[] }> {
+  async list(@ValidQuery(DeadLetterQuery) q: z.output<typeof DeadLetterQuery>): Promise<{ items: DeadLetterDto[] }> {
     const status = q.status ?? 'open';
     const rows: any[] = await this.ds.query(
       `SELECT id, kind, source_id, format, reason, status, attempts, content_type, headers, body, event_ids, created_at, resolved_at

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
+import { storableText } from '../../../../../libs/shared/src/http/schema.js';
 
 export type Headers = Record<string, string>;
 
 /** An authentic delivery whose content cannot become touchpoints: kept as a dead letter with this reason. */
 export class MappingError extends Error {
   constructor(reason: string) {
-    super(reason);
+    // The reason may quote what the sender sent (an unknown key): kept storable as text.
+    super(storableText(reason));
     this.name = 'MappingError';
   }
 }

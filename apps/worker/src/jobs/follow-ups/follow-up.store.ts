@@ -1,4 +1,4 @@
-import type { EventStore, Queryable, StoredEvent } from '../../../../../libs/event-store/src/index.js';
+import type { CommandContext, EventStore, Queryable, StoredEvent } from '../../../../../libs/event-store/src/index.js';
 import {
   DEFAULT_RULES,
   decide,
@@ -25,26 +25,32 @@ export async function loadTask(store: EventStore, taskId: string, tx: Queryable)
 }
 
 /**
- * Decides and appends one task command inside `tx`, keeping `open_follow_ups` in step (a closed
- * task frees its customer+rule slot in the same transaction). Returns the new state.
+ * Decides and appends one task command inside `tx` (from `EventStore.transaction`), keeping
+ * `open_follow_ups` in step (a closed task frees its customer+rule slot in the same
+ * transaction). The task's stream folds to its state; the append expects the version folded.
+ * Returns the new state.
  */
 export async function runTaskCommand(
   store: EventStore,
   tx: Queryable,
   taskId: string,
   cmd: TaskCommand,
-  ctx: { now: Date; eventId: string; metadata?: Record<string, unknown> },
+  ctx: { now: Date; eventId: string; by: Pick<CommandContext, 'correlationId' | 'causationId' | 'actorId'> },
 ): Promise<{ task: FollowUpTask | null; changed: boolean }> {
-  const { task, version } = await loadTask(store, taskId, tx);
-  const events = decide(cmd, task, ctx);
-  if (events.length === 0) return { task, changed: false };
-  await store.append(
+  const handled = await store.handle(
     followUpStream(taskId),
-    events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: ctx.metadata })),
-    version === 0 ? 'no_stream' : version,
-    tx,
+    {
+      initialState: () => null as FollowUpTask | null,
+      evolve,
+      // The job's "now" (its ids derive from it), not the store's.
+      decide: (command: TaskCommand, state) => decide(command, state, { now: ctx.now, eventId: ctx.eventId }),
+    },
+    cmd,
+    { ...ctx.by, tx },
   );
-  const next = events.reduce<FollowUpTask | null>((s, e) => evolve(s, e), task);
+  const changed = handled.events.length > 0;
+  if (!changed) return { task: handled.state, changed: false };
+  const next = handled.state;
   if (next && (next.status === 'done' || next.status === 'dismissed')) {
     await tx.query(`DELETE FROM open_follow_ups WHERE task_id = $1`, [taskId]);
   }

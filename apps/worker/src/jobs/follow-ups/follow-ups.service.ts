@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { appendMany, EventStore, type NewEvent, type Queryable } from '../../../../../libs/event-store/src/index.js';
+import { alreadyDecided, EventStore, type DecidedEvent, type Queryable } from '../../../../../libs/event-store/src/index.js';
 import type { JobData } from '../../../../../libs/queues/src/index.js';
 import { QUEUES } from '../../../../../libs/queues/src/index.js';
 import {
@@ -47,8 +47,8 @@ interface BatchShared {
   slots: Map<string, string>;
   /** Decided, not yet written (see `flush`). */
   writes: {
-    bands: { customerId: string; event: NewEvent; result: EvaluateResult }[];
-    raises: { customerId: string; rule: string; taskId: string; events: NewEvent[]; result: EvaluateResult }[];
+    bands: { customerId: string; event: DecidedEvent; result: EvaluateResult }[];
+    raises: { customerId: string; rule: string; taskId: string; events: DecidedEvent[]; result: EvaluateResult }[];
   };
 }
 
@@ -58,7 +58,7 @@ class RedoAlone extends Error {}
 const slotKey = (customerId: string, rule: string) => `${customerId.toLowerCase()}|${rule}`;
 
 /** One customer's stream as read under its lock. */
-interface CustomerState {
+interface LockedStream {
   customerId: string;
   events: CachedEvent[];
   pos: Map<string, number>;
@@ -105,7 +105,7 @@ export class FollowUpsService {
     @Inject(Clock) private readonly clock: Clock,
     @Optional() @Inject(APP_CONFIG) config?: AppConfig,
   ) {
-    this.cache = new StreamCache(store.upcasters, config?.READ_MODEL_CACHE_EVENTS ?? 100_000);
+    this.cache = new StreamCache(store, config?.READ_MODEL_CACHE_EVENTS ?? 100_000);
   }
 
   /** One event on its own (tests, tools); the queue goes through `evaluateBatch`. */
@@ -127,13 +127,13 @@ export class FollowUpsService {
   async evaluateBatch(jobs: EvaluateJob[]): Promise<EvaluateOutcome[]> {
     if (jobs.length === 0) return [];
     try {
-      return await this.ds.transaction((tx) => this.evaluateIn(tx, jobs));
+      return await this.store.transaction((tx) => this.evaluateIn(tx, jobs));
     } catch (err) {
       if (jobs.length === 1) return [{ ok: false, error: asError(err) }];
       const outcomes: EvaluateOutcome[] = [];
       for (const job of jobs) {
         try {
-          outcomes.push((await this.ds.transaction((tx) => this.evaluateIn(tx, [job])))[0]);
+          outcomes.push((await this.store.transaction((tx) => this.evaluateIn(tx, [job])))[0]);
         } catch (e) {
           outcomes.push({ ok: false, error: asError(e) });
         }
@@ -176,7 +176,7 @@ export class FollowUpsService {
         .map((job, i) => ({ job, i, idx: job.customerId === customerId ? (pos.get(job.eventId) ?? -1) : -2 }))
         .filter((x) => x.idx !== -2)
         .sort((a, b) => a.idx - b.idx);
-      const state: CustomerState = { customerId, events, pos, whole: undefined };
+      const state: LockedStream = { customerId, events, pos, whole: undefined };
       for (const { job, i, idx } of items) {
         if (idx < 0) {
           outcomes[i] = { ok: false, error: new UnrecoverableError(`event ${job.eventId} is not in the stream of customer ${job.customerId}`) };
@@ -191,7 +191,7 @@ export class FollowUpsService {
 
   /**
    * Writes what the items decided since the last flush in three statements: the open slots
-   * (one open task per customer and rule), then the band changes and the raises (appendMany;
+   * (one open task per customer and rule), then the band changes and the raises (one statement;
    * a raise's event id is deterministic, so a task raised before comes back as a duplicate and
    * gives its slot back).
    */
@@ -210,10 +210,13 @@ export class FollowUpsService {
       for (const r of raises) if (!got.has(r.taskId)) r.result.skipped.push(r.rule); // one open task per customer and rule
     }
     if (bands.length + acquired.length === 0) return;
-    const results = await appendMany(
-      this.store,
-      [...bands.map((b) => ({ streamId: customerStream(b.customerId), events: [b.event] })), ...acquired.map((r) => ({ streamId: followUpStream(r.taskId), events: r.events }))],
-      tx,
+    // Each event carries its own trigger's causation and correlation and the worker as actor;
+    // the context adds none, so an event without them is refused.
+    const { events: results } = await this.store.handle(
+      undefined,
+      alreadyDecided,
+      [...bands.map((b) => ({ ...b.event, streamId: customerStream(b.customerId) })), ...acquired.flatMap((r) => r.events.map((e) => ({ ...e, streamId: followUpStream(r.taskId) })))],
+      { correlationId: '', actorId: '', tx },
     );
     bands.forEach((b, i) => (b.result.bandChanged = !results[i].duplicate));
     const freed: string[] = [];
@@ -237,7 +240,7 @@ export class FollowUpsService {
   }
 
   /** The rules after the event at `idx` of the customer's stream (read under the customer's lock). */
-  private async evaluateOne(tx: Queryable, state: CustomerState, idx: number, shared: BatchShared): Promise<EvaluateResult> {
+  private async evaluateOne(tx: Queryable, state: LockedStream, idx: number, shared: BatchShared): Promise<EvaluateResult> {
     const { customerId, events } = state;
     const trigger = events[idx];
     const now = shared.now;
@@ -290,7 +293,7 @@ export class FollowUpsService {
           tx,
           taskId,
           { type: 'Complete', touchpointId: triggerTp.touchpoint.id, note: 'Closed automatically: a relational contact by a person followed.', by: null, automatic: true },
-          { now, eventId: deterministicId('FollowUpTaskCompleted', taskId, trigger.id), metadata: meta },
+          { now, eventId: deterministicId('FollowUpTaskCompleted', taskId, trigger.id), by: meta },
         );
         if (changed) {
           result.closed.push(taskId);
@@ -345,8 +348,9 @@ export class FollowUpsService {
   }
 
   /** Escalates overdue open tasks and reopens snoozed ones whose time has come. */
-  async sweep(limit = 500): Promise<{ escalated: number; woke: number }> {
-    const now = this.clock.now();
+  async sweep(limit = 500, now = this.clock.now()): Promise<{ escalated: number; woke: number }> {
+    // One sweep is one flow: its writes share a correlation id.
+    const sweep = { correlationId: deterministicId('follow-up-sweep', now.toISOString()), actorId: 'worker:sweep' };
     const overdue = await this.ds.query(
       `SELECT id, assignee_id FROM follow_ups WHERE status = 'open' AND escalated_at IS NULL AND due_at < $1 ORDER BY due_at LIMIT $2`,
       [now, limit],
@@ -354,8 +358,8 @@ export class FollowUpsService {
     let escalated = 0;
     for (const row of overdue) {
       const to = await escalationTarget(this.ds, row.assignee_id);
-      const { changed } = await this.ds.transaction((tx) =>
-        runTaskCommand(this.store, tx, row.id, { type: 'Escalate', escalatedTo: to }, { now, eventId: deterministicId('FollowUpTaskEscalated', row.id), metadata: { actorId: 'worker:sweep' } }),
+      const { changed } = await this.store.transaction((tx) =>
+        runTaskCommand(this.store, tx, row.id, { type: 'Escalate', escalatedTo: to }, { now, eventId: deterministicId('FollowUpTaskEscalated', row.id), by: sweep }),
       );
       if (changed) escalated++;
     }
@@ -366,8 +370,8 @@ export class FollowUpsService {
     let woke = 0;
     for (const row of snoozed) {
       const until = new Date(row.snoozed_until).toISOString();
-      const { changed } = await this.ds.transaction((tx) =>
-        runTaskCommand(this.store, tx, row.id, { type: 'EndSnooze' }, { now, eventId: deterministicId('FollowUpTaskSnoozeEnded', row.id, until), metadata: { actorId: 'worker:sweep' } }),
+      const { changed } = await this.store.transaction((tx) =>
+        runTaskCommand(this.store, tx, row.id, { type: 'EndSnooze' }, { now, eventId: deterministicId('FollowUpTaskSnoozeEnded', row.id, until), by: sweep }),
       );
       if (changed) woke++;
     }

@@ -2,8 +2,9 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
-import { QUEUES, createRedis } from '../../../../../libs/queues/src/index.js';
+import { QUEUES, createRedis, type JobName } from '../../../../../libs/queues/src/index.js';
 import { APP_CONFIG, Clock, type AppConfig } from '../../../../../libs/shared/src/index.js';
+import { ProcessorRegistry } from '../processor-registry.js';
 import { SilenceService } from './silence.service.js';
 
 export const SILENCE_SCHEDULER_ID = 'silence-check';
@@ -27,27 +28,30 @@ export class SilenceScheduler implements OnApplicationBootstrap, OnApplicationSh
     this.logger.setContext('silence');
   }
 
+  /** The silence queue's one job (the typed job map in libs/queues). */
+  registry(): ProcessorRegistry<typeof QUEUES.silence> {
+    return new ProcessorRegistry(QUEUES.silence).register('silence-check', async (_data, job) => {
+      // The job's id is the run's correlation id: every fact it records carries it.
+      const result = await this.silence.runCheck(this.clock.now(), undefined, job.id);
+      this.logger.info(result, 'silence check done');
+      return result;
+    });
+  }
+
   async onApplicationBootstrap(): Promise<void> {
+    const dispatch = this.registry().dispatcher(); // throws at start-up on a missing or doubled processor
     const queueConn = createRedis(this.config.REDIS_URL, 'silence-queue');
     const workerConn = createRedis(this.config.REDIS_URL, 'silence-worker');
     this.connections = [queueConn, workerConn];
     this.queue = new Queue(QUEUES.silence, { connection: queueConn, prefix: this.config.QUEUE_PREFIX });
     this.queue.on('error', (err) => this.logger.error({ err }, 'silence queue error'));
-    this.worker = new Worker(
-      QUEUES.silence,
-      async () => {
-        const result = await this.silence.runCheck(this.clock.now());
-        this.logger.info(result, 'silence check done');
-        return result;
-      },
-      { connection: workerConn, prefix: this.config.QUEUE_PREFIX, concurrency: 1 },
-    );
+    this.worker = new Worker(QUEUES.silence, dispatch, { connection: workerConn, prefix: this.config.QUEUE_PREFIX, concurrency: 1 });
     this.worker.on('error', (err) => this.logger.error({ err }, 'silence worker error'));
     this.worker.on('failed', (job, err) => this.logger.error({ err, jobId: job?.id }, 'silence check failed'));
     await this.queue.upsertJobScheduler(
       SILENCE_SCHEDULER_ID,
       { pattern: this.config.SILENCE_CHECK_CRON },
-      { name: 'silence-check', data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: 100, removeOnFail: 500 } },
+      { name: 'silence-check' satisfies JobName<typeof QUEUES.silence>, data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: 100, removeOnFail: 500 } },
     );
   }
 

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { EventStore } from '../../../../../libs/event-store/src/index.js';
+import { alreadyDecided, EventStore } from '../../../../../libs/event-store/src/index.js';
 import { StreamCache, customerIdOf } from '../../../../../libs/read-models/src/index.js';
 import { customerStream, foldCustomer } from '../../../../../libs/relationship/src/index.js';
-import { APP_CONFIG, type AppConfig } from '../../../../../libs/shared/src/index.js';
+import { APP_CONFIG, deterministicId, type AppConfig } from '../../../../../libs/shared/src/index.js';
 import { quietThresholds, silenceFacts } from './silence.policy.js';
 
 export interface SilenceCheckResult {
@@ -22,32 +21,32 @@ export class SilenceService {
   private readonly thresholds: number[];
 
   constructor(
-    @Inject(DataSource) private readonly ds: DataSource,
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.thresholds = quietThresholds(config.SILENCE_QUIET_DAYS);
   }
 
-  async runCheck(now: Date, pageSize = 500): Promise<SilenceCheckResult> {
+  /**
+   * `correlationId`: the job's id, when a job runs it; a run at the same `now` is the same flow
+   * otherwise (its facts have the same ids too).
+   */
+  async runCheck(now: Date, pageSize = 500, correlationId = deterministicId('silence-check', now.toISOString())): Promise<SilenceCheckResult> {
     const result: SilenceCheckResult = { customers: 0, unanswered: 0, quiet: 0 };
+    const by = { correlationId, actorId: 'system:silence-check' };
     // A fresh cache per run: the run reads each stream once, page by page.
-    const cache = new StreamCache(this.store.upcasters, 50_000);
+    const cache = new StreamCache(this.store, 50_000);
     let after = '';
     for (;;) {
-      const rows: { stream_id: string; v: number }[] = await this.ds.query(
-        `SELECT stream_id, max(stream_version)::int AS v FROM events
-         WHERE stream_id LIKE 'customer-%' AND stream_id > $1 GROUP BY stream_id ORDER BY stream_id LIMIT $2`,
-        [after, pageSize],
-      );
-      if (rows.length === 0) break;
-      after = rows[rows.length - 1].stream_id;
-      const streams = await cache.load(this.ds, new Map(rows.map((r) => [r.stream_id, r.v])));
+      const heads = await this.store.streamHeads('customer-', after, pageSize);
+      if (heads.length === 0) break;
+      after = heads[heads.length - 1].streamId;
+      const streams = await cache.load(undefined, new Map(heads.map((h) => [h.streamId, h.version])));
       for (const [streamId, events] of streams) {
         const customerId = customerIdOf(streamId)!;
         const facts = silenceFacts(customerId, events, foldCustomer(events), now, this.thresholds);
         for (const f of facts) {
-          await this.store.append(customerStream(customerId), [{ id: f.id, type: f.type, data: f.data, metadata: { occurredAt: f.data.observedAt, actorId: 'system:silence-check' } }]);
+          await this.store.handle(customerStream(customerId), alreadyDecided, [{ id: f.id, type: f.type, data: f.data, occurredAt: f.data.observedAt }], by);
           if (f.type === 'InboundMessageWentUnanswered') result.unanswered++;
           else result.quiet++;
         }

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
+import { EventStore } from '../../../../libs/event-store/src/index.js';
 import { HEARTBEAT, REDIS } from '../../../../libs/queues/src/index.js';
 import { APP_CONFIG, Public, type AppConfig } from '../../../../libs/shared/src/index.js';
 
@@ -12,12 +12,12 @@ const within = <T>(p: Promise<T>, ms: number) =>
 
 @ApiTags('ops')
 @Controller('health')
-export class HealthController {
+export class ReadinessController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
-    private readonly ds: DataSource,
+    private readonly store: EventStore,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -72,16 +72,8 @@ export class HealthController {
     const indicator = this.indicators.check('projections');
     const limit = this.config.PROJECTION_LAG_READY_SECONDS;
     try {
-      // Only the age of the oldest untaken event per projection: one index probe each.
-      const rows: { name: string; status: string; lag: number | null }[] = await within(
-        this.ds.query(`
-          SELECT c.name, c.status,
-                 (SELECT extract(epoch FROM now() - e.recorded_at)::float8 FROM events e
-                   WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
-                   ORDER BY e.transaction_id, e.global_position LIMIT 1) AS lag
-            FROM projection_checkpoints c`),
-        2000,
-      );
+      // Only the age of the oldest untaken event per projection.
+      const rows = (await within(this.store.checkpointLags(), 2000)).map((r) => ({ name: r.name, status: r.status, lag: r.lagSeconds }));
       const lagging = rows.filter((r) => (r.lag ?? 0) > limit).map((r) => ({ name: r.name, lagSeconds: Math.round(r.lag ?? 0), status: r.status }));
       const maxLagSeconds = Math.round(Math.max(0, ...rows.map((r) => r.lag ?? 0)));
       return lagging.length === 0 ? indicator.up({ maxLagSeconds, limitSeconds: limit }) : indicator.down({ lagging, limitSeconds: limit });
