@@ -195,15 +195,6 @@ describe('#19.7 expensive reads do not block the API', () => {
     if (process.env.FIGURES) process.stdout.write(`#19.7 figures: ${JSON.stringify({ ...figures, worstBlockMs: Math.round(worst) })}\n`);
     expect(worst).toBeLessThan(500);
 
-    // The same answers as a fold of the whole log in this process (what the controller did on every call before).
-    const store = stack.api.get(EventStore);
-    for (const id of [heavy, busy]) {
-      const events = await store.readStream(`customer-${id}`);
-      const now = answers[`${id}/now`];
-      expect(now).toEqual(expect.objectContaining({ score: evaluateCustomer(events, { at: new Date(now.asOf) }).view!.score, eventsConsidered: evaluateCustomer(events, { at: new Date(now.asOf) }).view!.eventsConsidered }));
-      expect(answers[`${id}/history`].points.length).toBeGreaterThan(300);
-    }
-    expect(answers.asOf.eventsConsidered).toBeLessThan(answers[`${heavy}/now`].eventsConsidered);
     // Kept by stream version: the same answer again, and again without blocking.
     const again = await blockedMs(async () => {
       expect(await timed('10k history again', `/api/v1/customers/${busy}/health/history`)).toEqual(answers[`${busy}/history`]);
@@ -211,6 +202,16 @@ describe('#19.7 expensive reads do not block the API', () => {
     });
     if (process.env.FIGURES) process.stdout.write(`#19.7 figures (kept): ${JSON.stringify({ ...figures, worstBlockMs: Math.round(again) })}\n`);
     expect(again).toBeLessThan(500);
+    // Last (its folds and their garbage would show in the probes): the same answers as a fold of the whole log in this process (what the controller did on every call before).
+    const store = stack.api.get(EventStore);
+    for (const id of [heavy, busy]) {
+      const events = await store.readStream(`customer-${id}`);
+      const now = answers[`${id}/now`];
+      const { view } = evaluateCustomer(events, { at: new Date(now.asOf) });
+      expect(now).toEqual(expect.objectContaining({ score: view!.score, eventsConsidered: view!.eventsConsidered }));
+      expect(answers[`${id}/history`].points.length).toBeGreaterThan(300);
+    }
+    expect(answers.asOf.eventsConsidered).toBeLessThan(answers[`${heavy}/now`].eventsConsidered);
   });
 });
 
