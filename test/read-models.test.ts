@@ -155,7 +155,10 @@ describe('read models: portfolio, scoping, timeline, silence, ops', () => {
   it('lists projections with lag and status for ops/admin, 404 for an unknown rebuild, 403 for an account manager', async () => {
     const res = await request(stack.baseUrl).get('/api/v1/ops/projections').set(as(admin)).expect(200);
     expect(res.body.map((p: any) => p.name)).toEqual(expect.arrayContaining(['customer-read-models', 'customer-follow-ups']));
-    expect(res.body[0]).toEqual({ name: expect.any(String), position: expect.any(Number), lagEvents: expect.any(Number), lagSeconds: expect.any(Number), status: expect.any(String) });
+    expect(res.body[0]).toEqual({
+      name: expect.any(String), position: expect.any(Number), lagEvents: expect.any(Number), lagSeconds: expect.any(Number), status: expect.any(String),
+      lastError: null, parked: 0, parkedEvents: [],
+    });
     await request(stack.baseUrl).post('/api/v1/ops/projections/no-such-thing/rebuild').set(as(admin)).expect(404);
     await request(stack.baseUrl).get('/api/v1/ops/projections').set(as(users.am1.token)).expect(403);
   });

@@ -6,6 +6,7 @@ import {
   LISTEN_APPLICATION_NAME,
   ProjectionRunner,
   projectionStatuses,
+  requestParkedRetry,
   requestRebuild,
   type Projection,
   type Queryable,
@@ -48,7 +49,7 @@ describe('ProjectionRunner (real Postgres)', () => {
   beforeAll(async () => {
     db = await freshDatabase();
     store = new EventStore(db.ds);
-    for (const p of ['straight', 'crashy', 'live']) await TableProjection.createTables(db.ds, p);
+    for (const p of ['straight', 'crashy', 'thrown', 'live']) await TableProjection.createTables(db.ds, p);
     await appendMany(200, 'seed');
   });
   afterAll(async () => {
@@ -62,19 +63,30 @@ describe('ProjectionRunner (real Postgres)', () => {
     const expected = await TableProjection.contents(db.ds, 'straight');
     expect(expected.log).toHaveLength(200);
 
-    // Crash 1: apply throws in the third batch after writing some of its rows.
-    let batches = 0;
-    const crashy = new TableProjection('crashy', 'crashy', 7, async () => {
-      if (++batches === 3) throw new Error('boom mid-batch');
+    // An apply that throws once in the third batch, after writing some of its rows: the batch is
+    // rolled back whole and applied again (the error is no connection fault), each event once.
+    let thrown = 0;
+    const throwsOnce = new TableProjection('thrown', 'thrown', 7, async () => {
+      if (++thrown === 3) throw new Error('boom mid-batch');
     });
-    const first = new ProjectionRunner(db.ds, store, [crashy]);
-    await expect(first.drain()).rejects.toThrow('boom mid-batch');
+    await drainAll(new ProjectionRunner(db.ds, store, [throwsOnce]), 'thrown');
+    expect(await TableProjection.contents(db.ds, 'thrown')).toEqual(expected);
+    expect((await db.ds.query(`SELECT count(*)::int AS n FROM projection_parked_events WHERE projection = 'thrown'`))[0].n).toBe(0);
+
+    // Crash 1: the process loses its connection in the third batch (the backend is killed) after writing some of its rows.
+    let batches = 0;
+    const first = await open();
+    const crashy = new TableProjection('crashy', 'crashy', 7, async (_e: StoredEvent[], tx: Queryable) => {
+      if (++batches === 3) await tx.query('SELECT pg_terminate_backend(pg_backend_pid())');
+    });
+    await expect(new ProjectionRunner(first, new EventStore(first), [crashy]).drain()).rejects.toThrow();
+    await first.destroy().catch(() => undefined);
     expect((await db.ds.query(`SELECT count(*)::int AS n FROM crashy_log`))[0].n).toBe(14); // two batches, not 2.x
     const [cp] = await db.ds.query(`SELECT global_position FROM projection_checkpoints WHERE name = 'crashy'`);
     const [last] = await db.ds.query(`SELECT l.event_id, e.global_position FROM crashy_log l JOIN events e USING (event_id) ORDER BY seq DESC LIMIT 1`);
     expect(Number(cp.global_position)).toBe(Number(last.global_position)); // checkpoint moved with the rows
 
-    // Crash 2: the process loses its connection in the middle of a batch (the backend is killed).
+    // Crash 2: again, in the next process's fourth batch.
     const doomed = await open();
     batches = 0;
     const killer = new TableProjection('crashy', 'crashy', 7, async (_e: StoredEvent[], tx: Queryable) => {
@@ -195,6 +207,53 @@ describe('ProjectionRunner (real Postgres)', () => {
     } finally {
       await runner.stop();
     }
+  });
+
+  it('given a batch with an event whose apply throws, when run, then that event is parked, later events of its stream wait behind it, every other event is applied once, and a retry after the fix applies them in order', async () => {
+    await TableProjection.createTables(db.ds, 'picky');
+    let broken = true;
+    const target = 'customer-seed-5';
+    const streamEvents = (await db.ds.query(`SELECT event_id::text AS id FROM events WHERE stream_id = $1 ORDER BY stream_version`, [target])).map((r: any) => r.id as string);
+    const bad = streamEvents[3];
+    // A bug that hits one event: a TypeError from odd data (no connection fault).
+    const picky = new TableProjection('picky', 'picky', 50, async (events: StoredEvent[]) => {
+      if (broken && events.some((e) => e.id === bad)) (null as any).boom();
+    });
+    const parkedCalls: number[][] = [];
+    const runner = new ProjectionRunner(db.ds, store, [picky], { onParked: (_n, failed, held) => parkedCalls.push([failed, held]) });
+    await runner.drain();
+    const parked = await db.ds.query(`SELECT event_id::text AS id, held_by::text AS by, error FROM projection_parked_events WHERE projection = 'picky' ORDER BY global_position`);
+    expect(parked.map((r: any) => [r.id, r.by])).toEqual([[bad, null], ...streamEvents.slice(4).map((id: string) => [id, bad])]);
+    expect(parked[0].error).toMatch(/boom/);
+    const [{ n, distinct }] = await db.ds.query(`SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS distinct FROM picky_log`);
+    expect(n).toBe(distinct);
+    const [{ all }] = await db.ds.query(`SELECT count(*)::int AS all FROM events`);
+    expect(n).toBe(all - parked.length);
+    expect(parkedCalls.reduce((a, [f, h]) => a + f + h, 0)).toBe(parked.length);
+    const [status] = (await projectionStatuses(db.ds)).filter((x) => x.name === 'picky');
+    expect(status).toMatchObject({ status: 'running', lagEvents: 0, parked: parked.length });
+
+    // Still broken: a retry keeps it parked, with one more attempt.
+    expect(await requestParkedRetry(db.ds, 'picky', bad)).toBe(true);
+    await runner.drain();
+    expect((await db.ds.query(`SELECT attempts FROM projection_parked_events WHERE projection = 'picky' AND event_id = $1`, [bad]))[0].attempts).toBe(2);
+    broken = false;
+    expect(await requestParkedRetry(db.ds, 'picky', bad)).toBe(true);
+    await runner.drain();
+    expect((await db.ds.query(`SELECT count(*)::int AS n FROM projection_parked_events WHERE projection = 'picky'`))[0].n).toBe(0);
+    const log = await db.ds.query(`SELECT event_id::text AS id FROM picky_log WHERE stream_id = $1 ORDER BY seq`, [target]);
+    expect(log.map((r: any) => r.id)).toEqual(streamEvents); // the stream in its own order
+    expect((await db.ds.query(`SELECT count(*)::int AS n FROM picky_log`))[0].n).toBe(all);
+  });
+
+  it('given a fault that fails every event (no poison), when run, then nothing is parked and the batch fails whole, to be retried', async () => {
+    await TableProjection.createTables(db.ds, 'allbad');
+    const allBad = new TableProjection('allbad', 'allbad', 20, async () => {
+      throw new Error('a bug that hits everything');
+    });
+    await expect(new ProjectionRunner(db.ds, store, [allBad]).drain()).rejects.toThrow('a bug that hits everything');
+    expect((await db.ds.query(`SELECT count(*)::int AS n FROM projection_parked_events WHERE projection = 'allbad'`))[0].n).toBe(0);
+    expect(Number((await db.ds.query(`SELECT global_position FROM projection_checkpoints WHERE name = 'allbad'`))[0].global_position)).toBe(0);
   });
 
   it('refuses two projections with the same name in one runner', () => {

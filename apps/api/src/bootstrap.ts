@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
-import { jsonBodies, openApiComponents, parseByteLimit, ProblemFilter, securityHeaders, type AppConfig } from '../../../libs/shared/src/index.js';
+import { applyHttpTimeouts, jsonBodies, openApiComponents, parseByteLimit, ProblemFilter, securityHeaders, type AppConfig } from '../../../libs/shared/src/index.js';
 import { AppModule } from './app.module.js';
 import { RateLimiter } from './auth/rate-limit.js';
 import { WEBHOOKS_PATH } from './webhooks/webhook-ingress.js';
@@ -23,6 +23,8 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // Explicit limits, so a slow sender cannot hold a connection (slowloris) for Node's 300 s default.
+  applyHttpTimeouts(app.getHttpServer(), config);
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.use(securityHeaders());

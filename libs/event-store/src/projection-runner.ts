@@ -34,6 +34,39 @@ export interface ProjectionStatus {
   status: string;
   lastError: string | null;
   updatedAt: Date;
+  /** Events parked in the projection's quarantine (failed ones and the ones held behind them). */
+  parked: number;
+}
+
+/** One event a projection could not apply, or one held behind such an event of its stream. */
+export interface ParkedEvent {
+  projection: string;
+  eventId: string;
+  streamId: string;
+  streamVersion: number;
+  position: number;
+  type: string;
+  /** null: this event failed itself; else the parked event of its stream it waits behind. */
+  heldBy: string | null;
+  error: string;
+  attempts: number;
+  retryRequested: boolean;
+  parkedAt: Date;
+  lastAttemptAt: Date;
+}
+
+/**
+ * Thrown by a projection's `apply` to name the event it could not apply: the runner parks that
+ * one at once instead of searching the batch for it.
+ */
+export class EventApplyError extends Error {
+  constructor(
+    readonly eventId: string,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'EventApplyError';
+  }
 }
 
 export interface RunnerLogger {
@@ -49,6 +82,8 @@ export interface ProjectionRunnerOptions {
   logger?: RunnerLogger;
   /** Called after each committed batch (metrics). */
   onBatch?: (name: string, count: number, checkpoint: Checkpoint) => void;
+  /** Called when events are parked (metrics): how many failed themselves, how many are held behind them. */
+  onParked?: (name: string, failed: number, held: number) => void;
 }
 
 export async function ensureCheckpoints(db: Queryable, names: string[]): Promise<void> {
@@ -69,7 +104,7 @@ export async function requestRebuild(db: Queryable, name: string): Promise<boole
 
 export async function projectionStatuses(db: Queryable): Promise<ProjectionStatus[]> {
   const rows = await db.query(`
-    SELECT c.name, c.global_position, c.transaction_id::text AS transaction_id, c.status, c.last_error, c.updated_at,
+    SELECT c.name, c.global_position, c.transaction_id::text AS transaction_id, c.status, c.last_error, c.updated_at, c.parked,
            (SELECT count(*) FROM (SELECT 1 FROM events e
               WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position) LIMIT 1000000) x) AS lag_events,
            (SELECT extract(epoch FROM now() - min(e.recorded_at)) FROM (SELECT recorded_at FROM events e
@@ -85,8 +120,101 @@ export async function projectionStatuses(db: Queryable): Promise<ProjectionStatu
     status: r.status,
     lastError: r.last_error,
     updatedAt: r.updated_at,
+    parked: Number(r.parked ?? 0),
   }));
 }
+
+/** The parked events of a projection (or of all), in log order; at most `limit`. */
+export async function parkedEvents(db: Queryable, projection?: string, limit = 100): Promise<ParkedEvent[]> {
+  const rows = await db.query(
+    `SELECT projection, event_id, stream_id, stream_version, global_position, event_type, held_by, error, attempts, retry_requested, parked_at, last_attempt_at
+     FROM projection_parked_events WHERE ($1::text IS NULL OR projection = $1)
+     ORDER BY projection, transaction_id, global_position LIMIT $2`,
+    [projection ?? null, limit],
+  );
+  return rows.map((r: any) => ({
+    projection: r.projection,
+    eventId: r.event_id,
+    streamId: r.stream_id,
+    streamVersion: Number(r.stream_version),
+    position: Number(r.global_position),
+    type: r.event_type,
+    heldBy: r.held_by,
+    error: r.error,
+    attempts: Number(r.attempts),
+    retryRequested: r.retry_requested,
+    parkedAt: r.parked_at,
+    lastAttemptAt: r.last_attempt_at,
+  }));
+}
+
+/**
+ * Asks the runner to apply a parked event again (after a fix), with the events of its stream
+ * held behind it; `eventId` omitted: every parked event of the projection. False when there
+ * is no such parked event. The worker does it under the projection's lock, in log order.
+ */
+export async function requestParkedRetry(db: Queryable, projection: string, eventId?: string): Promise<boolean> {
+  const rows = await db.query(
+    `WITH target AS (
+       SELECT stream_id FROM projection_parked_events WHERE projection = $1 AND ($2::uuid IS NULL OR event_id = $2::uuid)
+     ), marked AS (
+       UPDATE projection_parked_events SET retry_requested = true
+       WHERE projection = $1 AND stream_id IN (SELECT stream_id FROM target) RETURNING 1
+     )
+     UPDATE projection_checkpoints SET retry_requested = true, updated_at = now()
+     WHERE name = $1 AND EXISTS (SELECT 1 FROM marked) RETURNING name`,
+    [projection, eventId ?? null],
+  );
+  const found = (Array.isArray(rows[0]) ? rows[0] : rows).length > 0;
+  if (found) await db.query(`SELECT pg_notify('${EVENTS_CHANNEL}', '')`);
+  return found;
+}
+
+/**
+ * Thrown by a projection for a failure of something it depends on (Redis refusing a relay's
+ * jobs): the batch is retried whole with back-off, never isolated, so nothing is parked for it.
+ */
+export class DependencyUnavailableError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'DependencyUnavailableError';
+  }
+}
+
+const PG_TRANSIENT_CLASSES = new Set(['08', '40', '53', '54', '55', '57', '58', 'XX', 'F0', 'HV', '42']);
+
+/**
+ * Whether a failure says nothing about the events in hand: the database or Redis went away,
+ * a deadlock, a timeout, a missing table (a migration not applied yet). Such a batch is retried
+ * whole with back-off; any other error is the events' own and the batch is isolated.
+ */
+export function isTransientFailure(err: unknown): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown }; name?: string; message?: string } | undefined;
+  if (!e || typeof e !== 'object') return false;
+  if (err instanceof EventApplyError) return false;
+  if (err instanceof DependencyUnavailableError) return true;
+  const code = typeof e.code === 'string' ? e.code : typeof e.driverError?.code === 'string' ? e.driverError.code : undefined;
+  if (code && /^[0-9A-Z]{5}$/.test(code)) return PG_TRANSIENT_CLASSES.has(code.slice(0, 2));
+  if (code && /^E[A-Z]+$/.test(code)) return true; // ECONNREFUSED, ECONNRESET, ETIMEDOUT, EPIPE …
+  if (e.name === 'TypeError' || e.name === 'RangeError' || e.name === 'SyntaxError' || e.name === 'ReferenceError') return false;
+  if (e.name === 'MaxRetriesPerRequestError') return true;
+  return /redis|connection|connect|terminat|timeout|timed out|socket|reachable|closed|shutting down|writeable|offline queue|^(READONLY|LOADING|OOM|BUSY|CLUSTERDOWN|NOAUTH|MOVED|ASK|TRYAGAIN)\b/i.test(e.message ?? '');
+}
+
+/** Savepoints one isolating transaction may use (Postgres keeps 64 subtransactions per backend in shared memory). */
+const MAX_SAVEPOINTS = 48;
+
+interface Isolated {
+  /** Events [0, decided) of the batch are applied, parked or held; the checkpoint moves past them only. */
+  decided: number;
+  parked: { event: StoredEvent; error: string }[];
+  held: { event: StoredEvent; by: string }[];
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 500);
+
+/** xid8 values as decimal text, compared as numbers. */
+const compareXid = (a: string, b: string) => (a.length - b.length) || (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Runs projections: each catches up in batches, then waits for a NOTIFY or the poll interval.
@@ -145,7 +273,7 @@ export class ProjectionRunner {
     }
   }
 
-  /** Resets a projection and replays the whole log into it, in this process. */
+  /** Resets a projection and replays the whole log into it, in this process (the same parking policy as a live run). */
   async rebuild(name: string): Promise<number> {
     const p = this.projections.find((x) => x.name === name);
     if (!p) throw new Error(`No projection named ${name}`);
@@ -198,9 +326,23 @@ export class ProjectionRunner {
     }
   }
 
+  /**
+   * One batch. The batch is applied whole; when that fails with an error of the events' own
+   * (not a lost connection, see `isTransientFailure`), it is applied again in isolation, so
+   * the events that fail are parked and the rest is applied once.
+   */
+  private async step(p: Projection, wait = false): Promise<number> {
+    try {
+      return await this.stepOnce(p, wait, false);
+    } catch (err) {
+      if (isTransientFailure(err)) throw err;
+      this.opts.logger?.error({ err, projection: p.name }, 'projection batch failed; isolating the events that fail');
+      return this.stepOnce(p, wait, true);
+    }
+  }
 
   /** One transaction: lock the projection, read a batch, apply it, move the checkpoint. */
-  private async step(p: Projection, wait = false): Promise<number> {
+  private async stepOnce(p: Projection, wait: boolean, isolate: boolean): Promise<number> {
     return this.ds.transaction(async (tx) => {
       // An advisory lock rather than SELECT … FOR UPDATE: a row lock gives this transaction an
       // xid at once, and every commit-safe reader on the server waits behind the oldest running
@@ -213,22 +355,55 @@ export class ProjectionRunner {
       );
       if (!lock?.locked) return 0; // another worker holds it right now
       const rows = await tx.query(
-        `SELECT transaction_id::text AS transaction_id, global_position, status FROM projection_checkpoints WHERE name = $1`,
+        `SELECT transaction_id::text AS transaction_id, global_position, status, parked, retry_requested FROM projection_checkpoints WHERE name = $1`,
         [p.name],
       );
       if (rows.length === 0) return 0;
       let after: Checkpoint = { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) };
       let reset = false;
+      let parkedChanged = false;
+      let retried = 0;
       if (rows[0].status === 'rebuild_requested') {
         await p.reset(tx);
+        // A rebuild replays everything: what was parked is parked again if it still fails.
+        await tx.query(`DELETE FROM projection_parked_events WHERE projection = $1`, [p.name]);
         after = { transactionId: '0', globalPosition: 0 };
         reset = true;
+        parkedChanged = Number(rows[0].parked) > 0;
         this.opts.logger?.info({ projection: p.name }, 'projection reset for rebuild');
+      } else if (rows[0].retry_requested) {
+        retried = await this.retryParked(p, tx);
+        parkedChanged = true;
       }
-      const { events, checkpoint } = await this.store.readAll({ after, limit: p.batchSize ?? 1000, types: p.types as string[] | undefined }, tx);
+      // Streams with a parked event: their later events wait behind it (order within a stream matters to every projection).
+      const held = new Map<string, string>();
+      if (!reset && Number(rows[0].parked) > 0) {
+        for (const r of await tx.query(`SELECT stream_id, event_id FROM projection_parked_events WHERE projection = $1 AND held_by IS NULL`, [p.name])) {
+          held.set(r.stream_id, r.event_id);
+        }
+      }
+      const { events, checkpoint: end } = await this.store.readAll({ after, limit: p.batchSize ?? 1000, types: p.types as string[] | undefined }, tx);
+      let checkpoint = end;
       const moved = checkpoint.globalPosition !== after.globalPosition || checkpoint.transactionId !== after.transactionId;
-      if (!moved && !reset && rows[0].status === 'running') return 0;
-      if (events.length > 0) await p.apply(events, tx);
+      if (!moved && !reset && !parkedChanged && rows[0].status === 'running') return 0;
+      if (events.length > 0) {
+        const outcome = isolate ? await this.applyIsolated(p, events, tx, held) : await this.applyWhole(p, events, tx, held);
+        if (outcome.decided < events.length) {
+          const last = events[outcome.decided - 1];
+          checkpoint = { transactionId: last.transactionId, globalPosition: last.globalPosition };
+        }
+        if (outcome.parked.length + outcome.held.length > 0) {
+          await this.park(p.name, tx, outcome.parked, outcome.held);
+          parkedChanged = true;
+          this.opts.onParked?.(p.name, outcome.parked.length, outcome.held.length);
+          for (const x of outcome.parked) {
+            this.opts.logger?.error({ projection: p.name, eventId: x.event.id, type: x.event.type, position: x.event.globalPosition, error: x.error }, 'event parked: the projection could not apply it');
+          }
+        }
+      }
+      if (parkedChanged) {
+        await tx.query(`UPDATE projection_checkpoints SET parked = (SELECT count(*) FROM projection_parked_events WHERE projection = $1) WHERE name = $1`, [p.name]);
+      }
       await tx.query(
         // A rebuild requested while this batch ran (the row is not locked) must survive it.
         `UPDATE projection_checkpoints SET transaction_id = $2::xid8, global_position = $3,
@@ -236,16 +411,186 @@ export class ProjectionRunner {
            last_error = NULL, updated_at = now() WHERE name = $1`,
         [p.name, checkpoint.transactionId, checkpoint.globalPosition, reset],
       );
-      if (moved) this.opts.onBatch?.(p.name, events.length, checkpoint);
-      return moved ? Math.max(1, events.length) : 0;
+      const progressed = checkpoint.globalPosition !== after.globalPosition || checkpoint.transactionId !== after.transactionId;
+      if (progressed) this.opts.onBatch?.(p.name, events.length, checkpoint);
+      return progressed ? Math.max(1, events.length) : retried;
     });
   }
 
+  /** The batch in one piece (the usual path): only the events of held streams are set aside. */
+  private async applyWhole(p: Projection, events: StoredEvent[], tx: Queryable, held: Map<string, string>): Promise<Isolated> {
+    const out: Isolated = { decided: events.length, parked: [], held: [] };
+    let keep = events;
+    if (held.size > 0) {
+      keep = [];
+      for (const e of events) {
+        const by = held.get(e.streamId);
+        if (by === undefined) keep.push(e);
+        else out.held.push({ event: e, by });
+      }
+    }
+    if (keep.length > 0) await p.apply(keep, tx);
+    return out;
+  }
+
+  /**
+   * Applies the events in pieces, each under a savepoint: a piece that fails is halved until
+   * the event that fails is alone (or named by an EventApplyError), which is parked; the later
+   * events of its stream are held behind it. Pieces are taken in log order, so the events
+   * decided so far are always a prefix of the batch; after MAX_SAVEPOINTS pieces the batch
+   * ends there (more savepoints in one transaction slow every snapshot on the server).
+   * Everything failing on its own, in two or more streams, is no poison but a fault (or a bug
+   * that hits every event): nothing is parked and the batch fails whole, to be retried.
+   */
+  private async applyIsolated(p: Projection, events: StoredEvent[], tx: Queryable, held: Map<string, string>): Promise<Isolated> {
+    const out: Isolated = { decided: 0, parked: [], held: [] };
+    const parkedAt = new Set<number>();
+    // [lo, hi) finished: everything before hi is decided (pieces go in log order), and so is a parked event right after it.
+    const finished = (hi: number) => {
+      out.decided = Math.max(out.decided, hi);
+      while (parkedAt.has(out.decided)) out.decided++;
+    };
+    const holdIn = (lo: number, hi: number) => {
+      for (let i = lo; i < hi; i++) {
+        const by = held.get(events[i].streamId);
+        if (by !== undefined && !parkedAt.has(i)) out.held.push({ event: events[i], by });
+      }
+    };
+    const stack: [number, number][] = [[0, events.length]];
+    let savepoints = 0;
+    let applied = 0;
+    let firstError: unknown;
+    while (stack.length > 0) {
+      const [lo, hi] = stack[stack.length - 1];
+      const keep: number[] = [];
+      for (let i = lo; i < hi; i++) if (!held.has(events[i].streamId)) keep.push(i);
+      if (keep.length === 0) {
+        stack.pop();
+        holdIn(lo, hi);
+        finished(hi);
+        continue;
+      }
+      if (savepoints >= MAX_SAVEPOINTS) break;
+      stack.pop();
+      savepoints++;
+      await tx.query('SAVEPOINT projection_piece');
+      try {
+        await p.apply(keep.map((i) => events[i]), tx);
+        await tx.query('RELEASE SAVEPOINT projection_piece');
+        applied += keep.length;
+        holdIn(lo, hi);
+        finished(hi);
+      } catch (err) {
+        await tx.query('ROLLBACK TO SAVEPOINT projection_piece');
+        if (isTransientFailure(err)) throw err;
+        firstError ??= err;
+        const named = err instanceof EventApplyError ? keep.find((i) => events[i].id === err.eventId) : undefined;
+        const bad = keep.length === 1 ? keep[0] : named;
+        if (bad === undefined) {
+          const mid = keep[Math.floor(keep.length / 2)];
+          stack.push([mid, hi], [lo, mid]);
+          continue;
+        }
+        // Parked; what came before it in the piece is still to be applied (the savepoint took it back).
+        out.parked.push({ event: events[bad], error: errorText(err) });
+        parkedAt.add(bad);
+        held.set(events[bad].streamId, events[bad].id);
+        stack.push([bad + 1, hi], [lo, bad]);
+      }
+    }
+    const streams = new Set(out.parked.map((x) => x.event.streamId));
+    if (applied === 0 && out.parked.length >= 2 && streams.size >= 2) throw firstError;
+    if (out.decided === 0) throw firstError ?? new Error('no event of the batch could be decided');
+    // Parked or held beyond the decided prefix: read again with the next batch.
+    out.parked = out.parked.filter((x) => events.indexOf(x.event) < out.decided);
+    out.held = out.held.filter((x) => events.indexOf(x.event) < out.decided);
+    return out;
+  }
+
+  /** Writes parked and held events (an event parked again keeps its first time and counts the attempt). */
+  private async park(name: string, tx: Queryable, parked: { event: StoredEvent; error: string }[], held: { event: StoredEvent; by: string }[]): Promise<void> {
+    const all = [
+      ...parked.map((x) => ({ e: x.event, by: null as string | null, error: x.error })),
+      ...held.map((x) => ({ e: x.event, by: x.by, error: `held behind parked event ${x.by} of the same stream` })),
+    ];
+    await tx.query(
+      `INSERT INTO projection_parked_events AS p (projection, event_id, stream_id, stream_version, global_position, transaction_id, event_type, held_by, error)
+       SELECT $1, x.event_id, x.stream_id, x.stream_version, x.global_position, x.transaction_id::xid8, x.event_type, x.held_by, x.error
+       FROM jsonb_to_recordset($2::jsonb) AS x(event_id uuid, stream_id text, stream_version int, global_position bigint, transaction_id text, event_type text, held_by uuid, error text)
+       ON CONFLICT (projection, event_id) DO UPDATE SET held_by = EXCLUDED.held_by, error = EXCLUDED.error, attempts = p.attempts + 1,
+         retry_requested = false, last_attempt_at = now()`,
+      [
+        name,
+        JSON.stringify(
+          all.map(({ e, by, error }) => ({
+            event_id: e.id, stream_id: e.streamId, stream_version: e.streamVersion, global_position: e.globalPosition,
+            transaction_id: e.transactionId, event_type: e.type, held_by: by, error,
+          })),
+        ),
+      ],
+    );
+  }
+
+  /**
+   * Applies the parked events whose retry was asked for, stream by stream in log order (each
+   * with the events held behind it), in isolation: what applies leaves the quarantine, what
+   * fails again stays with its new error. Returns how many were applied.
+   */
+  private async retryParked(p: Projection, tx: Queryable): Promise<number> {
+    // Whole streams: an event held behind the parked one after the retry was asked for goes with it.
+    const rows = await tx.query(
+      `SELECT event_id, stream_id, stream_version FROM projection_parked_events
+       WHERE projection = $1 AND stream_id IN (SELECT stream_id FROM projection_parked_events WHERE projection = $1 AND retry_requested)
+       ORDER BY transaction_id, global_position`,
+      [p.name],
+    );
+    await tx.query(`UPDATE projection_checkpoints SET retry_requested = false WHERE name = $1`, [p.name]);
+    if (rows.length === 0) return 0;
+    const wanted = new Set<string>(rows.map((r: any) => r.event_id));
+    const firstVersion = new Map<string, number>();
+    for (const r of rows) if (!firstVersion.has(r.stream_id)) firstVersion.set(r.stream_id, Number(r.stream_version));
+    const events: StoredEvent[] = [];
+    for (const [streamId, from] of firstVersion) {
+      for (const e of await this.store.readStream(streamId, { from }, tx)) if (wanted.has(e.id)) events.push(e);
+    }
+    events.sort((a, b) => compareXid(a.transactionId, b.transactionId) || a.globalPosition - b.globalPosition);
+    // Still parked elsewhere: those streams stay held.
+    const held = new Map<string, string>();
+    for (const r of await tx.query(`SELECT stream_id, event_id FROM projection_parked_events WHERE projection = $1 AND held_by IS NULL`, [p.name])) {
+      if (!firstVersion.has(r.stream_id)) held.set(r.stream_id, r.event_id);
+    }
+    let outcome: Isolated;
+    try {
+      outcome = await this.applyIsolated(p, events, tx, held);
+    } catch (err) {
+      if (isTransientFailure(err)) throw err;
+      // Every stream failed again: all stay parked, with the new error on their heads.
+      await tx.query(
+        `UPDATE projection_parked_events SET retry_requested = false, attempts = attempts + CASE WHEN held_by IS NULL THEN 1 ELSE 0 END,
+           error = CASE WHEN held_by IS NULL THEN $3 ELSE error END, last_attempt_at = now()
+         WHERE projection = $1 AND event_id = ANY($2::uuid[])`,
+        [p.name, events.map((e) => e.id), errorText(err)],
+      );
+      return 0;
+    }
+    const stay = new Set([...outcome.parked.map((x) => x.event.id), ...outcome.held.map((x) => x.event.id), ...events.slice(outcome.decided).map((e) => e.id)]);
+    const done = events.filter((e) => !stay.has(e.id)).map((e) => e.id);
+    if (done.length > 0) await tx.query(`DELETE FROM projection_parked_events WHERE projection = $1 AND event_id = ANY($2::uuid[])`, [p.name, done]);
+    // Not reached within this transaction's budget: asked for again.
+    const undecided = events.slice(outcome.decided).map((e) => e.id);
+    if (undecided.length > 0) {
+      await tx.query(`UPDATE projection_parked_events SET retry_requested = true WHERE projection = $1 AND event_id = ANY($2::uuid[])`, [p.name, undecided]);
+      await tx.query(`UPDATE projection_checkpoints SET retry_requested = true WHERE name = $1`, [p.name]);
+    }
+    if (outcome.parked.length + outcome.held.length > 0) await this.park(p.name, tx, outcome.parked, outcome.held);
+    this.opts.logger?.info({ projection: p.name, applied: done.length, stillParked: outcome.parked.length + outcome.held.length }, 'parked events retried');
+    return done.length;
+  }
+
   private async recordFailure(name: string, err: unknown): Promise<void> {
-    const message = err instanceof Error ? err.message : String(err);
     await this.ds.query(
       `UPDATE projection_checkpoints SET status = CASE WHEN status = 'rebuild_requested' THEN status ELSE 'failing' END, last_error = $2, updated_at = now() WHERE name = $1`,
-      [name, message.slice(0, 500)],
+      [name, errorText(err)],
     );
   }
 

@@ -11,8 +11,12 @@ export interface JobMap {
     /** Scheduled: escalate overdue tasks, end snoozes that ran out. */
     'follow-up-sweep': { reason?: string };
   };
-  /** One outbound webhook delivery per (subscription, event); job id = webhook id. The secret is read from Postgres, never carried in Redis. */
-  [QUEUES.deliveries]: { 'deliver-webhook': { subscriptionId: string; eventId: string; webhookId: string; payload: { type: string; timestamp: string; data: Record<string, unknown> } } };
+  /**
+   * One outbound webhook delivery per (subscription, event); job id = webhook id. Ids only: the
+   * worker builds what it signs from the stored event and the subscription (a job added by hand
+   * cannot make it sign anything else), and the secret is read from Postgres, never carried in Redis.
+   */
+  [QUEUES.deliveries]: { 'deliver-webhook': { subscriptionId: string; eventId: string; streamId: string; streamVersion: number; webhookId: string } };
   /** Scheduled (`SILENCE_CHECK_CRON`): record what time alone made true (unanswered inbound, quiet relationships). */
   [QUEUES.silence]: { 'silence-check': Record<string, never> };
 }

@@ -1,5 +1,5 @@
 import type { Projection, Queryable, StoredEvent } from '../../event-store/src/index.js';
-import type { CustomerFold, HealthView } from '../../relationship/src/index.js';
+import { businessTimeIso, type CustomerFold, type HealthView } from '../../relationship/src/index.js';
 import { uuidOrNull } from './stream-ids.js';
 
 export interface HealthRow {
@@ -33,7 +33,8 @@ export function healthRow(customerId: string, fold: CustomerFold, view: HealthVi
     name: c?.name ?? '',
     segment: c?.segment ?? null,
     account_manager_id: uuidOrNull(c?.accountManagerId),
-    renewal_date: c?.renewalDate && !Number.isNaN(Date.parse(c.renewalDate)) ? c.renewalDate.slice(0, 10) : null,
+    // The date as written (no time-zone shift), when it is one the date column holds.
+    renewal_date: typeof c?.renewalDate === 'string' && businessTimeIso(`${c.renewalDate.slice(0, 10)}T00:00:00Z`) !== null ? c.renewalDate.slice(0, 10) : null,
     annual_value: typeof c?.annualValue === 'number' && Number.isFinite(c.annualValue) ? c.annualValue : null,
     score: view.score,
     band: view.band,
@@ -57,13 +58,13 @@ export function followUpChange(e: { type: string; data: any }): Record<string, u
   const base = { task_id: d.taskId, customer_id: d.customerId };
   switch (e.type) {
     case 'FollowUpTaskRaised':
-      return { ...base, kind: 'raised', assignee_id: uuidOrNull(d.assigneeId), rule: d.rule ?? null, priority: d.priority ?? null, status: 'open', due_at: d.dueAt ?? null, raised_at: d.raisedAt ?? null };
+      return { ...base, kind: 'raised', assignee_id: uuidOrNull(d.assigneeId), rule: d.rule ?? null, priority: d.priority ?? null, status: 'open', due_at: businessTimeIso(d.dueAt), raised_at: businessTimeIso(d.raisedAt) };
     case 'FollowUpTaskCompleted':
-      return { ...base, kind: 'closed', status: 'done', closed_at: d.completedAt ?? null };
+      return { ...base, kind: 'closed', status: 'done', closed_at: businessTimeIso(d.completedAt) };
     case 'FollowUpTaskDismissed':
-      return { ...base, kind: 'closed', status: 'dismissed', closed_at: d.dismissedAt ?? null };
+      return { ...base, kind: 'closed', status: 'dismissed', closed_at: businessTimeIso(d.dismissedAt) };
     case 'FollowUpTaskSnoozed':
-      return { ...base, kind: 'snoozed', status: 'snoozed', snoozed_until: d.until ?? null };
+      return { ...base, kind: 'snoozed', status: 'snoozed', snoozed_until: businessTimeIso(d.until) };
     case 'FollowUpTaskSnoozeEnded':
       return { ...base, kind: 'woke', status: 'open' };
     case 'FollowUpTaskEscalated':

@@ -98,12 +98,20 @@ export class CustomerReadModelsProjection implements Projection {
       // The state is brought to just before the batch's first event of this stream (what earlier
       // batches projected), then extended with the rest: only what this batch changes is rewritten.
       const first = firsts.get(streamId)!;
-      const state = this.cache.foldState(streamId, stream, first, known);
-      const r = timelineChanges(customerId, state, stream.slice(first), g.ids);
-      for (const row of r.inserts) inserts.push(row);
+      let row: HealthRow;
+      let r: ReturnType<typeof timelineChanges>;
+      try {
+        const state = this.cache.foldState(streamId, stream, first, known);
+        r = timelineChanges(customerId, state, stream.slice(first), g.ids);
+        row = healthRow(customerId, r.fold, computeHealth(r.fold.input, new Date(r.fold.lastRecordedAt!), this.config), stream.length);
+      } catch (err) {
+        // Half-extended: never reuse it (the runner isolates the event that made it throw).
+        this.cache.dropFold(streamId);
+        throw err;
+      }
+      for (const t of r.inserts) inserts.push(t);
       for (const u of r.updates) updates.push(u);
-      const view = computeHealth(r.fold.input, new Date(r.fold.lastRecordedAt!), this.config);
-      health.push(healthRow(customerId, r.fold, view, stream.length));
+      health.push(row);
       if (++inChunk >= CHUNK_CUSTOMERS || performance.now() - chunkStarted >= CHUNK_MS) {
         inChunk = 0;
         if (inserts.length + updates.length >= FLUSH_ROWS || health.length >= CHUNK_CUSTOMERS) flush();
@@ -158,7 +166,7 @@ class PendingWrites {
 }
 
 /** The relational scores the timeline holds for these customers' touchpoints (what earlier batches computed). */
-async function storedScores(tx: Queryable, customerIds: string[]): Promise<Map<string, RelationalScore>> {
+export async function storedScores(tx: Queryable, customerIds: string[]): Promise<Map<string, RelationalScore>> {
   const known = new Map<string, RelationalScore>();
   if (customerIds.length === 0) return known;
   // Each distinct score comes once (a customer's hundred touchpoints share a few dozen scores),

@@ -109,9 +109,21 @@ export class StreamCache {
   foldState(stream: string, events: readonly CachedEvent[], version: number, known?: ReadonlyMap<string, RelationalScore>): CustomerFoldState {
     const e = this.entry(stream);
     if (!e.state || e.state.version > version) e.state = new CustomerFoldState();
-    if (e.state.version === 0) e.state.extend(events.slice(0, version), known);
-    else if (e.state.version < version) e.state.extend(events.slice(e.state.version, version));
+    try {
+      if (e.state.version === 0) e.state.extend(events.slice(0, version), known);
+      else if (e.state.version < version) e.state.extend(events.slice(e.state.version, version));
+    } catch (err) {
+      // A fold that threw half-way is no fold of any prefix: the next use starts afresh.
+      e.state = undefined;
+      throw err;
+    }
     return e.state;
+  }
+
+  /** Forgets a stream's fold state (its events stay): after a fold of it threw, or a write of what it gave failed. */
+  dropFold(stream: string): void {
+    const e = this.entries.get(stream);
+    if (e) e.state = undefined;
   }
 
   /** Whether `foldState(stream, …, version)` would have to fold the stream from its start. */

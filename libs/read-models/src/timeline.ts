@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StoredEvent } from '../../event-store/src/index.js';
-import type { CustomerFold, CustomerFoldState, RelationalScore } from '../../relationship/src/index.js';
+import { businessTimeIso, type CustomerFold, type CustomerFoldState, type RelationalScore } from '../../relationship/src/index.js';
 import { customerIdOf } from './stream-ids.js';
 import type { CachedEvent } from './stream-cache.js';
 
@@ -36,17 +36,12 @@ export function relationalScoreId(score: RelationalScore): string {
 
 /** Business time of an event: when it happened, not when it was recorded. */
 export function occurredAtOf(e: { type: string; data: any; metadata?: Record<string, unknown> | null; recordedAt: Date | string }): string {
-  let out: string | undefined;
+  // A time the column cannot hold (year 0000, an extended year) counts as none: the recorded time stands in.
   for (const c of [e.data?.occurredAt, e.data?.observedAt, e.metadata?.occurredAt]) {
-    if (typeof c === 'string') {
-      const t = Date.parse(c);
-      if (!Number.isNaN(t)) {
-        out = new Date(t).toISOString();
-        break;
-      }
-    }
+    const iso = businessTimeIso(c);
+    if (iso !== null) return iso;
   }
-  return out ?? new Date(e.recordedAt).toISOString();
+  return new Date(e.recordedAt).toISOString();
 }
 
 export function timelineRow(customerId: string, e: CachedEvent, relational: RelationalScore | null): TimelineRow {

@@ -1,4 +1,5 @@
 export * from './errors.js';
+export * from './business-time.js';
 export * from './touchpoint.js';
 export * from './events.js';
 export * from './customer/index.js';

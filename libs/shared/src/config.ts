@@ -51,7 +51,26 @@ export const configSchema = z.object({
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
   HEARTBEAT_STALE_SECONDS: z.coerce.number().positive().default(30),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Where a worker's metrics listen: loopback unless a scraper elsewhere needs them (then set METRICS_TOKEN too). */
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * HTTP server limits (API and worker metrics): a whole request must arrive within
+   * HTTP_REQUEST_TIMEOUT_MS and its headers within HTTP_HEADERS_TIMEOUT_MS (at most the former),
+   * so slow senders cannot hold connections open; idle keep-alive connections close after
+   * HTTP_KEEP_ALIVE_TIMEOUT_MS.
+   */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   DB_POOL_SIZE: z.coerce.number().int().min(2).default(10),
+  /**
+   * Worker threads of an API process that compute `/customers/:id/health` and `/health/history`
+   * off its event loop (0: in the event loop), each with its own kept folds and 2 database
+   * connections; a customer always goes to the same thread.
+   */
+  HEALTH_READ_THREADS: z.coerce.number().int().min(0).max(16).default(1),
+  /** Customer events the health threads keep with their folds, per thread (~1-2 KB each). */
+  HEALTH_READ_CACHE_EVENTS: z.coerce.number().int().min(1000).default(200_000),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   /**
    * Follow-up evaluation transactions a jobs process runs at once (each takes up to 16 events).
@@ -101,6 +120,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if ((parsed.data.ADMIN_EMAIL === undefined) !== (parsed.data.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError('Invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
+  if (parsed.data.HTTP_HEADERS_TIMEOUT_MS > parsed.data.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not be above HTTP_REQUEST_TIMEOUT_MS');
+  }
   // Production cookies are Secure unless said otherwise (e.g. plain http behind nothing: COOKIE_SECURE=false).
   return { ...parsed.data, COOKIE_SECURE: parsed.data.COOKIE_SECURE ?? parsed.data.NODE_ENV === 'production' };
 }
@@ -119,3 +141,17 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfi
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/**
+ * Sets the configured timeouts on an HTTP server before it listens (Node's defaults are 300 s for
+ * a request and 60 s for headers, checked every 30 s). Checked four times per headers timeout.
+ */
+export function applyHttpTimeouts(
+  server: { requestTimeout: number; headersTimeout: number; keepAliveTimeout: number; connectionsCheckingInterval?: number },
+  config: Pick<AppConfig, 'HTTP_REQUEST_TIMEOUT_MS' | 'HTTP_HEADERS_TIMEOUT_MS' | 'HTTP_KEEP_ALIVE_TIMEOUT_MS'>,
+): void {
+  server.requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
+  server.headersTimeout = config.HTTP_HEADERS_TIMEOUT_MS;
+  server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  server.connectionsCheckingInterval = Math.max(25, Math.min(30_000, Math.floor(config.HTTP_HEADERS_TIMEOUT_MS / 4)));
+}

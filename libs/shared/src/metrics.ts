@@ -21,7 +21,18 @@ export const metrics = {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   }),
   jobFailures: new Counter({ name: 'closeness_job_failures_total', help: 'Queue job attempts that failed, by queue and whether it was final', labelNames: ['queue', 'final'] as const }),
+  eventsParked: new Counter({
+    name: 'closeness_projection_events_parked_total',
+    help: 'Events a projection parked (kind=failed: it could not apply them; kind=held: later events of the same stream, waiting behind one)',
+    labelNames: ['projection', 'kind'] as const,
+  }),
   outboundDeliveries: new Counter({ name: 'closeness_outbound_deliveries_total', help: 'Outbound webhook delivery attempts by outcome', labelNames: ['outcome'] as const }),
+};
+
+/** A projection runner's `onParked` hook: counts what it parked. */
+export const countParked = (projection: string, failed: number, held: number) => {
+  if (failed > 0) metrics.eventsParked.inc({ projection, kind: 'failed' }, failed);
+  if (held > 0) metrics.eventsParked.inc({ projection, kind: 'held' }, held);
 };
 
 export { register as metricsRegistry };

@@ -20,8 +20,16 @@ export function OpsPage() {
       ${projections.data && rows.length === 0 ? html`<${Empty}><p>No projections registered.</p></${Empty}>` : null}
       ${rows.length
         ? html`<div class="table-wrap"><table>
-            <thead><tr><th scope="col">Name</th><th scope="col">Position</th><th scope="col">Lag (events)</th><th scope="col">Lag (seconds)</th><th scope="col">Status</th></tr></thead>
-            <tbody>${rows.map((p) => html`<tr key=${p.name}><th scope="row">${p.name}</th><td>${p.position}</td><td>${p.lagEvents}</td><td>${typeof p.lagSeconds === 'number' ? p.lagSeconds.toFixed(1) : p.lagSeconds}</td><td>${p.status}</td></tr>`)}</tbody>
+            <thead><tr><th scope="col">Name</th><th scope="col">Position</th><th scope="col">Lag (events)</th><th scope="col">Lag (seconds)</th><th scope="col">Status</th><th scope="col">Parked</th></tr></thead>
+            <tbody>${rows.map((p) => html`<tr key=${p.name}><th scope="row">${p.name}</th><td>${p.position}</td><td>${p.lagEvents}</td><td>${typeof p.lagSeconds === 'number' ? p.lagSeconds.toFixed(1) : p.lagSeconds}</td><td>${p.status}</td><td>${p.parked ?? 0}</td></tr>`)}</tbody>
+          </table></div>`
+        : null}
+      ${rows.some((p) => p.parked > 0)
+        ? html`<h2>Parked events</h2>
+          <p>Events a projection could not apply (and the later events of their stream, held behind them). Fix the cause, then retry: <code>POST /api/v1/ops/projections/:name/parked/:eventId/retry</code>.</p>
+          <div class="table-wrap"><table>
+            <thead><tr><th scope="col">Projection</th><th scope="col">Event</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Error</th><th scope="col">Attempts</th></tr></thead>
+            <tbody>${rows.flatMap((p) => (p.parkedEvents ?? []).map((e) => html`<tr key=${p.name + e.eventId}><td>${p.name}</td><td><code>${e.eventId}</code></td><td>${e.type}</td><td>${e.status}</td><td>${e.error}</td><td>${e.attempts}</td></tr>`))}</tbody>
           </table></div>`
         : null}
     </section>

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { PinoLogger } from 'nestjs-pino';
 import { collectDefaultMetrics } from 'prom-client';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/shared/src/index.js';
+import { APP_CONFIG, applyHttpTimeouts, type AppConfig } from '../../../../libs/shared/src/index.js';
 import { metricsRegistry } from '../../../../libs/shared/src/metrics.js';
 
 /**
@@ -34,6 +34,13 @@ export class WorkerMetricsServer implements OnApplicationBootstrap, OnApplicatio
     // once per process: in tests the API shares this process (and registry) with the worker
     if (!metricsRegistry.getSingleMetric('process_cpu_user_seconds_total')) collectDefaultMetrics({ register: metricsRegistry });
     const token = this.config.METRICS_TOKEN;
+    const host = this.config.WORKER_METRICS_HOST;
+    if (!token) {
+      this.logger.warn(
+        { host, port },
+        'worker metrics are open to anyone who reaches them: METRICS_TOKEN is not set (they listen on WORKER_METRICS_HOST, loopback by default)',
+      );
+    }
     const server = createServer(async (req, res) => {
       if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
         res.writeHead(404).end();
@@ -55,15 +62,16 @@ export class WorkerMetricsServer implements OnApplicationBootstrap, OnApplicatio
         res.writeHead(500).end(String(err));
       }
     });
+    applyHttpTimeouts(server, this.config);
     // A taken port must not stop the worker's real work: log it and go on without the endpoint.
     await new Promise<void>((resolve) => {
       server.once('error', (err) => {
         this.logger.error({ err: String(err), port }, 'worker metrics endpoint not started');
         resolve();
       });
-      server.listen(port, () => {
+      server.listen(port, host, () => {
         this.server = server;
-        this.logger.info({ port: this.port }, 'worker metrics on /metrics');
+        this.logger.info({ host, port: this.port }, 'worker metrics on /metrics');
         resolve();
       });
     });

@@ -1,4 +1,4 @@
-import type { Projection, Queryable, StoredEvent } from '../../../../libs/event-store/src/index.js';
+import { DependencyUnavailableError, type Projection, type Queryable, type StoredEvent } from '../../../../libs/event-store/src/index.js';
 import type { FailFastQueue, JobData } from '../../../../libs/queues/src/index.js';
 import { QUEUES } from '../../../../libs/queues/src/index.js';
 import { OUTBOUND_SOURCE_TYPES, toWebhookPayload } from '../../../../libs/relationship/src/index.js';
@@ -50,12 +50,18 @@ export class OutboundRelayProjection implements Projection {
         const webhookId = webhookIdFor(sub.id, event.id);
         jobs.push({
           name: 'deliver-webhook',
-          data: { subscriptionId: sub.id, eventId: event.id, webhookId, payload: payload! },
+          data: { subscriptionId: sub.id, eventId: event.id, streamId: event.streamId, streamVersion: event.streamVersion, webhookId },
           opts: { jobId: webhookId, attempts: opts.attempts, backoff: { type: 'outbound' } },
         });
       }
     }
-    if (jobs.length > 0) await (await this.queue.get()).addBulk(jobs);
+    if (jobs.length === 0) return;
+    try {
+      await (await this.queue.get()).addBulk(jobs);
+    } catch (err) {
+      // Redis, not the events: retried whole, never parked.
+      throw new DependencyUnavailableError(err);
+    }
   }
 
   /** Rebuild = re-enqueue; already delivered webhook ids are skipped by the delivery worker. */

@@ -3,7 +3,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { EventStore, ProjectionRunner } from '../../../../libs/event-store/src/index.js';
 import { FailFastQueue, QUEUES } from '../../../../libs/queues/src/index.js';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/shared/src/index.js';
+import { APP_CONFIG, countParked, type AppConfig } from '../../../../libs/shared/src/index.js';
 import { DeliveryService } from './delivery.service.js';
 import { projectionsOf } from '../projections/registry.js';
 import { OutboundWorker } from './outbound.worker.js';
@@ -30,7 +30,7 @@ interface Relay {
         logger.setContext('outbound-relay');
         // Failures surface as failed batches, logged (and backed off) by the runner.
         const queue = new FailFastQueue(QUEUES.deliveries, config, (err) => logger.debug({ err: err.message }, 'outbound relay queue error'));
-        const runner = new ProjectionRunner(ds, store, projectionsOf('outbound', { deliveriesQueue: queue, config }), { listenUrl: config.DATABASE_URL, logger, pollMs: 250 });
+        const runner = new ProjectionRunner(ds, store, projectionsOf('outbound', { deliveriesQueue: queue, config }), { listenUrl: config.DATABASE_URL, logger, pollMs: 250, onParked: countParked });
         return { runner, queue };
       },
     },

@@ -1,5 +1,5 @@
 import type { Projection, Queryable, StoredEvent } from '../../../../libs/event-store/src/index.js';
-import { evolve, TASK_EVENT_TYPES, type FollowUpTask } from '../../../../libs/relationship/src/index.js';
+import { businessTimeIso, evolve, TASK_EVENT_TYPES, type FollowUpTask } from '../../../../libs/relationship/src/index.js';
 
 /** Every event of a task's stream (checked against the union by the compiler). */
 export const FOLLOW_UP_EVENT_TYPES = TASK_EVENT_TYPES;
@@ -41,11 +41,12 @@ export class FollowUpsProjection implements Projection {
        ON CONFLICT (id) DO UPDATE SET ${COLUMNS.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()`,
       [
         col((t) => t.id), col((t) => t.customerId), col((t) => t.rule), col((t) => t.reason), col((t) => t.suggestedAction),
-        col((t) => t.priority), col((t) => t.dueAt), col((t) => t.status),
+        // Times go through businessTimeIso: a value no timestamptz column takes (year 0000) must not fail the batch.
+        col((t) => t.priority), col((t) => businessTimeIso(t.dueAt) ?? businessTimeIso(t.createdAt)), col((t) => t.status),
         // uuid[] travels as a Postgres array literal inside a text[] element, cast back below.
         col((t) => `{${t.triggeredBy.filter((x) => /^[0-9a-f-]{36}$/i.test(x)).join(',')}}`),
-        col((t) => t.assigneeId), col((t) => t.createdAt), col((t) => t.closedAt), col((t) => t.note), col((t) => t.snoozedUntil),
-        col((t) => t.escalatedAt), col((t) => t.escalatedTo), col((t) => t.auto),
+        col((t) => t.assigneeId), col((t) => businessTimeIso(t.createdAt) ?? businessTimeIso(t.dueAt)), col((t) => businessTimeIso(t.closedAt)), col((t) => t.note),
+        col((t) => businessTimeIso(t.snoozedUntil)), col((t) => businessTimeIso(t.escalatedAt)), col((t) => t.escalatedTo), col((t) => t.auto),
       ],
     );
   }

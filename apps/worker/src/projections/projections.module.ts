@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { PinoLogger } from 'nestjs-pino';
 import { EventStore, ProjectionRunner, type Projection } from '../../../../libs/event-store/src/index.js';
 import { rebuildOnHealthModelChange, rescoreOnModelChange, SCORED_PROJECTION } from '../../../../libs/read-models/src/index.js';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/shared/src/index.js';
+import { APP_CONFIG, countParked, type AppConfig } from '../../../../libs/shared/src/index.js';
 import { PROJECTIONS, projectionProviders } from './projections.js';
 
 /** Runs every projection in the background, fed from the log in commit order. */
@@ -15,7 +15,7 @@ import { PROJECTIONS, projectionProviders } from './projections.js';
       inject: [DataSource, EventStore, PROJECTIONS, APP_CONFIG, PinoLogger],
       useFactory: (ds: DataSource, store: EventStore, projections: Projection[], config: AppConfig, logger: PinoLogger) => {
         logger.setContext('projections');
-        return new ProjectionRunner(ds, store, projections, { listenUrl: config.DATABASE_URL, logger });
+        return new ProjectionRunner(ds, store, projections, { listenUrl: config.DATABASE_URL, logger, onParked: countParked });
       },
     },
   ],

@@ -1,4 +1,4 @@
-import type { Projection, Queryable, StoredEvent } from '../../../../libs/event-store/src/index.js';
+import { DependencyUnavailableError, type Projection, type Queryable, type StoredEvent } from '../../../../libs/event-store/src/index.js';
 import type { FailFastQueue, JobData } from '../../../../libs/queues/src/index.js';
 import { QUEUES } from '../../../../libs/queues/src/index.js';
 import { eventTypesOf, type CustomerEvent } from '../../../../libs/relationship/src/index.js';
@@ -31,7 +31,13 @@ export class FollowUpRelayProjection implements Projection {
         data: { eventId: e.id, customerId: e.streamId.slice(CUSTOMER_PREFIX.length), type: e.type, streamVersion: e.streamVersion },
         opts: { jobId: e.id },
       }));
-    if (jobs.length > 0) await (await this.queue.get()).addBulk(jobs);
+    if (jobs.length === 0) return;
+    try {
+      await (await this.queue.get()).addBulk(jobs);
+    } catch (err) {
+      // Redis, not the events: retried whole, never parked.
+      throw new DependencyUnavailableError(err);
+    }
   }
 
   /** Rebuild = re-enqueue everything; the jobs are idempotent, so nothing is raised twice. */

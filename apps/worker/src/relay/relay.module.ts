@@ -3,7 +3,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { EventStore, ProjectionRunner } from '../../../../libs/event-store/src/index.js';
 import { FailFastQueue, QUEUES } from '../../../../libs/queues/src/index.js';
-import { APP_CONFIG, type AppConfig } from '../../../../libs/shared/src/index.js';
+import { APP_CONFIG, countParked, type AppConfig } from '../../../../libs/shared/src/index.js';
 import { projectionsOf } from '../projections/registry.js';
 
 const RELAY_RUNNER = Symbol('RELAY_RUNNER');
@@ -23,7 +23,7 @@ const RELAY_RUNNER = Symbol('RELAY_RUNNER');
         logger.setContext('relay');
         // Failures surface as failed batches, logged (and backed off) by the runner.
         const queue = new FailFastQueue(QUEUES.followUps, config, (err) => logger.debug({ err: err.message }, 'relay queue error'));
-        const runner = new ProjectionRunner(ds, store, projectionsOf('follow-ups', { followUpsQueue: queue }), { listenUrl: config.DATABASE_URL, logger, pollMs: 100 });
+        const runner = new ProjectionRunner(ds, store, projectionsOf('follow-ups', { followUpsQueue: queue }), { listenUrl: config.DATABASE_URL, logger, pollMs: 100, onParked: countParked });
         return { runner, queue };
       },
     },

@@ -1,3 +1,4 @@
+import { businessTimeMs } from '../business-time.js';
 import type { HealthInput } from '../health/index.js';
 import { scoreTouchpoint, type ScoringConfig } from '../scoring/index.js';
 import type { OutcomeType } from '../events.js';
@@ -54,8 +55,8 @@ function recordedMsOf(e: FoldEvent): number {
   return r instanceof Date ? r.getTime() : parse(new Date(r).toISOString());
 }
 
-/** Date.parse of a touchpoint's occurredAt. */
-const occurredMs = (d: any): number => parse(d?.occurredAt);
+/** A touchpoint's occurredAt; NaN when it is no business time (unparsable, or a year like 0000 no typed column takes). */
+const occurredMs = (d: any): number => businessTimeMs(d?.occurredAt);
 
 interface TpEntry {
   eventId: string;

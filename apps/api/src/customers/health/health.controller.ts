@@ -1,10 +1,9 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { EventStore } from '../../../../../libs/event-store/src/index.js';
-import { evaluateCustomer, firstRecordedOf } from '../../../../../libs/read-models/src/index.js';
-import { customerStream, foldCustomer, healthHistory, type HealthView } from '../../../../../libs/relationship/src/index.js';
+import type { HealthView } from '../../../../../libs/relationship/src/index.js';
 import { CUSTOMER_ROLES, Clock, CurrentUser, ProblemException, Roles, ValidQuery, assertCustomerInScope, type AuthUser } from '../../../../../libs/shared/src/index.js';
+import { HealthReadService } from './health-read.service.js';
 import { HealthDto, HealthHistoryDto, HealthHistoryQuery, HealthQuery, type HealthHistoryQueryDto, type HealthQueryDto } from './health.dto.js';
 
 const DAY_MS = 86_400_000;
@@ -31,7 +30,7 @@ function toDto(v: HealthView, firstRecordedAt: string | null): HealthDto {
 export class HealthController {
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
-    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(HealthReadService) private readonly reads: HealthReadService,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -51,11 +50,9 @@ export class HealthController {
     // The same fold and evaluation as the projection, so asOf = a read model's evaluation time
     // gives that read model's figures.
     const at = q.asOf ?? this.clock.now();
-    const events = await this.store.readStream(customerStream(id), { recordedUpTo: new Date(at.getTime() + 1) });
-    const { view } = evaluateCustomer(events, { recordedUpTo: at, at });
-    if (!view) throw ProblemException.notFound('The customer had no recorded events at that time.');
-    // Nothing counted by asOf: say when the first thing was recorded (a second read only then).
-    const firstRecordedAt = firstRecordedOf(events) ?? (q.asOf ? firstRecordedOf(await this.store.readStream(customerStream(id))) : null);
+    // Computed off the event loop from each customer's kept fold (HealthReadService); firstRecordedAt
+    // is when the first event health counts was recorded (by asOf, else the first one at all).
+    const { view, firstRecordedAt } = await this.reads.health(id, at, q.asOf);
     return toDto(view, firstRecordedAt);
   }
 
@@ -75,8 +72,6 @@ export class HealthController {
       throw ProblemException.validation([{ path: 'from', message: `at most ${MAX_POINTS[step]} ${step}s per request` }]);
     }
     await assertCustomerInScope(this.db, user, id);
-    const events = await this.store.readStream(customerStream(id));
-    const fold = foldCustomer(events);
-    return { points: healthHistory(fold.input, from, to, step) };
+    return { points: await this.reads.history(id, from, to, step) };
   }
 }

@@ -6,7 +6,7 @@ interface Queryable {
   query(sql: string, params?: unknown[]): Promise<any>;
 }
 
-export type OpsCaller = { ok: true; via: 'metrics-token' | 'session' } | { ok: false; status: 401 | 403 | 404 };
+export type OpsCaller = { ok: true; via: 'metrics-token' } | { ok: true; via: 'session'; role: 'ops' | 'admin' } | { ok: false; status: 401 | 403 | 404 };
 
 const sameSecret = (a: string, b: string) => {
   const x = Buffer.from(a);
@@ -35,5 +35,5 @@ export async function opsCaller(
   const user = await resolveSession(db, token);
   if (!user) return { ok: false, status: 401 };
   if (user.role !== 'ops' && user.role !== 'admin') return { ok: false, status: opts.forbiddenStatus ?? 403 };
-  return { ok: true, via: 'session' };
+  return { ok: true, via: 'session', role: user.role };
 }

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Gauge, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { projectionStatuses } from '../../../../../libs/event-store/src/index.js';
+import { projectionStatuses, type ProjectionStatus } from '../../../../../libs/event-store/src/index.js';
 import { HEARTBEAT, QUEUES } from '../../../../../libs/queues/src/index.js';
 
 /** Every BullMQ queue the dashboard and the metrics show. */
@@ -87,32 +87,40 @@ export function registerScrapeMetrics(registry: Registry, deps: { ds: DataSource
     },
   });
 
-  const position = new Gauge({ name: 'closeness_projection_position', help: 'Global position of the last event each projection has taken', labelNames: ['projection'] as const, registers: [registry] });
-  const lagEvents = new Gauge({ name: 'closeness_projection_lag_events', help: 'Events stored but not yet taken by each projection (counted up to 1,000,000)', labelNames: ['projection'] as const, registers: [registry] });
-  const failing = new Gauge({ name: 'closeness_projection_failing', help: '1 when the projection last failed and is retrying', labelNames: ['projection'] as const, registers: [registry] });
-  new Gauge({
-    name: 'closeness_projection_lag_seconds',
-    help: 'Age of the oldest event each projection has not taken yet (0 when caught up)',
-    labelNames: ['projection'] as const,
-    registers: [registry],
-    async collect() {
-      this.reset();
-      position.reset();
-      lagEvents.reset();
-      failing.reset();
-      try {
-        for (const s of await withTimeout(projectionStatuses(deps.ds), 2000)) {
-          this.set({ projection: s.name }, s.lagSeconds);
-          position.set({ projection: s.name }, s.position);
-          lagEvents.set({ projection: s.name }, s.lagEvents);
-          failing.set({ projection: s.name }, s.status === 'failing' ? 1 : 0);
+  // One read of the projection statuses serves the five gauges of a scrape (the registry collects them all at once).
+  let statuses: { at: number; list: Promise<ProjectionStatus[]> } | undefined;
+  const projectionStatusesOnce = () => {
+    if (!statuses || Date.now() - statuses.at > 1000) {
+      const list = withTimeout(projectionStatuses(deps.ds), 2000);
+      list.then(() => sourceUp.set({ source: 'postgres' }, 1), () => sourceUp.set({ source: 'postgres' }, 0));
+      statuses = { at: Date.now(), list };
+    }
+    return statuses.list;
+  };
+  const projectionGauge = (name: string, help: string, value: (s: ProjectionStatus) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['projection'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        try {
+          for (const s of await projectionStatusesOnce()) this.set({ projection: s.name }, value(s));
+        } catch {
+          // reported through closeness_metrics_source_up
         }
-        sourceUp.set({ source: 'postgres' }, 1);
-      } catch {
-        sourceUp.set({ source: 'postgres' }, 0);
-      }
-    },
-  });
+      },
+    });
+  projectionGauge('closeness_projection_position', 'Global position of the last event each projection has taken', (s) => s.position);
+  projectionGauge('closeness_projection_lag_events', 'Events stored but not yet taken by each projection (counted up to 1,000,000)', (s) => s.lagEvents);
+  projectionGauge('closeness_projection_failing', '1 when the projection last failed and is retrying', (s) => (s.status === 'failing' ? 1 : 0));
+  projectionGauge(
+    'closeness_projection_parked_events',
+    "Events in each projection's quarantine (could not be applied, or held behind one of their stream); the projection went on past them",
+    (s) => s.parked,
+  );
+  projectionGauge('closeness_projection_lag_seconds', 'Age of the oldest event each projection has not taken yet (0 when caught up)', (s) => s.lagSeconds);
 
   new Gauge({
     name: 'closeness_follow_ups',

@@ -1,8 +1,28 @@
 import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { projectionStatuses, requestRebuild } from '../../../../../libs/event-store/src/index.js';
+import { parkedEvents, projectionStatuses, requestParkedRetry, requestRebuild, type ParkedEvent } from '../../../../../libs/event-store/src/index.js';
 import { ProblemException, Roles } from '../../../../../libs/shared/src/index.js';
+
+/** Parked events listed per projection in `GET /ops/projections` (the count is always whole). */
+const LISTED_PARKED = 100;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class ParkedEventDto {
+  @ApiProperty({ format: 'uuid' }) eventId: string;
+  @ApiProperty({ description: 'Global position of the event in the log.' }) position: number;
+  @ApiProperty({ example: 'customer-3f0c…', description: 'The stream (ids only, no customer data).' }) streamId: string;
+  @ApiProperty() streamVersion: number;
+  @ApiProperty({ example: 'TouchpointRecorded' }) type: string;
+  @ApiProperty({ enum: ['parked', 'held', 'retry_requested'], description: '`parked`: the projection could not apply it; `held`: a later event of the same stream, waiting behind the parked one (order within a stream matters).' })
+  status: string;
+  @ApiProperty({ format: 'uuid', nullable: true, description: 'For a held event: the parked event it waits behind.' }) heldBy: string | null;
+  @ApiProperty({ description: 'The error the projection met (for a held event: which event it waits behind).' }) error: string;
+  @ApiProperty({ description: 'Times it was tried.' }) attempts: number;
+  @ApiProperty({ format: 'date-time' }) parkedAt: string;
+  @ApiProperty({ format: 'date-time' }) lastAttemptAt: string;
+}
 
 export class ProjectionStatusDto {
   @ApiProperty({ example: 'customer-health' }) name: string;
@@ -10,12 +30,37 @@ export class ProjectionStatusDto {
   @ApiProperty({ description: 'Committed events not yet applied.' }) lagEvents: number;
   @ApiProperty({ description: 'Age of the oldest event not yet applied, in seconds (0 when caught up).' }) lagSeconds: number;
   @ApiProperty({ enum: ['running', 'rebuild_requested', 'failing'] }) status: string;
+  @ApiProperty({ nullable: true, description: 'The error of the last failed batch while `failing` (a fault that is no event\'s own: the batch is retried whole).' })
+  lastError: string | null;
+  @ApiProperty({ description: 'Events in the projection\'s quarantine: parked (could not be applied) and held behind them. The projection went on past them.' })
+  parked: number;
+  @ApiProperty({ type: [ParkedEventDto], description: `The parked and held events in log order (at most ${LISTED_PARKED}).` }) parkedEvents: ParkedEventDto[];
 }
 
 export class RebuildAcceptedDto {
   @ApiProperty() name: string;
   @ApiProperty({ example: 'rebuild_requested' }) status: string;
 }
+
+export class RetryAcceptedDto {
+  @ApiProperty() name: string;
+  @ApiProperty({ format: 'uuid', nullable: true, description: 'The parked event (null: all of the projection\'s).' }) eventId: string | null;
+  @ApiProperty({ example: 'retry_requested' }) status: string;
+}
+
+const toParkedDto = (p: ParkedEvent): ParkedEventDto => ({
+  eventId: p.eventId,
+  position: p.position,
+  streamId: p.streamId,
+  streamVersion: p.streamVersion,
+  type: p.type,
+  status: p.retryRequested ? 'retry_requested' : p.heldBy ? 'held' : 'parked',
+  heldBy: p.heldBy,
+  error: p.error,
+  attempts: p.attempts,
+  parkedAt: new Date(p.parkedAt).toISOString(),
+  lastAttemptAt: new Date(p.lastAttemptAt).toISOString(),
+});
 
 @ApiTags('ops')
 @ApiBearerAuth()
@@ -26,21 +71,53 @@ export class ProjectionsController {
 
   @Get()
   @Roles('ops', 'admin')
-  @ApiOperation({ summary: 'Every projection: position, lag in events and seconds, status' })
+  @ApiOperation({ summary: 'Every projection: position, lag in events and seconds, status, and the events it parked' })
   @ApiOkResponse({ type: [ProjectionStatusDto] })
   async list(): Promise<ProjectionStatusDto[]> {
     const rows = await projectionStatuses(this.db);
-    return rows.map((r) => ({ name: r.name, position: r.position, lagEvents: r.lagEvents, lagSeconds: r.lagSeconds, status: r.status }));
+    const out: ProjectionStatusDto[] = [];
+    for (const r of rows) {
+      const parked = r.parked > 0 ? await parkedEvents(this.db, r.name, LISTED_PARKED) : [];
+      out.push({ name: r.name, position: r.position, lagEvents: r.lagEvents, lagSeconds: r.lagSeconds, status: r.status, lastError: r.lastError, parked: r.parked, parkedEvents: parked.map(toParkedDto) });
+    }
+    return out;
   }
 
   @Post(':name/rebuild')
   @HttpCode(202)
   @Roles('ops', 'admin')
-  @ApiOperation({ summary: 'Ask the worker to reset a projection and replay the whole log into it' })
+  @ApiOperation({ summary: 'Ask the worker to reset a projection and replay the whole log into it', description: 'The quarantine is emptied with it: an event that still fails is parked again and the rebuild goes on past it.' })
   @ApiAcceptedResponse({ type: RebuildAcceptedDto })
   @ApiNotFoundResponse({ description: 'No projection with that name.' })
   async rebuild(@Param('name') name: string): Promise<RebuildAcceptedDto> {
     if (!(await requestRebuild(this.db, name))) throw ProblemException.notFound('No projection with that name.');
     return { name, status: 'rebuild_requested' };
+  }
+
+  @Post(':name/parked/retry')
+  @HttpCode(202)
+  @Roles('ops', 'admin')
+  @ApiOperation({ summary: 'Ask the worker to apply every parked event of a projection again (after a fix)', description: 'As for one event, for all of them, in log order.' })
+  @ApiAcceptedResponse({ type: RetryAcceptedDto })
+  @ApiNotFoundResponse({ description: 'No such projection, or nothing parked in it.' })
+  async retryAll(@Param('name') name: string): Promise<RetryAcceptedDto> {
+    if (!(await requestParkedRetry(this.db, name))) throw ProblemException.notFound('Nothing is parked in a projection of that name.');
+    return { name, eventId: null, status: 'retry_requested' };
+  }
+
+  @Post(':name/parked/:eventId/retry')
+  @HttpCode(202)
+  @Roles('ops', 'admin')
+  @ApiOperation({
+    summary: 'Ask the worker to apply a parked event again (after a fix)',
+    description:
+      'The worker holding the projection applies the event and the events of its stream held behind it, in log order, under the projection\'s lock. ' +
+      'What applies leaves the quarantine; what fails again stays, with its new error and one more attempt. Retrying twice is harmless. Watch `GET /ops/projections`.',
+  })
+  @ApiAcceptedResponse({ type: RetryAcceptedDto })
+  @ApiNotFoundResponse({ description: 'No such projection, or that event is not parked in it.' })
+  async retry(@Param('name') name: string, @Param('eventId') eventId: string): Promise<RetryAcceptedDto> {
+    if (!UUID.test(eventId) || !(await requestParkedRetry(this.db, name, eventId))) throw ProblemException.notFound('That event is not parked in a projection of that name.');
+    return { name, eventId, status: 'retry_requested' };
   }
 }

@@ -14,6 +14,19 @@ import { OPS_QUEUES } from '../metrics/scrape-metrics.js';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
+/** Job payload fields ops may see: ids and counters, never a customer's name or a suggested action. */
+const SAFE_FIELDS = new Set(['eventId', 'customerId', 'subscriptionId', 'webhookId', 'taskId', 'type', 'streamVersion', 'workerId', 'raised', 'closed', 'skipped', 'bandChanged']);
+
+export function idsOnly(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return Array.isArray(value) ? value.length : value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (!SAFE_FIELDS.has(k)) continue;
+    out[k] = typeof v === 'string' ? v.slice(0, 100) : Array.isArray(v) ? v.filter((x) => typeof x === 'string' && /^[0-9a-f-]{36}$/i.test(x)) : typeof v === 'object' ? undefined : v;
+  }
+  return out;
+}
+
 const problem = (res: Response, status: number, title: string, detail: string) =>
   res.status(status).type('application/problem+json').json({ type: `https://closeness.dev/problems/${title.toLowerCase().replace(/ /g, '-')}`, title, status, detail });
 
@@ -45,15 +58,36 @@ export class QueueBoardModule implements OnModuleInit, OnApplicationShutdown {
       q.on('error', () => undefined);
       return q;
     });
-    const serverAdapter = new ExpressAdapter();
-    serverAdapter.setBasePath(QUEUE_BOARD_PATH);
-    // @bull-board/express 9.10.1 and @bull-board/api 9.10.2 declare slightly different adapter types
-    createBullBoard({ queues: this.queues.map((q) => new BullMQAdapter(q)), serverAdapter: serverAdapter as any, options: { uiConfig: { boardTitle: 'Closeness queues' } } });
+    // Two boards over the same queues: admin may retry, clean and pause; ops only look (every
+    // adapter read-only, so Bull Board itself answers 405 to a change), and see job payloads
+    // through an allowlist of id fields (payloads carry ids only; older jobs may carry more).
+    const board = (readOnlyMode: boolean) => {
+      const serverAdapter = new ExpressAdapter();
+      serverAdapter.setBasePath(QUEUE_BOARD_PATH);
+      const adapters = this.queues.map((q) => {
+        const a = new BullMQAdapter(q, { readOnlyMode });
+        if (readOnlyMode) {
+          a.setFormatter('data', idsOnly);
+          a.setFormatter('returnValue', idsOnly);
+        }
+        return a;
+      });
+      // @bull-board/express 9.10.1 and @bull-board/api 9.10.2 declare slightly different adapter types
+      createBullBoard({ queues: adapters, serverAdapter: serverAdapter as any, options: { uiConfig: { boardTitle: readOnlyMode ? 'Closeness queues (read-only)' : 'Closeness queues' } } });
+      return serverAdapter.getRouter() as (req: Request, res: Response, next: NextFunction) => void;
+    };
+    const adminBoard = board(false);
+    const opsBoard = board(true);
     const guard = (req: Request, res: Response, next: NextFunction) => {
       opsCaller(req, this.ds, { forbiddenStatus: 404 }).then(
         (caller) => {
-          if (caller.ok) return next();
           res.setHeader('Cache-Control', 'no-store');
+          if (caller.ok && caller.via === 'session' && caller.role === 'admin') return adminBoard(req, res, next);
+          if (caller.ok) {
+            // Ops reads; a change (add a job, retry, clean, pause, edit) is refused before the board sees it.
+            if (req.method !== 'GET' && req.method !== 'HEAD') return problem(res, 403, 'Forbidden', 'The queue dashboard is read-only for ops; an admin may retry and clean jobs.');
+            return opsBoard(req, res, next);
+          }
           if (caller.status === 401) {
             res.setHeader('WWW-Authenticate', 'Bearer');
             return problem(res, 401, 'Unauthorized', 'Log in as ops or admin to see the queues.');
@@ -63,7 +97,7 @@ export class QueueBoardModule implements OnModuleInit, OnApplicationShutdown {
         (err) => next(err),
       );
     };
-    app.use(QUEUE_BOARD_PATH, guard, serverAdapter.getRouter());
+    app.use(QUEUE_BOARD_PATH, guard);
   }
 
   async onApplicationShutdown() {

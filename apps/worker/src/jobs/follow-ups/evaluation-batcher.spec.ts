@@ -83,4 +83,16 @@ describe('EvaluationBatcher', () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => b.submit(i)));
     expect(most).toBe(2);
   });
+
+  it('given a burst of one customer held with another customer\'s item, when batches form, then the other customer goes in the next batch and the burst keeps its order', async () => {
+    const r = recorder((items) => items.map((i) => ({ ok: true, result: `r${i}` })));
+    const b = new EvaluationBatcher(r.run, 4, 1, (i: number) => (i >= 100 ? 'quiet' : 'busy'), 2);
+    r.hold();
+    const first = b.submit(0);
+    const all = [1, 2, 3, 4, 5, 6, 100].map((i) => b.submit(i));
+    r.release();
+    await first;
+    await Promise.all(all);
+    expect(r.batches).toEqual([[0], [1, 2, 100], [3, 4], [5, 6]]);
+  });
 });

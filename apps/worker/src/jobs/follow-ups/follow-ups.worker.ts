@@ -41,7 +41,14 @@ export class FollowUpsWorker implements OnApplicationBootstrap, OnModuleDestroy 
     // Evaluations the worker holds at once share a transaction (see EvaluationBatcher): at most
     // parallelBatches() batches run in parallel, each of up to BATCH_PER_SLOT events. Each job
     // still succeeds, fails, retries and dead-letters on its own.
-    const batcher = new EvaluationBatcher((jobs: Parameters<FollowUpsService['evaluateBatch']>[0]) => this.service.evaluateBatch(jobs), BATCH_PER_SLOT, this.parallelBatches());
+    // At most a quarter of a batch per customer: a burst of one customer cannot hold up another's.
+    const batcher = new EvaluationBatcher(
+      (jobs: Parameters<FollowUpsService['evaluateBatch']>[0]) => this.service.evaluateBatch(jobs),
+      BATCH_PER_SLOT,
+      this.parallelBatches(),
+      (job) => job.customerId,
+      BATCH_PER_SLOT / 4,
+    );
     return new ProcessorRegistry(QUEUES.followUps)
       .register('evaluate-event', (data) => batcher.submit(data))
       .register('follow-up-sweep', () => this.service.sweep());

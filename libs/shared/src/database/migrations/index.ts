@@ -7,10 +7,11 @@ import { FollowUps1764600000000 } from './1764600000000-follow-ups.js';
 import { OutboundWebhooks1764700000000 } from './1764700000000-outbound-webhooks.js';
 import { OneCustomerReadModelProjection1764800000000 } from './1764800000000-one-customer-read-model-projection.js';
 import { RelationalScoreDictionary1764900000000 } from './1764900000000-relational-score-dictionary.js';
+import { ProjectionParkedEvents1765100000000 } from './1765100000000-projection-parked-events.js';
 import { ScoringModelVersion1765300000000 } from './1765300000000-scoring-model-version.js';
 import { EmailKey1765500000000 } from './1765500000000-email-key.js';
 import { CustomerNameSearch1765500000001 } from './1765500000001-customer-name-search.js';
 import { HealthNotes1765600000000 } from './1765600000000-health-notes.js';
 
 /** Every migration, in order. Add new ones at the end; never edit an applied one. */
-export const MIGRATIONS = [EventStore1764200000000, CustomersAndUsers1764250000000, LoginAttempts1764300000000, Ingestion1764400000000, ReadModels1764500000000, FollowUps1764600000000, OutboundWebhooks1764700000000, OneCustomerReadModelProjection1764800000000, RelationalScoreDictionary1764900000000, ScoringModelVersion1765300000000, EmailKey1765500000000, CustomerNameSearch1765500000001, HealthNotes1765600000000];
+export const MIGRATIONS = [EventStore1764200000000, CustomersAndUsers1764250000000, LoginAttempts1764300000000, Ingestion1764400000000, ReadModels1764500000000, FollowUps1764600000000, OutboundWebhooks1764700000000, OneCustomerReadModelProjection1764800000000, RelationalScoreDictionary1764900000000, ProjectionParkedEvents1765100000000, ScoringModelVersion1765300000000, EmailKey1765500000000, CustomerNameSearch1765500000001, HealthNotes1765600000000];

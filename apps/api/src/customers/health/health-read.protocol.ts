@@ -1,0 +1,9 @@
+import type { HealthRead } from '../../../../../libs/read-models/src/index.js';
+import type { HealthHistoryPoint } from '../../../../../libs/relationship/src/index.js';
+
+/** What HealthReadService asks its worker thread. */
+export type HealthReadRequest =
+  | { id: number; kind: 'health'; customerId: string; atMs: number; recordedUpToMs?: number }
+  | { id: number; kind: 'history'; customerId: string; fromMs: number; toMs: number; step: 'day' | 'week' };
+
+export type HealthReadResponse = { id: number; ok: true; result: HealthRead | HealthHistoryPoint[] } | { id: number; ok: false; error: string };
