@@ -261,16 +261,32 @@ export class ProjectionRunner {
     this.listener = undefined;
   }
 
-  /** Processes until every projection is caught up with what is visible now. For tests and CLI. */
-  async drain(): Promise<number> {
+  /** Processes until every projection has applied what is committed, waiting (up to maxWaitMs) while a transaction elsewhere holds the commit-safe horizon back. For tests and CLI. */
+  async drain(maxWaitMs = 30_000): Promise<number> {
     await ensureCheckpoints(this.ds, this.projections.map((p) => p.name));
+    const names = this.projections.map((p) => p.name);
+    const deadline = Date.now() + maxWaitMs;
     let total = 0;
     for (;;) {
       let progressed = 0;
       for (const p of this.projections) progressed += await this.step(p);
       total += progressed;
-      if (progressed === 0) return total;
+      if (progressed > 0) continue;
+      // Nothing readable, yet events this reader can see are past a checkpoint: they are committed,
+      // but a transaction elsewhere on the server (xids are cluster-wide) still holds the
+      // commit-safe horizon below them. They become readable when it ends.
+      if (Date.now() >= deadline || !(await this.committedBeyond(names))) return total;
+      await new Promise((r) => setTimeout(r, 20));
     }
+  }
+
+  private async committedBeyond(names: string[]): Promise<boolean> {
+    const rows = await this.ds.query(
+      `SELECT EXISTS (SELECT 1 FROM projection_checkpoints c WHERE c.name = ANY($1::text[]) AND c.status <> 'rebuild_requested'
+         AND EXISTS (SELECT 1 FROM events e WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position))) AS beyond`,
+      [names],
+    );
+    return rows[0]?.beyond === true;
   }
 
   /** Resets a projection and replays the whole log into it, in this process (the same parking policy as a live run). */
