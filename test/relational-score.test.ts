@@ -26,7 +26,8 @@ describe('relational scorer on the labelled corpus', () => {
 
   it(`on the held-out cases: agreement ≥ ${GOALS.agreement * 100}% on relational vs transactional, ${GOALS.inversions} inversions (English and Norwegian reported)`, () => {
     const e = evaluate(heldOut, scoreCase((tp, ctx) => scoreTouchpoint(tp, ctx)));
-    process.stdout.write(`${report(`held-out split (${corpus.source} ${corpus.version})`, e)}\n`);
+    // Figures only: the held-out cases it gets wrong are for `npm run score:eval`, not for tuning.
+    process.stdout.write(`${report(`held-out split (${corpus.source} ${corpus.version})`, e, { misses: false })}\n`);
     expect(e.polar).toBeGreaterThan(0);
     if (corpus.source === 'seed') {
       // Only the made-up seed examples so far: the figures are printed, the goal waits for the corpus.
