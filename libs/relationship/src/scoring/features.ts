@@ -87,7 +87,8 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
   const customerWords = contentWords(customerAll, nameTokens);
 
   const open = agentSentences.filter((s) => isOpenQuestion(s, nameTokens));
-  const companyAsked = companySentences.some((s) => s.question) || open.length > 0;
+  // Asking means asking about something: "any other questions?" and "your order number?" are not.
+  const companyAsked = open.length > 0 || companySentences.some((s) => s.question && !LEX.scriptedQuestion.test(s.norm) && !LEX.factualQuestion.test(s.norm));
   const inDialogue = companyAll.length > 0 && customerAll.length > 0;
   if (open.length > 0) {
     add('open_questions', 1 + 0.25 * Math.min(open.length - 1, 2), `${open.length === 1 ? 'the agent asked an open question' : `the agent asked ${open.length} open questions`}: ${quote(open[0].raw)}`);
@@ -124,7 +125,9 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
   const vague = firstMatch(companySentences, LEX.vaguePromise);
   if (vague && !commitment) add('vague_promise', 1, `a promise with nobody and no time in it: ${quote(vague.raw)}`);
 
-  const deflect = firstMatch(companySentences, LEX.deflection);
+  // Deflection answers a need with self-service: a link in a notice nobody asked about is information,
+  // and "rather than send you to the portal, I'll do it now" is the opposite.
+  const deflect = customerAll.length > 0 || target ? companySentences.find((s) => LEX.deflection.test(s.norm) && !NOT_DEFLECTING.test(s.norm)) : undefined;
   if (deflect) add('deflection', 1, `sent the customer to serve themselves: ${quote(deflect.raw)}`);
   const passOn = firstMatch(companySentences, LEX.passOn);
   if (passOn) add('passed_on', 1, `passed the customer on: ${quote(passOn.raw)}`);
@@ -136,6 +139,11 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
 
   const ack = agentSentences.find((s) => LEX.acknowledgement.test(s.norm) && !LEX.formula.test(s.norm));
   if (ack) add('acknowledgement', 1, `the agent acknowledged the customer: ${quote(ack.raw)}`);
+
+  const owned = agentSentences.find((s) => LEX.ownedMistake.test(s.norm) && !LEX.formula.test(s.norm) && !negatedOwnership(s.norm));
+  if (owned) add('owned_mistake', 1, `the agent owned the company's mistake: ${quote(owned.raw)}`);
+  const direct = firstMatch(agentSentences, LEX.directLine);
+  if (direct) add('direct_line', 1, `the agent gave a way to reach them directly: ${quote(direct.raw)}`);
 
   const named = nameTokens.length > 0 ? agentAll.find((t) => nameTokens.some((n) => hasWord(t.norm, n))) : undefined;
   if (named) add('addressed_by_name', 1, `the agent addressed the customer by name: ${quote(named.sentences.find((s) => nameTokens.some((n) => hasWord(s.norm, n)))?.raw ?? named.raw)}`);
@@ -191,7 +199,10 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
     else if (resigned) add('customer_resigned', 1, `the customer ended resigned: ${quote(resigned.raw)}`);
     else {
       const relief = last.sentences.find((s) => sincere(s.norm, LEX.relief));
+      const thanks = relief ? undefined : last.sentences.find((s) => sincere(s.norm, LEX.thanks));
       if (relief) add('customer_relieved', 1, `the customer ended relieved: ${quote(relief.raw)}`);
+      // A plain "thanks" or "ok" is manners: it says the contact ended, not how the customer felt.
+      else if (thanks) add('customer_thanked', 1, `the customer ended with a plain thanks: ${quote(thanks.raw)}`);
     }
     const earlier = ending.slice(0, -1).flatMap((t) => t.sentences);
     const upset = !sarcastic && !resigned ? firstMatch(earlier, LEX.resignation) : undefined;
@@ -269,7 +280,10 @@ function reflectedWords(agent: readonly Turn[], customer: ReadonlyMap<string, st
   for (const t of agent) {
     // A formula that happens to repeat a word ("your request") reflects nothing.
     if (t.sentences.every((s) => LEX.formula.test(s.norm))) continue;
-    for (const w of t.words) {
+    // Echoing the customer's words while sending them elsewhere or reading the rules ("the returns
+    // portal is the quickest way") is not listening.
+    const ws = t.sentences.some((s) => notListening(s)) ? t.sentences.filter((s) => !notListening(s)).flatMap((s) => words(s.norm)) : t.words;
+    for (const w of ws) {
       if (w.length < 4 && !/\d/.test(w)) continue;
       if (STOPWORDS.has(w)) continue;
       const k = stem(w);
@@ -280,6 +294,17 @@ function reflectedWords(agent: readonly Turn[], customer: ReadonlyMap<string, st
     }
   }
   return out;
+}
+
+/** "It was not our fault" is the opposite of owning it. */
+function negatedOwnership(norm: string): boolean {
+  return /(?<!\p{L})(?:not|no|never|ikke|ingen|aldri)(?: \p{L}+)? (?:our|my|vår|min) (?:fault|error|mistake|feil)/u.test(norm);
+}
+
+const NOT_DEFLECTING = /(?<!\p{L})(?:rather than|instead of|no need to|you don't need to|you won't need to|won't (?:send|make) you|i stedet for|slipper du|du trenger ikke|uten at du må)(?!\p{L})/u;
+
+function notListening(s: Sentence): boolean {
+  return LEX.formula.test(s.norm) || LEX.deflection.test(s.norm) || LEX.policy.test(s.norm) || LEX.passOn.test(s.norm) || LEX.closing.test(s.norm);
 }
 
 // ---- commitments and promises ------------------------------------------------------------------
@@ -482,13 +507,15 @@ function survey(tp: Touchpoint, add: (n: SignalName, v: number, d: string) => vo
   let product = 0;
   let peopleQuote = '';
   let productQuote = '';
+  let productMentioned = '';
   const agentFirst = typeof tp.agent?.name === 'string' ? words(tp.agent.name)[0] : undefined;
-  for (const clause of comment.split(/(?<=[.!?;])\s+|,\s*(?:but|men|though|selv om)\s+|\s+(?:but|men)\s+/i)) {
+  for (const clause of comment.split(/(?<=[.!?;])\s+|\s+[\u2013\u2014-]\s+|,?\s*(?:but|men|though|however|although|selv om|derimot|likevel)[,\s]+/i)) {
     const norm = normalise(clause);
     if (norm === '') continue;
+    const aboutPeople = LEX.people.test(norm) || (!!agentFirst && agentFirst.length >= 3 && hasWord(norm, agentFirst)) || NAMED_PERSON.test(clause);
+    if (!aboutPeople && LEX.product.test(norm)) productMentioned ||= clause.trim();
     const tone = toneOf(norm);
     if (tone === 0) continue;
-    const aboutPeople = LEX.people.test(norm) || (!!agentFirst && agentFirst.length >= 3 && hasWord(norm, agentFirst));
     if (aboutPeople) {
       people += tone;
       peopleQuote ||= clause.trim();
@@ -504,7 +531,10 @@ function survey(tp: Touchpoint, add: (n: SignalName, v: number, d: string) => vo
   // The score belongs to the product when the comment's word on the product agrees with it and
   // its word on the people does not ("Anna was wonderful, but the app keeps crashing": NPS 3).
   const lean = (s.kind === 'nps' ? (s.score >= 9 ? 1 : s.score <= 6 ? -1 : 0) : s.kind === 'csat' ? (s.score >= 4 ? 1 : s.score <= 2 ? -1 : 0) : s.score <= 3 ? 1 : s.score >= 5 ? -1 : 0);
-  const aboutProduct = lean !== 0 && Math.sign(product) === lean && Math.sign(people) !== lean;
+  // The same when the people get the opposite of the score and the product is named without praise
+  // to match them ("Aisha took the time to find gluten-free bread. But the prices …", NPS 4).
+  productQuote ||= productMentioned;
+  const aboutProduct = lean !== 0 && Math.sign(people) !== lean && (Math.sign(product) === lean || (Math.sign(people) === -lean && Math.sign(product) !== -lean && productQuote !== ''));
   if (aboutProduct) {
     const what = s.kind === 'nps' ? `NPS ${s.score}` : s.kind === 'csat' ? `CSAT ${s.score} of 5` : `CES ${s.score} of 7`;
     const valid = s.kind === 'nps' ? s.score >= 0 && s.score <= 10 : s.kind === 'csat' ? s.score >= 1 && s.score <= 5 : s.score >= 1 && s.score <= 7;
@@ -527,22 +557,37 @@ function survey(tp: Touchpoint, add: (n: SignalName, v: number, d: string) => vo
   }
 }
 
-/** +1 praise, −1 complaint, 0 neither; a negator just before a word turns it. */
+/** A person named in a comment: "Sandra, our adjuster, …", "spoke to Amir", "snakket med Kari". */
+const NAMED_PERSON = /(?:^|[.!?]\s+|\s)\p{Lu}\p{Ll}{2,}, (?:our|my|the|your|vår|min|mitt|deres|rådgiveren|saksbehandleren)(?!\p{L})|(?<!\p{L})(?:spoke to|talked to|spoke with|talked with|dealt with|named|called|snakket med|pratet med|fikk hjelp av|hjulpet av|ved navn) \p{Lu}\p{Ll}{2,}/u;
+
+/** +1 praise, −1 complaint, 0 neither; a negator within the three words before a phrase turns it. */
 function toneOf(norm: string): number {
   if (LEX.sarcasm.test(norm)) return -1;
   let tone = 0;
-  const ws = words(norm);
-  for (let i = 0; i < ws.length; i++) {
-    const w = ws[i];
-    const pos = LEX.positive.test(w);
-    const neg = !pos && LEX.negative.test(w) && !LEX.negator.test(w);
-    if (!pos && !neg) continue;
-    const negated = ws.slice(Math.max(0, i - 3), i).some((x) => LEX.negator.test(x));
-    tone += (pos ? 1 : -1) * (negated ? -1 : 1);
+  const seen: [number, number][] = [];
+  for (const [re, sign] of [[POSITIVE_ALL, 1], [NEGATIVE_ALL, -1]] as const) {
+    re.lastIndex = 0;
+    for (let m = re.exec(norm); m; m = re.exec(norm)) {
+      const at = m.index;
+      const end = at + m[0].length;
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      // A word both lists know (a praise inside a complaint phrase) counts once, as the praise.
+      if (seen.some(([a, b]) => at < b && end > a)) continue;
+      seen.push([at, end]);
+      if (sign < 0 && LEX.negator.test(m[0])) continue;
+      const negated = words(norm.slice(0, at)).slice(-3).some((x) => LEX.negator.test(x));
+      tone += sign * (negated ? -1 : 1);
+    }
   }
-  if (LEX.resignation.test(norm)) tone -= 2;
+  if (LEX.resignation.test(norm) || LEX.brokenPromiseText.test(norm)) tone -= 2;
   return Math.sign(tone);
 }
+
+const POSITIVE_ALL = new RegExp(LEX.positive.source, 'gu');
+const NEGATIVE_ALL = new RegExp(LEX.negative.source, 'gu');
 
 // ---- helpers -------------------------------------------------------------------------------------
 

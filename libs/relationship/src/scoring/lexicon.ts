@@ -20,19 +20,24 @@ export const LEX = {
   you: family(["you", "your", "yours", "you're", "you've", "you'd", "you'll", "yourself", "du", "deg", "din", "ditt", "dine", "dere", "deres", "dykk"]),
 
   /** A question opener that asks for an account, not a fact. */
-  openStarter: family(['how', 'what', "what's", 'why', 'which', 'when did', 'where did', 'hvordan', 'hva', 'hvorfor', 'hvilke', 'hvilken', 'hvilket', 'når begynte', 'når skjedde', 'hvor lenge']),
+  openStarter: family(['how', 'what', "what's", 'why', 'which', 'when did', 'where did', 'when (?:are|is|would|do|does|will|was)', 'where (?:are|is|would|do|does|was)', 'hvordan', 'hva', 'hvorfor', 'hvilke', 'hvilken', 'hvilket', 'når (?:begynte|skjedde|passer|er|var|kan|vil|pleier)', 'hvor (?:lenge|ofte|mye|er|var)']),
   /** Open prompts that invite the customer to talk, question mark or not. */
   openPrompt: family([
     'tell me (?:about|more|how|what|why|a bit)', '(?:could|can|would) you (?:describe|tell me|walk me through|explain what)', 'walk me through',
     'help me understand', 'what do you think', 'how do you feel', 'how did (?:you|that|it) feel', "i'd like to hear", 'i would like to hear',
     'fortell (?:meg )?(?:om|mer|hvordan|hva|litt)', 'kan du (?:beskrive|fortelle|forklare hva)', 'kunne du (?:beskrive|fortelle)', 'beskriv (?:hvordan|hva)',
     'hjelp meg å forstå', 'hva tenker du', 'hvordan opplevde du', 'jeg vil gjerne høre',
+    // An open question wrapped in a polite frame: "can I ask what time suits you?", "kan jeg spørre hvordan …".
+    '(?:can|may|could) i ask (?:you )?(?:what|how|why|when|where|which)', '(?:do you )?mind (?:me )?asking (?:what|how|why|when)', "i(?:'d| would) (?:like|love) to (?:know|understand|hear) (?:what|how|why|more)",
+    '(?:could|can|would) you (?:let me know|tell me) (?:what|how|why|when|which)', 'i(?:\'m| am) (?:curious|wondering) (?:what|how|why|whether|if)',
+    'kan jeg (?:få )?spørre (?:deg )?(?:hva|hvordan|hvorfor|når|hvor|hvilke\\p{L}*)', '(?:jeg )?lurer på (?:hva|hvordan|hvorfor|når|hvilke\\p{L}*)', 'kan du (?:si|fortelle) (?:meg )?(?:hva|hvordan|hvorfor|når|litt)', 'jeg vil gjerne (?:vite|forstå) (?:hva|hvordan|mer)',
   ]),
   /** Scripted openers: open in form, about nothing in particular. */
   scriptedQuestion: family([
     'how (?:can|may|could) (?:i|we) (?:help|assist)', 'what can (?:i|we) (?:do|help)', 'is there anything else', 'anything else (?:i|we) can',
     'how are you(?: today)?\\?', 'hva kan (?:jeg|vi) (?:hjelpe|gjøre)', 'hvordan kan (?:jeg|vi) (?:hjelpe|bistå)', 'er det noe (?:mer|annet)',
-    'noe mer (?:jeg|vi) kan',
+    'noe mer (?:jeg|vi) kan', 'any (?:other|more|further) questions', 'do you have any (?:other |more |further )?questions', 'was there anything else', 'anything else\??$',
+    '(?:har du )?(?:noen )?(?:flere|andre) spørsmål', 'var det noe mer', 'noe annet\??$', 'is that (?:all|everything)', 'var det alt',
   ]),
   /** Asking for an identifier, not for the story. */
   factualQuestion: family([
@@ -65,7 +70,7 @@ export const LEX = {
   ]),
   /** A promise with nobody in it: "someone will be in touch". */
   vaguePromise: family([
-    '(?:we|someone|somebody|a colleague|an agent|the team|a member of (?:our|the) team) will (?:be in touch|get back to you|contact you|look into|reply|respond|call you)',
+    "(?:we|someone|somebody|a colleague|an agent|the team|a member of (?:our|the) team)(?: will|'ll) (?:be in touch|get back to you|contact you|look into|reply|respond|call you|pass (?:this|it) on|investigate)",
     'you will (?:be contacted|hear from us|receive (?:a|an) (?:reply|answer|response))', 'as soon as possible', 'in due course', 'at our earliest convenience',
     'vi (?:kommer tilbake|tar kontakt|vil kontakte|svarer deg|vil svare|ser på saken)', 'du vil bli kontaktet', 'du vil (?:høre|motta svar)', 'så snart som mulig', 'så fort (?:vi kan|som mulig)',
     'en (?:kollega|saksbehandler|rådgiver) (?:vil|kommer til å) (?:kontakte|ringe|ta kontakt)',
@@ -90,12 +95,13 @@ export const LEX = {
 
   /** Sending the customer elsewhere to serve themselves. */
   deflection: family([
-    'https?://\\S+', 'www\\.\\S+', '\\p{L}+\\.(?:no|com|se|dk|help)/\\S*', 'help ?cent(?:re|er)', 'our faq', 'the faq', 'faq', 'knowledge base', 'self-?service', 'my page', 'my account page',
+    'https?://\\S+', 'www\\.\\S+', '\\p{L}+\\.\\p{L}{2,}/\\S*', '(?:the|our|your) (?:\\p{L}+ )?portal', '(?:can be|is) (?:started|done|found|managed|changed|tracked|booked) (?:from|in|on|via|through) (?:your|the|our) (?:account|app|website|portal)',
+    'dm us', 'send us a (?:dm|direct message|private message|pm)', 'in a (?:dm|direct message|private message)', 'via dm', 'help ?cent(?:re|er)', 'our faq', 'the faq', 'faq', 'knowledge base', 'self-?service', 'my page', 'my account page',
     'log (?:in|on) to (?:your|the|our)', 'you can (?:do|find|change|update|track|manage|cancel|see) (?:this|it|that|your \\w+) (?:yourself|online|in the app|on our)', 'fill (?:in|out) (?:the|our|this) (?:form|web ?form)',
     'see (?:the )?(?:attached|our) (?:guide|article|instructions|terms|policy)', 'please (?:visit|refer to|see|check) (?:our|the) (?:website|web ?site|page|article|guide|help|support)',
     'min side', 'mine sider', 'logg (?:inn|på) (?:på|i)', 'hjelpesid\\w*', 'ofte stilte spørsmål', 'kundesenter\\w* på nett', 'selvbetjening\\w*', 'fyll (?:ut|inn) (?:skjemaet|kontaktskjemaet)',
     'du (?:kan|finner) (?:selv|dette|det|svar|mer informasjon)[^.?!]{0,40}(?:på|i) (?:appen|nettsiden|våre sider|min side|nett)', 'se (?:vedlagt|vår|våre) (?:veiledning|guide|artikkel|vilkår)',
-    'les mer (?:på|om)', 'besøk (?:vår|våre|nettsiden)',
+    'les mer (?:på|om)', 'besøk (?:vår|våre|nettsiden)', '(?:i|via) (?:vår|vårt) (?:\\p{L}+)?portal\\p{L}*', 'send oss en (?:dm|pm|privat melding|direktemelding)', 'på (?:dm|pm|privat melding)',
   ]),
   /** Passing the customer on to someone else. */
   passOn: family([
@@ -107,8 +113,8 @@ export const LEX = {
   /** The company closing the case. */
   closing: family([
     '(?:this|your|the) (?:ticket|case|request|conversation|chat) (?:is|has been|will be|will now be) (?:now )?(?:closed|resolved|marked)', "i(?:'ll| will) (?:now )?close (?:this|the|your)", 'closing (?:this|the) (?:ticket|case|chat)',
-    'marked as (?:resolved|solved|closed)', 'have a (?:nice|great|good) (?:day|evening|weekend)', 'thank you for (?:your time|choosing)', 'goodbye',
-    '(?:saken|henvendelsen|chatten) (?:er|blir) (?:nå )?(?:lukket|avsluttet|løst|markert)', 'jeg (?:lukker|avslutter) (?:saken|chatten|henvendelsen)', 'ha en (?:fin|god|strålende) (?:dag|kveld|helg)',
+    'marked as (?:resolved|solved|closed)', "i(?:'ve| have) (?:now )?(?:closed|resolved|marked) (?:this|the|your)", 'i consider (?:this|the) (?:\\p{L}+ )?(?:closed|resolved)', '(?:consider|treat) this (?:matter|case|complaint) (?:as )?closed', 'have a (?:nice|great|good) (?:day|evening|weekend)', 'thank you for (?:your time|choosing)', 'goodbye',
+    '(?:saken|henvendelsen|chatten) (?:er|blir) (?:nå )?(?:lukket|avsluttet|løst|markert)', 'jeg (?:lukker|avslutter) (?:saken|chatten|henvendelsen)', 'jeg har (?:nå )?(?:lukket|avsluttet) (?:saken|chatten|henvendelsen|klagen)', '(?:anser|betrakter) (?:vi |jeg )?(?:saken|klagen) (?:som )?(?:avsluttet|lukket)', 'ha en (?:fin|god|strålende) (?:dag|kveld|helg)',
     'takk for (?:praten|samtalen)',
   ]),
   /** Reading out the rules. */
@@ -117,12 +123,20 @@ export const LEX = {
     "(?:we|i) (?:can't|cannot|can not) (?:make an exception|do that|offer|refund|change|help with that)", 'there is nothing (?:i|we) can do', 'it is not possible', "that's not possible", 'as stated in',
     'dessverre', 'våre (?:regler|retningslinjer|vilkår)', 'retningslinjene', 'vilkårene', 'det er ikke mulig', 'vi (?:kan|har) ikke (?:mulighet|anledning)', 'vi kan ikke', 'jeg kan ikke (?:gjøre|gi|endre|refundere)',
     'det er ingenting (?:vi|jeg) kan gjøre', 'ifølge (?:våre|vilkårene|reglene)',
+    // Declining responsibility: the rules, or someone else's fault, instead of the customer's situation.
+    'not applicable', '(?:is|was) not (?:due to|caused by) (?:any )?(?:fault|error|mistake)', 'no fault (?:of ours|on our part)', 'not (?:our|the company\'s) (?:fault|responsibility)',
+    '(?:is|are|was|were) not (?:eligible|covered|entitled)', 'outside (?:the|our) (?:warranty|policy|return window|returns window|terms)', 'we do not (?:offer|accept|cover|refund)',
+    'ikke (?:aktuelt|dekket|omfattet)', 'utenfor (?:garantien|reklamasjonsfristen|angrefristen|vilkårene)', 'ikke (?:vår|vårt) (?:feil|ansvar)', 'har ikke (?:krav på|rett på)', 'skyldes ikke (?:feil|forhold) (?:hos|fra) oss',
   ]),
   /** Selling. */
   offer: family([
     '(?:special|exclusive|limited|great|fantastic|amazing|best|our|this|an|latest|new|black friday) offers?', 'offer (?:ends|expires|is valid|of the (?:week|month))', 'discount(?:s|ed)?', '\\d+ ?% (?:off|discount|rabatt)',
     'on sale', 'sale (?:ends|starts|now)', 'upgrade\\w*', '(?:a |great |good |best )deals?', 'promo(?:tion|code)?s?', 'campaign', 'limited time', 'buy now', 'order now', 'special price',
-    'black (?:friday|week)', 'premium (?:plan|tier|bundle|package)', 'half price', 'free (?:shipping|delivery|month)',
+    'black (?:friday|week)', 'premium (?:plan|tier|bundle|package)', 'half price', 'free (?:shipping|delivery|months?|trial)',
+    '(?:\\p{L}+ )?(?:months?|weeks?) (?:for )?free', 'free for (?:the first )?(?:\\p{L}+ )?(?:months?|weeks?)', 'per (?:user|seat|licen[cs]e) per (?:month|year)', '(?:only|just) (?:[£$€]|kr\\.? ?)?\\d+[\\d.,]* (?:\\p{L}+ )?(?:more|extra|a month|per month)',
+    '(?:our|the) new (?:\\p{L}+ )?(?:module|tier|plan|package|bundle|add-on|feature|platform|product)', 'free trial',
+    '(?:\\p{L}+ )?(?:måneder?|uker?) gratis', 'gratis (?:i|de første) (?:\\p{L}+ )?(?:måneder?|uker?)', 'per (?:bruker|lisens) per (?:måned|år)', 'prøveperiode\\w*', 'tilleggsmodul\\w*', 'tilleggs(?:tjeneste|pakke)\\w*',
+    '(?:vår|vårt|våre) nye? (?:\\p{L}+-)?(?:modul|løsning|tjeneste|produkt|pakke|abonnement)\\p{L}*',
     'tilbud (?:på|om rabatt)', '(?:gode|godt|spesial|eksklusivt|eksklusive|kampanje)tilbud\\w*', '(?:gode|godt|eksklusivt|fantastisk|et) tilbud', 'tilbudet gjelder', 'rabatt\\w*', 'kampanje\\w*', 'salg(?:et)? (?:starter|slutter)', 'oppgrader\\w*', 'kjøp nå',
     'bestill nå', 'spesialpris\\w*', 'gratis frakt', 'begrenset tid', 'halv pris',
   ]),
@@ -132,6 +146,18 @@ export const LEX = {
     'that must (?:have been|be)', 'i see what you mean', 'thank you for (?:telling|letting me know|explaining)', 'thanks for (?:telling|letting me know|explaining)', 'that makes sense', 'you are right', "you're right",
     'jeg forstår', 'beklager', 'det skjønner jeg', 'jeg skjønner', 'leit å høre', 'så leit', 'det høres (?:\\p{L}+ )?(?:frustrerende|slitsomt|vanskelig|kjipt|irriterende) ut', 'det kan jeg (?:godt )?forstå', 'det forstår jeg',
     'takk for at du (?:sier ifra|forteller|forklarer)', 'forståelig', 'du har rett', 'du har helt rett',
+  ]),
+  /** The company owning its own mistake: "that was our error", "det var vår feil". */
+  ownedMistake: family([
+    'that (?:was|is|\'s) (?:our|my) (?:error|mistake|fault)', "that(?:'s| is| was) on (?:us|me)", '(?:we|i) (?:got (?:this|that|it) wrong|made (?:a|an) (?:mistake|error)|messed (?:this|that|it) up|dropped the ball)',
+    '(?:our|my) (?:mistake|error|fault)', '(?:the|this) (?:mistake|error) (?:was|is) ours', '(?:we|i) should have (?:told|called|rung|let|warned|checked|caught|sent|flagged|noticed)', 'that should(?:n\'t| not) have happened',
+    'det (?:var|er) (?:vår|min) feil', '(?:vi|jeg) (?:har )?(?:gjort|gjorde) (?:en )?feil', 'feilen (?:var|er|ligger hos) (?:vår|oss|meg)', '(?:vi|jeg) burde (?:ha )?(?:sagt|ringt|sjekket|varslet|sendt|fanget|oppdaget|gitt beskjed)', 'det skulle (?:ikke ha|aldri ha) skjedd', 'det (?:skal|skulle) ikke skje',
+  ]),
+  /** A way to reach one named person directly, not the queue. */
+  directLine: family([
+    'my direct (?:line|number|dial|phone|e-?mail|mobile)', 'call me (?:directly|direct|on|at)', 'ring me (?:directly|direct|on|at)', 'you can (?:reach|call|text|email|e-mail) me', 'reach me (?:directly|on|at)', 'my (?:mobile|cell) (?:is|number)',
+    'here is my (?:number|mobile|direct)', 'text me', 'e-?mail me (?:directly|at)',
+    'mitt direkte?nummer', 'direktenummeret mitt', 'ring meg (?:direkte|på)', 'du når meg', 'du kan (?:ringe|sende sms til|nå) meg', 'mobilnummeret mitt', 'mitt mobilnummer', 'send meg (?:en )?(?:sms|melding) (?:direkte|på)',
   ]),
   /** Talking about earlier contact. */
   historyPhrase: family([
@@ -143,21 +169,26 @@ export const LEX = {
 
   /** Customer: relief, thanks, a plan. */
   relief: family([
-    'thank you(?: so much| very much)?', 'thanks(?: a lot| so much)?', 'many thanks', 'cheers', "that's (?:a )?(?:relief|great|perfect|brilliant|wonderful|fantastic|lovely|fine|helpful|good)", 'what a relief', 'perfect', 'brilliant', 'great', 'wonderful', 'lovely', 'excellent', 'appreciate it',
-    'you(?:\'ve| have) been (?:very |so |really )?(?:helpful|kind|great)', 'really helpful', 'so helpful', 'much appreciated', 'see you (?:on )?(?:then|tomorrow|monday|tuesday|wednesday|thursday|friday|next)', 'sounds good', 'that works',
-    "i'll (?:try|do) that", 'i feel (?:much )?better', 'glad (?:to hear|you)',
-    'tusen takk', 'takk(?: skal du ha| for hjelpen| så mye)?', 'så (?:bra|fint|flott|snilt|godt)', 'supert', 'flott', 'perfekt', 'herlig', 'kjempefint', 'kjempebra', 'det hjalp', 'til (?:god|stor) hjelp',
-    'endelig noen som', 'lettet', 'da gjør vi det', 'høres (?:bra|fint|greit) ut', 'det passer (?:fint|bra)', 'vi snakkes', 'ses (?:på|i morgen|da)', 'det setter jeg pris på',
+    'thank you (?:so|very) much', 'thanks (?:a lot|so much|a million)', 'many thanks', "that's (?:a )?(?:relief|great|perfect|brilliant|wonderful|fantastic|lovely|helpful|amazing)", 'what a relief', 'perfect', 'brilliant', 'wonderful', 'lovely', 'excellent', 'amazing', 'fantastic',
+    'appreciate (?:it|that|this|you)', "that(?:'s| is) (?:exactly |just )?what i (?:needed|wanted|hoped)", 'det var (?:akkurat |nettopp )?det jeg (?:trengte|ville|håpet)', 'i (?:really |truly )?appreciate', 'you(?:\'ve| have) been (?:very |so |really )?(?:helpful|kind|great)', 'really helpful', 'so helpful', 'much appreciated', 'see you (?:on )?(?:then|tomorrow|monday|tuesday|wednesday|thursday|friday|next)', 'sounds good', 'that works',
+    "i'll (?:try|do) that", 'i feel (?:much )?better', 'glad (?:to hear|you)', '(?:that|this) (?:solves|saves|makes) my', 'you(?:\'ve| have) made my', 'above and beyond', 'made (?:all )?the difference',
+    'tusen (?:hjertelig )?takk', 'takk skal du ha', 'takk så mye', 'så (?:bra|fint|flott|snilt|godt)', 'perfekt', 'herlig', 'kjempefint', 'kjempebra', 'kjempesnilt', 'det hjalp', 'til (?:god|stor) hjelp',
+    'endelig noen som', 'lettet', 'da gjør vi det', 'høres (?:bra|fint|greit) ut', 'det passer (?:fint|bra)', 'vi snakkes', 'ses (?:på|i morgen|da)', '(?:det )?setter jeg (?:stor )?pris på', 'setter (?:stor )?pris på', 'du (?:reddet|har reddet)', 'nå (?:ble|blir) jeg glad',
+  ]),
+  /** Customer: a plain thanks or okay, politeness more than relief. */
+  thanks: family([
+    'thank you', 'thanks', 'thx', 'cheers', 'great', 'fine', 'ok(?:ay)?', 'alright', 'got it', 'noted', 'will do',
+    'takk', 'tusen takk', 'flott', 'fint', 'supert?', 'greit', 'ok(?:ei)?', 'skjønner', 'oppfattet', 'notert', 'den er grei',
   ]),
   /** Customer: resignation, sarcasm, not heard. */
   resignation: family([
     'forget it', 'never mind', 'whatever', 'i give up', "don't bother", 'pointless', 'as usual', 'typical', '(?:nobody|no one|no-one) (?:listens|listened|cares|cared|called|answered|replied|gets back|got back|helps|helped)',
     'thanks for nothing', 'waste of (?:my )?time', '(?:take|taking) my business elsewhere', 'i(?:\'m| am) (?:done|fed up|tired of)', 'fed up', 'not (?:very |at all )?helpful', 'no help at all', 'useless',
     "you(?:'re| are) not listening", 'not listening', "didn't listen", 'nobody seems', 'talking to a (?:wall|robot|machine)', 'like talking to', 'still waiting', 'yet again', 'another automatic', 'another (?:automated|canned|standard)',
-    'cancel (?:my|the) (?:subscription|contract|account|membership)', 'switch(?:ing)? (?:to another|provider|supplier)', 'not what i (?:was )?hoped', 'what a joke', 'ridiculous', 'unbelievable',
+    'not good enough', 'not even (?:a|an|one)', 'i suppose (?:not|so)', 'if you say so', "so that's it", 'so that is it', 'i guess (?:not|so|that\'s it)', 'cancel (?:my|the) (?:subscription|contract|account|membership)', 'switch(?:ing)? (?:to another|provider|supplier)', 'not what i (?:was )?hoped', 'what a joke', 'ridiculous', 'unbelievable',
     'glem det', 'samme det', 'driter i det', 'jeg gir opp', '(?:ingen|ingen av dere) (?:hørte|hører|lytter|lyttet|bryr seg|ringte|svarte|svarer|tok kontakt)', 'takk for ingenting', 'bortkastet tid', 'typisk', 'som vanlig',
     'ikke akkurat det jeg hadde håpet', 'ikke (?:særlig |noe )?(?:hjelpsom|hjelp)', 'til ingen hjelp', 'hjalp ingenting', 'lei av', 'går til (?:en annen|konkurrenten)', 'bytter (?:leverandør|selskap)', 'si opp (?:avtalen|abonnementet)',
-    'venter fortsatt', 'venter ennå', 'enda et automatisk', 'nok et (?:automatisk|standard)', 'som å snakke med (?:en vegg|en robot|en maskin)', 'latterlig', 'helt utrolig', 'hører ikke etter',
+    'ikke godt nok', 'ikke engang', 'ja vel', 'javel', 'hvis du sier det', 'så det var det', 'så det er alt', 'det får (?:vel )?(?:gå|holde)', 'venter fortsatt', 'venter ennå', 'enda et automatisk', 'nok et (?:automatisk|standard)', 'som å snakke med (?:en vegg|en robot|en maskin)', 'latterlig', 'helt utrolig', 'hører ikke etter',
   ]),
   /** Customer: having to say it again. */
   repeatSelf: family([
@@ -187,16 +218,26 @@ export const LEX = {
   people: family([
     'agent', 'advisor', 'adviser', 'staff', 'employee', 'representative', 'rep', 'person', 'people', 'lady', 'woman', 'man', 'guy', 'gentleman', 'colleague', 'consultant', 'technician', 'driver', 'she', 'he', 'her', 'him', 'they were',
     'whoever', 'the team', 'customer service', 'support team', 'account manager', 'manager',
+    // What people do for a customer: "she calls every week", "kept us informed", "holdt oss oppdatert".
+    'kept (?:me |us )?(?:in touch|informed|updated|posted)', 'keeps (?:me |us )?(?:in touch|informed|updated|posted)', '(?:calls|called|rang|rings|checks in) (?:me |us )?every', 'fights? for (?:me|us)',
+    'holdt (?:meg|oss) (?:oppdatert|orientert|informert)', 'holder (?:meg|oss) (?:oppdatert|orientert|informert)', '(?:ringer|ringte) (?:meg |oss )?hver', 'kjempe[rt]? for (?:meg|oss)',
     'hun', 'han', 'henne', 'ham', 'damen', 'dama', 'mannen', 'fyren', 'rådgiver\\w*', 'ansatt\\w*', 'personal\\w*', 'kundebehandler\\w*', 'saksbehandler\\w*', 'kundeservice\\w*', 'kundeveileder\\w*',
     'montør\\w*', 'sjåfør\\w*', 'tekniker\\w*', 'den jeg snakket med', 'de jeg snakket med', 'selger\\w*', 'kundeansvarlig\\w*', 'konsulent\\w*', 'teamet',
+    // People by what only people do, or by who they are not: "nobody listened", "de ringte aldri tilbake".
+    'support', 'nobody', 'no one', 'no-one', 'someone', 'somebody', 'they', 'the script', 'listen\\w*', 'explained', 'took (?:the |their |his |her |some )?time', 'called (?:me )?back', 'rang (?:me )?back', 'cared', 'understood',
+    'personer', 'folk', 'folka', 'ingen', 'noen', 'de', 'ekspeditør\\w*', 'betjening\\w*', 'lytt\\w*', 'forklarte', 'tok seg (?:\\p{L}+ )?tid', 'ringte (?:meg )?(?:tilbake|opp)', 'brydde seg', 'forsto', 'manus',
   ]),
   /** Survey comments: about the product, price or process. */
   product: family([
     'app', 'the app', 'product', 'products', 'price', 'prices', 'pricing', 'delivery', 'website', 'site', 'system', 'billing', 'invoice', 'bill', 'software', 'update', 'network', 'coverage', 'quality', 'package', 'parcel', 'item',
+    'speed', 'line', 'router', 'connection', 'broadband', 'wifi', 'internet', 'signal', 'device', 'machine', 'store', 'shop', 'selection', 'range', 'stock', 'fees?', 'costs?', 'plan', 'tariff', 'menu', 'food',
+    'hastighet\\w*', 'linje\\w*', 'ruter\\w*', 'forbindelse\\w*', 'bredbånd\\w*', 'internett\\w*', 'utvalg\\w*', 'butikk\\w*', 'gebyr\\w*', 'kostnad\\w*', 'tjeneste\\w*', 'sortiment\\w*', 'maten', 'lokal\\w*',
     'appen', 'app\\w*', 'produkt\\w*', 'pris\\w*', 'levering\\w*', 'nettsid\\w*', 'system\\w*', 'faktura\\w*', 'regning\\w*', 'nettbutikk\\w*', 'dekning\\w*', 'kvalitet\\w*', 'pakke\\w*', 'vare\\w*', 'oppdatering\\w*', 'abonnement\\w*',
   ]),
   positive: family([
     'good', 'great', 'excellent', 'helpful', 'kind', 'friendly', 'patient', 'lovely', 'wonderful', 'amazing', 'fantastic', 'brilliant', 'best', 'nice', 'polite', 'professional', 'listened', 'understood', 'cared', 'caring',
+    'kept (?:me |us )?(?:in touch|informed|updated|posted)', 'keeps (?:me |us )?(?:in touch|informed|updated|posted)', '(?:calls|called|rang|rings|checks in) (?:me |us )?every', 'fights? for (?:me|us)', 'actually (?:listened|cared|called|helped|fixed)',
+    'holdt (?:meg|oss) (?:oppdatert|orientert|informert)', 'holder (?:meg|oss) (?:oppdatert|orientert|informert)', '(?:ringer|ringte) (?:meg |oss )?hver', 'kjempe[rt]? for (?:meg|oss)', 'faktisk (?:lyttet|brydde|ringte|hjalp)',
     'quick', 'fast', 'easy', 'love', 'loved', 'happy', 'pleased', 'satisfied', 'superb', 'outstanding', 'thank', 'thanks', 'took the time', 'went above', 'sorted',
     'bra', 'god', 'godt', 'flott', 'hjelpsom\\w*', 'vennlig\\w*', 'snill\\w*', 'tålmodig\\w*', 'hyggelig\\w*', 'fantastisk\\w*', 'supert?', 'strålende', 'best', 'profesjonell\\w*', 'lyttet', 'forsto', 'brydde seg',
     'rask\\w*', 'enkel\\w*', 'fornøyd', 'glad', 'takk', 'utmerket', 'tok seg tid', 'imøtekommende', 'kjempe\\p{L}*',
@@ -205,7 +246,7 @@ export const LEX = {
     'bad', 'poor', 'terrible', 'awful', 'horrible', 'rude', 'unhelpful', 'useless', 'slow', 'worst', 'disappointed', 'disappointing', 'annoying', 'frustrating', 'broken', 'crash\\w*', 'bug\\w*', 'expensive', 'overpriced',
     'late', 'lost', 'damaged', 'wrong', 'confusing', 'complicated', 'impossible', 'ignored', 'dismissive', 'arrogant', 'incompetent', 'never', 'nobody', 'waste', 'hate', 'hated', 'angry', 'problem\\w*', 'fail\\w*', 'error\\w*',
     'dårlig\\w*', 'elendig\\w*', 'forferdelig\\w*', 'frekk\\w*', 'uhøflig\\w*', 'treg\\w*', 'verst\\w*', 'skuffet', 'skuffende', 'irriterende', 'frustrerende', 'ødelagt', 'krasj\\w*', 'feil\\w*', 'dyr\\w*', 'sen\\w*', 'forsinket',
-    'tapt', 'skadet', 'komplisert', 'umulig', 'ignorert\\w*', 'arrogant\\w*', 'inkompetent\\w*', 'aldri', 'ingen', 'bortkastet', 'hater', 'sint', 'problem\\w*', 'tungvint\\w*',
+    'script\\w*', 'robotic', 'canned', 'steep', 'manus', 'skyhøy\\w*', 'for høye?', 'tapt', 'skadet', 'komplisert', 'umulig', 'ignorert\\w*', 'arrogant\\w*', 'inkompetent\\w*', 'aldri', 'ingen', 'bortkastet', 'hater', 'sint', 'problem\\w*', 'tungvint\\w*',
   ]),
 } as const;
 
