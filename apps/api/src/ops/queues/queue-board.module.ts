@@ -59,6 +59,9 @@ export class QueueBoardModule implements OnModuleInit, OnApplicationShutdown {
     // Two boards over the same queues: admin may retry, clean and pause; ops only look (every
     // adapter read-only, so Bull Board itself answers 405 to a change), and see job payloads
     // through an allowlist of id fields (payloads carry ids only; older jobs may carry more).
+    // The same queues, jobs and counts on both backends; the server panel shows Redis's INFO on
+    // Redis and PostgreSQL's version, uptime and connections on PostgreSQL (docs/operations.md).
+    const where = connection.backend === 'redis' ? 'Redis' : 'PostgreSQL';
     const board = (readOnlyMode: boolean) => {
       const serverAdapter = new ExpressAdapter();
       serverAdapter.setBasePath(QUEUE_BOARD_PATH);
@@ -71,7 +74,7 @@ export class QueueBoardModule implements OnModuleInit, OnApplicationShutdown {
         return a;
       });
       // @bull-board/express 9.10.1 and @bull-board/api 9.10.2 declare slightly different adapter types
-      createBullBoard({ queues: adapters, serverAdapter: serverAdapter as any, options: { uiConfig: { boardTitle: readOnlyMode ? 'Closeness queues (read-only)' : 'Closeness queues' } } });
+      createBullBoard({ queues: adapters, serverAdapter: serverAdapter as any, options: { uiConfig: { boardTitle: `Closeness queues on ${where}${readOnlyMode ? ' (read-only)' : ''}` } } });
       return serverAdapter.getRouter() as (req: Request, res: Response, next: NextFunction) => void;
     };
     const adminBoard = board(false);
