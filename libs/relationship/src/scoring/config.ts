@@ -64,6 +64,7 @@ export const SIGNALS = {
   deflection: -1,
   passed_on: -1,
   policy_recital: -1,
+  no_action: -1,
   closed_without_question: -1,
   customer_talked_most: 1,
   agent_talked_most: -1,

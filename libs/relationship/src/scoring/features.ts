@@ -97,8 +97,12 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
   }
 
   // A closed question can be a good one when it is about what the customer said ("does the display show an error when the heater stops?").
-  const specific = customerWords.size > 0 ? agentSentences.find((s) => s.question && !open.includes(s) && !LEX.factualQuestion.test(s.norm) && !LEX.scriptedQuestion.test(s.norm) && reflectedIn(s, customerWords)) : undefined;
+  const closed = agentSentences.filter((s) => s.question && !open.includes(s) && !LEX.factualQuestion.test(s.norm) && !LEX.scriptedQuestion.test(s.norm) && !PERMISSION.test(s.norm));
+  const specific = customerWords.size > 0 ? closed.find((s) => reflectedIn(s, customerWords)) : undefined;
+  // Without the customer's own words, a closed question about them still asks about their situation ("is the baby with you?").
+  const aboutThem = specific ? undefined : closed.find((s) => LEX.you.test(s.norm) && words(s.norm).length >= 4);
   if (specific) add('specific_question', 1, `the agent asked about what the customer said: ${quote(specific.raw)}`);
+  else if (aboutThem) add('specific_question', 0.5, `the agent asked about the customer's situation: ${quote(aboutThem.raw)}`);
 
   if (agentAll.length > 0 && customerWords.size > 0) {
     const reflected = reflectedWords(agentAll, customerWords);
@@ -107,7 +111,9 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
 
   const formulaSentences = companySentences.filter((s) => LEX.formula.test(s.norm));
   if (formulaSentences.length > 0) {
-    add('templated_reply', Math.max(0.34, formulaSentences.length / companySentences.length), `templated wording: ${quote(formulaSentences[0].raw)}`);
+    // The share of the company's sentences that are formulas, and a little more for each further formula.
+    const value = Math.max(0.34, formulaSentences.length / companySentences.length) + 0.25 * Math.min(formulaSentences.length - 1, 4);
+    add('templated_reply', value, `templated wording${formulaSentences.length > 1 ? ` (${formulaSentences.length} formulas)` : ''}: ${quote(formulaSentences[0].raw)}`);
   }
   const merge = firstMatch(companySentences, LEX.mergeField, true) ?? (typeof tp.subject === 'string' && LEX.mergeField.test(tp.subject) ? sentenceOf(tp.subject) : undefined);
   if (merge) add('unfilled_merge_field', 1, `an unfilled merge field: ${quote(merge.raw)}`);
@@ -127,7 +133,7 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
 
   // Deflection answers a need with self-service: a link in a notice nobody asked about is information,
   // and "rather than send you to the portal, I'll do it now" is the opposite.
-  const deflect = customerAll.length > 0 || target ? companySentences.find((s) => LEX.deflection.test(s.norm) && !NOT_DEFLECTING.test(s.norm)) : undefined;
+  const deflect = customerAll.length > 0 || target || tp.initiatedBy === 'customer' ? companySentences.find((s) => LEX.deflection.test(s.norm) && !NOT_DEFLECTING.test(s.norm)) : undefined;
   if (deflect) add('deflection', 1, `sent the customer to serve themselves: ${quote(deflect.raw)}`);
   const passOn = firstMatch(companySentences, LEX.passOn);
   if (passOn) add('passed_on', 1, `passed the customer on: ${quote(passOn.raw)}`);
@@ -193,7 +199,7 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
   const ending = customerAll.filter((t) => t.source !== 'before');
   const last = ending[ending.length - 1];
   if (last) {
-    const sarcastic = firstMatch(ending.flatMap((t) => t.sentences), LEX.sarcasm);
+    const sarcastic = ending.flatMap((t) => t.sentences).find((s) => LEX.sarcasm.test(s.norm) || praiseThenComplaint(s.norm));
     const resigned = firstMatch(last.sentences, LEX.resignation);
     if (sarcastic) add('customer_resigned', 1, `the customer was sarcastic: ${quote(sarcastic.raw)}`);
     else if (resigned) add('customer_resigned', 1, `the customer ended resigned: ${quote(resigned.raw)}`);
@@ -223,6 +229,12 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
     else add('first_contact_resolution', 1, 'resolved on the first contact');
   } else if (tp.resolved === false) add('unresolved', 1, 'not resolved on this contact');
   promises(tp, history, answeredBy, customerAll, agentSelf.length > 0 || (!automated && tp.direction === 'outbound'), add);
+
+  // The customer asked for something, and the company's side neither did it, promised it, nor asked about it.
+  const asked = customerAll.filter((t) => t.source !== 'after').flatMap((t) => t.sentences).find((s) => REQUEST.test(s.norm) || (s.question && LEX.you.test(s.norm)));
+  if (asked && companyAll.length > 0 && !commitment && !companyAsked && !companySentences.some((s) => DONE.test(s.norm)) && !out.some((f) => f.name === 'kept_promise')) {
+    add('no_action', 1, `the customer asked (${quote(asked.raw)}) and nothing was done, promised or asked about it`);
+  }
   survey(tp, add);
   return out;
 }
@@ -295,6 +307,15 @@ function reflectedWords(agent: readonly Turn[], customer: ReadonlyMap<string, st
   }
   return out;
 }
+
+/** Asking permission to do something ("shall I go ahead?") or to sell something is not asking about the customer. */
+const PERMISSION = /^(?:shall i|should i|do you want me to|would you like me to|can i go ahead|skal jeg|vil du at jeg skal|ønsker du at jeg)(?!\p{L})|(?<!\p{L})(?:shall i go ahead|skal jeg (?:gå videre|ordne det|gjøre det))/u;
+
+/** The customer asking for something to be done. */
+const REQUEST = /(?<!\p{L})(?:can (?:you|i|someone|somebody)|could (?:you|someone|somebody)|will you|would you|i (?:want|need|would like|'d like|expect)|please (?:\p{L}+)|what (?:will|are) you (?:going to )?do|kan (?:dere|du|jeg få|noen)|kunne (?:dere|du)|vil dere|jeg (?:vil ha|vil at|trenger|ønsker|forventer|må få)|hva (?:skal|vil) dere gjøre)(?!\p{L})/u;
+
+/** Something the company has done: "your refund has been sent", "done", "er sendt". */
+const DONE = /(?<!\p{L})(?:(?:is|are|has been|have been|was|were|it's|that's) (?:now |just |already )?(?:sent|booked|refunded|cancell?ed|credited|fixed|resolved|arranged|changed|updated|added|removed|reset|reactivated|delivered|processed|approved|scheduled|sorted|done|ready|on (?:its|the|their) way|restored|replaced|paid|confirmed|active)|^(?:done|sent|sorted|booked|fixed|cancell?ed|yes)(?!\p{L})|(?:er|har blitt|ble) (?:nå |allerede )?(?:sendt|booket|refundert|kansellert|kreditert|fikset|løst|ordnet|endret|oppdatert|lagt til|fjernet|godkjent|behandlet|utbetalt|bekreftet|aktivert|klar|på vei|gjenopprettet|erstattet|betalt)|^(?:ferdig|gjort|ordnet|sendt|ja)(?!\p{L}))/u;
 
 /** "It was not our fault" is the opposite of owning it. */
 function negatedOwnership(norm: string): boolean {
@@ -401,6 +422,17 @@ function talkedOver(turns: readonly Turn[]): string | undefined {
 }
 
 // ---- the customer's words ------------------------------------------------------------------------
+
+const PRAISE_OPENER = /^(?:oh,? )?(?:lovely|great|wonderful|brilliant|perfect|fantastic|super|awesome|excellent|marvellous|flott|supert|herlig|fantastisk|strålende|topp|perfekt|kjempebra|nydelig)[,.!]\s+(.*)$/u;
+const NOT_A_COMPLAINT = /(?<!\p{L})(?:no (?:problem|worries|rush|hurry)|not a problem|ingen (?:problem|fare|stress|hast))(?!\p{L})/u;
+
+/** "Lovely, a survey about the call that didn't fix anything": a praise word opening a complaint. */
+function praiseThenComplaint(norm: string): boolean {
+  const m = PRAISE_OPENER.exec(norm);
+  if (!m || NOT_A_COMPLAINT.test(m[1])) return false;
+  const rest = m[1];
+  return LEX.resignation.test(rest) || LEX.brokenPromiseText.test(rest) || (LEX.negator.test(rest) && NEGATIVE_ALL_ONE.test(rest)) || /(?<!\p{L})(?:didn't|did not|doesn't|does not|won't|never|ikke|aldri|ingenting)(?: \p{L}+){0,2} (?:fix|fixed|help|helped|work|worked|solve|solved|answer|answered|fikset|hjalp|hjelper|løste|fungerte|svarte)/u.test(rest);
+}
 
 /** A praise that is not negated ("not helpful") nor turned ("thanks for nothing"). */
 function sincere(norm: string, re: RegExp): boolean {
@@ -519,7 +551,8 @@ function survey(tp: Touchpoint, add: (n: SignalName, v: number, d: string) => vo
     if (aboutPeople) {
       people += tone;
       peopleQuote ||= clause.trim();
-    } else if (LEX.product.test(norm)) {
+    } else {
+      // A clause with a tone that names no person is about what was bought: the product, the price, the process.
       product += tone;
       productQuote ||= clause.trim();
     }
@@ -578,7 +611,7 @@ function toneOf(norm: string): number {
       if (seen.some(([a, b]) => at < b && end > a)) continue;
       seen.push([at, end]);
       if (sign < 0 && LEX.negator.test(m[0])) continue;
-      const negated = words(norm.slice(0, at)).slice(-3).some((x) => LEX.negator.test(x));
+      const negated = words(norm.slice(0, at)).slice(-4).some((x) => LEX.negator.test(x));
       tone += sign * (negated ? -1 : 1);
     }
   }
@@ -586,6 +619,7 @@ function toneOf(norm: string): number {
   return Math.sign(tone);
 }
 
+const NEGATIVE_ALL_ONE = LEX.negative;
 const POSITIVE_ALL = new RegExp(LEX.positive.source, 'gu');
 const NEGATIVE_ALL = new RegExp(LEX.negative.source, 'gu');
 

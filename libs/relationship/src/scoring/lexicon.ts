@@ -38,6 +38,9 @@ export const LEX = {
     'how are you(?: today)?\\?', 'hva kan (?:jeg|vi) (?:hjelpe|gjøre)', 'hvordan kan (?:jeg|vi) (?:hjelpe|bistå)', 'er det noe (?:mer|annet)',
     'noe mer (?:jeg|vi) kan', 'any (?:other|more|further) questions', 'do you have any (?:other |more |further )?questions', 'was there anything else', 'anything else\??$',
     '(?:har du )?(?:noen )?(?:flere|andre) spørsmål', 'var det noe mer', 'noe annet\??$', 'is that (?:all|everything)', 'var det alt',
+    // Offers dressed as questions: "how about our mobile broadband?", "hva med vårt nye abonnement?"
+    'how about (?:our|a|an|the|upgrading|switching|adding|trying)', 'what about (?:our|a|an|upgrading|switching|adding)', 'would you (?:like|be interested in) (?:to )?(?:upgrade|our|a|an|hearing|trying|switching|adding)', 'have you (?:considered|thought about) (?:our|upgrading|switching|adding)',
+    'hva med (?:vår|vårt|våre|et|en|å oppgradere|å bytte)', 'har du vurdert (?:vår|vårt|våre|å oppgradere|å bytte)', '(?:kunne du|vil du) (?:tenke deg|være interessert i) (?:vår|vårt|våre|et|en|å oppgradere)',
   ]),
   /** Asking for an identifier, not for the story. */
   factualQuestion: family([
@@ -50,22 +53,22 @@ export const LEX = {
   firstPerson: family(["i", "i'll", "i've", "i'm", "i'd", 'me', 'my', 'jeg', 'meg', 'min', 'mitt', 'mine']),
   /** A concrete action someone takes on. */
   commitAction: family([
-    "i'll (?:\\w+ )?(?:call|ring|phone|send|check|fix|sort|book|arrange|refund|order|follow|look|email|e-mail|write|update|come|be|make|get|take|personally|chase|escalate|transfer|reset|credit|ship|courier|visit|bring|text|confirm|keep|put)",
-    'i will (?:\\w+ )?(?:call|ring|phone|send|check|fix|sort|book|arrange|refund|order|follow|look|email|e-mail|write|update|come|be|make|get|take|personally|chase|escalate|reset|credit|ship|visit|bring|text|confirm|keep|put)',
+    "i'll (?:\\w+ )?(?:ask|speak|talk|find|stay|wait|let|post|raise|pop|drop|call|ring|phone|send|check|fix|sort|book|arrange|refund|order|follow|look|email|e-mail|write|update|come|be|make|get|take|personally|chase|escalate|transfer|reset|credit|ship|courier|visit|bring|text|confirm|keep|put)",
+    'i will (?:\\w+ )?(?:ask|speak|talk|find|stay|wait|let|post|raise|call|ring|phone|send|check|fix|sort|book|arrange|refund|order|follow|look|email|e-mail|write|update|come|be|make|get|take|personally|chase|escalate|reset|credit|ship|visit|bring|text|confirm|keep|put)',
     "i(?:'m| am) (?:going to|booking|sending|calling|ordering|arranging|refunding|crediting|putting|taking|adding|fixing|checking)",
     "i(?:'ve| have) (?:just )?(?:booked|sent|ordered|arranged|refunded|credited|fixed|reset|escalated|added|put|reserved|cancelled|changed|updated|moved|raised|called|spoken|talked|checked|corrected|reversed|waived|issued|registered|scheduled)",
     "let me (?:call|check|fix|sort|book|arrange|look|send|find|see|get)",
-    'jeg (?:skal|vil|kommer til å) (?:\\p{L}+ )?(?:ringe|sende|sjekke|fikse|ordne|booke|bestille|refundere|følge|se|undersøke|skrive|oppdatere|komme|ta|rette|kreditere|gi|holde|sørge|legge|endre|purre|passe)',
-    'jeg (?:ringer|sender|sjekker|fikser|ordner|booker|bestiller|refunderer|følger|undersøker|skriver|oppdaterer|tar|retter|krediterer|gir|holder|sørger|legger|endrer|purrer)',
+    'jeg (?:skal|vil|kommer til å) (?:\\p{L}+ )?(?:spørre|snakke|finne|vente|bli|gi|poste|ringe|sende|sjekke|fikse|ordne|booke|bestille|refundere|følge|se|undersøke|skrive|oppdatere|komme|ta|rette|kreditere|gi|holde|sørge|legge|endre|purre|passe)',
+    'jeg (?:spør|snakker|finner|venter|blir|ringer|sender|sjekker|fikser|ordner|booker|bestiller|refunderer|følger|undersøker|skriver|oppdaterer|tar|retter|krediterer|gir|holder|sørger|legger|endrer|purrer)',
     'jeg har (?:nå |akkurat |allerede )?(?:booket|sendt|bestilt|ordnet|refundert|kreditert|fikset|rettet|lagt|endret|registrert|snakket|ringt|sjekket|reservert|kansellert|flyttet|satt|tatt)',
     'la meg (?:sjekke|ringe|ordne|se|finne|fikse|sende)',
   ]),
   /** When: a concrete time. */
   commitTime: family([
     'today', 'tonight', 'tomorrow', 'this (?:morning|afternoon|evening|week)', 'within the hour', 'in (?:an|one|two|\\d+) hours?', 'in (?:\\d+|a few) minutes',
-    `(?:by|on|before|next|this) ${DAYS_EN}`, DAYS_EN, 'by (?:the )?end of (?:the )?(?:day|week)', 'before (?:noon|lunch|\\d)', 'at \\d{1,2}(?:[:.]\\d{2})?(?: ?[ap]m)?',
+    `(?:by|on|before|next|this) ${DAYS_EN}`, DAYS_EN, 'by (?:the )?end of (?:the )?(?:day|week)', '(?:before|by|at|around) (?:noon|lunch|lunchtime|midday|\\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)', '(?:next|this) week', 'within (?:\\d+|a|one|two|three|24|48) (?:hours?|days?|working days)', 'end of (?:the )?(?:day|week)', 'at \\d{1,2}(?:[:.]\\d{2})?(?: ?[ap]m)?',
     'first thing', 'right (?:now|away)', 'straight away', 'now',
-    'i dag', 'i kveld', 'i morgen(?:tidlig)?', 'i ettermiddag', 'i løpet av (?:dagen|timen|kvelden|uken|uka)', 'om (?:en|ei|to|tre|\\d+) timer?', 'om (?:\\d+|noen) minutter',
+    'i dag', 'i kveld', 'i morgen(?:tidlig)?', 'i ettermiddag', 'i løpet av (?:dagen|timen|kvelden|uken|uka)', '(?:denne|neste) (?:uka|uken)', 'før (?:lunsj|tolv|elleve|ti|ni|åtte|ett|to|tre|fire|fem)', 'innen (?:\\d+|en|to|tre) (?:timer|dager|virkedager)', 'om (?:en|ei|to|tre|\\d+) timer?', 'om (?:\\d+|noen) minutter',
     `(?:innen|på|før|neste|til) ${DAYS_NB}`, DAYS_NB, 'innen (?:utgangen av )?(?:dagen|uken|uka)', 'før (?:lunsj|kl)', 'kl\\.? ?\\d{1,2}(?:[:.]\\d{2})?', 'nå', 'med en gang', 'straks',
   ]),
   /** A promise with nobody in it: "someone will be in touch". */
@@ -81,17 +84,17 @@ export const LEX = {
     'we apologi[sz]e for (?:any|the) inconvenience', 'sorry for (?:any|the) inconvenience', 'we regret (?:any|the) inconvenience', 'thank you for (?:contacting|reaching out to|your (?:patience|enquiry|inquiry|email|message|request))',
     'thanks for (?:contacting|reaching out|your patience)', 'your (?:case|ticket|reference|request) (?:number|id|#)', 'case (?:number|no\\.?|#|id)', 'ticket (?:number|no\\.?|#|id)', 'reference number',
     'please allow', 'business days', 'working days', 'dear (?:valued )?customer', 'valued customer', 'do not reply', "don't reply", 'please do not respond', 'this is an automated',
-    'automated (?:message|reply|response|email)', 'this (?:e-?mail|message) was sent automatically', 'no-?reply', 'we have received your (?:request|enquiry|inquiry|email|message)',
+    'automated (?:message|reply|response|email)', 'this (?:e-?mail|message) was sent automatically', '(?:computer|system|automatically) generated', 'yours faithfully', 'dear (?:resident|patient|policyholder|member|customer|client|sir or madam|sir/madam|account holder)', 'if you have any (?:further |other )?questions', 'please find (?:attached|enclosed)', 'please (?:ensure|note) (?:that )?', 'no-?reply', 'we have received your (?:request|enquiry|inquiry|email|message)',
     'your (?:request|ticket|case|enquiry|inquiry) has been (?:received|registered|logged|forwarded|escalated|closed|resolved)', 'kind regards,? (?:the )?\\p{L}+ team', 'best regards,? (?:the )?customer',
     'we value your (?:feedback|business)', 'your (?:call|satisfaction) is important to us', 'i understand your frustration', 'we understand your frustration', 'i apologi[sz]e for any',
     'in accordance with our', 'as per our (?:policy|terms)', 'we are experiencing (?:a )?high', 'due to high (?:volume|demand)', 'is there anything else i can help',
     'vi beklager (?:ulempen|ulempene|eventuelle|dette)', 'beklager ulempen', 'takk for (?:din henvendelse|henvendelsen|at du kontaktet|tålmodigheten|din tålmodighet)', 'kjære kunde', 'kjære kunder',
     'saksnummer\\w*', 'referansenummer\\w*', 'ikke svar på denne', 'kan ikke besvares', 'dette er en automatisk', 'automatisk (?:generert|melding|svar)', 'vi har mottatt (?:din|henvendelsen|meldingen|e-posten|saken)',
     '(?:saken|henvendelsen) (?:din )?er (?:mottatt|registrert|videresendt|overført|sendt videre|lukket|avsluttet)', 'virkedager', 'arbeidsdager', 'med vennlig hilsen,? \\p{L}+ kundeservice',
-    'vi forstår (?:din frustrasjon|at dette er frustrerende)', 'jeg forstår din frustrasjon', 'i henhold til (?:våre|vilkårene|retningslinjene)', 'høy pågang', 'stor pågang', 'vi setter pris på (?:din|tilbakemeldingen)',
+    'vi forstår (?:din frustrasjon|at dette er frustrerende)', 'jeg forstår din frustrasjon', 'i henhold til (?:våre|vilkårene|retningslinjene)', 'høy pågang', 'stor pågang', 'vi setter pris på (?:din|tilbakemeldingen)', '(?:maskinelt|automatisk|system)generert', 'kjære (?:kunde|medlem|pasient|beboer|forsikringstaker)', 'har du (?:flere |andre )?spørsmål,? (?:kan du|er du velkommen|ta kontakt)', 'vedlagt (?:finner du|følger)', 'vi gjør oppmerksom på',
   ]),
   /** A merge field nobody filled. */
-  mergeField: /\{\{[^}]*\}\}|\{\s*[a-z_]*name[a-z_]*\s*\}|\[(?:first ?name|name|customer(?: ?name)?|fornavn|navn|kunde(?:navn)?|agent(?: ?name)?)\]|%[a-zæøå_]+%|\*\|[a-z_]+\|\*|<(?:first_?name|name|fornavn)>|\$\{?(?:first_?name|fornavn|name)\}?/iu,
+  mergeField: /\[(?:[A-ZÆØÅ][\p{L}]*)(?: [A-ZÆØÅa-zæøå][\p{L}]*){0,3}\]|<[A-Z_]{3,}>|\{\{[^}]*\}\}|\{\s*[a-z_]*name[a-z_]*\s*\}|\[(?:first ?name|name|customer(?: ?name)?|fornavn|navn|kunde(?:navn)?|agent(?: ?name)?)\]|%[a-zæøå_]+%|\*\|[a-z_]+\|\*|<(?:first_?name|name|fornavn)>|\$\{?(?:first_?name|fornavn|name)\}?/iu,
 
   /** Sending the customer elsewhere to serve themselves. */
   deflection: family([
@@ -124,7 +127,8 @@ export const LEX = {
     'dessverre', 'våre (?:regler|retningslinjer|vilkår)', 'retningslinjene', 'vilkårene', 'det er ikke mulig', 'vi (?:kan|har) ikke (?:mulighet|anledning)', 'vi kan ikke', 'jeg kan ikke (?:gjøre|gi|endre|refundere)',
     'det er ingenting (?:vi|jeg) kan gjøre', 'ifølge (?:våre|vilkårene|reglene)',
     // Declining responsibility: the rules, or someone else's fault, instead of the customer's situation.
-    'not applicable', '(?:is|was) not (?:due to|caused by) (?:any )?(?:fault|error|mistake)', 'no fault (?:of ours|on our part)', 'not (?:our|the company\'s) (?:fault|responsibility)',
+    'not applicable', '(?:has|have) been (?:declined|rejected|refused|denied)', '(?:we|i) (?:have|must|had to) (?:decline|reject|refuse)', 'does not (?:meet|qualify|fulfil)', '(?:do|does) not qualify', 'failure to (?:attend|pay|respond|comply|provide)', 'may result in',
+    'avslått', 'avslag\\w*', 'oppfyller ikke', 'fyller ikke (?:vilkår|krav)\\w*', 'vilkåret', 'kan ikke innvilges', 'ikke innvilget', 'dersom du ikke (?:møter|betaler|svarer)', '(?:is|was) not (?:due to|caused by) (?:any )?(?:fault|error|mistake)', 'no fault (?:of ours|on our part)', 'not (?:our|the company\'s) (?:fault|responsibility)',
     '(?:is|are|was|were) not (?:eligible|covered|entitled)', 'outside (?:the|our) (?:warranty|policy|return window|returns window|terms)', 'we do not (?:offer|accept|cover|refund)',
     'ikke (?:aktuelt|dekket|omfattet)', 'utenfor (?:garantien|reklamasjonsfristen|angrefristen|vilkårene)', 'ikke (?:vår|vårt) (?:feil|ansvar)', 'har ikke (?:krav på|rett på)', 'skyldes ikke (?:feil|forhold) (?:hos|fra) oss',
   ]),
@@ -132,7 +136,7 @@ export const LEX = {
   offer: family([
     '(?:special|exclusive|limited|great|fantastic|amazing|best|our|this|an|latest|new|black friday) offers?', 'offer (?:ends|expires|is valid|of the (?:week|month))', 'discount(?:s|ed)?', '\\d+ ?% (?:off|discount|rabatt)',
     'on sale', 'sale (?:ends|starts|now)', 'upgrade\\w*', '(?:a |great |good |best )deals?', 'promo(?:tion|code)?s?', 'campaign', 'limited time', 'buy now', 'order now', 'special price',
-    'black (?:friday|week)', 'premium (?:plan|tier|bundle|package)', 'half price', 'free (?:shipping|delivery|months?|trial)',
+    '(?:i|we) can offer you', 'before you go', 'kan tilby (?:deg|dere)', 'før du går', 'black (?:friday|week)', 'premium (?:plan|tier|bundle|package)', 'half price', 'free (?:shipping|delivery|months?|trial)',
     '(?:\\p{L}+ )?(?:months?|weeks?) (?:for )?free', 'free for (?:the first )?(?:\\p{L}+ )?(?:months?|weeks?)', 'per (?:user|seat|licen[cs]e) per (?:month|year)', '(?:only|just) (?:[£$€]|kr\\.? ?)?\\d+[\\d.,]* (?:\\p{L}+ )?(?:more|extra|a month|per month)',
     '(?:our|the) new (?:\\p{L}+ )?(?:module|tier|plan|package|bundle|add-on|feature|platform|product)', 'free trial',
     '(?:\\p{L}+ )?(?:måneder?|uker?) gratis', 'gratis (?:i|de første) (?:\\p{L}+ )?(?:måneder?|uker?)', 'per (?:bruker|lisens) per (?:måned|år)', 'prøveperiode\\w*', 'tilleggsmodul\\w*', 'tilleggs(?:tjeneste|pakke)\\w*',
@@ -162,8 +166,8 @@ export const LEX = {
   /** Talking about earlier contact. */
   historyPhrase: family([
     'last time', 'when we (?:spoke|talked|met)', 'as (?:we|i) (?:discussed|agreed|promised)', 'as promised', 'you (?:mentioned|told me|said)', 'following up on', 'follow(?:ing)? up (?:on|from) (?:our|your|my)',
-    'your (?:previous|last|earlier) (?:call|email|e-mail|message|order|visit|contact|chat)', 'your order from', 'our (?:call|chat|conversation|meeting) (?:on|yesterday|last)', 'i promised', 'i said i would', 'like i promised',
-    'sist (?:vi|gang|du)', 'siden sist', 'forrige gang', 'som (?:vi|jeg) (?:snakket om|avtalte|lovet)', 'som lovet', 'du (?:nevnte|fortalte|sa)', 'jeg lovet', 'følger opp (?:samtalen|saken|praten|e-posten)',
+    'your (?:previous|last|earlier) (?:call|email|e-mail|message|order|visit|contact|chat)', 'your order from', 'our (?:call|chat|conversation|meeting) (?:on|yesterday|last)', 'i promised', 'i said i would', "i said i'd", 'as i said i would', 'like i promised',
+    'sist (?:vi|gang|du)', 'siden sist', 'forrige gang', 'som (?:vi|jeg) (?:snakket om|avtalte|lovet)', 'som lovet', 'du (?:nevnte|fortalte|sa)', 'jeg lovet', 'jeg sa (?:at )?jeg skulle', 'følger opp (?:samtalen|saken|praten|e-posten)',
     'bestillingen din fra', 'din (?:forrige|siste) (?:henvendelse|bestilling|samtale)', 'samtalen vår', 'da vi snakket',
   ]),
 
@@ -206,10 +210,10 @@ export const LEX = {
   /** Sarcasm: praise followed by the complaint it mocks. */
   sarcasm: family([
     '(?:great|wonderful|fantastic|brilliant|perfect|lovely|super|awesome|oh good|just great),? (?:another|more|yet another|again|now|so)',
-    '(?:thanks|thank you)(?: (?:so|very) much)? for nothing', '(?:great|brilliant|excellent|perfect) (?:service|job|work|help),? (?:really|guys|as always|again)', 'yeah,? right', 'sure you (?:will|do|are)', 'oh (?:great|wonderful|brilliant|perfect)',
+    '(?:thanks|thank you)(?: (?:so|very) much)? for nothing', '(?:great|brilliant|excellent|perfect) (?:service|job|work|help),? (?:really|guys|as always|again)', 'yeah,? right', 'sure you (?:will|do|are)', 'oh (?:great|wonderful|brilliant|perfect|lovely),? (?:another|more|just what|so now|now i|a (?:survey|form|link|bot))', 'oh sure', 'keep (?:the|them|those|your) [\\p{L} ]{0,30}coming', 'not a single (?:human|person|reply|answer|call|word)',
     'really (?:helpful|great),? (?:thanks|not)', 'what (?:great|excellent|wonderful) service', 'love (?:waiting|being (?:put on hold|transferred|ignored))',
     '(?:flott|supert|fantastisk|herlig|strålende|topp|kjempebra),? (?:enda|nok|igjen|atter)', 'takk for (?:ingenting|ingen ting|null)', 'takk for (?:den|det),? (?:da|gitt)', 'så (?:utrolig |veldig )?hjelpsomt,? (?:gitt|da)',
-    'strålende service', 'for en (?:service|hjelp)', 'ja,? sikkert', 'helt sikkert,? ja',
+    'strålende service', 'for en (?:service|hjelp)', 'ikke (?:et eneste|ett eneste|en eneste) (?:menneske|svar|ord|person)', 'ja,? sikkert', 'helt sikkert,? ja',
   ]),
   /** Words that turn a praise around within the next few words. */
   negator: family(["not", "never", "no", "hardly", "isn't", "wasn't", "don't", "didn't", "doesn't", "won't", "can't", "cannot", 'nothing', 'ikke', 'aldri', 'ingen', 'intet', 'ingenting', 'knapt', 'verken', 'neppe', "ikkje"]),
@@ -217,11 +221,13 @@ export const LEX = {
   /** Survey comments: about people. */
   people: family([
     'agent', 'advisor', 'adviser', 'staff', 'employee', 'representative', 'rep', 'person', 'people', 'lady', 'woman', 'man', 'guy', 'gentleman', 'colleague', 'consultant', 'technician', 'driver', 'she', 'he', 'her', 'him', 'they were',
+    'engineer\\w*', 'installer\\w*', 'adjuster\\w*', 'nurse\\w*', 'doctor\\w*', 'pharmacist\\w*', 'receptionist\\w*', 'handler\\w*', 'secretary', 'courier\\w*', 'fitter\\w*', 'plumber\\w*', 'electrician\\w*', 'cashier\\w*', 'waiter\\w*', 'waitress\\w*', 'mechanic\\w*', 'teacher\\w*', 'human\\w*', 'operator\\w*', 'caller',
     'whoever', 'the team', 'customer service', 'support team', 'account manager', 'manager',
     // What people do for a customer: "she calls every week", "kept us informed", "holdt oss oppdatert".
     'kept (?:me |us )?(?:in touch|informed|updated|posted)', 'keeps (?:me |us )?(?:in touch|informed|updated|posted)', '(?:calls|called|rang|rings|checks in) (?:me |us )?every', 'fights? for (?:me|us)',
     'holdt (?:meg|oss) (?:oppdatert|orientert|informert)', 'holder (?:meg|oss) (?:oppdatert|orientert|informert)', '(?:ringer|ringte) (?:meg |oss )?hver', 'kjempe[rt]? for (?:meg|oss)',
     'hun', 'han', 'henne', 'ham', 'damen', 'dama', 'mannen', 'fyren', 'rådgiver\\w*', 'ansatt\\w*', 'personal\\w*', 'kundebehandler\\w*', 'saksbehandler\\w*', 'kundeservice\\w*', 'kundeveileder\\w*',
+    'sykepleier\\w*', 'lege\\w*', 'legen', 'resepsjon\\w*', 'håndverker\\w*', 'rørlegger\\w*', 'elektriker\\w*', 'ingeniør\\w*', 'installatør\\w*', 'kasserer\\w*', 'servitør\\w*', 'mekaniker\\w*', 'frisør\\w*', 'farmasøyt\\w*', 'menneske\\w*', 'behandler\\w*', 'sekretær\\w*',
     'montør\\w*', 'sjåfør\\w*', 'tekniker\\w*', 'den jeg snakket med', 'de jeg snakket med', 'selger\\w*', 'kundeansvarlig\\w*', 'konsulent\\w*', 'teamet',
     // People by what only people do, or by who they are not: "nobody listened", "de ringte aldri tilbake".
     'support', 'nobody', 'no one', 'no-one', 'someone', 'somebody', 'they', 'the script', 'listen\\w*', 'explained', 'took (?:the |their |his |her |some )?time', 'called (?:me )?back', 'rang (?:me )?back', 'cared', 'understood',
@@ -246,7 +252,7 @@ export const LEX = {
     'bad', 'poor', 'terrible', 'awful', 'horrible', 'rude', 'unhelpful', 'useless', 'slow', 'worst', 'disappointed', 'disappointing', 'annoying', 'frustrating', 'broken', 'crash\\w*', 'bug\\w*', 'expensive', 'overpriced',
     'late', 'lost', 'damaged', 'wrong', 'confusing', 'complicated', 'impossible', 'ignored', 'dismissive', 'arrogant', 'incompetent', 'never', 'nobody', 'waste', 'hate', 'hated', 'angry', 'problem\\w*', 'fail\\w*', 'error\\w*',
     'dårlig\\w*', 'elendig\\w*', 'forferdelig\\w*', 'frekk\\w*', 'uhøflig\\w*', 'treg\\w*', 'verst\\w*', 'skuffet', 'skuffende', 'irriterende', 'frustrerende', 'ødelagt', 'krasj\\w*', 'feil\\w*', 'dyr\\w*', 'sen\\w*', 'forsinket',
-    'script\\w*', 'robotic', 'canned', 'steep', 'manus', 'skyhøy\\w*', 'for høye?', 'tapt', 'skadet', 'komplisert', 'umulig', 'ignorert\\w*', 'arrogant\\w*', 'inkompetent\\w*', 'aldri', 'ingen', 'bortkastet', 'hater', 'sint', 'problem\\w*', 'tungvint\\w*',
+    'script\\w*', 'robotic', 'canned', 'steep', 'manus', 'skyhøy\\w*', 'for høye?', 'no (?:response|reply|answer|call ?back|one)', 'left (?:a )?(?:mess|rubbish)', 'ingen (?:svar|respons|tilbakemelding)', 'fikk aldri', 'tapt', 'skadet', 'komplisert', 'umulig', 'ignorert\\w*', 'arrogant\\w*', 'inkompetent\\w*', 'aldri', 'ingen', 'bortkastet', 'hater', 'sint', 'problem\\w*', 'tungvint\\w*',
   ]),
 } as const;
 
