@@ -55,6 +55,8 @@ export interface Facts {
   hour: number;
   caseNo: number;
   invoiceNo: number;
+  /** Which variant of the case: the customer's message, its detail and the agent's reflection agree. */
+  v: number;
 }
 
 export function drawFacts(rng: Rng, lang: Lang, topic: Topic, first: string, agent: string, monthIndex: number): Facts {
@@ -77,6 +79,7 @@ export function drawFacts(rng: Rng, lang: Lang, topic: Topic, first: string, age
     hour: rng.int(9, 15),
     caseNo: rng.int(40_000, 99_999),
     invoiceNo: rng.int(200_000, 299_999),
+    v: rng.int(0, 1),
   };
 }
 
@@ -127,7 +130,7 @@ const EN: Record<Topic, TopicBank> = {
     ask: (f) => [`The sync with ${f.system} stopped on ${f.day}; ${f.m} orders are missing there.`, `Since ${f.day} nothing reaches ${f.system}, and our ${f.dept} is typing orders in by hand.`],
     detail: (f) => [`Our ${f.dept} has typed in ${f.n} orders by hand so far.`, `Month-end is coming and ${f.system} has to be complete by then.`],
     question: (f) => [`What changed on your side around ${f.day}?`, `How are you handling the missing orders in the meantime?`],
-    reflect: (f) => [`So since ${f.day} the orders stop before ${f.system}, and your ${f.dept} has typed in ${f.n} of them by hand.`, `The ${f.m} missing orders in ${f.system} are being entered manually by your ${f.dept}.`],
+    reflect: (f) => [`So since ${f.day} the orders stop before ${f.system}, and your ${f.dept} has typed in ${f.n} of them by hand.`, `So since ${f.day} nothing reaches ${f.system}, and it has to be complete by month-end.`],
     own: (f) => [`I'll have our integration engineer replay the ${f.m} orders today and I'll call you at ${f.hour}:00 with the result.`, `I'll check the ${f.system} connection logs myself this afternoon and send you what I find before five.`],
     fix: (f) => [`The ${f.system} connector has been restarted and the queued orders were sent.`, `The integration token had expired. It has been renewed and the sync is running again.`],
     bot: () => ['Integration problems are described in our help centre under "Connectors".', 'Please fill out the integration support form and attach the error log.'],
@@ -157,7 +160,7 @@ const EN: Record<Topic, TopicBank> = {
     ask: (f) => [`We have ${f.n} new colleagues starting in ${f.month} and need them set up.`, `Our new office in ${f.city} opens in ${f.month} with ${f.n} new users.`],
     detail: (f) => [`They start on a ${f.day}, and most of them have never used the system.`, `${f.colleague} is leading the ${f.city} office and wants them productive in the first week.`],
     question: (f) => [`What should the new colleagues be able to do in their first week?`, `How is the team in ${f.city} organised?`],
-    reflect: (f) => [`So ${f.n} people start in ${f.month}, most of them new to the system, and ${f.colleague} wants them productive in week one.`, `The ${f.city} office opens in ${f.month} with ${f.n} new users.`],
+    reflect: (f) => [`So ${f.n} people start in ${f.month}, and most of them have never used the system.`, `The ${f.city} office opens in ${f.month} with ${f.n} new users, and ${f.colleague} wants them productive in the first week.`],
     own: (f) => [`I'll set up the ${f.n} accounts this week and book a welcome session with ${f.colleague} on ${f.promiseDay}.`, `I'll send you an onboarding plan for ${f.city} tomorrow and call you on ${f.promiseDay} to go through it.`],
     fix: (f) => [`${f.n} user licences have been added to your account.`, 'The new users can be invited from the Users page.'],
     bot: () => ['Our onboarding guide is available in the help centre.', 'You can invite new users yourself on My page.'],
@@ -177,7 +180,7 @@ const EN: Record<Topic, TopicBank> = {
     ask: (f) => [`Could we get a training session for ${f.n} new team leads in the ${f.dept}?`, `Our ${f.dept} wants a refresher course before the busy season.`],
     detail: (f) => [`Most of them only use the basic screens today.`, `${f.colleague} would like the session in ${f.city}, not online.`],
     question: (f) => [`What do the team leads struggle with most today?`, `Which parts of the system does the ${f.dept} use most?`],
-    reflect: (f) => [`So ${f.n} team leads who mostly use the basic screens, and ${f.colleague} would like it in person in ${f.city}.`, `The ${f.dept} wants a refresher before the busy season.`],
+    reflect: (f) => [`So ${f.n} new team leads in the ${f.dept}, and most of them only use the basic screens.`, `The ${f.dept} wants a refresher before the busy season, and ${f.colleague} would like it in person in ${f.city}.`],
     own: (f) => [`I'll book our trainer for ${f.promiseDay} in ${f.city} and send you the agenda today.`, `I will put together a session on the reports they need and confirm a date with ${f.colleague} tomorrow.`],
     fix: () => ['Our next open training course is on the first Tuesday of the month. Registration is on the course page.', 'A recorded training course has been added to your account.'],
     bot: () => ['You can sign up for training courses in the help centre.', 'See our training videos on the Learning page.'],
@@ -186,7 +189,7 @@ const EN: Record<Topic, TopicBank> = {
     subject: () => ['The app crashes when uploading photos', 'Problem with the mobile app'],
     ask: (f) => [`The mobile app crashes when our field staff upload photos; ${f.n} of them have reported it.`, `Since the last update the app logs out ${f.colleague} and the field team every few minutes.`],
     detail: (f) => [`They end up taking notes on paper and typing them in at the office.`, `It happens mostly in ${f.city}, where the network is weak.`],
-    question: (f) => [`What are the field staff doing when it crashes?`, `Does it happen on every phone, or only on some models?`],
+    question: () => ['What are the field staff doing when it crashes?', 'Does it happen on every phone, or only on some models?'],
     reflect: (f) => [`So ${f.n} people in the field are back on paper because the app crashes on photo uploads.`, `${f.colleague}'s team keeps getting logged out, mostly in ${f.city} where the network is weak.`],
     own: (f) => [`I'll get the crash logs to our app team today and call ${f.colleague} on ${f.promiseDay} with a fix date.`, `I will send you a test build myself by ${f.promiseDay} and check with the field team that it works.`],
     fix: () => ['Version 4.2 of the app fixes the upload crash. Please update from the app store.', 'The app has been updated. Please reinstall it.'],
@@ -230,7 +233,7 @@ const NB: Record<Topic, TopicBank> = {
     ask: (f) => [`Synkroniseringen med ${f.system} stoppet på ${f.day}; ${f.m} ordrer mangler der.`, `Siden ${f.day} kommer ingenting over til ${f.system}, og ${f.dept} taster ordrer for hånd.`],
     detail: (f) => [`${capital(f.dept)} har tastet inn ${f.n} ordrer for hånd så langt.`, `Det er snart månedsslutt, og ${f.system} må være komplett innen da.`],
     question: (f) => [`Hva ble endret hos dere rundt ${f.day}?`, `Hvordan håndterer dere ordrene som mangler i mellomtiden?`],
-    reflect: (f) => [`Så siden ${f.day} stopper ordrene før ${f.system}, og ${f.dept} har tastet inn ${f.n} av dem for hånd.`, `De ${f.m} ordrene som mangler i ${f.system}, blir lagt inn manuelt av ${f.dept}.`],
+    reflect: (f) => [`Så siden ${f.day} stopper ordrene før ${f.system}, og ${f.dept} har tastet inn ${f.n} av dem for hånd.`, `Så siden ${f.day} kommer ingenting over til ${f.system}, og alt må være komplett innen månedsslutt.`],
     own: (f) => [`Jeg får integrasjonsteknikeren vår til å sende de ${f.m} ordrene på nytt i dag, og ringer deg kl. ${f.hour} med resultatet.`, `Jeg sjekker loggene for ${f.system}-koblingen selv i ettermiddag og sender deg det jeg finner før kl. 17.`],
     fix: (f) => [`Koblingen mot ${f.system} er startet på nytt, og ordrene i kø er sendt.`, 'Integrasjonsnøkkelen hadde gått ut. Den er fornyet, og synkroniseringen går igjen.'],
     bot: () => ['Integrasjonsproblemer er beskrevet på hjelpesidene våre under «Koblinger».', 'Fyll ut skjemaet for integrasjonsstøtte og legg ved feilloggen.'],
@@ -260,7 +263,7 @@ const NB: Record<Topic, TopicBank> = {
     ask: (f) => [`Vi har ${f.n} nye kolleger som starter i ${f.month}, og de må settes opp.`, `Det nye kontoret vårt i ${f.city} åpner i ${f.month} med ${f.n} nye brukere.`],
     detail: (f) => [`De starter på en ${f.day}, og de fleste har aldri brukt systemet.`, `${f.colleague} leder kontoret i ${f.city} og vil at de skal komme raskt i gang.`],
     question: (f) => [`Hva bør de nye kollegene kunne den første uken?`, `Hvordan er teamet i ${f.city} organisert?`],
-    reflect: (f) => [`Så ${f.n} personer starter i ${f.month}, de fleste nye i systemet, og ${f.colleague} vil ha dem i gang første uke.`, `Kontoret i ${f.city} åpner i ${f.month} med ${f.n} nye brukere.`],
+    reflect: (f) => [`Så ${f.n} personer starter i ${f.month}, og de fleste har aldri brukt systemet.`, `Kontoret i ${f.city} åpner i ${f.month} med ${f.n} nye brukere, og ${f.colleague} vil ha dem i gang første uke.`],
     own: (f) => [`Jeg setter opp de ${f.n} kontoene denne uken og booker en velkomstøkt med ${f.colleague} på ${f.promiseDay}.`, `Jeg sender deg en oppstartsplan for ${f.city} i morgen og ringer deg på ${f.promiseDay} for å gå gjennom den.`],
     fix: (f) => [`${f.n} brukerlisenser er lagt til på kontoen deres.`, 'De nye brukerne kan inviteres fra siden Brukere.'],
     bot: () => ['Veiledningen for oppstart finner du på hjelpesidene.', 'Du kan invitere nye brukere selv på Min side.'],
@@ -280,7 +283,7 @@ const NB: Record<Topic, TopicBank> = {
     ask: (f) => [`Kan vi få et kurs for ${f.n} nye teamledere i ${f.dept}?`, `${capital(f.dept)} ønsker et oppfriskningskurs før høysesongen.`],
     detail: (f) => ['De fleste bruker bare de enkleste skjermbildene i dag.', `${f.colleague} vil gjerne ha kurset i ${f.city}, ikke på nett.`],
     question: () => ['Hva sliter teamlederne mest med i dag?', 'Hvilke deler av systemet bruker de mest?'],
-    reflect: (f) => [`Så ${f.n} teamledere som mest bruker de enkleste skjermbildene, og ${f.colleague} vil ha kurset i ${f.city}.`, `${capital(f.dept)} vil ha en oppfriskning før høysesongen.`],
+    reflect: (f) => [`Så ${f.n} nye teamledere i ${f.dept}, og de fleste bruker bare de enkleste skjermbildene.`, `${capital(f.dept)} vil ha en oppfriskning før høysesongen, og ${f.colleague} vil ha kurset i ${f.city}.`],
     own: (f) => [`Jeg booker kurslederen vår til ${f.promiseDay} i ${f.city} og sender deg agendaen i dag.`, `Jeg setter sammen et kurs om rapportene de trenger, og avtaler dato med ${f.colleague} i morgen.`],
     fix: () => ['Neste åpne kurs er første tirsdag i måneden. Påmelding skjer på kurssiden.', 'Et innspilt kurs er lagt til på kontoen deres.'],
     bot: () => ['Du kan melde deg på kurs på hjelpesidene.', 'Se opplæringsvideoene våre på siden Læring.'],
@@ -349,7 +352,7 @@ const GEN: Record<Lang, Generic> = {
     policy: () => ['Unfortunately we are unable to make changes to this.', 'Unfortunately our policy does not allow exceptions.'],
     vague: () => ['Someone will be in touch.', 'A colleague will contact you.'],
     closing: () => ['This ticket is now closed.', 'Have a nice day.'],
-    signoff: (f) => [`Best regards, ${f.agent}`, `Kind regards, ${f.agent}`],
+    signoff: (f) => [`Best regards,\n${f.agent}`, `Kind regards,\n${f.agent}`],
   },
   nb: {
     hello: (f) => [`Hei ${f.first},`, `Hei, ${f.first}!`],
@@ -369,14 +372,22 @@ const GEN: Record<Lang, Generic> = {
     policy: () => ['Dessverre har vi ikke mulighet til å endre dette.', 'I henhold til vilkårene kan vi dessverre ikke gjøre unntak.'],
     vague: () => ['En saksbehandler vil kontakte deg.', 'Vi kommer tilbake til deg.'],
     closing: () => ['Saken er nå avsluttet.', 'Ha en fin dag.'],
-    signoff: (f) => [`Hilsen ${f.agent}`, `Vennlig hilsen ${f.agent}`],
+    signoff: (f) => [`Hilsen\n${f.agent}`, `Vennlig hilsen\n${f.agent}`],
   },
 };
 
 /** Picks one alternative of a bank. */
 const one = (rng: Rng, bank: Bank, f: Facts) => rng.pick(bank(f));
+/** The case's own variant of a bank (message, detail and reflection of one case belong together). */
+const own = (bank: Bank, f: Facts) => { const alts = bank(f); return alts[f.v % alts.length]; };
 export const topicBank = (f: Facts): TopicBank => (f.lang === 'nb' ? NB : EN)[f.topic];
 export const generic = (f: Facts): Generic => GEN[f.lang];
+
+/** A personal e-mail: greeting, the body as one paragraph, sign-off with the sender's name. */
+function letter(rng: Rng, f: Facts, body: string[]): string {
+  const g = generic(f);
+  return `${one(rng, g.hello, f)}\n\n${body.join(' ')}\n\n${one(rng, g.signoff, f)}`;
+}
 
 export type Turn = { speaker: 'customer' | 'agent' | 'bot'; text: string };
 const say = (speaker: Turn['speaker'], text: string): Turn => ({ speaker, text });
@@ -384,7 +395,7 @@ const say = (speaker: Turn['speaker'], text: string): Turn => ({ speaker, text }
 /** The customer's first message about the case (the body of an inbound e-mail or ticket). */
 export function customerMessage(rng: Rng, f: Facts, extra?: 'repeat' | 'broken'): string {
   const t = topicBank(f);
-  const body = `${one(rng, t.ask, f)} ${one(rng, t.detail, f)}`;
+  const body = `${own(t.ask, f)} ${own(t.detail, f)}`;
   if (extra === 'repeat') return `${one(rng, generic(f).repeat, f)} ${body}`;
   if (extra === 'broken') return `${one(rng, generic(f).broken, f)} ${body}`;
   return body;
@@ -396,13 +407,12 @@ export const subjectOf = (rng: Rng, f: Facts) => one(rng, topicBank(f).subject, 
 export function relationalReply(rng: Rng, f: Facts): string {
   const g = generic(f);
   const t = topicBank(f);
-  return [one(rng, g.hello, f), one(rng, g.ack, f), one(rng, t.reflect, f), one(rng, t.own, f), one(rng, t.question, f), one(rng, g.signoff, f)].join(' ');
+  return letter(rng, f, [one(rng, g.ack, f), own(t.reflect, f), one(rng, t.own, f), one(rng, t.question, f)]);
 }
 
 /** A neutral written reply: solves it, asks nothing. */
 export function neutralReply(rng: Rng, f: Facts): string {
-  const g = generic(f);
-  return [one(rng, g.hello, f), one(rng, topicBank(f).fix, f), one(rng, g.signoff, f)].join(' ');
+  return letter(rng, f, [one(rng, topicBank(f).fix, f)]);
 }
 
 /** A transactional written reply: a formula, then a deflection, a policy, a transfer or a close. */
@@ -418,10 +428,10 @@ export function relationalConversation(rng: Rng, f: Facts): Turn[] {
   const g = generic(f);
   const t = topicBank(f);
   return [
-    say('customer', one(rng, t.ask, f)),
+    say('customer', own(t.ask, f)),
     say('agent', `${one(rng, g.hello, f)} ${one(rng, g.ack, f)} ${one(rng, t.question, f)}`),
-    say('customer', one(rng, t.detail, f)),
-    say('agent', `${one(rng, t.reflect, f)} ${one(rng, t.own, f)}`),
+    say('customer', own(t.detail, f)),
+    say('agent', `${own(t.reflect, f)} ${one(rng, t.own, f)}`),
     say('customer', one(rng, g.relief, f)),
   ];
 }
@@ -430,7 +440,7 @@ export function relationalConversation(rng: Rng, f: Facts): Turn[] {
 export function neutralConversation(rng: Rng, f: Facts): Turn[] {
   const g = generic(f);
   const t = topicBank(f);
-  return [say('customer', one(rng, t.ask, f)), say('agent', one(rng, t.fix, f)), say('customer', one(rng, g.okay, f))];
+  return [say('customer', own(t.ask, f)), say('agent', one(rng, t.fix, f)), say('customer', one(rng, g.okay, f))];
 }
 
 /** A chatbot about the case's topic: deflects, misunderstands, hands over or closes. */
@@ -439,7 +449,7 @@ export function chatbotConversation(rng: Rng, f: Facts, ending: 'resigned' | 'ok
   const t = topicBank(f);
   const turns = [
     say('bot', one(rng, g.botHello, f)),
-    say('customer', one(rng, t.ask, f)),
+    say('customer', own(t.ask, f)),
     say('bot', one(rng, t.bot, f)),
     say('customer', one(rng, g.wantsHuman, f)),
     say('bot', rng.chance(0.5) ? one(rng, g.botLost, f) : one(rng, g.botHandover, f)),
@@ -455,7 +465,7 @@ export function transactionalCall(rng: Rng, f: Facts): Turn[] {
   const t = topicBank(f);
   return [
     say('agent', f.lang === 'nb' ? 'Kundeservice. Kan jeg få kundenummeret ditt?' : 'Customer service. Can I have your customer number, please?'),
-    say('customer', one(rng, t.ask, f)),
+    say('customer', own(t.ask, f)),
     say('agent', `${one(rng, g.policy, f)} ${one(rng, g.transfer, f)}`),
     say('customer', one(rng, g.resigned, f)),
   ];
@@ -488,29 +498,28 @@ export function checkInConversation(rng: Rng, f: Facts, theme: Theme, kept: bool
   const keptLine = f.lang === 'nb' ? 'Som lovet har jeg sjekket det vi snakket om, og det er ordnet. ' : 'As promised, I looked into what we discussed, and it is sorted. ';
   return [
     say('agent', `${kept ? keptLine : ''}${opener}`),
-    say('customer', f.lang === 'nb' ? `Det går stort sett bra. ${one(rng, t.ask, f)}` : `Mostly well. ${one(rng, t.ask, f)}`),
+    say('customer', f.lang === 'nb' ? `Det går stort sett bra. ${own(t.ask, f)}` : `Mostly well. ${own(t.ask, f)}`),
     say('agent', `${one(rng, g.ack, f)} ${one(rng, t.question, f)}`),
-    say('customer', one(rng, t.detail, f)),
-    say('agent', `${one(rng, t.reflect, f)} ${one(rng, t.own, f)}`),
+    say('customer', own(t.detail, f)),
+    say('agent', `${own(t.reflect, f)} ${one(rng, t.own, f)}`),
     say('customer', one(rng, g.relief, f)),
   ];
 }
 
 /** The account manager's personal e-mail asking how things are going. */
 export function checkInEmail(rng: Rng, f: Facts, theme: Theme): string {
-  const g = generic(f);
   const subject = theme[f.lang];
   const body = f.lang === 'nb'
     ? rng.pick([`Sist vi snakket nevnte du ${subject}. Hvordan går det med det nå?`, `Jeg tenkte på ${subject}. Hva trenger dere fra oss de neste månedene?`])
     : rng.pick([`Last time we spoke you mentioned ${subject}. How is it going now?`, `I was thinking about ${subject}. What do you need from us in the coming months?`]);
-  return `${one(rng, g.hello, f)} ${body} ${one(rng, g.signoff, f)}`;
+  return letter(rng, f, [body]);
 }
 
 /** The customer's answer to a check-in e-mail: their situation, in their words. */
 export function checkInAnswer(rng: Rng, f: Facts, warm: boolean): string {
   const t = topicBank(f);
   const thanks = f.lang === 'nb' ? `Takk for at du spør, ${f.agent}.` : `Thanks for asking, ${f.agent}.`;
-  return warm ? `${thanks} ${one(rng, t.ask, f)} ${one(rng, t.detail, f)}` : one(rng, t.ask, f);
+  return warm ? `${thanks} ${own(t.ask, f)} ${own(t.detail, f)}` : own(t.ask, f);
 }
 
 /** A company push nobody asked for: the offer, no question. */

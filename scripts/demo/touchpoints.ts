@@ -78,6 +78,8 @@ const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, x
 export interface GeneratedTouchpoints {
   touchpoints: DemoTouchpoint[];
   styles: Record<Style, number>;
+  /** touchpoint id → how the story had it handled. */
+  styleOf: Map<string, Style>;
 }
 
 /** All touchpoints of one customer, oldest first. */
@@ -89,8 +91,10 @@ export function generateTouchpoints(c: DemoCustomer, perCustomer: number, amName
   const rng = new Rng(seed, 'touchpoints', c.index);
   const density = clamp(perCustomer / NATURAL_PER_CUSTOMER, 0.05, 4);
   const seg = SEGMENTS[c.segment];
-  const nowMs = now.getTime();
-  const latest = nowMs - 20 * 60_000; // never in the future: the newest contact is at least 20 minutes old
+  // Everything is drawn relative to the start of the run's UTC day, so two runs on the same day
+  // draw the same touchpoints under the same ids (idempotent), and nothing lies in the future.
+  const nowMs = Math.floor(now.getTime() / DAY) * DAY;
+  const latest = nowMs - 60_000;
   const startMs = nowMs - 365 * DAY;
   const churned = churnAgo(c);
   const endAgo = churned ?? 0; // nothing personal after a churn
@@ -211,8 +215,8 @@ export function generateTouchpoints(c: DemoCustomer, perCustomer: number, amName
       push(at, 'neutral', {
         channel: 'email', direction: 'outbound', initiatedBy: 'company', handledBy: 'human', agent: am, topic: 'check-in', subject: lang === 'nb' ? 'Kort statusoppdatering' : 'A quick status update',
         summary: lang === 'nb'
-          ? `Hei ${f.first}, her er en kort oppdatering fra oss: neste versjon kommer i ${MONTHS.nb[(new Date(at).getUTCMonth() + 1) % 12]}. Hilsen ${f.agent}`
-          : `Hi ${f.first}, a short update from us: the next release is due in ${MONTHS.en[(new Date(at).getUTCMonth() + 1) % 12]}. Best regards, ${f.agent}`,
+          ? `Hei ${f.first},\n\nHer er en kort oppdatering fra oss: neste versjon kommer i ${MONTHS.nb[(new Date(at).getUTCMonth() + 1) % 12]}.\n\nHilsen\n${f.agent}`
+          : `Hi ${f.first},\n\nA short update from us: the next release is due in ${MONTHS.en[(new Date(at).getUTCMonth() + 1) % 12]}.\n\nBest regards,\n${f.agent}`,
       });
     } else {
       const offer = pushOffer(rng, facts(at, 'onboarding', amName));
@@ -252,7 +256,8 @@ export function generateTouchpoints(c: DemoCustomer, perCustomer: number, amName
     const L = level(at);
     ago -= (-Math.log(1 - rng.float() * 0.999) / (supportRate * (1.25 - 0.4 * L)));
     if (rng.chance(0.15)) recurring = rng.pick(TOPICS);
-    const topic: Topic = rng.chance(0.3 + 0.4 * (1 - L)) ? recurring : rng.pick(TOPICS);
+    // A customer whose problems are not solved keeps writing about the same one.
+    const topic: Topic = rng.chance(0.6 * (1 - L)) ? recurring : rng.pick(TOPICS);
     supportContact(at, L, topic, undefined, 0);
   }
 
@@ -289,11 +294,14 @@ export function generateTouchpoints(c: DemoCustomer, perCustomer: number, amName
       }
       csat('mixed', at);
     } else {
-      const kind = rng.weighted({ chatbot: 35, templated: 25, unanswered: 12, transferred: 16, call: 12 });
+      // Drifting is automation taking over (bots, templates that get there in the end); a breakdown
+      // (messages left unanswered, transfers, coming back again and again) is how churning feels.
+      const breakdown = c.story === 'churning';
+      const kind = rng.weighted(breakdown ? { chatbot: 35, templated: 25, unanswered: 8, transferred: 16, call: 12 } : { chatbot: 45, templated: 35, unanswered: 3, transferred: 10, call: 7 });
       unresolved = true;
       if (kind === 'chatbot') {
         push(at, style, { channel: 'chatbot', direction: 'inbound', initiatedBy: 'customer', handledBy: 'automation', agent: BOT, topic, resolved: false, handoffs: rng.int(0, 1), transcript: chatbotConversation(rng, f, rng.weighted({ resigned: 5, none: 3, okay: 2 })) });
-        if (rng.chance(0.3)) {
+        if (rng.chance(0.15)) {
           const score = rng.int(5, 7);
           push(at + rng.between(1, 5) * HOUR, 'broadcast', { channel: 'survey', direction: 'inbound', initiatedBy: 'company', handledBy: 'automation', topic, survey: { kind: 'ces', score, ...opt(surveyComment(rng, lang, 'ces', 'bad', amName)) } });
         }
@@ -306,8 +314,12 @@ export function generateTouchpoints(c: DemoCustomer, perCustomer: number, amName
             channel: ch, direction: 'outbound', initiatedBy: 'customer', handledBy: kind === 'templated' && rng.chance(0.5) ? 'automation' : 'human', agent: kind === 'templated' ? NO_REPLY : { name: rng.pick(SUPPORT_AGENTS) },
             topic, replyToId: msg.id, resolved: false, handoffs: kind === 'transferred' ? rng.int(2, 4) : 0, waitSeconds: kind === 'transferred' ? rng.int(1800, 14_400) : undefined, summary: templatedReply(rng, f),
           });
-          // The customer's reaction to it: resigned, in the same thread.
-          if (reply && rng.chance(0.4)) {
+          // Most cases get solved in the end, days later and without a word about the situation;
+          // the rest leave the customer resigned in the same thread.
+          const fate = reply ? rng.weighted({ solved: 60, resigned: 24, silent: 16 }) : 'silent';
+          if (fate === 'solved') {
+            push(at + late * HOUR + rng.between(20, 80) * HOUR, 'neutral', { channel: ch, direction: 'outbound', initiatedBy: 'customer', handledBy: 'human', agent: { name: rng.pick(SUPPORT_AGENTS) }, topic, replyToId: msg.id, resolved: true, handoffs: 0, summary: neutralReply(rng, f) });
+          } else if (reply && fate === 'resigned') {
             push(at + late * HOUR + rng.between(1, 20) * HOUR, style, { channel: ch, direction: 'inbound', initiatedBy: 'customer', handledBy: 'human', topic, replyToId: reply.id, resolved: false, summary: rng.pick(lang === 'nb' ? ['Takk for ingenting.', 'Glem det, vi ordner det selv.', 'Nok et standardsvar. Ingen hører etter.'] : ['Thanks for nothing.', 'Forget it, we will sort it out ourselves.', 'Another standard reply. Nobody listens.']) });
           }
         }
@@ -321,7 +333,7 @@ export function generateTouchpoints(c: DemoCustomer, perCustomer: number, amName
       }
     }
     // Not solved: the customer comes back about the same thing within days.
-    if (unresolved && depth < 2 && rng.chance(0.45)) {
+    if (unresolved && depth < 2 && rng.chance(c.story === 'churning' ? 0.35 : 0.15)) {
       const back = at + rng.between(1, 5) * DAY;
       if (back < latest) supportContact(workMoment(agoOf(back)), level(back), topic, 'repeat', depth + 1);
     }
@@ -341,7 +353,7 @@ export function generateTouchpoints(c: DemoCustomer, perCustomer: number, amName
   out.sort((a, b) => a.tp.occurredAt.localeCompare(b.tp.occurredAt) || a.tp.id.localeCompare(b.tp.id));
   const styles: Record<Style, number> = { relational: 0, neutral: 0, transactional: 0, broadcast: 0 };
   for (const o of out) styles[o.style]++;
-  return { touchpoints: out.map((o) => o.tp), styles };
+  return { touchpoints: out.map((o) => o.tp), styles, styleOf: new Map(out.map((o) => [o.tp.id, o.style])) };
 }
 
 const opt = (comment: string | undefined) => (comment ? { comment } : {});
