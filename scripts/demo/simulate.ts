@@ -4,8 +4,8 @@
 // `node dist/scripts/demo/simulate.js [customers] [perCustomer]` prints the confusion.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { computeHealth, foldCustomer, type FoldEvent } from '../../libs/relationship/src/index.js';
-import { quietThresholds, silenceFacts } from '../../apps/worker/src/jobs/silence/silence.policy.js';
+import { computeHealth, foldCustomer, quietThresholds, silenceFacts, type FoldEvent } from '../../libs/relationship/src/index.js';
+import { deterministicId } from '../../libs/shared/src/clock.js';
 import { demoCustomer, DAY, HOUR, STORIES, type DemoCustomer, type Story } from './stories.js';
 import { generateTouchpoints, type DemoTouchpoint } from './touchpoints.js';
 
@@ -30,7 +30,7 @@ export function simulateCustomer(c: DemoCustomer, perCustomer: number, now: Date
     ...c.outcomes.map((o, k) => ({ id: `${customerId}-o${k}`, type: 'OutcomeRecorded', recordedAt, data: { customerId, outcomeId: `${customerId}-o${k}`, outcome: o.type, occurredAt: outcomeAt(o.daysAgo, now) } })),
   ];
   const fold = foldCustomer(events);
-  const found = silenceFacts(customerId, events, fold, now, quietThresholds('30,60,90'));
+  const found = silenceFacts(customerId, events, fold, now, quietThresholds('30,60,90'), deterministicId);
   const all = [...events, ...found.map((f) => ({ id: f.id, type: f.type, recordedAt, data: f.data }))];
   const view = computeHealth(foldCustomer(all).input, now);
   return { customer: c, touchpoints, score: view.score, band: view.band, churn: view.churnRisk.probability };

@@ -1,10 +1,10 @@
 import { Controller, Get, HttpCode, Inject, type OnModuleDestroy, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { QUEUES, REDIS, type JobName } from '../../../../../libs/queues/src/index.js';
-import { APP_CONFIG, ProblemException, Roles, type AppConfig } from '../../../../../libs/shared/src/index.js';
+import { QUEUES, type JobName, type QueueConnection } from '../../../../../libs/queues/src/index.js';
+import { ProblemException, Roles } from '../../../../../libs/shared/src/index.js';
+import { QUEUE_CONNECTION } from '../../queue-connection.module.js';
 
 /** The worker's scheduled jobs that ops may run now, besides their schedule. */
 const CHECKS = {
@@ -15,7 +15,7 @@ type Check = keyof typeof CHECKS;
 
 const unavailable = () => ProblemException.of(503, 'queues-unavailable', 'The queues are not reachable; try again shortly.', {}, { 'retry-after': '2' });
 
-/** Redis away must answer 503, not hold the request while the client queues the command. */
+/** The queue store away must answer 503, not hold the request while the client queues the command. */
 function withTimeout<T>(p: Promise<T>, ms = 3000): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('timeout')), ms);
@@ -52,15 +52,12 @@ export class CheckRunsDto {
 export class ScheduledChecksController implements OnModuleDestroy {
   private readonly queues = new Map<string, Queue>();
 
-  constructor(
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(@Inject(QUEUE_CONNECTION) private readonly connection: QueueConnection) {}
 
   private queue(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.redis, prefix: this.config.QUEUE_PREFIX });
+      q = this.connection.queue(name);
       q.on('error', () => undefined); // reported through the failing request
       this.queues.set(name, q);
     }
@@ -108,7 +105,7 @@ export class ScheduledChecksController implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    // The connection is the API's shared one: close the queues, not the connection.
+    // The connection is the API's shared one (QueueConnectionModule closes it): close the queues only.
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
   }
 }
