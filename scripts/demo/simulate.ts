@@ -80,6 +80,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   process.stdout.write(`${formatConfusion(confusionOf(rows.map((r) => ({ story: r.customer.story, band: r.band }))))}\n`);
   const tps = rows.reduce((s, r) => s + r.touchpoints.length, 0);
   process.stdout.write(`touchpoints: ${tps} (${(tps / n).toFixed(1)} per customer)\n`);
+  const zero = rows.filter((r) => r.score === 0 && !r.customer.outcomes.some((o) => o.type === 'churned')).map((r) => `${r.customer.externalId} (${r.customer.story})`);
+  process.stdout.write(`score 0 without a churn outcome: ${zero.join(', ') || 'none'}\n`);
   for (const s of STORIES) {
     const sc = rows.filter((r) => r.customer.story === s).map((r) => r.score).sort((a, b) => a - b);
     process.stdout.write(`${s.padEnd(12)} scores ${sc.join(' ')}\n`);

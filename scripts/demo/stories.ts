@@ -203,7 +203,7 @@ export function demoCustomer(i: number, seed = 'v2'): DemoCustomer {
       shape.turnToAgo = Math.max(15, shape.turnFromAgo - rng.int(70, 110));
       shape.before = rng.between(0.72, 0.88);
       // At risk, not gone: contact has turned mostly transactional, but a person still answers now and then.
-      shape.after = shape.end = rng.between(0.33, 0.45);
+      shape.after = shape.end = rng.between(0.36, 0.46);
       const duringDrift = lastRenewalAgo < shape.turnFromAgo - 30;
       outcomes.push({ type: duringDrift && rng.chance(0.5) ? 'downgraded' : 'renewed', daysAgo: lastRenewalAgo, why: duringDrift ? 'renewal during the drift' : 'contract anniversary, before the drift' });
       break;

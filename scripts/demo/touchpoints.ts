@@ -257,13 +257,13 @@ export function generateTouchpoints(c: DemoCustomer, perCustomer: number, amName
     ago -= (-Math.log(1 - rng.float() * 0.999) / (supportRate * (1.25 - 0.4 * L)));
     if (rng.chance(0.15)) recurring = rng.pick(TOPICS);
     // A customer whose problems are not solved keeps writing about the same one.
-    const topic: Topic = rng.chance(0.6 * (1 - L)) ? recurring : rng.pick(TOPICS);
+    const topic: Topic = rng.chance((c.story === 'churning' ? 0.6 : 0.35) * (1 - L)) ? recurring : rng.pick(TOPICS);
     supportContact(at, L, topic, undefined, 0);
   }
 
   function supportContact(at: number, L: number, topic: Topic, extra: 'repeat' | 'broken' | undefined, depth: number): void {
     if (!alive(at)) return;
-    const pRel = Math.pow(L, 1.3);
+    const pRel = Math.pow(L, 1.2);
     const u = rng.float();
     const style: Style = u < pRel ? 'relational' : u < pRel + 0.22 ? 'neutral' : 'transactional';
     const agentName = rng.chance(style === 'relational' ? 0.35 : 0.1) ? amName : rng.pick(SUPPORT_AGENTS);
@@ -312,15 +312,16 @@ export function generateTouchpoints(c: DemoCustomer, perCustomer: number, amName
           const late = kind === 'transferred' ? rng.between(24, 96) : rng.between(4, 60);
           const reply = push(at + late * HOUR, style, {
             channel: ch, direction: 'outbound', initiatedBy: 'customer', handledBy: kind === 'templated' && rng.chance(0.5) ? 'automation' : 'human', agent: kind === 'templated' ? NO_REPLY : { name: rng.pick(SUPPORT_AGENTS) },
-            topic, replyToId: msg.id, resolved: false, handoffs: kind === 'transferred' ? rng.int(2, 4) : 0, waitSeconds: kind === 'transferred' ? rng.int(1800, 14_400) : undefined, summary: templatedReply(rng, f),
+            // Not marked resolved either way: the case stays open until someone solves it.
+            topic, replyToId: msg.id, handoffs: kind === 'transferred' ? rng.int(2, 4) : 0, waitSeconds: kind === 'transferred' ? rng.int(1800, 14_400) : undefined, summary: templatedReply(rng, f),
           });
-          // Most cases get solved in the end, days later and without a word about the situation;
-          // the rest leave the customer resigned in the same thread.
-          const fate = reply ? rng.weighted({ solved: 60, resigned: 24, silent: 16 }) : 'silent';
+          // Under automation most cases get solved in the end, days later and without a word about
+          // the situation; in a breakdown many are left, the customer resigned in the same thread.
+          const fate = reply ? rng.weighted(breakdown ? { solved: 50, resigned: 30, silent: 20 } : { solved: 85, resigned: 10, silent: 5 }) : 'silent';
           if (fate === 'solved') {
             push(at + late * HOUR + rng.between(20, 80) * HOUR, 'neutral', { channel: ch, direction: 'outbound', initiatedBy: 'customer', handledBy: 'human', agent: { name: rng.pick(SUPPORT_AGENTS) }, topic, replyToId: msg.id, resolved: true, handoffs: 0, summary: neutralReply(rng, f) });
           } else if (reply && fate === 'resigned') {
-            push(at + late * HOUR + rng.between(1, 20) * HOUR, style, { channel: ch, direction: 'inbound', initiatedBy: 'customer', handledBy: 'human', topic, replyToId: reply.id, resolved: false, summary: rng.pick(lang === 'nb' ? ['Takk for ingenting.', 'Glem det, vi ordner det selv.', 'Nok et standardsvar. Ingen hører etter.'] : ['Thanks for nothing.', 'Forget it, we will sort it out ourselves.', 'Another standard reply. Nobody listens.']) });
+            push(at + late * HOUR + rng.between(1, 20) * HOUR, style, { channel: ch, direction: 'inbound', initiatedBy: 'customer', handledBy: 'human', topic, replyToId: reply.id, summary: rng.pick(lang === 'nb' ? ['Takk for ingenting.', 'Glem det, vi ordner det selv.', 'Nok et standardsvar. Ingen hører etter.'] : ['Thanks for nothing.', 'Forget it, we will sort it out ourselves.', 'Another standard reply. Nobody listens.']) });
           }
         }
         if (rng.chance(0.25)) csat('bad', at);
