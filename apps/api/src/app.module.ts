@@ -20,6 +20,7 @@ import { WebModule } from './web/web.module.js';
 import { UsersModule } from './users/users.module.js';
 import { FollowUpsModule } from './follow-ups/follow-ups.module.js';
 import { RulesModule } from './rules/rules.module.js';
+import { HealthConfigModule } from './ops/health-config/health-config.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 
 @Module({})
@@ -35,6 +36,7 @@ export class AppModule {
         QueueConnectionModule,
         FollowUpsModule,
         RulesModule,
+        HealthConfigModule,
         SubscriptionsModule,
         TerminusModule.forRoot({ logger: false }),
         WebModule,

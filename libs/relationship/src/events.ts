@@ -168,6 +168,16 @@ export interface FollowUpRulesChanged {
   data: { rules: unknown; version: number; changedBy: string; changedAt: string };
 }
 
+/**
+ * The health configuration after an admin changed it (stream `health-config`): the audit trail.
+ * `overrides`: the weights and bands over the defaults; `churn`: the churn model's coefficients
+ * (null: the defaults), with the backtest they came from when they came from one.
+ */
+export interface HealthConfigChanged {
+  type: 'HealthConfigChanged';
+  data: { version: number; part: 'health' | 'churn'; overrides: unknown; churn: unknown; backtest: unknown; changedBy: string; changedAt: string };
+}
+
 /** An admin subscribed a URL to outbound webhooks (stream `subscription-<id>`). The secret is never in the log. */
 export interface WebhookSubscriptionCreated {
   type: 'WebhookSubscriptionCreated';
@@ -181,7 +191,7 @@ export interface WebhookSubscriptionDeleted {
 }
 
 /** Every event the product stores. */
-export type StoredDomainEvent = DomainEvent | UserEvent | FollowUpTaskSnoozeEnded | FollowUpRulesChanged | WebhookSubscriptionCreated | WebhookSubscriptionDeleted;
+export type StoredDomainEvent = DomainEvent | UserEvent | FollowUpTaskSnoozeEnded | FollowUpRulesChanged | HealthConfigChanged | WebhookSubscriptionCreated | WebhookSubscriptionDeleted;
 export type StoredEventType = StoredDomainEvent['type'];
 
 /**
