@@ -694,8 +694,10 @@ function printSummary(result: DemoResult, baseUrl: string, adminEmail: string): 
     `  admin            ${adminEmail.padEnd(28)} (password from ADMIN_PASSWORD)`,
     ...result.users.map((u) => `  ${u.role.replace('_', ' ').padEnd(16)} ${u.email.padEnd(28)} ${u.password}   (${u.name})`),
     '',
-    'The worker scores the touchpoints and raises follow-ups in the background; give it a minute',
-    'before the portfolio shows every customer red, yellow or green.',
+    'The worker scores the touchpoints and raises follow-ups in the background: the portfolio shows every',
+    'customer red, yellow or green once it has caught up (GET /ops/projections shows the lag). Silence',
+    '(unanswered messages, relationships gone quiet) is recorded by the scheduled silence check, which runs',
+    'at every quarter hour by default (SILENCE_CHECK_CRON), so those drivers appear after the next one.',
     '',
   ];
   process.stdout.write(lines.join('\n'));

@@ -1,20 +1,30 @@
 // `npm start`: validates configuration, creates and migrates the database once, then runs the
 // API and the worker as processes (the worker as two: projections and jobs, so follow-up batches
 // never hold up the read models on one event loop) under a supervisor that restarts a process
-// that dies, with back-off, and keeps the others running. A signal stops all.
+// that dies, with back-off, and keeps the others running. A signal stops all. With DATABASE_URL
+// unset it first starts an embedded PostgreSQL (scripts/embedded-database.ts), stopped last.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfigOrExit } from '../libs/shared/src/config.js';
 import { openDatabase } from '../libs/shared/src/database/data-source.js';
 import { WORKER_NODE_FLAGS } from '../libs/shared/src/worker-flags.js';
+import { embeddedDatabaseUnlessSet } from './embedded-database.js';
 import { Supervisor } from './supervisor.js';
 
+const embedded = await embeddedDatabaseUnlessSet();
 const config = loadConfigOrExit();
+process.stderr.write(
+  config.QUEUE_BACKEND === 'postgres'
+    ? 'closeness: queues on PostgreSQL (BullMQ\'s PostgreSQL backend, same database); set REDIS_URL to run them on Redis, the production choice\n'
+    : `closeness: queues on Redis at ${redact(config.REDIS_URL!)}\n`,
+);
 try {
+  process.stderr.write('closeness: applying database migrations…\n');
   const ds = await openDatabase(config.DATABASE_URL, 1, 'closeness-migrate');
   await ds.destroy();
 } catch (err) {
   process.stderr.write(`closeness: cannot prepare the database at ${redact(config.DATABASE_URL)}: ${(err as Error).message}\n`);
+  await embedded?.stop();
   process.exit(1);
 }
 
@@ -44,7 +54,10 @@ let stopping = false;
 const stop = () => {
   if (stopping) return;
   stopping = true;
-  void supervisor.stop().then(() => process.exit(0));
+  void supervisor
+    .stop()
+    .then(() => embedded?.stop())
+    .then(() => process.exit(0));
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -7,7 +7,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { ReadinessController } from './health/readiness.controller.js';
 import { MetricsModule } from './ops/metrics/metrics.module.js';
 import { QueueBoardModule } from './ops/queues/queue-board.module.js';
-import { RedisModule } from './redis.module.js';
+import { QueueConnectionModule } from './queue-connection.module.js';
 import { DeadLettersModule } from './ops/dead-letters/dead-letters.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { SourcesModule } from './sources/sources.module.js';
@@ -32,7 +32,7 @@ export class AppModule {
         LoggerModule.forRoot(httpLoggerParams(config)),
         CqrsModule.forRoot(),
         DatabaseModule,
-        RedisModule,
+        QueueConnectionModule,
         FollowUpsModule,
         RulesModule,
         SubscriptionsModule,

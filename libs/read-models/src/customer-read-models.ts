@@ -2,8 +2,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Projection, Queryable, StoredEvent } from '../../event-store/src/index.js';
 import { computeHealth, internScore, SCORING_MODEL_VERSION, type HealthConfig, type RelationalScore } from '../../relationship/src/index.js';
 import { healthRow, type HealthRow } from './customer-health.js';
-import { recordHealthModel } from './health-model.js';
-import { recordScoringModel } from './scoring-model.js';
+import { recordModel, STORED_MODELS } from './model-versions.js';
 import { customerIdOf } from './stream-ids.js';
 import type { StreamCache } from './stream-cache.js';
 import { CUSTOMER_EVENT_TYPES } from '../../relationship/src/index.js';
@@ -128,9 +127,8 @@ export class CustomerReadModelsProjection implements Projection {
 
   async reset(tx: Queryable): Promise<void> {
     await tx.query('TRUNCATE customer_timeline, customer_health, relational_scores');
-    // Rebuilt from here on by the scoring model and the health model in force (see rescoreOnModelChange, rebuildOnHealthModelChange).
-    await recordScoringModel(tx);
-    await recordHealthModel(tx);
+    // Rebuilt from here on by the models in force (see rebuildOnModelChange).
+    for (const model of STORED_MODELS) await recordModel(tx, model);
   }
 }
 

@@ -5,5 +5,4 @@ export * from './timeline.js';
 export * from './customer-health.js';
 export * from './customer-read-models.js';
 export * from './health-reads.js';
-export * from './scoring-model.js';
-export * from './health-model.js';
+export * from './model-versions.js';

@@ -2,7 +2,7 @@ import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown
 import { DataSource } from 'typeorm';
 import { PinoLogger } from 'nestjs-pino';
 import { EventStore, ProjectionRunner, type Projection } from '../../../../libs/event-store/src/index.js';
-import { rebuildOnHealthModelChange, rescoreOnModelChange, SCORED_PROJECTION } from '../../../../libs/read-models/src/index.js';
+import { rebuildOnModelChange, SCORED_PROJECTION, STORED_MODELS } from '../../../../libs/read-models/src/index.js';
 import { APP_CONFIG, countParked, type AppConfig } from '../../../../libs/shared/src/index.js';
 import { PROJECTIONS, projectionProviders } from './projections.js';
 
@@ -29,13 +29,13 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   async onApplicationBootstrap() {
-    // A new relational scoring model rescores every stored touchpoint: a rebuild, asked for here.
+    // A new relational scoring model rescores every stored touchpoint, a new health model rewrites
+    // the stored drivers: a rebuild, asked for here.
     if (this.runner.projections.some((p) => p.name === SCORED_PROJECTION)) {
-      const check = await rescoreOnModelChange(this.ds);
-      if (check.action === 'rebuild_requested') this.logger.info({ projection: SCORED_PROJECTION, deployed: check.deployed, stored: check.stored }, 'scoring model changed: rebuilding the scored read models');
-      // Likewise a new health model (drivers, their words, defaults): the stored drivers are rewritten.
-      const health = await rebuildOnHealthModelChange(this.ds);
-      if (health.action === 'rebuild_requested') this.logger.info({ projection: SCORED_PROJECTION, deployed: health.deployed, stored: health.stored }, 'health model changed: rebuilding the customer read models');
+      for (const model of STORED_MODELS) {
+        const check = await rebuildOnModelChange(this.ds, model);
+        if (check.action === 'rebuild_requested') this.logger.info({ projection: SCORED_PROJECTION, model: model.row, deployed: check.deployed, stored: check.stored }, model.rebuildReason);
+      }
     }
     await this.runner.start();
   }
