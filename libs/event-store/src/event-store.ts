@@ -461,9 +461,17 @@ export class EventStore {
     // One index probe per checkpoint.
     const rows: { name: string; status: string; lag: number | null }[] = await (tx ?? this.db).query(`
       SELECT c.name, c.status,
-             (SELECT extract(epoch FROM now() - e.recorded_at)::float8 FROM events e
-               WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
-               ORDER BY e.transaction_id, e.global_position LIMIT 1) AS lag
+             CASE WHEN NOT EXISTS (SELECT 1 FROM projection_bucket_checkpoints b WHERE b.name = c.name) THEN
+               (SELECT extract(epoch FROM now() - e.recorded_at)::float8 FROM events e
+                 WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
+                 ORDER BY e.transaction_id, e.global_position LIMIT 1)
+             ELSE
+               -- A partitioned projection: its oldest untaken event in any bucket (one probe per bucket).
+               (SELECT extract(epoch FROM now() - min((SELECT e.recorded_at FROM events e WHERE e.bucket = b.bucket
+                  AND (e.transaction_id, e.global_position) > (b.transaction_id, b.global_position)
+                  ORDER BY e.transaction_id, e.global_position LIMIT 1)))::float8
+                FROM projection_bucket_checkpoints b WHERE b.name = c.name)
+             END AS lag
         FROM projection_checkpoints c`);
     return rows.map((r) => ({ name: r.name, status: r.status, lagSeconds: r.lag === null ? null : Number(r.lag) }));
   }
