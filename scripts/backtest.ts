@@ -4,11 +4,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EventStore, UpcasterRegistry, type Checkpoint, type StoredEvent } from '../libs/event-store/src/index.js';
-import { customerIdOf } from '../libs/read-models/src/index.js';
+import { EventStore, UpcasterRegistry, type StoredEvent } from '../libs/event-store/src/index.js';
+import { readCustomerStreams } from '../libs/read-models/src/index.js';
 import {
   CHURN_FEATURE_NAMES,
-  CUSTOMER_EVENT_TYPES,
   churnCoefficientsOf,
   churnProbability,
   DEFAULT_HEALTH_CONFIG,
@@ -55,28 +54,10 @@ function readCoefficients(path: string): ChurnCoefficients {
 const started = performance.now();
 const ds = await openDatabase(databaseUrl, 2, 'closeness-backtest');
 let streams: Map<string, StoredEvent[]>;
-let lastPosition: Checkpoint | undefined;
 try {
   const store = new EventStore(ds, new UpcasterRegistry(UPCASTERS));
-  streams = new Map();
-  let after: Checkpoint | undefined;
-  let count = 0;
-  for (;;) {
-    const page = await store.readAll({ after, limit: 20_000, types: [...CUSTOMER_EVENT_TYPES] });
-    if (page.events.length === 0 && page.checkpoint === after) break;
-    for (const e of page.events) {
-      const id = customerIdOf(e.streamId);
-      if (!id) continue;
-      let list = streams.get(id);
-      if (!list) streams.set(id, (list = []));
-      list.push(e);
-      count++;
-    }
-    if (page.checkpoint === after || (after && page.checkpoint.transactionId === after.transactionId && page.checkpoint.globalPosition === after.globalPosition)) break;
-    after = page.checkpoint;
-  }
-  lastPosition = after;
-  for (const list of streams.values()) list.sort((a, b) => a.streamVersion - b.streamVersion);
+  streams = await readCustomerStreams(store);
+  const count = [...streams.values()].reduce((n, l) => n + l.length, 0);
   process.stderr.write(`backtest: read ${count} customer events of ${streams.size} customers in ${secs()} s\n`);
 } finally {
   await ds.destroy();
@@ -200,7 +181,6 @@ writeFileSync(
 );
 const summary = {
   ranAt: new Date().toISOString(),
-  logPosition: lastPosition ?? null,
   basis,
   warnings,
   horizonDays,

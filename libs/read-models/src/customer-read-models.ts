@@ -2,6 +2,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Projection, Queryable, StoredEvent } from '../../event-store/src/index.js';
 import { computeHealth, internScore, SCORING_MODEL_VERSION, type HealthConfig, type RelationalScore } from '../../relationship/src/index.js';
 import { healthRow, type HealthRow } from './customer-health.js';
+import { loadHealthConfig } from './health-config.js';
 import { recordModel, STORED_MODELS } from './model-versions.js';
 import { customerIdOf } from './stream-ids.js';
 import type { StreamCache } from './stream-cache.js';
@@ -46,6 +47,10 @@ export class CustomerReadModelsProjection implements Projection {
   /** Large batches when catching up: a customer's stream is folded once per batch it appears in. */
   readonly batchSize = 50_000;
 
+  /**
+   * `config`: a fixed health configuration (tests, benches); without one, each batch takes the
+   * configuration in force (`health_config`), whose every change also asks for a rebuild.
+   */
   constructor(
     private readonly cache: StreamCache,
     private readonly config?: HealthConfig,
@@ -69,6 +74,7 @@ export class CustomerReadModelsProjection implements Projection {
       if (this.cache.needsRestore(streamId, first)) restore.push(customerIdOf(streamId)!);
     }
     const known = await storedScores(tx, restore);
+    const config = this.config ?? (await loadHealthConfig(tx)).config;
     const writes = new PendingWrites();
     let inserts: TimelineRow[] = [];
     let updates: { event_id: string; relational: RelationalScore }[] = [];
@@ -104,7 +110,7 @@ export class CustomerReadModelsProjection implements Projection {
       try {
         const state = this.cache.foldState(streamId, stream, first, known);
         r = timelineChanges(customerId, state, stream.slice(first), g.ids);
-        row = healthRow(customerId, r.fold, computeHealth(r.fold.input, new Date(r.fold.lastRecordedAt!), this.config), stream.length);
+        row = healthRow(customerId, r.fold, computeHealth(r.fold.input, new Date(r.fold.lastRecordedAt!), config), stream.length);
       } catch (err) {
         // Half-extended: never reuse it (the runner isolates the event that made it throw).
         this.cache.dropFold(streamId);

@@ -6,3 +6,5 @@ export * from './customer-health.js';
 export * from './customer-read-models.js';
 export * from './health-reads.js';
 export * from './model-versions.js';
+export * from './health-config.js';
+export * from './health-preview.js';
