@@ -197,6 +197,7 @@ describe('fuzz: every write route (API + worker + Postgres + Redis)', () => {
     { method: 'POST', pattern: '/api/v1/ops/projections/:name/parked/retry', path: () => '/api/v1/ops/projections/no-such-projection/parked/retry', body: () => ({}), as: () => admin },
     { method: 'POST', pattern: '/api/v1/ops/projections/:name/parked/:eventId/retry', path: () => `/api/v1/ops/projections/customer-read-models/parked/${randomUUID()}/retry`, body: () => ({}), as: () => admin },
     { method: 'POST', pattern: '/api/v1/ops/scheduled-checks/run', path: () => '/api/v1/ops/scheduled-checks/run', body: () => ({}), as: () => admin },
+    { method: 'POST', pattern: '/api/v1/ops/scheduled-checks/run', path: () => '/api/v1/ops/scheduled-checks/run', body: () => ({}), as: () => admin },
     { method: 'POST', pattern: '/api/v1/ops/dead-letters/:id/retry', path: () => `/api/v1/ops/dead-letters/${randomUUID()}/retry`, body: () => ({}), as: () => admin },
   ];
 
