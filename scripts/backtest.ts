@@ -105,7 +105,7 @@ interface Fitted {
 
 // λ by 5-fold cross-validation over the training customers (log-loss), then one fit on all of them.
 function fit(): Fitted {
-  const lambdas = [0.001, 0.003, 0.01, 0.03, 0.1];
+  const lambdas = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1];
   const cv = lambdas.map((lambda) => {
     let loss = 0;
     let n = 0;

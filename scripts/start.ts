@@ -43,6 +43,11 @@ if (process.env.WORKER_ROLES) {
 } else {
   const metricsPort = config.WORKER_METRICS_PORT ?? 9464;
   supervisor.add({ name: 'worker (projections)', entry: join(root, 'apps/worker/src/main.js'), env: { WORKER_ROLES: 'projections', WORKER_METRICS_PORT: String(metricsPort) }, nodeFlags: WORKER_NODE_FLAGS });
+  // WORKER_PROCESSES=n: n projection processes; the partitioned read models share their 64 buckets among them.
+  const projectionProcesses = Math.max(1, Number(process.env.WORKER_PROCESSES ?? 1) || 1);
+  for (let i = 1; i < projectionProcesses; i++) {
+    supervisor.add({ name: `worker (projections ${i + 1})`, entry: join(root, 'apps/worker/src/main.js'), env: { WORKER_ROLES: 'projections', WORKER_METRICS_PORT: String(metricsPort === 0 ? 0 : metricsPort + 1 + i) }, nodeFlags: WORKER_NODE_FLAGS });
+  }
   supervisor.add({
     name: 'worker (jobs)',
     entry: join(root, 'apps/worker/src/main.js'),

@@ -6,7 +6,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { startLoopProbe } from './support/loop-probe.js';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { WorkerMetricsServer } from '../apps/worker/src/heartbeat/worker-metrics.server.js';
@@ -133,14 +133,13 @@ describe('#19.7 expensive reads do not block the API', () => {
 
   /** The worst blocking of this process's event loop (the API's) while `fn` runs: a timer-drift probe. */
   async function blockedMs(fn: () => Promise<unknown>): Promise<number> {
-    const h = monitorEventLoopDelay({ resolution: 10 });
-    h.enable();
+    const probe = startLoopProbe(10);
     try {
       await fn();
     } finally {
-      h.disable();
+      probe.stop();
     }
-    return h.max / 1e6;
+    return probe.maxBlockedMs();
   }
 
   const as = () => ({ Authorization: `Bearer ${admin}` });

@@ -92,7 +92,7 @@ const HAS_REDIS = needsBinary('redis-server', '/health/ready is tested against a
 
   it('turns unhealthy when no worker completes jobs although Redis answers PING, and when a projection lags', async () => {
     // an API on the shared Redis with no worker at all, and a projection far behind
-    const alone = await startStack({ worker: false, env: { PROJECTION_LAG_READY_SECONDS: '600', HEARTBEAT_STALE_SECONDS: '3' } });
+    const alone = await startStack({ worker: false, env: { REDIS_URL: `redis://127.0.0.1:${redis.port}`, QUEUE_BACKEND: 'redis', PROJECTION_LAG_READY_SECONDS: '600', HEARTBEAT_STALE_SECONDS: '3' } });
     try {
       const noWorker = await ready(alone.baseUrl);
       expect(noWorker.status).toBe(503);

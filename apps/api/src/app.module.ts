@@ -14,6 +14,7 @@ import { SourcesModule } from './sources/sources.module.js';
 import { CustomerCommandsModule } from './customers/customer-commands.module.js';
 import { CustomerQueriesModule } from './customers/customer-queries.module.js';
 import { OpsProjectionsModule } from './ops/projections/projections.module.js';
+import { OpsScheduledChecksModule } from './ops/scheduled-checks/scheduled-checks.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { TouchpointsModule } from './touchpoints/touchpoints.module.js';
 import { WebModule } from './web/web.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         TouchpointsModule,
         CustomerQueriesModule,
         OpsProjectionsModule,
+        OpsScheduledChecksModule,
         ReportsModule,
         SourcesModule,
         WebhooksModule,

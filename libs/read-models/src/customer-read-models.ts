@@ -42,6 +42,8 @@ const FLUSH_ROWS = 2000;
 export class CustomerReadModelsProjection implements Projection {
   readonly name = 'customer-read-models';
   readonly types = CUSTOMER_EVENT_TYPES;
+  /** Each customer's rows come from that customer's stream alone: run per bucket, in parallel across processes. */
+  readonly partitioned = true;
   /** Large batches when catching up: a customer's stream is folded once per batch it appears in. */
   readonly batchSize = 50_000;
 

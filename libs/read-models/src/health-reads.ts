@@ -2,7 +2,8 @@ import type { EventStore, Queryable, StoredEvent } from '../../event-store/src/i
 import { computeHealth, customerStream, CustomerFoldState, healthHistory, type HealthHistoryPoint, type HealthView } from '../../relationship/src/index.js';
 import { storedScores } from './customer-read-models.js';
 import { firstRecordedOf } from './evaluate-customer.js';
-import { loadHealthConfig } from './health-config.js';
+import { effectiveHealthConfig, loadHealthConfig } from './health-config.js';
+import { previewHealthConfig, readCustomerStreams, type HealthConfigPreview } from './health-preview.js';
 
 /** Health at a moment, and when the first event health counts was recorded (null: none yet). */
 export interface HealthRead {
@@ -58,6 +59,12 @@ export class HealthReads {
     state.extend(then);
     // Nothing counted by then: say when the first thing was recorded.
     return { view: computeHealth(state.fold().input, at, config), firstRecordedAt: firstRecordedOf(then) ?? firstRecordedOf(events) };
+  }
+
+  /** What `overrides` (validated by the caller) would have done over the last 90 days (POST /ops/health-config/preview). */
+  async preview(overrides: Record<string, unknown>): Promise<HealthConfigPreview> {
+    const current = await loadHealthConfig(this.db);
+    return previewHealthConfig(await readCustomerStreams(this.store), current.config, effectiveHealthConfig(overrides, current.churn));
   }
 
   /** The curve in business time, with everything known now. */

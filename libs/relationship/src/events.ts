@@ -52,6 +52,16 @@ export interface OutcomeRecorded {
   data: { customerId: string; outcomeId: string; outcome: OutcomeType; occurredAt: string };
 }
 
+/**
+ * The account manager's own judgement of the relationship, 1 (about to lose them) to 5 (never
+ * better): a health driver of its own (docs/health-and-churn.md, "Pulse"). `note` is free text
+ * shown on the timeline only.
+ */
+export interface AccountManagerPulseRecorded {
+  type: 'AccountManagerPulseRecorded';
+  data: { customerId: string; pulseId: string; score: number; note: string | null; recordedBy: string; occurredAt: string };
+}
+
 /** Found by the scheduled check: an inbound message had no answer past its SLA. */
 export interface InboundMessageWentUnanswered {
   type: 'InboundMessageWentUnanswered';
@@ -78,7 +88,8 @@ export type CustomerEvent =
   | OutcomeRecorded
   | InboundMessageWentUnanswered
   | RelationshipWentQuiet
-  | HealthBandChanged;
+  | HealthBandChanged
+  | AccountManagerPulseRecorded;
 
 export type FollowUpPriority = 'low' | 'normal' | 'high' | 'urgent';
 export type FollowUpStatus = 'open' | 'done' | 'dismissed' | 'snoozed';
@@ -219,6 +230,7 @@ export const CUSTOMER_EVENT_TYPES = allEventTypesOf<CustomerEvent>()(
   'InboundMessageWentUnanswered',
   'RelationshipWentQuiet',
   'HealthBandChanged',
+  'AccountManagerPulseRecorded',
 );
 
 /** The events of a follow-up task's stream. */

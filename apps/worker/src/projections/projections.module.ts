@@ -1,7 +1,9 @@
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PinoLogger } from 'nestjs-pino';
-import { EventStore, ProjectionRunner, type Projection } from '../../../../libs/event-store/src/index.js';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { BucketLeases, EventStore, ProjectionRunner, type Projection } from '../../../../libs/event-store/src/index.js';
 import { rebuildOnModelChange, SCORED_PROJECTION, STORED_MODELS } from '../../../../libs/read-models/src/index.js';
 import { APP_CONFIG, countParked, type AppConfig } from '../../../../libs/shared/src/index.js';
 import { PROJECTIONS, projectionProviders } from './projections.js';
@@ -15,7 +17,11 @@ import { PROJECTIONS, projectionProviders } from './projections.js';
       inject: [DataSource, EventStore, PROJECTIONS, APP_CONFIG, PinoLogger],
       useFactory: (ds: DataSource, store: EventStore, projections: Projection[], config: AppConfig, logger: PinoLogger) => {
         logger.setContext('projections');
-        return new ProjectionRunner(ds, store, projections, { listenUrl: config.DATABASE_URL, logger, onParked: countParked });
+        // The partitioned read models share their buckets with the other worker processes running them.
+        const leases = new BucketLeases(ds, 'read-models', `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, {
+          onError: (err) => logger.error({ err }, 'bucket lease heartbeat failed; keeping the buckets until their leases run out'),
+        });
+        return new ProjectionRunner(ds, store, projections, { listenUrl: config.DATABASE_URL, logger, onParked: countParked, leases });
       },
     },
   ],

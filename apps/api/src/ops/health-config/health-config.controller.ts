@@ -2,9 +2,10 @@ import { Controller, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { EventStore } from '../../../../../libs/event-store/src/index.js';
-import { applyHealthConfig, assertNoChurnModel, effectiveHealthConfig, loadHealthConfig, previewHealthConfig, readCustomerStreams, type HealthConfigInForce } from '../../../../../libs/read-models/src/index.js';
+import { applyHealthConfig, assertNoChurnModel, effectiveHealthConfig, loadHealthConfig, type HealthConfigInForce } from '../../../../../libs/read-models/src/index.js';
 import { DEFAULT_HEALTH_CONFIG, type ChurnFeature } from '../../../../../libs/relationship/src/index.js';
 import { Clock, CorrelationId, CurrentUser, IdGenerator, Roles, ValidBody, type AuthUser } from '../../../../../libs/shared/src/index.js';
+import { HealthReadService } from '../../customers/health/health-read.service.js';
 import {
   ChurnModelBody,
   ChurnModelDto,
@@ -50,6 +51,7 @@ export class HealthConfigController {
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(IdGenerator) private readonly ids: IdGenerator,
+    @Inject(HealthReadService) private readonly reads: HealthReadService,
   ) {}
 
   @Get('health-config')
@@ -86,8 +88,9 @@ export class HealthConfigController {
   async preview(@ValidBody(HealthConfigPreviewBody) body: HealthConfigInput): Promise<HealthConfigPreviewDto> {
     const current = await loadHealthConfig(this.ds);
     assertNoChurnModel(body.overrides);
-    const proposed = effectiveHealthConfig(body.overrides, current.churn);
-    return previewHealthConfig(await readCustomerStreams(this.store), current.config, proposed);
+    // Validated here (a bad key is a 422, not a thread's error), computed in a health-read thread.
+    effectiveHealthConfig(body.overrides, current.churn);
+    return this.reads.preview(body.overrides);
   }
 
   @Get('churn-model')
