@@ -36,8 +36,8 @@ export const LEX = {
   scriptedQuestion: family([
     'how (?:can|may|could) (?:i|we) (?:help|assist)', 'what can (?:i|we) (?:do|help)', 'is there anything else', 'anything else (?:i|we) can',
     'how are you(?: today)?\\?', 'hva kan (?:jeg|vi) (?:hjelpe|gjøre)', 'hvordan kan (?:jeg|vi) (?:hjelpe|bistå)', 'er det noe (?:mer|annet)',
-    'noe mer (?:jeg|vi) kan', 'any (?:other|more|further) questions', 'do you have any (?:other |more |further )?questions', 'was there anything else', 'anything else\??$',
-    '(?:har du )?(?:noen )?(?:flere|andre) spørsmål', 'var det noe mer', 'noe annet\??$', 'is that (?:all|everything)', 'var det alt',
+    'noe mer (?:jeg|vi) kan', 'any (?:other|more|further) questions', 'do you have any (?:other |more |further )?questions', 'was there anything else', 'anything else\\??$',
+    '(?:har du )?(?:noen )?(?:flere|andre) spørsmål', 'var det noe mer', 'noe annet\\??$', 'is that (?:all|everything)', 'var det alt',
     // Offers dressed as questions: "how about our mobile broadband?", "hva med vårt nye abonnement?"
     'how about (?:our|a|an|the|upgrading|switching|adding|trying)', 'what about (?:our|a|an|upgrading|switching|adding)', 'would you (?:like|be interested in) (?:to )?(?:upgrade|our|a|an|hearing|trying|switching|adding)', 'have you (?:considered|thought about) (?:our|upgrading|switching|adding)',
     'hva med (?:vår|vårt|våre|et|en|å oppgradere|å bytte)', 'har du vurdert (?:vår|vårt|våre|å oppgradere|å bytte)', '(?:kunne du|vil du) (?:tenke deg|være interessert i) (?:vår|vårt|våre|et|en|å oppgradere)',
