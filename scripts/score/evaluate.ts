@@ -7,6 +7,12 @@ export const CLASSES: RelationalClass[] = ['relational', 'neutral', 'transaction
 
 /** The issue's goals on the held-out cases (#21). */
 export const GOALS = { agreement: 0.9, inversions: 0 } as const;
+/**
+ * What CI holds the scorer to while the goal is not met: the held-out figures of the committed
+ * model (corpus version 1: 85.1%, 1 inversion). A change that scores the held-out cases worse
+ * fails CI; one that meets GOALS should raise this to GOALS.
+ */
+export const FLOOR = { agreement: 0.85, inversions: 1 } as const;
 
 export type Scorer = (c: CorpusCase) => RelationalScore;
 

@@ -12,7 +12,7 @@ import { evaluate, scoreCase } from './evaluate.js';
 export const MODEL_PATH = (root: string) => path.join(root, 'libs', 'relationship', 'src', 'scoring', 'model.json');
 
 /** The grid the L2 penalty is chosen from (per unit of case weight). */
-export const LAMBDAS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1] as const;
+export const LAMBDAS = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05] as const;
 const FOLDS = 5;
 const THRESHOLDS = { relational: 65, transactional: 40 } as const;
 const LABEL = { transactional: 0, neutral: 1, relational: 2 } as const;

@@ -87,7 +87,8 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
   const customerWords = contentWords(customerAll, nameTokens);
 
   const open = agentSentences.filter((s) => isOpenQuestion(s, nameTokens));
-  const companyAsked = companySentences.some((s) => s.question) || open.length > 0;
+  // Asking means asking about something: "any other questions?" and "your order number?" are not.
+  const companyAsked = open.length > 0 || companySentences.some((s) => s.question && !LEX.scriptedQuestion.test(s.norm) && !LEX.factualQuestion.test(s.norm));
   const inDialogue = companyAll.length > 0 && customerAll.length > 0;
   if (open.length > 0) {
     add('open_questions', 1 + 0.25 * Math.min(open.length - 1, 2), `${open.length === 1 ? 'the agent asked an open question' : `the agent asked ${open.length} open questions`}: ${quote(open[0].raw)}`);
@@ -96,8 +97,12 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
   }
 
   // A closed question can be a good one when it is about what the customer said ("does the display show an error when the heater stops?").
-  const specific = customerWords.size > 0 ? agentSentences.find((s) => s.question && !open.includes(s) && !LEX.factualQuestion.test(s.norm) && !LEX.scriptedQuestion.test(s.norm) && reflectedIn(s, customerWords)) : undefined;
+  const closed = agentSentences.filter((s) => s.question && !open.includes(s) && !LEX.factualQuestion.test(s.norm) && !LEX.scriptedQuestion.test(s.norm) && !PERMISSION.test(s.norm));
+  const specific = customerWords.size > 0 ? closed.find((s) => reflectedIn(s, customerWords)) : undefined;
+  // Without the customer's own words, a closed question about them still asks about their situation ("is the baby with you?").
+  const aboutThem = specific ? undefined : closed.find((s) => LEX.you.test(s.norm) && words(s.norm).length >= 4);
   if (specific) add('specific_question', 1, `the agent asked about what the customer said: ${quote(specific.raw)}`);
+  else if (aboutThem) add('specific_question', 0.5, `the agent asked about the customer's situation: ${quote(aboutThem.raw)}`);
 
   if (agentAll.length > 0 && customerWords.size > 0) {
     const reflected = reflectedWords(agentAll, customerWords);
@@ -106,7 +111,9 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
 
   const formulaSentences = companySentences.filter((s) => LEX.formula.test(s.norm));
   if (formulaSentences.length > 0) {
-    add('templated_reply', Math.max(0.34, formulaSentences.length / companySentences.length), `templated wording: ${quote(formulaSentences[0].raw)}`);
+    // The share of the company's sentences that are formulas, and a little more for each further formula.
+    const value = Math.max(0.34, formulaSentences.length / companySentences.length) + 0.25 * Math.min(formulaSentences.length - 1, 4);
+    add('templated_reply', value, `templated wording${formulaSentences.length > 1 ? ` (${formulaSentences.length} formulas)` : ''}: ${quote(formulaSentences[0].raw)}`);
   }
   const merge = firstMatch(companySentences, LEX.mergeField, true) ?? (typeof tp.subject === 'string' && LEX.mergeField.test(tp.subject) ? sentenceOf(tp.subject) : undefined);
   if (merge) add('unfilled_merge_field', 1, `an unfilled merge field: ${quote(merge.raw)}`);
@@ -124,7 +131,9 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
   const vague = firstMatch(companySentences, LEX.vaguePromise);
   if (vague && !commitment) add('vague_promise', 1, `a promise with nobody and no time in it: ${quote(vague.raw)}`);
 
-  const deflect = firstMatch(companySentences, LEX.deflection);
+  // Deflection answers a need with self-service: a link in a notice nobody asked about is information,
+  // and "rather than send you to the portal, I'll do it now" is the opposite.
+  const deflect = customerAll.length > 0 || target || tp.initiatedBy === 'customer' ? companySentences.find((s) => LEX.deflection.test(s.norm) && !NOT_DEFLECTING.test(s.norm)) : undefined;
   if (deflect) add('deflection', 1, `sent the customer to serve themselves: ${quote(deflect.raw)}`);
   const passOn = firstMatch(companySentences, LEX.passOn);
   if (passOn) add('passed_on', 1, `passed the customer on: ${quote(passOn.raw)}`);
@@ -136,6 +145,11 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
 
   const ack = agentSentences.find((s) => LEX.acknowledgement.test(s.norm) && !LEX.formula.test(s.norm));
   if (ack) add('acknowledgement', 1, `the agent acknowledged the customer: ${quote(ack.raw)}`);
+
+  const owned = agentSentences.find((s) => LEX.ownedMistake.test(s.norm) && !LEX.formula.test(s.norm) && !negatedOwnership(s.norm));
+  if (owned) add('owned_mistake', 1, `the agent owned the company's mistake: ${quote(owned.raw)}`);
+  const direct = firstMatch(agentSentences, LEX.directLine);
+  if (direct) add('direct_line', 1, `the agent gave a way to reach them directly: ${quote(direct.raw)}`);
 
   const named = nameTokens.length > 0 ? agentAll.find((t) => nameTokens.some((n) => hasWord(t.norm, n))) : undefined;
   if (named) add('addressed_by_name', 1, `the agent addressed the customer by name: ${quote(named.sentences.find((s) => nameTokens.some((n) => hasWord(s.norm, n)))?.raw ?? named.raw)}`);
@@ -185,13 +199,16 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
   const ending = customerAll.filter((t) => t.source !== 'before');
   const last = ending[ending.length - 1];
   if (last) {
-    const sarcastic = firstMatch(ending.flatMap((t) => t.sentences), LEX.sarcasm);
+    const sarcastic = ending.flatMap((t) => t.sentences).find((s) => LEX.sarcasm.test(s.norm) || praiseThenComplaint(s.norm));
     const resigned = firstMatch(last.sentences, LEX.resignation);
     if (sarcastic) add('customer_resigned', 1, `the customer was sarcastic: ${quote(sarcastic.raw)}`);
     else if (resigned) add('customer_resigned', 1, `the customer ended resigned: ${quote(resigned.raw)}`);
     else {
       const relief = last.sentences.find((s) => sincere(s.norm, LEX.relief));
+      const thanks = relief ? undefined : last.sentences.find((s) => sincere(s.norm, LEX.thanks));
       if (relief) add('customer_relieved', 1, `the customer ended relieved: ${quote(relief.raw)}`);
+      // A plain "thanks" or "ok" is manners: it says the contact ended, not how the customer felt.
+      else if (thanks) add('customer_thanked', 1, `the customer ended with a plain thanks: ${quote(thanks.raw)}`);
     }
     const earlier = ending.slice(0, -1).flatMap((t) => t.sentences);
     const upset = !sarcastic && !resigned ? firstMatch(earlier, LEX.resignation) : undefined;
@@ -212,6 +229,12 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
     else add('first_contact_resolution', 1, 'resolved on the first contact');
   } else if (tp.resolved === false) add('unresolved', 1, 'not resolved on this contact');
   promises(tp, history, answeredBy, customerAll, agentSelf.length > 0 || (!automated && tp.direction === 'outbound'), add);
+
+  // The customer asked for something, and the company's side neither did it, promised it, nor asked about it.
+  const asked = customerAll.filter((t) => t.source !== 'after').flatMap((t) => t.sentences).find((s) => REQUEST.test(s.norm) || (s.question && LEX.you.test(s.norm)));
+  if (asked && companyAll.length > 0 && !commitment && !companyAsked && !companySentences.some((s) => DONE.test(s.norm)) && !out.some((f) => f.name === 'kept_promise')) {
+    add('no_action', 1, `the customer asked (${quote(asked.raw)}) and nothing was done, promised or asked about it`);
+  }
   survey(tp, add);
   return out;
 }
@@ -269,7 +292,10 @@ function reflectedWords(agent: readonly Turn[], customer: ReadonlyMap<string, st
   for (const t of agent) {
     // A formula that happens to repeat a word ("your request") reflects nothing.
     if (t.sentences.every((s) => LEX.formula.test(s.norm))) continue;
-    for (const w of t.words) {
+    // Echoing the customer's words while sending them elsewhere or reading the rules ("the returns
+    // portal is the quickest way") is not listening.
+    const ws = t.sentences.some((s) => notListening(s)) ? t.sentences.filter((s) => !notListening(s)).flatMap((s) => words(s.norm)) : t.words;
+    for (const w of ws) {
       if (w.length < 4 && !/\d/.test(w)) continue;
       if (STOPWORDS.has(w)) continue;
       const k = stem(w);
@@ -280,6 +306,26 @@ function reflectedWords(agent: readonly Turn[], customer: ReadonlyMap<string, st
     }
   }
   return out;
+}
+
+/** Asking permission to do something ("shall I go ahead?") or to sell something is not asking about the customer. */
+const PERMISSION = /^(?:shall i|should i|do you want me to|would you like me to|can i go ahead|skal jeg|vil du at jeg skal|ønsker du at jeg)(?!\p{L})|(?<!\p{L})(?:shall i go ahead|skal jeg (?:gå videre|ordne det|gjøre det))/u;
+
+/** The customer asking for something to be done. */
+const REQUEST = /(?<!\p{L})(?:can (?:you|i|someone|somebody)|could (?:you|someone|somebody)|will you|would you|i (?:want|need|would like|'d like|expect)|please (?:\p{L}+)|what (?:will|are) you (?:going to )?do|kan (?:dere|du|jeg få|noen)|kunne (?:dere|du)|vil dere|jeg (?:vil ha|vil at|trenger|ønsker|forventer|må få)|hva (?:skal|vil) dere gjøre)(?!\p{L})/u;
+
+/** Something the company has done: "your refund has been sent", "done", "er sendt". */
+const DONE = /(?<!\p{L})(?:(?:is|are|has been|have been|was|were|it's|that's) (?:now |just |already )?(?:sent|booked|refunded|cancell?ed|credited|fixed|resolved|arranged|changed|updated|added|removed|reset|reactivated|delivered|processed|approved|scheduled|sorted|done|ready|on (?:its|the|their) way|restored|replaced|paid|confirmed|active)|^(?:done|sent|sorted|booked|fixed|cancell?ed|yes)(?!\p{L})|(?:er|har blitt|ble) (?:nå |allerede )?(?:sendt|booket|refundert|kansellert|kreditert|fikset|løst|ordnet|endret|oppdatert|lagt til|fjernet|godkjent|behandlet|utbetalt|bekreftet|aktivert|klar|på vei|gjenopprettet|erstattet|betalt)|^(?:ferdig|gjort|ordnet|sendt|ja)(?!\p{L}))/u;
+
+/** "It was not our fault" is the opposite of owning it. */
+function negatedOwnership(norm: string): boolean {
+  return /(?<!\p{L})(?:not|no|never|ikke|ingen|aldri)(?: \p{L}+)? (?:our|my|vår|min) (?:fault|error|mistake|feil)/u.test(norm);
+}
+
+const NOT_DEFLECTING = /(?<!\p{L})(?:rather than|instead of|no need to|you don't need to|you won't need to|won't (?:send|make) you|i stedet for|slipper du|du trenger ikke|uten at du må)(?!\p{L})/u;
+
+function notListening(s: Sentence): boolean {
+  return LEX.formula.test(s.norm) || LEX.deflection.test(s.norm) || LEX.policy.test(s.norm) || LEX.passOn.test(s.norm) || LEX.closing.test(s.norm);
 }
 
 // ---- commitments and promises ------------------------------------------------------------------
@@ -376,6 +422,17 @@ function talkedOver(turns: readonly Turn[]): string | undefined {
 }
 
 // ---- the customer's words ------------------------------------------------------------------------
+
+const PRAISE_OPENER = /^(?:oh,? )?(?:lovely|great|wonderful|brilliant|perfect|fantastic|super|awesome|excellent|marvellous|flott|supert|herlig|fantastisk|strålende|topp|perfekt|kjempebra|nydelig)[,.!]\s+(.*)$/u;
+const NOT_A_COMPLAINT = /(?<!\p{L})(?:no (?:problem|worries|rush|hurry)|not a problem|ingen (?:problem|fare|stress|hast))(?!\p{L})/u;
+
+/** "Lovely, a survey about the call that didn't fix anything": a praise word opening a complaint. */
+function praiseThenComplaint(norm: string): boolean {
+  const m = PRAISE_OPENER.exec(norm);
+  if (!m || NOT_A_COMPLAINT.test(m[1])) return false;
+  const rest = m[1];
+  return LEX.resignation.test(rest) || LEX.brokenPromiseText.test(rest) || (LEX.negator.test(rest) && NEGATIVE_ALL_ONE.test(rest)) || /(?<!\p{L})(?:didn't|did not|doesn't|does not|won't|never|ikke|aldri|ingenting)(?: \p{L}+){0,2} (?:fix|fixed|help|helped|work|worked|solve|solved|answer|answered|fikset|hjalp|hjelper|løste|fungerte|svarte)/u.test(rest);
+}
 
 /** A praise that is not negated ("not helpful") nor turned ("thanks for nothing"). */
 function sincere(norm: string, re: RegExp): boolean {
@@ -482,17 +539,20 @@ function survey(tp: Touchpoint, add: (n: SignalName, v: number, d: string) => vo
   let product = 0;
   let peopleQuote = '';
   let productQuote = '';
+  let productMentioned = '';
   const agentFirst = typeof tp.agent?.name === 'string' ? words(tp.agent.name)[0] : undefined;
-  for (const clause of comment.split(/(?<=[.!?;])\s+|,\s*(?:but|men|though|selv om)\s+|\s+(?:but|men)\s+/i)) {
+  for (const clause of comment.split(/(?<=[.!?;])\s+|\s+[\u2013\u2014-]\s+|,?\s*(?:but|men|though|however|although|selv om|derimot|likevel)[,\s]+/i)) {
     const norm = normalise(clause);
     if (norm === '') continue;
+    const aboutPeople = LEX.people.test(norm) || (!!agentFirst && agentFirst.length >= 3 && hasWord(norm, agentFirst)) || NAMED_PERSON.test(clause);
+    if (!aboutPeople && LEX.product.test(norm)) productMentioned ||= clause.trim();
     const tone = toneOf(norm);
     if (tone === 0) continue;
-    const aboutPeople = LEX.people.test(norm) || (!!agentFirst && agentFirst.length >= 3 && hasWord(norm, agentFirst));
     if (aboutPeople) {
       people += tone;
       peopleQuote ||= clause.trim();
-    } else if (LEX.product.test(norm)) {
+    } else {
+      // A clause with a tone that names no person is about what was bought: the product, the price, the process.
       product += tone;
       productQuote ||= clause.trim();
     }
@@ -504,7 +564,10 @@ function survey(tp: Touchpoint, add: (n: SignalName, v: number, d: string) => vo
   // The score belongs to the product when the comment's word on the product agrees with it and
   // its word on the people does not ("Anna was wonderful, but the app keeps crashing": NPS 3).
   const lean = (s.kind === 'nps' ? (s.score >= 9 ? 1 : s.score <= 6 ? -1 : 0) : s.kind === 'csat' ? (s.score >= 4 ? 1 : s.score <= 2 ? -1 : 0) : s.score <= 3 ? 1 : s.score >= 5 ? -1 : 0);
-  const aboutProduct = lean !== 0 && Math.sign(product) === lean && Math.sign(people) !== lean;
+  // The same when the people get the opposite of the score and the product is named without praise
+  // to match them ("Aisha took the time to find gluten-free bread. But the prices …", NPS 4).
+  productQuote ||= productMentioned;
+  const aboutProduct = lean !== 0 && Math.sign(people) !== lean && (Math.sign(product) === lean || (Math.sign(people) === -lean && Math.sign(product) !== -lean && productQuote !== ''));
   if (aboutProduct) {
     const what = s.kind === 'nps' ? `NPS ${s.score}` : s.kind === 'csat' ? `CSAT ${s.score} of 5` : `CES ${s.score} of 7`;
     const valid = s.kind === 'nps' ? s.score >= 0 && s.score <= 10 : s.kind === 'csat' ? s.score >= 1 && s.score <= 5 : s.score >= 1 && s.score <= 7;
@@ -527,22 +590,38 @@ function survey(tp: Touchpoint, add: (n: SignalName, v: number, d: string) => vo
   }
 }
 
-/** +1 praise, −1 complaint, 0 neither; a negator just before a word turns it. */
+/** A person named in a comment: "Sandra, our adjuster, …", "spoke to Amir", "snakket med Kari". */
+const NAMED_PERSON = /(?:^|[.!?]\s+|\s)\p{Lu}\p{Ll}{2,}, (?:our|my|the|your|vår|min|mitt|deres|rådgiveren|saksbehandleren)(?!\p{L})|(?<!\p{L})(?:spoke to|talked to|spoke with|talked with|dealt with|named|called|snakket med|pratet med|fikk hjelp av|hjulpet av|ved navn) \p{Lu}\p{Ll}{2,}/u;
+
+/** +1 praise, −1 complaint, 0 neither; a negator within the three words before a phrase turns it. */
 function toneOf(norm: string): number {
   if (LEX.sarcasm.test(norm)) return -1;
   let tone = 0;
-  const ws = words(norm);
-  for (let i = 0; i < ws.length; i++) {
-    const w = ws[i];
-    const pos = LEX.positive.test(w);
-    const neg = !pos && LEX.negative.test(w) && !LEX.negator.test(w);
-    if (!pos && !neg) continue;
-    const negated = ws.slice(Math.max(0, i - 3), i).some((x) => LEX.negator.test(x));
-    tone += (pos ? 1 : -1) * (negated ? -1 : 1);
+  const seen: [number, number][] = [];
+  for (const [re, sign] of [[POSITIVE_ALL, 1], [NEGATIVE_ALL, -1]] as const) {
+    re.lastIndex = 0;
+    for (let m = re.exec(norm); m; m = re.exec(norm)) {
+      const at = m.index;
+      const end = at + m[0].length;
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      // A word both lists know (a praise inside a complaint phrase) counts once, as the praise.
+      if (seen.some(([a, b]) => at < b && end > a)) continue;
+      seen.push([at, end]);
+      if (sign < 0 && LEX.negator.test(m[0])) continue;
+      const negated = words(norm.slice(0, at)).slice(-4).some((x) => LEX.negator.test(x));
+      tone += sign * (negated ? -1 : 1);
+    }
   }
-  if (LEX.resignation.test(norm)) tone -= 2;
+  if (LEX.resignation.test(norm) || LEX.brokenPromiseText.test(norm)) tone -= 2;
   return Math.sign(tone);
 }
+
+const NEGATIVE_ALL_ONE = LEX.negative;
+const POSITIVE_ALL = new RegExp(LEX.positive.source, 'gu');
+const NEGATIVE_ALL = new RegExp(LEX.negative.source, 'gu');
 
 // ---- helpers -------------------------------------------------------------------------------------
 
