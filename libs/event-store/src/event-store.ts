@@ -520,6 +520,11 @@ export class EventStore {
     const buckets = [...from.keys()];
     if (buckets.length === 0) return { events: [], checkpoints: new Map(), examined: [] };
     const limit = opts.limit ?? 1000;
+    // Each bucket reads at most its share of the batch (but enough that one busy bucket still
+    // moves): reading `limit` rows from every bucket and keeping `limit` of them read up to 64×
+    // the batch while the log was backlogged (a rebuild ran at 1/15 of its unpartitioned speed).
+    // Any prefix of a bucket is a valid step, so a smaller share never skips an event.
+    const perBucket = Math.max(Math.ceil(limit / buckets.length), Math.min(limit, 64));
     const cols = (opts.types ? TYPED_COLUMNS : COLUMNS).replace(/\$4/g, '$5');
     const rows = await (tx ?? this.db).query(
       `SELECT x.* FROM unnest($1::smallint[], $2::xid8[], $3::bigint[]) AS c(bucket, tx, pos)
@@ -528,7 +533,7 @@ export class EventStore {
          WHERE events.bucket = c.bucket AND (events.transaction_id, events.global_position) > (c.tx, c.pos)
            AND events.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
          ORDER BY events.transaction_id, events.global_position
-         LIMIT $4) x
+         LIMIT ${perBucket}) x
        ORDER BY x.transaction_id::xid8, x.global_position
        LIMIT $4`,
       [buckets, buckets.map((b) => from.get(b)!.transactionId), buckets.map((b) => from.get(b)!.globalPosition), limit, ...(opts.types ? [opts.types] : [])],
