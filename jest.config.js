@@ -1,3 +1,4 @@
+/* global process */
 // Native ESM Jest (NODE_OPTIONS=--experimental-vm-modules); ts-jest transpiles only (tsc does the type check).
 const transform = {
   '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
@@ -8,17 +9,36 @@ const common = {
   transform,
   testEnvironment: 'node',
 };
+const integration = {
+  ...common,
+  setupFiles: ['reflect-metadata'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/drop-prefixes.ts'],
+  testTimeout: 120000,
+};
+
+/**
+ * The integration tests whose work goes through BullMQ (relays, follow-up and delivery jobs,
+ * scheduled checks, the dashboard, dead letters, the supervisor): with REDIS_URL set, the
+ * `integration` project runs them on Redis and `queues-postgres` again on BullMQ's PostgreSQL
+ * backend. Without REDIS_URL, `integration` already runs every queue on PostgreSQL.
+ */
+const QUEUE_TESTS = ['follow-ups', 'follow-ups-batch', 'outbound', 'read-models', 'hardening-ops', 'hardening-auth', 'ops', 'poison-event', 'demo'];
 
 export default {
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
-    {
-      ...common,
-      displayName: 'integration',
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
-      setupFiles: ['reflect-metadata'],
-      setupFilesAfterEnv: ['<rootDir>/test/support/drop-prefixes.ts'],
-      testTimeout: 120000,
-    },
+    { ...integration, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.test.ts'] },
+    ...(process.env.REDIS_URL && process.env.QUEUE_BACKEND !== 'postgres'
+      ? [
+          {
+            ...integration,
+            displayName: 'queues-postgres',
+            testMatch: QUEUE_TESTS.map((name) => `<rootDir>/test/${name}.test.ts`),
+            setupFiles: ['reflect-metadata', '<rootDir>/test/support/queues-on-postgres.ts'],
+          },
+        ]
+      : []),
   ],
 };

@@ -13,7 +13,8 @@ import type { BenchContext, Goal, Row } from './types.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = [path.resolve(here, '../..'), path.resolve(here, '..'), process.cwd()].find((d) => existsSync(path.join(d, 'bench', 'pg-baseline.sh')))!;
 const quick = process.env.BENCH_QUICK === '1';
-const only = (process.env.BENCH_SUITES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+// `npm run bench -- service,projections` or BENCH_SUITES=service,projections: only those suites.
+const only = (process.argv.slice(2).join(',') || process.env.BENCH_SUITES || '').split(',').map((s) => s.trim()).filter(Boolean);
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 interface Result extends Row {

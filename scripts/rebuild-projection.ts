@@ -5,10 +5,12 @@ import { EventStore, ProjectionRunner, UpcasterRegistry, projectionStatuses, req
 import { StreamCache } from '../libs/read-models/src/index.js';
 import { PROJECTION_REGISTRY, projectionsOf } from '../apps/worker/src/projections/registry.js';
 import { loadConfigOrExit } from '../libs/shared/src/config.js';
+import { embeddedDatabaseUnlessSet } from './embedded-database.js';
 import { openDatabase } from '../libs/shared/src/database/data-source.js';
 import { UPCASTERS } from '../libs/shared/src/database/upcasters.js';
 
 const name = process.argv[2];
+const embedded = await embeddedDatabaseUnlessSet();
 const config = loadConfigOrExit();
 const ds = await openDatabase(config.DATABASE_URL, 2, 'closeness-rebuild');
 try {
@@ -32,4 +34,5 @@ try {
   }
 } finally {
   await ds.destroy();
+  await embedded?.stop();
 }

@@ -81,7 +81,9 @@ export class Supervisor {
 
   private spawn(r: Running): void {
     const { spec } = r;
-    const child = spawn(process.execPath, [...(spec.nodeFlags ?? []), spec.entry], { stdio: 'inherit', env: { ...process.env, ...spec.env } });
+    // CLOSENESS_CHILD_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`): flags Node refuses in NODE_OPTIONS, for every child.
+    const extra = (process.env.CLOSENESS_CHILD_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...(spec.nodeFlags ?? []), ...extra, spec.entry], { stdio: 'inherit', env: { ...process.env, ...spec.env } });
     r.child = child;
     r.startedAt = Date.now();
     child.on('error', (err) => this.log(`closeness: could not start ${spec.name}: ${err.message}`));

@@ -4,8 +4,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { dropRedisPrefix, freePort } from '../bench/support.js';
-import { freshDatabase, REDIS_URL } from './support/env.js';
+import { freePort } from '../bench/support.js';
+import { dropQueuePrefix, freshDatabase, queueEnv } from './support/env.js';
 import { eventually } from './support/eventually.js';
 
 /*
@@ -32,7 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (api && api.exitCode === null) api.kill('SIGKILL');
   await db?.drop();
-  await dropRedisPrefix(REDIS_URL, QUEUE_PREFIX).catch(() => undefined);
+  await dropQueuePrefix(QUEUE_PREFIX);
   rmSync(OUT, { recursive: true, force: true });
 });
 
@@ -44,7 +44,7 @@ it('given a request in flight, when the API gets SIGTERM, then it refuses new co
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
       DATABASE_URL: db.url,
-      REDIS_URL,
+      ...queueEnv(),
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',

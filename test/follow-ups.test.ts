@@ -1,10 +1,10 @@
 import { jest } from '@jest/globals';
-import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { FollowUpsService } from '../apps/worker/src/jobs/follow-ups/follow-ups.service.js';
-import { createRedis, QUEUES } from '../libs/queues/src/index.js';
+import { QUEUES } from '../libs/queues/src/index.js';
 import { call, createUser, minutesAgo, touchpoint, type TestUser } from './fixtures/webhooks/helpers.js';
 import { eventually, startStack, type Stack } from './support/stack.js';
+import { testQueue } from './support/env.js';
 
 jest.setTimeout(90_000);
 
@@ -230,8 +230,7 @@ describe('follow-ups (API + worker + Postgres + Redis)', () => {
   });
 
   it('a job that can never succeed fails without retries into the job dead letters, visible to ops', async () => {
-    const conn = createRedis(stack.config.REDIS_URL, 'test-producer');
-    const queue = new Queue(QUEUES.followUps, { connection: conn, prefix: stack.config.QUEUE_PREFIX });
+    const { queue, close } = await testQueue(stack.config, QUEUES.followUps);
     const jobId = randomUUID();
     try {
       await queue.add('evaluate-event', { eventId: jobId, customerId: randomUUID(), type: 'TouchpointRecorded', streamVersion: 1 }, { jobId, attempts: 5 });
@@ -242,8 +241,7 @@ describe('follow-ups (API + worker + Postgres + Redis)', () => {
       expect(res.body.items.map((i: any) => i.jobId)).toContain(jobId);
       expect((await api('GET', '/ops/job-dead-letters', am)).status).toBe(403);
     } finally {
-      await queue.close();
-      conn.disconnect();
+      await close();
     }
   });
 });

@@ -183,6 +183,11 @@ describe('fuzz: every write route (API + worker + Postgres + Redis)', () => {
     { method: 'POST', pattern: '/api/v1/follow-ups/:id/dismiss', path: () => `/api/v1/follow-ups/${taskId}/dismiss`, body: () => ({ reason: 'not needed' }), as: () => am },
     { method: 'POST', pattern: '/api/v1/follow-ups/:id/snooze', path: () => `/api/v1/follow-ups/${taskId}/snooze`, body: () => ({ until: new Date(Date.now() + 3_600_000).toISOString() }), as: () => am },
     { method: 'PUT', pattern: '/api/v1/rules', path: () => '/api/v1/rules', body: () => ({ rules: [{ id: 'transactional_streak', params: { count: 3 } }], priority: { highChurnProbability: 0.5 } }), as: () => admin },
+    { method: 'POST', pattern: '/api/v1/customers/:id/pulse', path: () => `/api/v1/customers/${customerId}/pulse`, body: () => ({ score: 4, note: 'fuzz' }), as: () => am },
+    // Valid bodies keep the defaults (each applied one asks for a rebuild of a small database).
+    { method: 'PUT', pattern: '/api/v1/ops/health-config', path: () => '/api/v1/ops/health-config', body: () => ({ overrides: {} }), as: () => admin },
+    { method: 'POST', pattern: '/api/v1/ops/health-config/preview', path: () => '/api/v1/ops/health-config/preview', body: () => ({ overrides: { bands: { green: 75 } } }), as: () => admin },
+    { method: 'PUT', pattern: '/api/v1/ops/churn-model', path: () => '/api/v1/ops/churn-model', body: () => ({ intercept: -3, coefficients: { renewalSoon: 0.8 } }), as: () => admin },
     { method: 'POST', pattern: '/api/v1/sources', path: () => '/api/v1/sources', body: () => ({ name: 'fuzz source', format: 'zendesk', secret: 'fuzz-secret-0123456789' }), as: () => admin },
     { method: 'POST', pattern: '/api/v1/sources/:id/rotate-secret', path: () => `/api/v1/sources/${rotated}/rotate-secret`, body: () => ({ secret: 'zendesk-secret-0123456789abcdef' }), as: () => admin },
     { method: 'POST', pattern: '/api/v1/subscriptions', path: () => '/api/v1/subscriptions', body: () => ({ url: 'https://hooks.example.com/closeness', events: ['follow_up.raised'] }), as: () => admin },
@@ -191,6 +196,8 @@ describe('fuzz: every write route (API + worker + Postgres + Redis)', () => {
     { method: 'POST', pattern: '/api/v1/ops/projections/:name/rebuild', path: () => '/api/v1/ops/projections/no-such-projection/rebuild', body: () => ({}), as: () => admin },
     { method: 'POST', pattern: '/api/v1/ops/projections/:name/parked/retry', path: () => '/api/v1/ops/projections/no-such-projection/parked/retry', body: () => ({}), as: () => admin },
     { method: 'POST', pattern: '/api/v1/ops/projections/:name/parked/:eventId/retry', path: () => `/api/v1/ops/projections/customer-read-models/parked/${randomUUID()}/retry`, body: () => ({}), as: () => admin },
+    { method: 'POST', pattern: '/api/v1/ops/scheduled-checks/run', path: () => '/api/v1/ops/scheduled-checks/run', body: () => ({}), as: () => admin },
+    { method: 'POST', pattern: '/api/v1/ops/scheduled-checks/run', path: () => '/api/v1/ops/scheduled-checks/run', body: () => ({}), as: () => admin },
     { method: 'POST', pattern: '/api/v1/ops/dead-letters/:id/retry', path: () => `/api/v1/ops/dead-letters/${randomUUID()}/retry`, body: () => ({}), as: () => admin },
   ];
 

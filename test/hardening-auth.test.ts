@@ -1,8 +1,8 @@
 import { jest } from '@jest/globals';
-import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
-import { createRedis, QUEUES } from '../libs/queues/src/index.js';
+import { QUEUES } from '../libs/queues/src/index.js';
 import { startStack, type Stack } from './support/stack.js';
+import { testQueue } from './support/env.js';
 
 /**
  * Issue #19, findings 5 and 6, reproduced as the security test ran them, against the real API and
@@ -220,8 +220,7 @@ describe('hardening #19.6: cookie-authenticated writes are same-origin only', ()
   });
 
   it('the queue dashboard, outside Nest’s routes, is covered too: a cross-site POST with the admin cookie adds no delivery job', async () => {
-    const redis = createRedis(stack.config.REDIS_URL, 'hardening-auth');
-    const deliveries = new Queue(QUEUES.deliveries, { connection: redis, prefix: stack.config.QUEUE_PREFIX });
+    const { queue: deliveries, close } = await testQueue(stack.config, QUEUES.deliveries);
     try {
       const before = await deliveries.getJobCounts();
       // A no-cors fetch from another site: text/plain is the one body type that needs no preflight.
@@ -234,8 +233,7 @@ describe('hardening #19.6: cookie-authenticated writes are same-origin only', ()
       expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
       expect(await deliveries.getJobCounts()).toEqual(before);
     } finally {
-      await deliveries.close();
-      redis.disconnect();
+      await close();
     }
   });
 

@@ -1,5 +1,4 @@
 import { jest } from '@jest/globals';
-import { Queue } from 'bullmq';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -7,16 +6,16 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { startLoopProbe } from './support/loop-probe.js';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { WorkerMetricsServer } from '../apps/worker/src/heartbeat/worker-metrics.server.js';
-import { dropRedisPrefix, freePort } from '../bench/support.js';
+import { freePort } from '../bench/support.js';
 import { EventStore } from '../libs/event-store/src/index.js';
-import { QUEUES, createRedis } from '../libs/queues/src/index.js';
+import { QUEUES } from '../libs/queues/src/index.js';
 import { evaluateCustomer } from '../libs/read-models/src/index.js';
 import { call, createUser, minutesAgo, touchpoint, type TestUser } from './fixtures/webhooks/helpers.js';
-import { freshDatabase, REDIS_URL } from './support/env.js';
+import { dropQueuePrefix, freshDatabase, queueEnv, testQueue } from './support/env.js';
 import { eventually, startStack, type Stack } from './support/stack.js';
 
 /*
@@ -101,8 +100,7 @@ describe('#19.3 ops can neither read customer data nor forge deliveries through 
     // A job put straight into the queue (as someone with Redis or the admin board could): the
     // worker signs only what it builds from the stored event, so a made-up event is dropped and
     // a forged payload for a real event is never what is sent.
-    const redis = createRedis(stack.config.REDIS_URL, 'test-forger');
-    const queue = new Queue(QUEUES.deliveries, { connection: redis, prefix: stack.config.QUEUE_PREFIX });
+    const { queue, close } = await testQueue(stack.config, QUEUES.deliveries);
     try {
       const madeUp = randomUUID();
       await queue.add('deliver-webhook', { subscriptionId: sub.body.id, eventId: madeUp, streamId: `customer-${customerId}`, streamVersion: 1, webhookId: 'msg_forged_1', payload: forged } as any, { jobId: 'forged-1' });
@@ -114,8 +112,7 @@ describe('#19.3 ops can neither read customer data nor forge deliveries through 
       }, SLOW);
       expect(hooks.received.filter((r) => r.body.includes('forged'))).toEqual([]);
     } finally {
-      await queue.close();
-      redis.disconnect();
+      await close();
     }
   });
 });
@@ -136,14 +133,13 @@ describe('#19.7 expensive reads do not block the API', () => {
 
   /** The worst blocking of this process's event loop (the API's) while `fn` runs: a timer-drift probe. */
   async function blockedMs(fn: () => Promise<unknown>): Promise<number> {
-    const h = monitorEventLoopDelay({ resolution: 10 });
-    h.enable();
+    const probe = startLoopProbe(10);
     try {
       await fn();
     } finally {
-      h.disable();
+      probe.stop();
     }
-    return h.max / 1e6;
+    return probe.maxBlockedMs();
   }
 
   const as = () => ({ Authorization: `Bearer ${admin}` });
@@ -235,7 +231,7 @@ describe('#19.10 a killed worker is restarted by npm start\'s supervisor, and th
       if (supervisor.exitCode === null) supervisor.kill('SIGKILL');
     }
     await db?.drop();
-    await dropRedisPrefix(REDIS_URL, prefix).catch(() => undefined);
+    await dropQueuePrefix(prefix);
     rmSync(OUT, { recursive: true, force: true });
   });
 
@@ -255,7 +251,7 @@ describe('#19.10 a killed worker is restarted by npm start\'s supervisor, and th
     let log = '';
     supervisor = spawn(process.execPath, [START], {
       env: {
-        PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATABASE_URL: db.url, REDIS_URL, PORT: String(port), HOST: '127.0.0.1', WORKER_METRICS_PORT: '0',
+        PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATABASE_URL: db.url, ...queueEnv(), PORT: String(port), HOST: '127.0.0.1', WORKER_METRICS_PORT: '0',
         LOG_LEVEL: 'warn', LOG_PRETTY: 'false', QUEUE_PREFIX: prefix, HEARTBEAT_INTERVAL_MS: '300', ADMIN_EMAIL: 'sup-admin@closeness.test', ADMIN_PASSWORD: 'sup-admin-password',
       },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -71,6 +71,16 @@ describe('ops: /metrics, /admin/queues, OpenAPI completeness (real API + worker)
       }
     });
 
+    it('given the queues on either backend, when /health/ready is asked, then it names the queue store it checked and finds it up', async () => {
+      const ready = await eventually(async () => {
+        const res = await fetch(`${stack.baseUrl}/health/ready`);
+        return res.status === 200 && ((await res.json()) as any);
+      });
+      if (stack.config.QUEUE_BACKEND === 'redis') expect(ready.details.redis).toEqual({ status: 'up' });
+      else expect(ready.details.queues).toEqual({ status: 'up', backend: 'postgres' });
+      expect(ready.details.worker.status).toBe('up');
+    });
+
     it('exposes queue depth, oldest waiting age, projection position and lag, heartbeat age and HTTP durations', async () => {
       await fetch(`${stack.baseUrl}/health/live`);
       const samples = await eventually(async () => {
@@ -80,7 +90,8 @@ describe('ops: /metrics, /admin/queues, OpenAPI completeness (real API + worker)
       expect(samples.has('closeness_queue_jobs{queue="follow-ups",state="waiting"}')).toBe(true);
       expect(samples.has('closeness_queue_jobs{queue="heartbeat",state="completed"}')).toBe(true);
       expect(samples.has('closeness_queue_oldest_waiting_age_seconds{queue="follow-ups"}')).toBe(true);
-      expect(samples.get('closeness_metrics_source_up{source="redis"}')).toBe(1);
+      // The queue store is named for what it is: `redis`, or `queues` on BullMQ's PostgreSQL backend.
+      expect(samples.get(`closeness_metrics_source_up{source="${stack.config.QUEUE_BACKEND === 'redis' ? 'redis' : 'queues'}"}`)).toBe(1);
       expect(samples.get('closeness_metrics_source_up{source="postgres"}')).toBe(1);
       expect([...samples.keys()].some((k) => k.startsWith('closeness_projection_position{projection='))).toBe(true);
       expect([...samples.keys()].some((k) => k.startsWith('closeness_projection_lag_seconds{projection='))).toBe(true);

@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { Queue } from 'bullmq';
 import { EventStore, requestRebuild } from '../libs/event-store/src/index.js';
-import { QUEUES, createRedis } from '../libs/queues/src/index.js';
+import { QUEUES } from '../libs/queues/src/index.js';
 import { call, createUser, minutesAgo, touchpoint, type TestUser } from './fixtures/webhooks/helpers.js';
 import { eventually, startStack, type Stack } from './support/stack.js';
+import { testQueue } from './support/env.js';
 import { appendRaw } from '../libs/event-store/src/testing.js';
 
 jest.setTimeout(240_000);
@@ -261,16 +261,14 @@ describe('outbound webhooks (API + worker + Postgres + Redis + a local receiver)
       return rows[0].status === 'running' && Number(rows[0].global_position) >= Number(cp.global_position);
     }, SLOW);
     // Let any job the replay might have added run (none should: same job ids, and delivered ids are skipped).
-    const redis = createRedis(stack.config.REDIS_URL, 'outbound-test');
-    const queue = new Queue(QUEUES.deliveries, { connection: redis, prefix: stack.config.QUEUE_PREFIX });
+    const { queue, close } = await testQueue(stack.config, QUEUES.deliveries);
     try {
       await eventually(async () => {
         const c = await queue.getJobCounts('waiting', 'active', 'prioritized');
         return c.waiting + c.active + c.prioritized === 0;
       }, SLOW);
     } finally {
-      await queue.close();
-      redis.disconnect();
+      await close();
     }
     const after = hitsPerId();
     for (const [id, n] of before) expect({ id, n: after.get(id) }).toEqual({ id, n });

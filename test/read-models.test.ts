@@ -1,9 +1,9 @@
-import { Queue } from 'bullmq';
 import request from 'supertest';
 import { SilenceService } from '../apps/worker/src/jobs/silence/silence.service.js';
 import { QUEUES } from '../libs/queues/src/index.js';
 import { deterministicId } from '../libs/shared/src/clock.js';
 import { eventually, startStack, type Stack } from './support/stack.js';
+import { testQueue } from './support/env.js';
 
 describe('read models: portfolio, scoping, timeline, silence, ops', () => {
   let stack: Stack;
@@ -129,14 +129,13 @@ describe('read models: portfolio, scoping, timeline, silence, ops', () => {
       return rows[0]?.relational?.signals?.some((s: any) => s.name === 'inbound_unanswered');
     }, 60_000);
     // The job scheduler exists on the silence queue under this stack's prefix.
-    const redis = new URL(stack.config.REDIS_URL);
-    // BullMQ owns this connection, so close() ends it.
-    const queue = new Queue(QUEUES.silence, { connection: { host: redis.hostname, port: Number(redis.port || 6379) }, prefix: stack.config.QUEUE_PREFIX });
+    // Through the product's own connection: REDIS_URL with a database index (redis://…/3), or PostgreSQL.
+    const { queue, close } = await testQueue(stack.config, QUEUES.silence);
     try {
       const scheduler = await queue.getJobScheduler('silence-check');
       expect(scheduler?.pattern).toBe(stack.config.SILENCE_CHECK_CRON);
     } finally {
-      await queue.close();
+      await close();
     }
   });
 

@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_USERS, runDemo, type DemoResult } from '../scripts/demo.js';
 import { eventually, startStack, type Stack } from './support/stack.js';
+import { findOnPath, needsBinary } from './support/binaries.js';
 
 // The web UI end to end: real headless Chromium against the real API + worker on real Postgres
 // and Redis, filled by a reduced demo. Screenshots of each step go to test-artifacts/web/.
@@ -18,7 +19,10 @@ interface ConsoleProblem {
   text: string;
 }
 
-describe('web UI in headless Chromium', () => {
+const CHROMIUM = process.env.CHROMIUM_PATH ?? findOnPath('chromium') ?? '/usr/bin/chromium';
+const HAS_CHROMIUM = existsSync(CHROMIUM) || needsBinary('chromium', 'the web UI is tested in headless Chromium (or set CHROMIUM_PATH)');
+
+(HAS_CHROMIUM ? describe : describe.skip)('web UI in headless Chromium', () => {
   let stack: Stack;
   let browser: Browser;
   let demo: DemoResult;
@@ -64,7 +68,7 @@ describe('web UI in headless Chromium', () => {
       return list.status === 200 && list.body.items.length === CUSTOMERS / 4 && list.body.items.every((c: any) => c.health?.band);
     }, 90_000, 250);
     browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   }, 240_000);
@@ -284,7 +288,10 @@ describe('web UI in headless Chromium', () => {
     await page.getByRole('heading', { name: 'Channels' }).waitFor();
     const channels = page.locator('section[aria-labelledby="team-channels"]');
     await channels.locator('summary').click();
-    expect(await channels.locator('tbody th').allTextContents()).toEqual(expect.arrayContaining(['Chatbot', 'E-mail']));
+    // The demo's stories decide which channels a small demo uses; e-mail and the phone are in every one.
+    const channelRows = await channels.locator('tbody th').allTextContents();
+    expect(channelRows).toEqual(expect.arrayContaining(['E-mail', 'Phone call']));
+    expect(new Set(channelRows).size).toBe(channelRows.length);
     // Another period re-reads the report.
     await page.getByLabel('Period').selectOption('365');
     await page.locator('.state.loading').waitFor({ state: 'detached' });

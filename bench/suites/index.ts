@@ -5,6 +5,7 @@ import { ingestSuite } from './ingest.js';
 import { followUpsSuite } from './follow-ups.js';
 import { scoringSuite } from './scoring.js';
 import { healthSuite } from './health.js';
+import { serviceSuite } from './service.js';
 
 /**
  * Every suite `npm run bench` runs, in order, after the raw baseline (bench/pg-baseline.sh).
@@ -29,4 +30,5 @@ export const SUITES: BenchSuite[] = [
   followUpsSuite,
   scoringSuite,
   healthSuite,
+  serviceSuite,
 ];

@@ -1,13 +1,30 @@
+import type { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { QueueConnection } from '../../libs/queues/src/index.js';
 import { DataSource } from 'typeorm';
 import { loadConfig, type AppConfig } from '../../libs/shared/src/config.js';
 import { openDatabase } from '../../libs/shared/src/database/data-source.js';
 import { dropRedisPrefix } from '../../bench/support.js';
 
-/** Base URL of the Postgres server the tests use; each test file gets its own database. */
+/**
+ * Base URL of the Postgres server the tests use; each test file gets its own database. With no
+ * DATABASE_URL, jest's global setup (test/support/global-setup.ts) started an embedded one.
+ */
 export const PG_BASE = process.env.TEST_DATABASE_BASE_URL ?? process.env.DATABASE_URL?.replace(/\/[^/]*$/, '') ?? 'postgres://postgres:postgres@127.0.0.1:5432';
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The Redis the queues use, when there is one; without it (or with QUEUE_BACKEND=postgres) they run on PostgreSQL. */
+export const REDIS_URL = process.env.REDIS_URL || undefined;
+export const QUEUE_BACKEND: 'redis' | 'postgres' = process.env.QUEUE_BACKEND === 'postgres' || !REDIS_URL ? 'postgres' : 'redis';
+
+/** The queue settings for a child process (npm start, the API, a worker) a test spawns. */
+export function queueEnv(): Record<string, string> {
+  return { ...(REDIS_URL ? { REDIS_URL } : {}), QUEUE_BACKEND };
+}
+
+/** Deletes a queue prefix's Redis keys, when the queues are on Redis (on PostgreSQL they went with the test's database). */
+export async function dropQueuePrefix(prefix: string): Promise<void> {
+  if (REDIS_URL && QUEUE_BACKEND === 'redis') await dropRedisPrefix(REDIS_URL, prefix).catch(() => undefined);
+}
 
 /** A fresh, migrated database for one test file; dropped by `drop()`. */
 export async function freshDatabase(prefix = 'closeness_test'): Promise<{ url: string; ds: DataSource; drop: () => Promise<void> }> {
@@ -41,7 +58,8 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
   return loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
-    REDIS_URL,
+    ...(REDIS_URL ? { REDIS_URL } : {}),
+    QUEUE_BACKEND,
     PORT: '0',
     LOG_LEVEL: 'silent',
     LOG_PRETTY: 'false',
@@ -54,6 +72,15 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
 
 /** Deletes the Redis keys under every queue prefix testConfig gave this file (call once its apps are closed). */
 export async function dropTestPrefixes(): Promise<void> {
-  for (const p of prefixes) await dropRedisPrefix(REDIS_URL, p).catch(() => undefined);
+  // On PostgreSQL the queues live in the test's own database, which the test drops.
+  if (REDIS_URL && QUEUE_BACKEND === 'redis') for (const p of prefixes) await dropRedisPrefix(REDIS_URL, p).catch(() => undefined);
   prefixes.clear();
+}
+
+/** A producer queue on the stack's own backend and prefix (Redis, or PostgreSQL), for a test to add or count jobs. */
+export async function testQueue<T = any>(config: AppConfig, name: string): Promise<{ queue: Queue<T>; close: () => Promise<void> }> {
+  const connection = await QueueConnection.open(config, 'test-producer');
+  const queue = connection.queue<T>(name);
+  queue.on('error', () => undefined);
+  return { queue, close: async () => (await queue.close().catch(() => undefined), await connection.close()) };
 }

@@ -4,8 +4,10 @@
  * on blocking, not a timing of the work.
  *
  * On a shared machine the process may also wait for a CPU, which looks like drift but is not
- * blocking: a late tick counts only for the CPU time the process used meanwhile
- * (`process.cpuUsage`), so the figure is min(lateness, CPU time used).
+ * blocking: a late tick counts only for the CPU time the event loop's own thread used meanwhile
+ * (`process.threadCpuUsage`; the whole process's `cpuUsage` where Node lacks it, which also
+ * counts worker threads and the garbage collector's helpers), so the figure is
+ * min(lateness, CPU time used).
  */
 export interface LoopProbe {
   /** The longest blocking seen since start (ms). */
@@ -13,19 +15,24 @@ export interface LoopProbe {
   stop(): number;
 }
 
+const loopThreadCpu: (previous?: NodeJS.CpuUsage) => NodeJS.CpuUsage =
+  typeof (process as { threadCpuUsage?: unknown }).threadCpuUsage === 'function'
+    ? (previous) => (process as unknown as { threadCpuUsage: (p?: NodeJS.CpuUsage) => NodeJS.CpuUsage }).threadCpuUsage(previous)
+    : (previous) => process.cpuUsage(previous);
+
 export function startLoopProbe(intervalMs = 5): LoopProbe {
   let max = 0;
   let last = performance.now();
-  let lastCpu = process.cpuUsage();
+  let lastCpu = loopThreadCpu();
   const timer = setInterval(() => {
     const now = performance.now();
-    const cpu = process.cpuUsage(lastCpu);
+    const cpu = loopThreadCpu(lastCpu);
     const late = now - last - intervalMs;
     const cpuMs = (cpu.user + cpu.system) / 1000;
     const blocked = Math.min(late, cpuMs);
     if (blocked > max) max = blocked;
     last = now;
-    lastCpu = process.cpuUsage();
+    lastCpu = loopThreadCpu();
   }, intervalMs);
   return {
     maxBlockedMs: () => max,

@@ -7,19 +7,21 @@ import { AuthModule } from './auth/auth.module.js';
 import { ReadinessController } from './health/readiness.controller.js';
 import { MetricsModule } from './ops/metrics/metrics.module.js';
 import { QueueBoardModule } from './ops/queues/queue-board.module.js';
-import { RedisModule } from './redis.module.js';
+import { QueueConnectionModule } from './queue-connection.module.js';
 import { DeadLettersModule } from './ops/dead-letters/dead-letters.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { SourcesModule } from './sources/sources.module.js';
 import { CustomerCommandsModule } from './customers/customer-commands.module.js';
 import { CustomerQueriesModule } from './customers/customer-queries.module.js';
 import { OpsProjectionsModule } from './ops/projections/projections.module.js';
+import { OpsScheduledChecksModule } from './ops/scheduled-checks/scheduled-checks.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { TouchpointsModule } from './touchpoints/touchpoints.module.js';
 import { WebModule } from './web/web.module.js';
 import { UsersModule } from './users/users.module.js';
 import { FollowUpsModule } from './follow-ups/follow-ups.module.js';
 import { RulesModule } from './rules/rules.module.js';
+import { HealthConfigModule } from './ops/health-config/health-config.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 
 @Module({})
@@ -32,9 +34,10 @@ export class AppModule {
         LoggerModule.forRoot(httpLoggerParams(config)),
         CqrsModule.forRoot(),
         DatabaseModule,
-        RedisModule,
+        QueueConnectionModule,
         FollowUpsModule,
         RulesModule,
+        HealthConfigModule,
         SubscriptionsModule,
         TerminusModule.forRoot({ logger: false }),
         WebModule,
@@ -44,6 +47,7 @@ export class AppModule {
         TouchpointsModule,
         CustomerQueriesModule,
         OpsProjectionsModule,
+        OpsScheduledChecksModule,
         ReportsModule,
         SourcesModule,
         WebhooksModule,

@@ -6,6 +6,7 @@ import { api, explain } from './api.js';
 import { CustomerPage } from './pages/customer.js';
 import { FollowUpsPage } from './pages/follow-ups.js';
 import { OpsPage } from './pages/ops.js';
+import { HealthConfigPage } from './pages/health-config.js';
 import { PortfolioPage } from './pages/portfolio.js';
 import { TeamPage } from './pages/team.js';
 
@@ -96,6 +97,7 @@ function Nav({ user, route, onSignOut }) {
         ${customers ? link('#/follow-ups', 'My follow-ups', 'follow-ups') : null}
         ${user.role === 'team_lead' || user.role === 'admin' ? link('#/team', 'Team', 'team') : null}
         ${user.role === 'ops' || user.role === 'admin' ? link('#/ops', 'Ops', 'ops') : null}
+        ${user.role === 'admin' ? link('#/health-config', 'Health config', 'health-config') : null}
         ${user.role === 'ops' || user.role === 'admin' ? html`<li><a href="/admin/queues" class="external">Queue dashboard</a></li>` : null}
       </ul>
     </nav>
@@ -114,6 +116,7 @@ function Page({ user, route }) {
   if (first === 'follow-ups' && customers) return html`<${FollowUpsPage} user=${user} />`;
   if (first === 'team' && (user.role === 'team_lead' || user.role === 'admin')) return html`<${TeamPage} user=${user} />`;
   if (first === 'ops' && (user.role === 'ops' || user.role === 'admin')) return html`<${OpsPage} user=${user} />`;
+  if (first === 'health-config' && user.role === 'admin') return html`<${HealthConfigPage} />`;
   if (!first) {
     window.location.replace(homeFor(user));
     return null;

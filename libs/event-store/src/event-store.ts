@@ -65,6 +65,17 @@ export interface ReadAllOptions {
   types?: string[];
 }
 
+/** The log is split into this many buckets by a hash of the stream id (`events.bucket`, computed by Postgres). */
+export const PROJECTION_BUCKETS = 64;
+
+export interface ReadBucketsResult {
+  events: StoredEvent[];
+  /** Per bucket read, where its next read starts (past the last row examined in it); buckets with nothing new are absent. */
+  checkpoints: Map<number, Checkpoint>;
+  /** Every row examined, handled type or not, in commit order (to cut the checkpoints at a prefix of the batch). */
+  examined: { bucket: number; transactionId: string; globalPosition: number }[];
+}
+
 export interface ReadAllResult {
   events: StoredEvent[];
   /** Where the next read starts: past the last event examined, handled type or not. */
@@ -450,9 +461,17 @@ export class EventStore {
     // One index probe per checkpoint.
     const rows: { name: string; status: string; lag: number | null }[] = await (tx ?? this.db).query(`
       SELECT c.name, c.status,
-             (SELECT extract(epoch FROM now() - e.recorded_at)::float8 FROM events e
-               WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
-               ORDER BY e.transaction_id, e.global_position LIMIT 1) AS lag
+             CASE WHEN NOT EXISTS (SELECT 1 FROM projection_bucket_checkpoints b WHERE b.name = c.name) THEN
+               (SELECT extract(epoch FROM now() - e.recorded_at)::float8 FROM events e
+                 WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
+                 ORDER BY e.transaction_id, e.global_position LIMIT 1)
+             ELSE
+               -- A partitioned projection: its oldest untaken event in any bucket (one probe per bucket).
+               (SELECT extract(epoch FROM now() - min((SELECT e.recorded_at FROM events e WHERE e.bucket = b.bucket
+                  AND (e.transaction_id, e.global_position) > (b.transaction_id, b.global_position)
+                  ORDER BY e.transaction_id, e.global_position LIMIT 1)))::float8
+                FROM projection_bucket_checkpoints b WHERE b.name = c.name)
+             END AS lag
         FROM projection_checkpoints c`);
     return rows.map((r) => ({ name: r.name, status: r.status, lagSeconds: r.lag === null ? null : Number(r.lag) }));
   }
@@ -489,6 +508,41 @@ export class EventStore {
     const wanted = opts.types ? new Set(opts.types) : undefined;
     const events = (wanted ? rows.filter((r: any) => wanted.has(r.type)) : rows).map((r: any) => this.toEvent(r));
     return { events, checkpoint };
+  }
+
+  /**
+   * Reads several buckets of the log, each from its own checkpoint, merged in commit order and
+   * at most `limit` rows in all. The same horizon as `readAll` holds in each bucket: only
+   * transactions older than the oldest one still running are visible, so no event that commits
+   * later is ever passed. A bucket's rows are a prefix of its rows after its checkpoint.
+   */
+  async readBuckets(from: ReadonlyMap<number, Checkpoint>, opts: { limit?: number; types?: string[] } = {}, tx?: Queryable): Promise<ReadBucketsResult> {
+    const buckets = [...from.keys()];
+    if (buckets.length === 0) return { events: [], checkpoints: new Map(), examined: [] };
+    const limit = opts.limit ?? 1000;
+    const cols = (opts.types ? TYPED_COLUMNS : COLUMNS).replace(/\$4/g, '$5');
+    const rows = await (tx ?? this.db).query(
+      `SELECT x.* FROM unnest($1::smallint[], $2::xid8[], $3::bigint[]) AS c(bucket, tx, pos)
+       CROSS JOIN LATERAL (
+         SELECT bucket, ${cols} FROM events
+         WHERE events.bucket = c.bucket AND (events.transaction_id, events.global_position) > (c.tx, c.pos)
+           AND events.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         ORDER BY events.transaction_id, events.global_position
+         LIMIT $4) x
+       ORDER BY x.transaction_id::xid8, x.global_position
+       LIMIT $4`,
+      [buckets, buckets.map((b) => from.get(b)!.transactionId), buckets.map((b) => from.get(b)!.globalPosition), limit, ...(opts.types ? [opts.types] : [])],
+    );
+    const checkpoints = new Map<number, Checkpoint>();
+    const examined: ReadBucketsResult['examined'] = [];
+    for (const r of rows) {
+      const at = { transactionId: r.transaction_id, globalPosition: Number(r.global_position) };
+      checkpoints.set(Number(r.bucket), at);
+      examined.push({ bucket: Number(r.bucket), ...at });
+    }
+    const wanted = opts.types ? new Set(opts.types) : undefined;
+    const events = (wanted ? rows.filter((r: any) => wanted.has(r.type)) : rows).map((r: any) => this.toEvent(r));
+    return { events, checkpoints, examined };
   }
 
   /**

@@ -1,10 +1,14 @@
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
-import type { EventStore, Queryable } from './event-store.js';
+import type { BucketLeases } from './bucket-leases.js';
+import { PROJECTION_BUCKETS, type EventStore, type Queryable } from './event-store.js';
 import type { Checkpoint, StoredEvent } from './types.js';
 
 /** Advisory lock namespace (first key) of the projection locks; the second key is hashtext(name). */
 const PROJECTION_LOCK_SPACE = 72_615_002;
+/** Advisory lock namespace of one (projection, bucket); the second key is hashtext('<name>:<bucket>'). */
+const BUCKET_LOCK_SPACE = 72_615_003;
+const ALL_BUCKETS = Array.from({ length: PROJECTION_BUCKETS }, (_, b) => b);
 
 export const EVENTS_CHANNEL = 'closeness_events';
 /** The LISTEN connection's application_name (visible in pg_stat_activity). */
@@ -18,6 +22,12 @@ export interface Projection {
   readonly name: string;
   /** Event types it handles; others are skipped but still move the checkpoint. */
   readonly types?: readonly string[];
+  /**
+   * Runs per bucket of the log (`events.bucket`, a hash of the stream id): the events of one
+   * stream in commit order, those of different buckets in any order and in parallel (several
+   * worker processes). Only for a projection whose rows of one stream depend on that stream alone.
+   */
+  readonly partitioned?: boolean;
   /** How many events one transaction takes (default 1000). */
   readonly batchSize?: number;
   apply(events: StoredEvent[], tx: Queryable): Promise<void>;
@@ -84,6 +94,8 @@ export interface ProjectionRunnerOptions {
   onBatch?: (name: string, count: number, checkpoint: Checkpoint) => void;
   /** Called when events are parked (metrics): how many failed themselves, how many are held behind them. */
   onParked?: (name: string, failed: number, held: number) => void;
+  /** Which buckets this process runs its partitioned projections for; without it, all 64 (tests, the rebuild CLI). */
+  leases?: BucketLeases;
 }
 
 export async function ensureCheckpoints(db: Queryable, names: string[]): Promise<void> {
@@ -105,11 +117,25 @@ export async function requestRebuild(db: Queryable, name: string): Promise<boole
 export async function projectionStatuses(db: Queryable): Promise<ProjectionStatus[]> {
   const rows = await db.query(`
     SELECT c.name, c.global_position, c.transaction_id::text AS transaction_id, c.status, c.last_error, c.updated_at, c.parked,
-           (SELECT count(*) FROM (SELECT 1 FROM events e
-              WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position) LIMIT 1000000) x) AS lag_events,
-           (SELECT extract(epoch FROM now() - min(e.recorded_at)) FROM (SELECT recorded_at FROM events e
-              WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
-              ORDER BY e.transaction_id, e.global_position LIMIT 1) e) AS lag_seconds
+           CASE WHEN NOT EXISTS (SELECT 1 FROM projection_bucket_checkpoints b WHERE b.name = c.name) THEN
+             (SELECT count(*) FROM (SELECT 1 FROM events e
+                WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position) LIMIT 1000000) x)
+           ELSE
+             -- Partitioned: each bucket from its own checkpoint, through the bucket index.
+             (SELECT sum((SELECT count(*) FROM (SELECT 1 FROM events e WHERE e.bucket = b.bucket
+                AND (e.transaction_id, e.global_position) > (b.transaction_id, b.global_position) LIMIT 1000000) x))
+              FROM projection_bucket_checkpoints b WHERE b.name = c.name)
+           END AS lag_events,
+           CASE WHEN NOT EXISTS (SELECT 1 FROM projection_bucket_checkpoints b WHERE b.name = c.name) THEN
+             (SELECT extract(epoch FROM now() - min(e.recorded_at)) FROM (SELECT recorded_at FROM events e
+                WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
+                ORDER BY e.transaction_id, e.global_position LIMIT 1) e)
+           ELSE
+             (SELECT extract(epoch FROM now() - min((SELECT e.recorded_at FROM events e WHERE e.bucket = b.bucket
+                AND (e.transaction_id, e.global_position) > (b.transaction_id, b.global_position)
+                ORDER BY e.transaction_id, e.global_position LIMIT 1)))
+              FROM projection_bucket_checkpoints b WHERE b.name = c.name)
+           END AS lag_seconds
     FROM projection_checkpoints c ORDER BY c.name`);
   return rows.map((r: any) => ({
     name: r.name,
@@ -249,6 +275,7 @@ export class ProjectionRunner {
     if (this.running) return;
     await ensureCheckpoints(this.ds, this.projections.map((p) => p.name));
     this.running = true;
+    await this.opts.leases?.start();
     await this.listen();
     this.loop = this.run();
   }
@@ -257,6 +284,7 @@ export class ProjectionRunner {
     this.running = false;
     this.notify();
     await this.loop;
+    await this.opts.leases?.stop();
     await this.listener?.end().catch(() => undefined);
     this.listener = undefined;
   }
@@ -281,10 +309,14 @@ export class ProjectionRunner {
   }
 
   private async committedBeyond(names: string[]): Promise<boolean> {
+    const partitioned = new Set(this.projections.filter((p) => p.partitioned).map((p) => p.name));
     const rows = await this.ds.query(
       `SELECT EXISTS (SELECT 1 FROM projection_checkpoints c WHERE c.name = ANY($1::text[]) AND c.status <> 'rebuild_requested'
-         AND EXISTS (SELECT 1 FROM events e WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position))) AS beyond`,
-      [names],
+         AND EXISTS (SELECT 1 FROM events e WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)))
+       OR EXISTS (SELECT 1 FROM projection_bucket_checkpoints c JOIN projection_checkpoints m ON m.name = c.name
+         WHERE c.name = ANY($2::text[]) AND m.status <> 'rebuild_requested'
+           AND EXISTS (SELECT 1 FROM events e WHERE e.bucket = c.bucket AND (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position))) AS beyond`,
+      [names.filter((n) => !partitioned.has(n)), names.filter((n) => partitioned.has(n))],
     );
     return rows[0]?.beyond === true;
   }
@@ -348,13 +380,126 @@ export class ProjectionRunner {
    * the events that fail are parked and the rest is applied once.
    */
   private async step(p: Projection, wait = false): Promise<number> {
+    const once = (isolate: boolean) => (p.partitioned ? this.stepBuckets(p, wait, isolate) : this.stepOnce(p, wait, isolate));
     try {
-      return await this.stepOnce(p, wait, false);
+      return await once(false);
     } catch (err) {
       if (isTransientFailure(err)) throw err;
       this.opts.logger?.error({ err, projection: p.name }, 'projection batch failed; isolating the events that fail');
-      return this.stepOnce(p, wait, true);
+      return once(true);
     }
+  }
+
+  private readonly bucketsSeeded = new Set<string>();
+
+  /**
+   * One transaction of a partitioned projection over the buckets this process holds: each bucket
+   * under its own advisory lock (and the projection's lock shared), read from its own checkpoint
+   * in commit order, applied together, each bucket's checkpoint moved in the same commit. A
+   * rebuild or a retry of parked events takes the projection's lock exclusively (no bucket runs
+   * meanwhile, in any process).
+   */
+  private async stepBuckets(p: Projection, wait: boolean, isolate: boolean): Promise<number> {
+    if (!this.bucketsSeeded.has(p.name)) {
+      // Buckets start where the projection's single checkpoint was (a deployment that ran it whole).
+      await this.ds.query(
+        `INSERT INTO projection_bucket_checkpoints (name, bucket, transaction_id, global_position)
+         SELECT c.name, b, c.transaction_id, c.global_position FROM projection_checkpoints c, generate_series(0, ${PROJECTION_BUCKETS - 1}) b
+         WHERE c.name = $1 ON CONFLICT DO NOTHING`,
+        [p.name],
+      );
+      this.bucketsSeeded.add(p.name);
+    }
+    const wanted = this.opts.leases ? this.opts.leases.owned() : ALL_BUCKETS;
+    return this.ds.transaction(async (tx) => {
+      const [main] = await tx.query(`SELECT status, parked, retry_requested FROM projection_checkpoints WHERE name = $1`, [p.name]);
+      if (!main) return 0;
+      const exclusive = main.status === 'rebuild_requested' || main.retry_requested === true;
+      const fn = `pg_${wait ? '' : 'try_'}advisory_xact_lock${exclusive ? '' : '_shared'}`;
+      const [lock] = await tx.query(`SELECT ${fn}(${PROJECTION_LOCK_SPACE}, hashtext($1))::text AS locked`, [p.name]);
+      if (lock?.locked === 'false') return 0;
+      let reset = false;
+      let parkedChanged = false;
+      let retried = 0;
+      let buckets: number[];
+      if (exclusive) {
+        const [again] = await tx.query(`SELECT status, parked, retry_requested FROM projection_checkpoints WHERE name = $1`, [p.name]);
+        if (again.status === 'rebuild_requested') {
+          await p.reset(tx);
+          await tx.query(`DELETE FROM projection_parked_events WHERE projection = $1`, [p.name]);
+          await tx.query(`UPDATE projection_bucket_checkpoints SET transaction_id = '0', global_position = 0, updated_at = now() WHERE name = $1`, [p.name]);
+          await tx.query(`UPDATE projection_checkpoints SET status = 'running', transaction_id = '0', global_position = 0, parked = 0, retry_requested = false, last_error = NULL, updated_at = now() WHERE name = $1`, [p.name]);
+          reset = true;
+          this.opts.logger?.info({ projection: p.name }, 'projection reset for rebuild');
+        } else if (again.retry_requested) {
+          retried = await this.retryParked(p, tx);
+          parkedChanged = true;
+        }
+        // Holding the projection exclusively: no bucket lock is needed.
+        buckets = wanted;
+      } else {
+        if (wanted.length === 0) return 0;
+        buckets = (
+          await tx.query(
+            `SELECT b FROM unnest($2::int[]) b WHERE ${wait ? 'pg_advisory_xact_lock' : 'pg_try_advisory_xact_lock'}(${BUCKET_LOCK_SPACE}, hashtext($1 || ':' || b))::text <> 'false'`,
+            [p.name, wanted],
+          )
+        ).map((r: any) => Number(r.b));
+      }
+      if (buckets.length === 0) return retried;
+      const from = new Map<number, Checkpoint>();
+      for (const r of await tx.query(
+        `SELECT bucket, transaction_id::text AS transaction_id, global_position FROM projection_bucket_checkpoints WHERE name = $1 AND bucket = ANY($2::int[])`,
+        [p.name, buckets],
+      )) {
+        from.set(Number(r.bucket), { transactionId: r.transaction_id, globalPosition: Number(r.global_position) });
+      }
+      const held = new Map<string, string>();
+      if (!reset && (Number(main.parked) > 0 || parkedChanged)) {
+        for (const r of await tx.query(`SELECT stream_id, event_id FROM projection_parked_events WHERE projection = $1 AND held_by IS NULL`, [p.name])) {
+          held.set(r.stream_id, r.event_id);
+        }
+      }
+      const page = await this.store.readBuckets(from, { limit: p.batchSize ?? 1000, types: p.types as string[] | undefined }, tx);
+      let moved = page.checkpoints;
+      const events = page.events;
+      if (events.length > 0) {
+        const outcome = isolate ? await this.applyIsolated(p, events, tx, held) : await this.applyWhole(p, events, tx, held);
+        if (outcome.decided < events.length) {
+          // Each bucket moves only past what the decided prefix of the batch covers.
+          const cut = events[outcome.decided - 1];
+          moved = new Map();
+          for (const r of page.examined) {
+            if ((compareXid(r.transactionId, cut.transactionId) || r.globalPosition - cut.globalPosition) <= 0) moved.set(r.bucket, { transactionId: r.transactionId, globalPosition: r.globalPosition });
+          }
+        }
+        if (outcome.parked.length + outcome.held.length > 0) {
+          await this.park(p.name, tx, outcome.parked, outcome.held);
+          parkedChanged = true;
+          this.opts.onParked?.(p.name, outcome.parked.length, outcome.held.length);
+          for (const x of outcome.parked) {
+            this.opts.logger?.error({ projection: p.name, eventId: x.event.id, type: x.event.type, position: x.event.globalPosition, error: x.error }, 'event parked: the projection could not apply it');
+          }
+        }
+      }
+      if (parkedChanged) {
+        await tx.query(`UPDATE projection_checkpoints SET parked = (SELECT count(*) FROM projection_parked_events WHERE projection = $1) WHERE name = $1`, [p.name]);
+      }
+      if (moved.size > 0) {
+        const list = [...moved];
+        await tx.query(
+          `UPDATE projection_bucket_checkpoints c SET transaction_id = x.tx::xid8, global_position = x.pos, updated_at = now()
+           FROM unnest($2::smallint[], $3::text[], $4::bigint[]) AS x(bucket, tx, pos) WHERE c.name = $1 AND c.bucket = x.bucket`,
+          [p.name, list.map(([b]) => b), list.map(([, c]) => c.transactionId), list.map(([, c]) => c.globalPosition)],
+        );
+        const last = page.examined[page.examined.length - 1];
+        this.opts.onBatch?.(p.name, events.length, { transactionId: last.transactionId, globalPosition: last.globalPosition });
+      }
+      if (main.status === 'failing' && !reset) {
+        await tx.query(`UPDATE projection_checkpoints SET status = CASE WHEN status = 'rebuild_requested' THEN status ELSE 'running' END, last_error = NULL, updated_at = now() WHERE name = $1`, [p.name]);
+      }
+      return moved.size > 0 ? Math.max(1, events.length) : reset ? 1 : retried;
+    });
   }
 
   /** One transaction: lock the projection, read a batch, apply it, move the checkpoint. */

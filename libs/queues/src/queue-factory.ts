@@ -1,12 +1,8 @@
-import { Queue, type DefaultJobOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { createRedis } from './redis.js';
+import type { DefaultJobOptions, Queue } from 'bullmq';
 import { metrics } from '../../shared/src/metrics.js';
+import { QueueConnection, type QueueSettings } from './connection.js';
 
-export interface QueueSettings {
-  REDIS_URL: string;
-  QUEUE_PREFIX: string;
-}
+export type { QueueSettings } from './connection.js';
 
 /** Attempts with exponential backoff and jitter; finished jobs are trimmed by age and count. */
 export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
@@ -17,20 +13,21 @@ export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
 };
 
 /** A queue for producers (scheduler, tests) with the product's prefix and job defaults. */
-export function createQueue<T = any>(name: string, settings: QueueSettings, connection: Redis, onError: (err: Error) => void): Queue<T> {
-  const queue = new Queue<T>(name, { connection, prefix: settings.QUEUE_PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+export function createQueue<T = any>(name: string, connection: QueueConnection, onError: (err: Error) => void): Queue<T> {
+  const queue = connection.queue<T>(name, { defaultJobOptions: DEFAULT_JOB_OPTIONS });
   queue.on('error', onError);
   return queue;
 }
 
 /**
- * A producer queue that FAILS FAST while Redis is away, for callers that hold a database
- * transaction (the relay): no offline queue, one retry per command, short timeouts.
+ * A producer queue that FAILS FAST while its store is away, for callers that hold a database
+ * transaction (the relay). On Redis: no offline queue, one retry per command, short timeouts;
  * BullMQ sends commands as soon as a Queue is constructed, so the Queue is built only once the
- * connection is ready; a failed start is thrown away and tried again on the next call.
+ * connection is ready. On PostgreSQL a query fails by itself when the server is away. A failed
+ * start is thrown away and tried again on the next call.
  */
 export class FailFastQueue<T = any> {
-  private current?: { queue: Queue<T>; redis: Redis };
+  private current?: { queue: Queue<T>; connection: QueueConnection };
   private starting?: Promise<Queue<T>>;
 
   constructor(
@@ -47,34 +44,38 @@ export class FailFastQueue<T = any> {
   }
 
   private async start(): Promise<Queue<T>> {
-    const redis = createRedis(this.settings.REDIS_URL, `${this.name}-producer`, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-      connectTimeout: this.connectTimeoutMs,
-      commandTimeout: 3000,
-      retryStrategy: (times) => Math.min(100 * times, 1000),
-    });
-    redis.on('error', () => undefined); // reported through the failing caller
-    try {
-      await Promise.race([
-        redis.connect(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('Redis not reachable')), this.connectTimeoutMs).unref()),
-      ]);
-    } catch (err) {
-      redis.disconnect();
-      throw err;
+    const timeout = <X>(p: Promise<X>, what: string) =>
+      Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} not reachable`)), this.connectTimeoutMs).unref())]);
+    const connection = await timeout(
+      QueueConnection.open(this.settings, `${this.name}-producer`, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 1,
+        connectTimeout: this.connectTimeoutMs,
+        commandTimeout: 3000,
+        retryStrategy: (times) => Math.min(100 * times, 1000),
+      }),
+      'queue store',
+    );
+    const redis = connection.redis;
+    if (redis) {
+      try {
+        await timeout(redis.connect(), 'Redis');
+      } catch (err) {
+        await connection.close();
+        throw err;
+      }
+      // From now on commands fail at once while disconnected instead of queueing in memory.
+      redis.options.enableOfflineQueue = false;
     }
-    // From now on commands fail at once while disconnected instead of queueing in memory.
-    redis.options.enableOfflineQueue = false;
-    const queue = createQueue<T>(this.name, this.settings, redis, this.onError);
+    const queue = createQueue<T>(this.name, connection, this.onError);
     try {
       await queue.waitUntilReady();
     } catch (err) {
       await queue.close().catch(() => undefined);
-      redis.disconnect();
+      await connection.close();
       throw err;
     }
-    this.current = { queue, redis };
+    this.current = { queue, connection };
     return queue;
   }
 
@@ -83,7 +84,7 @@ export class FailFastQueue<T = any> {
     this.current = undefined;
     if (!c) return;
     await c.queue.close().catch(() => undefined);
-    c.redis.disconnect();
+    await c.connection.close();
   }
 }
 

@@ -2,8 +2,8 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Projection, Queryable, StoredEvent } from '../../event-store/src/index.js';
 import { computeHealth, internScore, SCORING_MODEL_VERSION, type HealthConfig, type RelationalScore } from '../../relationship/src/index.js';
 import { healthRow, type HealthRow } from './customer-health.js';
-import { recordHealthModel } from './health-model.js';
-import { recordScoringModel } from './scoring-model.js';
+import { loadHealthConfig } from './health-config.js';
+import { recordModel, STORED_MODELS } from './model-versions.js';
 import { customerIdOf } from './stream-ids.js';
 import type { StreamCache } from './stream-cache.js';
 import { CUSTOMER_EVENT_TYPES } from '../../relationship/src/index.js';
@@ -42,9 +42,15 @@ const FLUSH_ROWS = 2000;
 export class CustomerReadModelsProjection implements Projection {
   readonly name = 'customer-read-models';
   readonly types = CUSTOMER_EVENT_TYPES;
+  /** Each customer's rows come from that customer's stream alone: run per bucket, in parallel across processes. */
+  readonly partitioned = true;
   /** Large batches when catching up: a customer's stream is folded once per batch it appears in. */
   readonly batchSize = 50_000;
 
+  /**
+   * `config`: a fixed health configuration (tests, benches); without one, each batch takes the
+   * configuration in force (`health_config`), whose every change also asks for a rebuild.
+   */
   constructor(
     private readonly cache: StreamCache,
     private readonly config?: HealthConfig,
@@ -68,6 +74,7 @@ export class CustomerReadModelsProjection implements Projection {
       if (this.cache.needsRestore(streamId, first)) restore.push(customerIdOf(streamId)!);
     }
     const known = await storedScores(tx, restore);
+    const config = this.config ?? (await loadHealthConfig(tx)).config;
     const writes = new PendingWrites();
     let inserts: TimelineRow[] = [];
     let updates: { event_id: string; relational: RelationalScore }[] = [];
@@ -103,7 +110,7 @@ export class CustomerReadModelsProjection implements Projection {
       try {
         const state = this.cache.foldState(streamId, stream, first, known);
         r = timelineChanges(customerId, state, stream.slice(first), g.ids);
-        row = healthRow(customerId, r.fold, computeHealth(r.fold.input, new Date(r.fold.lastRecordedAt!), this.config), stream.length);
+        row = healthRow(customerId, r.fold, computeHealth(r.fold.input, new Date(r.fold.lastRecordedAt!), config), stream.length);
       } catch (err) {
         // Half-extended: never reuse it (the runner isolates the event that made it throw).
         this.cache.dropFold(streamId);
@@ -128,9 +135,8 @@ export class CustomerReadModelsProjection implements Projection {
 
   async reset(tx: Queryable): Promise<void> {
     await tx.query('TRUNCATE customer_timeline, customer_health, relational_scores');
-    // Rebuilt from here on by the scoring model and the health model in force (see rescoreOnModelChange, rebuildOnHealthModelChange).
-    await recordScoringModel(tx);
-    await recordHealthModel(tx);
+    // Rebuilt from here on by the models in force (see rebuildOnModelChange).
+    for (const model of STORED_MODELS) await recordModel(tx, model);
   }
 }
 

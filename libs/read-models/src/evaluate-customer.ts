@@ -19,7 +19,7 @@ export function evaluateCustomer(events: readonly FoldEvent[], opts: FoldOptions
 }
 
 /** The events health counts: touchpoints, outcomes and the scheduled checks' facts. */
-const CONSIDERED = new Set(['TouchpointRecorded', 'OutcomeRecorded', 'InboundMessageWentUnanswered', 'RelationshipWentQuiet']);
+const CONSIDERED = new Set(['TouchpointRecorded', 'OutcomeRecorded', 'AccountManagerPulseRecorded', 'InboundMessageWentUnanswered', 'RelationshipWentQuiet']);
 
 /** When the first event health counts was recorded (knowledge time, ISO), or null when none is among `events`. */
 export function firstRecordedOf(events: readonly FoldEvent[]): string | null {

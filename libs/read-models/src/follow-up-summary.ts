@@ -31,6 +31,8 @@ export function followUpChange(e: { type: string; data: any }): Record<string, u
 /** `customer_follow_up_summary`: per task, its customer, assignee, status and times (portfolio counts, team report). */
 export class FollowUpSummaryProjection implements Projection {
   readonly name = 'customer-follow-ups';
+  /** A task's row comes from the task's stream alone: run per bucket. */
+  readonly partitioned = true;
   /** Follow-up events are a small share of the log: a batch may span many rows to find them. */
   readonly batchSize = 10_000;
   /** Every event of a task's stream (checked against the event union by the compiler). */

@@ -2,6 +2,8 @@ import type { EventStore, Queryable, StoredEvent } from '../../event-store/src/i
 import { computeHealth, customerStream, CustomerFoldState, healthHistory, type HealthHistoryPoint, type HealthView } from '../../relationship/src/index.js';
 import { storedScores } from './customer-read-models.js';
 import { firstRecordedOf } from './evaluate-customer.js';
+import { effectiveHealthConfig, loadHealthConfig } from './health-config.js';
+import { previewHealthConfig, readCustomerStreams, type HealthConfigPreview } from './health-preview.js';
 
 /** Health at a moment, and when the first event health counts was recorded (null: none yet). */
 export interface HealthRead {
@@ -45,29 +47,37 @@ export class HealthReads {
    */
   async health(customerId: string, atMs: number, recordedUpToMs?: number): Promise<HealthRead> {
     const entry = await this.entry(customerId);
+    const { config } = await loadHealthConfig(this.db);
     const { events } = entry;
     const at = new Date(atMs);
     if (recordedUpToMs === undefined || events.every((e) => e.recordedAt.getTime() <= recordedUpToMs)) {
-      return { view: computeHealth(entry.state.fold().input, at), firstRecordedAt: firstRecordedOf(events) };
+      return { view: computeHealth(entry.state.fold().input, at, config), firstRecordedAt: firstRecordedOf(events) };
     }
     // The log as it stood then: a fold of its own (later replies and facts rescore earlier touchpoints).
     const then = events.filter((e) => e.recordedAt.getTime() <= recordedUpToMs);
     const state = new CustomerFoldState();
     state.extend(then);
     // Nothing counted by then: say when the first thing was recorded.
-    return { view: computeHealth(state.fold().input, at), firstRecordedAt: firstRecordedOf(then) ?? firstRecordedOf(events) };
+    return { view: computeHealth(state.fold().input, at, config), firstRecordedAt: firstRecordedOf(then) ?? firstRecordedOf(events) };
+  }
+
+  /** What `overrides` (validated by the caller) would have done over the last 90 days (POST /ops/health-config/preview). */
+  async preview(overrides: Record<string, unknown>): Promise<HealthConfigPreview> {
+    const current = await loadHealthConfig(this.db);
+    return previewHealthConfig(await readCustomerStreams(this.store), current.config, effectiveHealthConfig(overrides, current.churn));
   }
 
   /** The curve in business time, with everything known now. */
   async history(customerId: string, fromMs: number, toMs: number, step: 'day' | 'week'): Promise<HealthHistoryPoint[]> {
     const entry = await this.entry(customerId);
+    const { config, version } = await loadHealthConfig(this.db);
     // The points depend on the first midnight and their count only, so calls within a day share a curve.
     const start = Math.ceil(fromMs / DAY_MS) * DAY_MS;
     const count = toMs < start ? 0 : Math.floor((toMs - start) / ((step === 'week' ? 7 : 1) * DAY_MS)) + 1;
-    const key = `${customerId}|${entry.events.length}|${start}|${count}|${step}`;
+    const key = `${customerId}|${version}|${entry.events.length}|${start}|${count}|${step}`;
     let curve = this.curves.get(key);
     if (!curve) {
-      curve = healthHistory(entry.state.fold().input, new Date(fromMs), new Date(toMs), step);
+      curve = healthHistory(entry.state.fold().input, new Date(fromMs), new Date(toMs), step, config);
       this.curves.set(key, curve);
       for (const k of this.curves.keys()) {
         if (this.curves.size <= this.maxCurves) break;

@@ -6,5 +6,6 @@ export * from './customer-health.js';
 export * from './follow-up-summary.js';
 export * from './customer-read-models.js';
 export * from './health-reads.js';
-export * from './scoring-model.js';
-export * from './health-model.js';
+export * from './model-versions.js';
+export * from './health-config.js';
+export * from './health-preview.js';

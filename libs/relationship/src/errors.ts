@@ -4,6 +4,7 @@ export enum DomainErrorCode {
   CustomerAlreadyExists = 'customer_already_exists',
   ExternalIdTaken = 'external_id_taken',
   InvalidOutcome = 'invalid_outcome',
+  InvalidPulse = 'invalid_pulse',
   FollowUpNotFound = 'follow_up_not_found',
   FollowUpAlreadyClosed = 'follow_up_already_closed',
   FollowUpNotOpen = 'follow_up_not_open',

@@ -52,6 +52,16 @@ export interface OutcomeRecorded {
   data: { customerId: string; outcomeId: string; outcome: OutcomeType; occurredAt: string };
 }
 
+/**
+ * The account manager's own judgement of the relationship, 1 (about to lose them) to 5 (never
+ * better): a health driver of its own (docs/health-and-churn.md, "Pulse"). `note` is free text
+ * shown on the timeline only.
+ */
+export interface AccountManagerPulseRecorded {
+  type: 'AccountManagerPulseRecorded';
+  data: { customerId: string; pulseId: string; score: number; note: string | null; recordedBy: string; occurredAt: string };
+}
+
 /** Found by the scheduled check: an inbound message had no answer past its SLA. */
 export interface InboundMessageWentUnanswered {
   type: 'InboundMessageWentUnanswered';
@@ -78,7 +88,8 @@ export type CustomerEvent =
   | OutcomeRecorded
   | InboundMessageWentUnanswered
   | RelationshipWentQuiet
-  | HealthBandChanged;
+  | HealthBandChanged
+  | AccountManagerPulseRecorded;
 
 export type FollowUpPriority = 'low' | 'normal' | 'high' | 'urgent';
 export type FollowUpStatus = 'open' | 'done' | 'dismissed' | 'snoozed';
@@ -209,6 +220,16 @@ export interface FollowUpRulesChanged {
   data: { rules: unknown; version: number; changedBy: string; changedAt: string };
 }
 
+/**
+ * The health configuration after an admin changed it (stream `health-config`): the audit trail.
+ * `overrides`: the weights and bands over the defaults; `churn`: the churn model's coefficients
+ * (null: the defaults), with the backtest they came from when they came from one.
+ */
+export interface HealthConfigChanged {
+  type: 'HealthConfigChanged';
+  data: { version: number; part: 'health' | 'churn'; overrides: unknown; churn: unknown; backtest: unknown; changedBy: string; changedAt: string };
+}
+
 /** An admin subscribed a URL to outbound webhooks (stream `subscription-<id>`). The secret is never in the log. */
 export interface WebhookSubscriptionCreated {
   type: 'WebhookSubscriptionCreated';
@@ -222,7 +243,7 @@ export interface WebhookSubscriptionDeleted {
 }
 
 /** Every event the product stores. */
-export type StoredDomainEvent = DomainEvent | UserEvent | FollowUpTaskSnoozeEnded | FollowUpRulesChanged | WebhookSubscriptionCreated | WebhookSubscriptionDeleted;
+export type StoredDomainEvent = DomainEvent | UserEvent | FollowUpTaskSnoozeEnded | FollowUpRulesChanged | HealthConfigChanged | WebhookSubscriptionCreated | WebhookSubscriptionDeleted;
 export type StoredEventType = StoredDomainEvent['type'];
 
 /**
@@ -250,6 +271,7 @@ export const CUSTOMER_EVENT_TYPES = allEventTypesOf<CustomerEvent>()(
   'InboundMessageWentUnanswered',
   'RelationshipWentQuiet',
   'HealthBandChanged',
+  'AccountManagerPulseRecorded',
 );
 
 /** The events of a follow-up task's stream. */

@@ -16,8 +16,12 @@ const url = (protocols: string[]) =>
 /** Every setting Closeness reads from the environment, with its default. */
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres:postgres@127.0.0.1:5432/closeness'),
-  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  /** Unset: `npm start` (and `npm run migrate`, `projection:rebuild`) run an embedded PostgreSQL in `.closeness/pg` and set it for their processes. */
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  /** Unset: the queues run on BullMQ's PostgreSQL backend in the DATABASE_URL database. */
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  /** Where BullMQ keeps the queues; unset: `redis` when REDIS_URL is set, else `postgres`. */
+  QUEUE_BACKEND: z.enum(['redis', 'postgres']).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   ADMIN_EMAIL: z.email().optional(),
@@ -105,7 +109,11 @@ export const configSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'must be letters, digits, - or _').default('closeness'),
 });
 
-export type AppConfig = Omit<z.infer<typeof configSchema>, 'COOKIE_SECURE'> & { COOKIE_SECURE: boolean };
+export type AppConfig = Omit<z.infer<typeof configSchema>, 'COOKIE_SECURE' | 'DATABASE_URL' | 'QUEUE_BACKEND'> & {
+  COOKIE_SECURE: boolean;
+  DATABASE_URL: string;
+  QUEUE_BACKEND: 'redis' | 'postgres';
+};
 
 export class ConfigError extends Error {}
 
@@ -123,8 +131,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (parsed.data.HTTP_HEADERS_TIMEOUT_MS > parsed.data.HTTP_REQUEST_TIMEOUT_MS) {
     throw new ConfigError('Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not be above HTTP_REQUEST_TIMEOUT_MS');
   }
+  if (parsed.data.DATABASE_URL === undefined) {
+    throw new ConfigError('Invalid configuration: DATABASE_URL is not set (`npm start` runs an embedded PostgreSQL when it is unset; a process started on its own needs it)');
+  }
+  const queueBackend = parsed.data.QUEUE_BACKEND ?? (parsed.data.REDIS_URL ? 'redis' : 'postgres');
+  if (queueBackend === 'redis' && !parsed.data.REDIS_URL) throw new ConfigError('Invalid configuration: QUEUE_BACKEND=redis needs REDIS_URL');
   // Production cookies are Secure unless said otherwise (e.g. plain http behind nothing: COOKIE_SECURE=false).
-  return { ...parsed.data, COOKIE_SECURE: parsed.data.COOKIE_SECURE ?? parsed.data.NODE_ENV === 'production' };
+  return {
+    ...parsed.data,
+    DATABASE_URL: parsed.data.DATABASE_URL,
+    QUEUE_BACKEND: queueBackend,
+    COOKIE_SECURE: parsed.data.COOKIE_SECURE ?? parsed.data.NODE_ENV === 'production',
+  };
 }
 
 /** Loads the configuration or stops the process with one clear line (no stack trace). */

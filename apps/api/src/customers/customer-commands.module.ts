@@ -3,12 +3,14 @@ import { ChangeCustomerController } from './change-customer/change-customer.cont
 import { ChangeCustomerHandler } from './change-customer/change-customer.handler.js';
 import { RecordOutcomeController } from './record-outcome/record-outcome.controller.js';
 import { RecordOutcomeHandler } from './record-outcome/record-outcome.handler.js';
+import { RecordPulseController } from './record-pulse/record-pulse.controller.js';
+import { RecordPulseHandler } from './record-pulse/record-pulse.handler.js';
 import { RegisterCustomerController } from './register-customer/register-customer.controller.js';
 import { RegisterCustomerHandler } from './register-customer/register-customer.handler.js';
 
-/** The write side of customers: register, change, record outcomes (through the CommandBus). */
+/** The write side of customers: register, change, record outcomes and pulses (through the CommandBus). */
 @Module({
-  controllers: [RegisterCustomerController, ChangeCustomerController, RecordOutcomeController],
-  providers: [RegisterCustomerHandler, ChangeCustomerHandler, RecordOutcomeHandler],
+  controllers: [RegisterCustomerController, ChangeCustomerController, RecordOutcomeController, RecordPulseController],
+  providers: [RegisterCustomerHandler, ChangeCustomerHandler, RecordOutcomeHandler, RecordPulseHandler],
 })
 export class CustomerCommandsModule {}

@@ -2,10 +2,11 @@ import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nest
 import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import type { Redis } from 'ioredis';
 import { EventStore } from '../../../../libs/event-store/src/index.js';
-import { HEARTBEAT, REDIS } from '../../../../libs/queues/src/index.js';
+import { DataSource } from 'typeorm';
+import { HeartbeatStore, type QueueConnection } from '../../../../libs/queues/src/index.js';
 import { APP_CONFIG, Public, type AppConfig } from '../../../../libs/shared/src/index.js';
+import { QUEUE_CONNECTION } from '../queue-connection.module.js';
 
 const within = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
@@ -13,14 +14,19 @@ const within = <T>(p: Promise<T>, ms: number) =>
 @ApiTags('ops')
 @Controller('health')
 export class ReadinessController {
+  private readonly heartbeats: HeartbeatStore;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly store: EventStore,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(QUEUE_CONNECTION) private readonly queues: QueueConnection,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(DataSource) ds: DataSource,
+  ) {
+    this.heartbeats = new HeartbeatStore(queues, config.QUEUE_PREFIX, ds);
+  }
 
   @Get('live')
   @Public()
@@ -34,7 +40,7 @@ export class ReadinessController {
   @Public()
   @HealthCheck()
   @ApiOperation({
-    summary: 'Ready to serve: Postgres, Redis, projection lag under PROJECTION_LAG_READY_SECONDS, and a worker completing jobs',
+    summary: 'Ready to serve: Postgres, the queue store (`redis`, or `queues` when they run on PostgreSQL), projection lag under PROJECTION_LAG_READY_SECONDS, and a worker completing jobs',
     description: 'The worker check reads the time a worker last completed a heartbeat job through BullMQ; older than HEARTBEAT_STALE_SECONDS is down.',
   })
   async ready(@Res({ passthrough: true }) res: Response) {
@@ -58,14 +64,14 @@ export class ReadinessController {
     ]);
   }
 
+  /** `redis` on Redis (as before); `queues` when BullMQ runs on PostgreSQL, where no Redis is used. */
   private async redisCheck() {
-    const indicator = this.indicators.check('redis');
-    try {
-      const pong = await within(this.redis.ping(), 2000);
-      return pong === 'PONG' ? indicator.up() : indicator.down({ message: 'unexpected reply' });
-    } catch {
-      return indicator.down({ message: 'unreachable' });
+    if (this.queues.backend === 'postgres') {
+      const indicator = this.indicators.check('queues');
+      return (await this.queues.ping(2000)) ? indicator.up({ backend: 'postgres' }) : indicator.down({ backend: 'postgres', message: 'unreachable' });
     }
+    const indicator = this.indicators.check('redis');
+    return (await this.queues.ping(2000)) ? indicator.up() : indicator.down({ message: 'unreachable' });
   }
 
   private async projectionsCheck() {
@@ -86,7 +92,7 @@ export class ReadinessController {
     const indicator = this.indicators.check('worker');
     const limit = this.config.HEARTBEAT_STALE_SECONDS;
     try {
-      const last = await within(this.redis.get(HEARTBEAT.lastCompletedKey(this.config.QUEUE_PREFIX)), 2000);
+      const last = await within(this.heartbeats.lastCompleted(), 2000);
       if (!last) return indicator.down({ message: 'no worker has completed a heartbeat job yet' });
       const ageSeconds = Math.max(0, (Date.now() - Number(last)) / 1000);
       return ageSeconds <= limit

@@ -1,4 +1,4 @@
-/* global document, requestAnimationFrame */
+/* global document, requestAnimationFrame, setTimeout */
 import { html } from 'htm/preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, explain } from '../api.js';
@@ -45,11 +45,54 @@ export function CustomerPage({ id, user }) {
         <${AsOfSection} id=${id} name=${c.name} onShow=${setHighlight} />
       </div>
       <div class="col-side">
+        ${user.role !== 'ops' ? html`<${PulseSection} id=${id} onRecorded=${customer.reload} />` : null}
         <${CustomerFollowUps} id=${id} onChanged=${customer.reload} />
       </div>
     </div>
     <${Timeline} id=${id} highlight=${highlight} onClear=${() => setHighlight(null)} />
   </main>`;
+}
+
+const PULSE_WORDS = { 1: 'at risk', 2: 'worried', 3: 'steady', 4: 'good', 5: 'excellent' };
+
+// The account manager's own judgement: a health driver of its own (docs/health-and-churn.md, "Pulse").
+function PulseSection({ id, onRecorded }) {
+  const [score, setScore] = useState(null);
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const submit = async (e) => {
+    e.preventDefault();
+    if (score === null) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api(`/customers/${id}/pulse`, { method: 'POST', body: note.trim() ? { score, note: note.trim() } : { score } });
+      announce(`Pulse ${score} of 5 recorded. Health is updated in a moment.`);
+      setScore(null);
+      setNote('');
+      setTimeout(onRecorded, 1500);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<section class="card pulse-card" aria-labelledby="pulse-title">
+    <h2 id="pulse-title">Your pulse</h2>
+    <p class="muted small">How does the relationship feel to you? The latest pulse moves health by up to 10 points and fades over a month or two.</p>
+    <form onSubmit=${submit}>
+      <fieldset class="pulse-scores">
+        <legend class="sr-only">Pulse from 1 (at risk) to 5 (excellent)</legend>
+        ${[1, 2, 3, 4, 5].map((n) => html`<label class=${`pulse-score ${score === n ? 'selected' : ''}`}>
+          <input type="radio" name="pulse" value=${n} checked=${score === n} onChange=${() => setScore(n)} /> ${n} <span class="muted small">${PULSE_WORDS[n]}</span>
+        </label>`)}
+      </fieldset>
+      <label>Note (optional) <input type="text" maxlength="2000" value=${note} onInput=${(e) => setNote(e.target.value)} /></label>
+      ${error ? html`<p class="error" role="alert">${explain(error)}</p>` : null}
+      <button type="submit" disabled=${busy || score === null}>${busy ? 'Recording…' : 'Record pulse'}</button>
+    </form>
+  </section>`;
 }
 
 function HealthSection({ id, name }) {
@@ -304,6 +347,8 @@ function describe(item) {
   switch (item.type) {
     case 'OutcomeRecorded':
       return { title: `Outcome: ${humanize(d.outcome || '')}`, kind: 'outcome' };
+    case 'AccountManagerPulseRecorded':
+      return { title: `Account manager’s pulse: ${d.score} of 5 (${PULSE_WORDS[d.score] || '?'})${d.note ? ` — “${d.note}”` : ''}`, kind: 'pulse' };
     case 'InboundMessageWentUnanswered':
       return { title: `An inbound message went unanswered for ${d.hoursUnanswered ?? '?'} hours (answer expected within ${d.slaHours ?? '?'} h)`, kind: 'fact' };
     case 'RelationshipWentQuiet':

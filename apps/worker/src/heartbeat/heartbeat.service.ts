@@ -1,22 +1,23 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Queue, Worker } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { hostname } from 'node:os';
-import { createRedis, HEARTBEAT } from '../../../../libs/queues/src/index.js';
+import { DataSource } from 'typeorm';
+import { HEARTBEAT, HeartbeatStore, QueueConnection } from '../../../../libs/queues/src/index.js';
 import { APP_CONFIG, type AppConfig } from '../../../../libs/shared/src/index.js';
 
 /**
- * Proves the worker completes jobs, not just that Redis answers: every interval this process
- * enqueues a `beat` job and a BullMQ worker records its completion time in Redis. The API's
+ * Proves the worker completes jobs, not just that the queue store answers: every interval this
+ * process enqueues a `beat` job and a BullMQ worker records its completion time beside the queues
+ * (HeartbeatStore). The API's
  * /health/ready is down when the last completed beat is older than HEARTBEAT_STALE_SECONDS.
- * A local timer (not a Redis-stored job scheduler) produces the beats, so they resume by
- * themselves after Redis comes back empty.
+ * A local timer (not a stored job scheduler) produces the beats, so they resume by themselves
+ * after Redis comes back empty.
  */
 @Injectable()
 export class HeartbeatService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private redis: Redis | undefined;
-  private blocking: Redis | undefined;
+  private connection: QueueConnection | undefined;
+  private blocking: QueueConnection | undefined;
   private queue: Queue | undefined;
   private worker: Worker | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -26,28 +27,27 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly logger: PinoLogger,
+    @Inject(DataSource) private readonly ds: DataSource,
   ) {
     logger.setContext('heartbeat');
   }
 
-  onApplicationBootstrap() {
-    const prefix = this.config.QUEUE_PREFIX;
-    this.redis = createRedis(this.config.REDIS_URL, 'worker-heartbeat');
-    this.redis.on('error', () => undefined); // ioredis reconnects; readiness reports the outage
-    this.queue = new Queue(HEARTBEAT.queue, { connection: this.redis, prefix });
+  async onApplicationBootstrap() {
+    // ioredis reconnects by itself; readiness reports an outage. BullMQ never closes connections it
+    // was given: both are ours to close on shutdown.
+    this.connection = await QueueConnection.open(this.config, 'worker-heartbeat');
+    this.queue = this.connection.queue(HEARTBEAT.queue);
     this.queue.on('error', () => undefined);
-    const redis = this.redis;
-    // BullMQ never closes connections it was given: both are ours to disconnect on shutdown.
-    this.blocking = createRedis(this.config.REDIS_URL, 'worker-heartbeat-blocking');
-    this.blocking.on('error', () => undefined);
-    this.worker = new Worker(
+    const store = new HeartbeatStore(this.connection, this.config.QUEUE_PREFIX, this.ds);
+    this.blocking = await QueueConnection.open(this.config, 'worker-heartbeat-blocking');
+    this.worker = this.blocking.worker(
       HEARTBEAT.queue,
       async () => {
         const now = Date.now();
-        await redis.multi().set(HEARTBEAT.lastCompletedKey(prefix), String(now)).hset(`${prefix}:heartbeat:workers`, this.workerId, String(now)).exec();
+        await store.record(this.workerId, now);
         return now;
       },
-      { connection: this.blocking, prefix, concurrency: 1 },
+      { concurrency: 1 },
     );
     this.worker.on('error', (err) => this.logger.warn({ err: err.message }, 'heartbeat worker error'));
     this.beat();
@@ -70,8 +70,8 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationShutdown() {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    const { worker, queue, redis, blocking } = this;
-    this.worker = this.queue = this.redis = this.blocking = undefined;
+    const { worker, queue, connection, blocking } = this;
+    this.worker = this.queue = this.connection = this.blocking = undefined;
     try {
       // Bounded: with Redis away a close can wait forever, and the connections below must still go.
       await Promise.race([
@@ -79,9 +79,9 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
         new Promise((resolve) => setTimeout(resolve, 5000).unref()),
       ]);
     } finally {
-      // Ours, not BullMQ's (it never closes a connection it was handed): always disconnected.
-      redis?.disconnect();
-      blocking?.disconnect();
+      // Ours, not BullMQ's (it never closes a connection it was handed): always closed.
+      await connection?.close();
+      await blocking?.close();
     }
   }
 }

@@ -65,8 +65,13 @@ export class WorkerMetricsServer implements OnApplicationBootstrap, OnApplicatio
     applyHttpTimeouts(server, this.config);
     // A taken port must not stop the worker's real work: log it and go on without the endpoint.
     await new Promise<void>((resolve) => {
-      server.once('error', (err) => {
-        this.logger.error({ err: String(err), port }, 'worker metrics endpoint not started');
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        const why = err.code === 'EADDRINUSE' ? 'the port is taken (a second Closeness on this machine?)' : err.message;
+        this.logger.error(
+          { err: String(err), host, port },
+          `worker metrics could not listen on ${host}:${port}: ${why}. The worker goes on without /metrics; set WORKER_METRICS_PORT to a free port ` +
+            "(npm start's jobs worker takes the next one), or 0 for any free port",
+        );
         resolve();
       });
       server.listen(port, host, () => {

@@ -1,9 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { DEFAULT_JOB_OPTIONS, QUEUES, createRedis, timedProcessor } from '../../../../libs/queues/src/index.js';
+import { DEFAULT_JOB_OPTIONS, QUEUES, QueueConnection, timedProcessor } from '../../../../libs/queues/src/index.js';
 import { APP_CONFIG, metrics, type AppConfig } from '../../../../libs/shared/src/index.js';
 import { recordDeadLetter } from '../jobs/job-dead-letters.js';
 import { ProcessorRegistry } from '../jobs/processor-registry.js';
@@ -17,7 +16,7 @@ import { DeliveryService, RetryDeliveryError } from './delivery.service.js';
 @Injectable()
 export class OutboundWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private worker?: Worker;
-  private connection?: Redis;
+  private connection?: QueueConnection;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -42,14 +41,11 @@ export class OutboundWorker implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     const dispatch = this.registry().dispatcher(); // throws at start-up on a missing or doubled processor
     const queue = QUEUES.deliveries;
-    this.connection = createRedis(this.config.REDIS_URL, 'outbound-worker');
-    this.connection.on('error', () => undefined); // the worker's 'error' listener reports
-    this.worker = new Worker(
+    this.connection = await QueueConnection.open(this.config, 'outbound-worker');
+    this.worker = this.connection.worker(
       queue,
       timedProcessor(queue, (job: Job) => dispatch(job)),
       {
-        connection: this.connection,
-        prefix: this.config.QUEUE_PREFIX,
         concurrency: this.config.WORKER_CONCURRENCY,
         // An attempt takes at most the HTTP timeout plus a log write; the lock must outlast it.
         lockDuration: Math.max(this.config.WORKER_LOCK_SECONDS * 1000, this.config.OUTBOUND_TIMEOUT_MS * 2),
@@ -80,6 +76,6 @@ export class OutboundWorker implements OnApplicationBootstrap, OnModuleDestroy {
   /** Before the database closes: lets the attempts in hand finish. */
   async onModuleDestroy(): Promise<void> {
     await this.worker?.close().catch((err) => this.logger.error({ err }, 'closing the outbound worker failed'));
-    this.connection?.disconnect();
+    await this.connection?.close();
   }
 }

@@ -1,8 +1,10 @@
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PinoLogger } from 'nestjs-pino';
-import { EventStore, ProjectionRunner, type Projection } from '../../../../libs/event-store/src/index.js';
-import { rebuildOnHealthModelChange, rescoreOnModelChange, SCORED_PROJECTION } from '../../../../libs/read-models/src/index.js';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { BucketLeases, EventStore, ProjectionRunner, type Projection } from '../../../../libs/event-store/src/index.js';
+import { rebuildOnModelChange, SCORED_PROJECTION, STORED_MODELS } from '../../../../libs/read-models/src/index.js';
 import { APP_CONFIG, countParked, type AppConfig } from '../../../../libs/shared/src/index.js';
 import { PROJECTIONS, projectionProviders } from './projections.js';
 
@@ -15,7 +17,11 @@ import { PROJECTIONS, projectionProviders } from './projections.js';
       inject: [DataSource, EventStore, PROJECTIONS, APP_CONFIG, PinoLogger],
       useFactory: (ds: DataSource, store: EventStore, projections: Projection[], config: AppConfig, logger: PinoLogger) => {
         logger.setContext('projections');
-        return new ProjectionRunner(ds, store, projections, { listenUrl: config.DATABASE_URL, logger, onParked: countParked });
+        // The partitioned read models share their buckets with the other worker processes running them.
+        const leases = new BucketLeases(ds, 'read-models', `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, {
+          onError: (err) => logger.error({ err }, 'bucket lease heartbeat failed; keeping the buckets until their leases run out'),
+        });
+        return new ProjectionRunner(ds, store, projections, { listenUrl: config.DATABASE_URL, logger, onParked: countParked, leases });
       },
     },
   ],
@@ -29,13 +35,13 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   async onApplicationBootstrap() {
-    // A new relational scoring model rescores every stored touchpoint: a rebuild, asked for here.
+    // A new relational scoring model rescores every stored touchpoint, a new health model rewrites
+    // the stored drivers: a rebuild, asked for here.
     if (this.runner.projections.some((p) => p.name === SCORED_PROJECTION)) {
-      const check = await rescoreOnModelChange(this.ds);
-      if (check.action === 'rebuild_requested') this.logger.info({ projection: SCORED_PROJECTION, deployed: check.deployed, stored: check.stored }, 'scoring model changed: rebuilding the scored read models');
-      // Likewise a new health model (drivers, their words, defaults): the stored drivers are rewritten.
-      const health = await rebuildOnHealthModelChange(this.ds);
-      if (health.action === 'rebuild_requested') this.logger.info({ projection: SCORED_PROJECTION, deployed: health.deployed, stored: health.stored }, 'health model changed: rebuilding the customer read models');
+      for (const model of STORED_MODELS) {
+        const check = await rebuildOnModelChange(this.ds, model);
+        if (check.action === 'rebuild_requested') this.logger.info({ projection: SCORED_PROJECTION, model: model.row, deployed: check.deployed, stored: check.stored }, model.rebuildReason);
+      }
     }
     await this.runner.start();
   }

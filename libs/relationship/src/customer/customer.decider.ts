@@ -1,5 +1,5 @@
 import { DomainError, DomainErrorCode } from '../errors.js';
-import type { AccountManagerAssigned, CustomerDetailsChanged, CustomerEvent, CustomerRegistered, OutcomeRecorded, OutcomeType, TouchpointRecorded } from '../events.js';
+import type { AccountManagerAssigned, AccountManagerPulseRecorded, CustomerDetailsChanged, CustomerEvent, CustomerRegistered, OutcomeRecorded, OutcomeType, TouchpointRecorded } from '../events.js';
 import type { Touchpoint } from '../touchpoint.js';
 
 /** What the customer decider needs to know; rebuilt by `evolveCustomer` or loaded from the registry row. */
@@ -40,7 +40,8 @@ export type CustomerCommand =
     }
   | { type: 'ChangeCustomer'; data: { customerId: string; changes: CustomerDetailsInput & { accountManagerId?: string | null } } }
   | { type: 'RecordTouchpoint'; data: { touchpoint: Touchpoint } }
-  | { type: 'RecordOutcome'; data: { customerId: string; outcomeId: string; outcome: OutcomeType; occurredAt: string } };
+  | { type: 'RecordOutcome'; data: { customerId: string; outcomeId: string; outcome: OutcomeType; occurredAt: string } }
+  | { type: 'RecordPulse'; data: { customerId: string; pulseId: string; score: number; note: string | null; recordedBy: string; occurredAt: string } };
 
 /** Time comes in from outside: the decider never reads a clock. */
 export interface CustomerDecideContext {
@@ -113,6 +114,14 @@ export function decideCustomer(command: CustomerCommand, state: CustomerState, c
       if (Number.isNaN(at)) throw new DomainError(DomainErrorCode.InvalidOutcome, 'occurredAt is not a date.');
       if (at > ctx.now.getTime() + FUTURE_TOLERANCE_MS) throw new DomainError(DomainErrorCode.InvalidOutcome, 'An outcome cannot be recorded ahead of time.');
       const event: OutcomeRecorded = { type: 'OutcomeRecorded', data: { customerId: d.customerId, outcomeId: d.outcomeId, outcome: d.outcome, occurredAt: d.occurredAt } };
+      return [event];
+    }
+    case 'RecordPulse': {
+      assertExists(state);
+      const d = command.data;
+      if (!Number.isInteger(d.score) || d.score < 1 || d.score > 5) throw new DomainError(DomainErrorCode.InvalidPulse, 'A pulse is a whole number from 1 to 5.');
+      if (Number.isNaN(Date.parse(d.occurredAt))) throw new DomainError(DomainErrorCode.InvalidPulse, 'occurredAt is not a date.');
+      const event: AccountManagerPulseRecorded = { type: 'AccountManagerPulseRecorded', data: { customerId: d.customerId, pulseId: d.pulseId, score: d.score, note: d.note, recordedBy: d.recordedBy, occurredAt: d.occurredAt } };
       return [event];
     }
   }

@@ -180,6 +180,8 @@ const FEATURES: Record<ChurnFeature, (p: Prepared, T: number, c: HealthConfig, e
   churned,
 };
 const NAMES = Object.keys(FEATURES) as ChurnFeature[];
+/** The churn features in the documented order. */
+export const CHURN_FEATURE_NAMES: readonly ChurnFeature[] = Object.freeze([...NAMES]);
 
 export function levelFor(p: number, c: HealthConfig): RiskLevel {
   return p >= c.churn.levels.high ? 'high' : p >= c.churn.levels.medium ? 'medium' : 'low';

@@ -44,6 +44,11 @@ export interface HealthConfig {
   };
   outcomes: { windowDays: number; halfLifeDays: number; renewed: number; expanded: number; downgraded: number; churnedCap: number };
   facts: { windowDays: number; perUnanswered: number; maxUnanswered: number };
+  /**
+   * The account manager's pulse: the latest one in `windowDays` adds weight·(score − 3)/2,
+   * halving every halfLifeDays (a 1 is −weight fresh, a 5 +weight, a 3 nothing).
+   */
+  pulse: { weight: number; halfLifeDays: number; windowDays: number };
   churn: {
     intercept: number;
     coefficients: Record<keyof ChurnFeatures, number>;
@@ -95,6 +100,7 @@ export const DEFAULT_HEALTH_CONFIG: HealthConfig = deepFreeze({
   },
   outcomes: { windowDays: 365, halfLifeDays: 180, renewed: 8, expanded: 10, downgraded: -10, churnedCap: 15 },
   facts: { windowDays: 90, perUnanswered: -5, maxUnanswered: -15 },
+  pulse: { weight: 10, halfLifeDays: 30, windowDays: 90 },
   churn: {
     intercept: -3,
     coefficients: {
@@ -159,6 +165,8 @@ export function healthConfig(overrides?: unknown): HealthConfig {
     ['outcomes.windowDays', c.outcomes.windowDays],
     ['outcomes.halfLifeDays', c.outcomes.halfLifeDays],
     ['facts.windowDays', c.facts.windowDays],
+    ['pulse.halfLifeDays', c.pulse.halfLifeDays],
+    ['pulse.windowDays', c.pulse.windowDays],
     ['churn.renewalHorizonDays', c.churn.renewalHorizonDays],
   ];
   for (const [name, v] of positive) if (!(v > 0)) throw invalid(`${name} must be > 0`);
@@ -175,6 +183,7 @@ export function healthConfig(overrides?: unknown): HealthConfig {
   if (c.explanations.minEffect < 0) throw invalid('explanations.minEffect must be ≥ 0');
   if (!(c.explanations.minChurnShift >= 0 && c.explanations.minChurnShift < 1)) throw invalid('explanations.minChurnShift must lie within 0–1');
   if (c.explanations.healthVsChurnReasons < 0) throw invalid('explanations.healthVsChurnReasons must be ≥ 0');
+  if (c.pulse.weight < 0) throw invalid('pulse.weight must be ≥ 0 (a low pulse lowers the score, a high one raises it)');
   if (c.streak.minRun < 1) throw invalid('streak.minRun must be ≥ 1');
   if (c.maxEventIdsPerDriver < 1) throw invalid('maxEventIdsPerDriver must be ≥ 1');
   return c;
@@ -185,4 +194,4 @@ export function healthConfig(overrides?: unknown): HealthConfig {
  * when any of them changes; a worker that finds read models built by another version rebuilds
  * them, so the stored drivers are what a rebuild would write.
  */
-export const HEALTH_MODEL_VERSION = 'health-2';
+export const HEALTH_MODEL_VERSION = 'health-3';

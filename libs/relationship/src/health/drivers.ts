@@ -17,6 +17,7 @@ import {
   idsInRangeNewestFirst,
   idsNewestFirst,
   lastRelationalAtOrBefore,
+  latestPulseBetween,
   latestFactAtOrBefore,
   mostInfluential,
   negativeSurveysBetween,
@@ -250,6 +251,17 @@ export function outcomeDrivers(p: Prepared, T: number, c: HealthConfig, explain:
     out.push(driver(value * decayed(T - x.t, o.halfLifeDays), explain, () => ({ factor: say.outcomeOn(x.outcome, x.t), short: say.outcomeShort(x.outcome, x.t), eventIds: [x.id] })));
   }
   return out;
+}
+
+/**
+ * The account manager's own judgement: the latest pulse in the window, weight·(score − 3)/2,
+ * decaying like the other evidence. Only the latest counts: a new pulse replaces the last one.
+ */
+export function pulseDriver(p: Prepared, T: number, c: HealthConfig, explain: boolean): RawDriver | null {
+  const x = latestPulseBetween(p, T - days(c.pulse.windowDays), T);
+  if (x === null || x.score === 3 || c.pulse.weight === 0) return null;
+  const effect = ((c.pulse.weight * (x.score - 3)) / 2) * decayed(T - x.t, c.pulse.halfLifeDays);
+  return driver(effect, explain, () => ({ factor: say.pulseOn(x.score, x.t), short: say.pulseShort(x.score), eventIds: [x.id] }));
 }
 
 /** Churned and not won back: the score is capped at churnedCap; the effect is what the cap takes off `uncapped`. */

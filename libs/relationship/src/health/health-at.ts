@@ -6,6 +6,7 @@ import {
   frequencyDriver,
   noDataDriver,
   outcomeDrivers,
+  pulseDriver,
   qualityDriver,
   recencyDriver,
   repeatsDriver,
@@ -59,6 +60,7 @@ export function healthAt(p: Prepared, T: number, c: HealthConfig, explain = true
   for (const d of surveyDrivers(p, T, c, explain)) drivers.push(d);
   push(drivers, unansweredDriver(p, T, c, explain));
   for (const d of outcomeDrivers(p, T, c, explain)) drivers.push(d);
+  push(drivers, pulseDriver(p, T, c, explain));
 
   let raw = c.baseline;
   for (const d of drivers) raw += d.effect;
@@ -78,7 +80,7 @@ export function healthAt(p: Prepared, T: number, c: HealthConfig, explain = true
     churn: churn.risk,
     churnDrivers: churn.drivers,
     features: churn.features,
-    eventsConsidered: touchpointsUpTo(p, T) + countAtOrBefore(p.outcomeTimes, T) + countAtOrBefore(p.factTimes, T),
+    eventsConsidered: touchpointsUpTo(p, T) + countAtOrBefore(p.outcomeTimes, T) + countAtOrBefore(p.factTimes, T) + countAtOrBefore(p.pulseTimes, T),
     lastRelationalContactAt: last >= 0 ? new Date(p.times[last]).toISOString() : null,
   };
 }

@@ -2,7 +2,7 @@ import { DEFAULT_HEALTH_CONFIG, type HealthConfig } from './config.js';
 import { explainHealth } from './explanation.js';
 import { bandFor, healthAt } from './health-at.js';
 import { DAY_MS, prepare } from './prepare.js';
-import type { Band, HealthHistoryPoint, HealthInput, HealthView } from './types.js';
+import type { Band, ChurnFeatures, HealthHistoryPoint, HealthInput, HealthView } from './types.js';
 
 const TREND_DAYS = 30;
 
@@ -55,4 +55,22 @@ export function healthHistory(
     points.push({ at: new Date(t).toISOString(), score: e.score, band: e.band, churnRisk: e.churn.probability });
   }
   return points;
+}
+
+/** What the churn model sees at one moment, and what health says then (a backtest's row). */
+export interface ChurnAssessment {
+  score: number;
+  band: Band;
+  features: ChurnFeatures;
+  /** The probability under `config`'s coefficients. */
+  probability: number;
+}
+
+/**
+ * The churn features at `at` in business time, from the same preparation and feature functions
+ * as `computeHealth`: a backtest scores the model on exactly what the product would have shown.
+ */
+export function churnAssessment(input: HealthInput, at: Date, config: HealthConfig = DEFAULT_HEALTH_CONFIG): ChurnAssessment {
+  const e = healthAt(prepare(input, config), timeOf(at, 'at'), config, false);
+  return { score: e.score, band: e.band, features: e.features, probability: e.churn.probability };
 }

@@ -29,6 +29,12 @@ export interface PreparedOutcome {
   outcome: OutcomeType;
 }
 
+export interface PreparedPulse {
+  id: string;
+  t: number;
+  score: number;
+}
+
 export interface PreparedFact {
   id: string;
   /** When the check observed it: a fact counts from then on (facts are sorted by it, `factTimes`). */
@@ -66,6 +72,8 @@ export interface Prepared {
   outcomeTimes: Float64Array;
   facts: PreparedFact[];
   factTimes: Float64Array;
+  pulses: PreparedPulse[];
+  pulseTimes: Float64Array;
   tpIds: Set<string>;
   renewalT: number | null;
 }
@@ -345,6 +353,14 @@ export function prepare(input: HealthInput, c: HealthConfig): Prepared {
   }
   facts.sort((a, b) => a.seen - b.seen || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
+  const pulses: PreparedPulse[] = [];
+  for (const x of input.pulses ?? []) {
+    const t = Date.parse(x?.occurredAt);
+    const score = Number(x?.score);
+    if (Number.isFinite(t) && typeof x.eventId === 'string' && Number.isFinite(score)) pulses.push({ id: x.eventId, t, score: Math.min(5, Math.max(1, Math.round(score))) });
+  }
+  pulses.sort(byTimeThenId);
+
   const renewal = input.customer?.renewalDate ? Date.parse(input.customer.renewalDate) : NaN;
   const ids = cols.ids;
   // Only drivers about unanswered messages ask: built on first use.
@@ -366,6 +382,8 @@ export function prepare(input: HealthInput, c: HealthConfig): Prepared {
     outcomeTimes: Float64Array.from(outcomes, (o) => o.t),
     facts,
     factTimes: Float64Array.from(facts, (f) => f.seen),
+    pulses,
+    pulseTimes: Float64Array.from(pulses, (x) => x.t),
     get tpIds() {
       return (tpIds ??= new Set(ids));
     },

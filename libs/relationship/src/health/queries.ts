@@ -1,7 +1,7 @@
 // Named questions over the prepared columns (prepare.ts), in business time. A window (from, to]
 // holds the items that occurred after `from` and at or before `to`. Touchpoint answers are
 // indexes into the columns (ascending), or counts; drivers and churn features ask only these.
-import { COMPLAINT, countAtOrBefore, DAY_MS, ENGAGED, RELATIONAL, REPEAT, SURVEY_NEGATIVE, SURVEY_POSITIVE, TRANSACTIONAL, type Prepared, type PreparedFact, type PreparedOutcome } from './prepare.js';
+import { COMPLAINT, countAtOrBefore, DAY_MS, ENGAGED, RELATIONAL, REPEAT, SURVEY_NEGATIVE, SURVEY_POSITIVE, TRANSACTIONAL, type Prepared, type PreparedFact, type PreparedOutcome, type PreparedPulse } from './prepare.js';
 
 export { DAY_MS };
 
@@ -194,3 +194,11 @@ export const engagedIdsBetween = (p: Prepared, from: number, to: number, max: nu
 /** Event ids of the transactional touchpoints in (from, to], most recent first, at most `max`. */
 export const transactionalIdsBetween = (p: Prepared, from: number, to: number, max: number) =>
   idsInRangeNewestFirst(p, touchpointsUpTo(p, from), touchpointsUpTo(p, to), max, TRANSACTIONAL);
+
+/** The latest pulse at or before `t` and after `from`, or null. */
+export function latestPulseBetween(p: Prepared, from: number, t: number): PreparedPulse | null {
+  const hi = countAtOrBefore(p.pulseTimes, t);
+  if (hi === 0) return null;
+  const x = p.pulses[hi - 1];
+  return x.t > from ? x : null;
+}

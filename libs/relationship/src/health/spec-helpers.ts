@@ -65,12 +65,12 @@ export const quiet = (id: string, daysAgo: number, lastRelationalTouchpointId: s
 });
 
 export function input(parts: Partial<HealthInput> = {}): HealthInput {
-  return { customer: { name: 'Kari Nordmann', ...parts.customer }, touchpoints: parts.touchpoints ?? [], outcomes: parts.outcomes ?? [], facts: parts.facts ?? [] };
+  return { customer: { name: 'Kari Nordmann', ...parts.customer }, touchpoints: parts.touchpoints ?? [], outcomes: parts.outcomes ?? [], facts: parts.facts ?? [], pulses: parts.pulses ?? [] };
 }
 
 /** Every event id the input holds: drivers may name only these. */
 export function inputIds(i: HealthInput): Set<string> {
-  return new Set([...i.touchpoints.map((t) => t.eventId), ...i.outcomes.map((o) => o.eventId), ...i.facts.map((f) => f.eventId)]);
+  return new Set([...i.touchpoints.map((t) => t.eventId), ...i.outcomes.map((o) => o.eventId), ...i.facts.map((f) => f.eventId), ...(i.pulses ?? []).map((x) => x.eventId)]);
 }
 
 // ---- fast-check arbitraries: a random customer history around AT (some items after AT) ----

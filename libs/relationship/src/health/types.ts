@@ -24,12 +24,21 @@ export interface HealthOutcome {
   occurredAt: string;
 }
 
+/** An account manager's pulse (1–5). */
+export interface HealthPulse {
+  eventId: string;
+  score: number;
+  occurredAt: string;
+}
+
 export interface HealthInput {
   customer: { name: string; annualValue?: number | null; renewalDate?: string | null };
   /** Every known touchpoint of the customer, any order; eventId = the touchpoint's event id. */
   touchpoints: ScoredTouchpoint[];
   outcomes: HealthOutcome[];
   facts: HealthFact[];
+  /** The account managers' pulses (optional: inputs from before pulses have none). */
+  pulses?: HealthPulse[];
   /** Informational only: follow-ups are the response to drift, they do not move the score. */
   openFollowUps?: number;
 }

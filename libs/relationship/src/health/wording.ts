@@ -168,6 +168,11 @@ export const outcomeOn = (outcome: string, t: number) => `${outcome} on ${format
 const OUTCOME_NOUN: Record<string, string> = { renewed: 'renewal', expanded: 'expansion', downgraded: 'downgrade', churned: 'churn' };
 export const outcomeShort = (outcome: string, t: number): Phrase => singular(`the ${OUTCOME_NOUN[outcome] ?? outcome} on ${formatDay(t)}`);
 
+const PULSE_WORDS = ['', 'at risk', 'worried', 'steady', 'good', 'excellent'];
+/** "account manager's pulse 2 of 5 (worried) on 2 Dec 2026". */
+export const pulseOn = (score: number, t: number) => `account manager's pulse ${score} of 5 (${PULSE_WORDS[score] ?? ''}) on ${formatDay(t)}`;
+export const pulseShort = (score: number): Phrase => singular(`the account manager's pulse (${score} of 5)`);
+
 // ---- churn features (only those with words of their own; the others quote the health driver) ----
 
 export function transactionalShare(trans: number, total: number, days: number): string {

@@ -99,13 +99,14 @@ interface Accumulator {
   seenTp: Set<string>;
   outcomes: HealthInput['outcomes'];
   facts: HealthInput['facts'];
+  pulses: NonNullable<HealthInput['pulses']>;
   /** touchpoint id → the longest "went unanswered" hours recorded for it. */
   unanswered: Map<string, number>;
   lastRecorded: number;
   eventCount: number;
 }
 
-const newAccumulator = (): Accumulator => ({ customer: null, tps: [], seenTp: new Set(), outcomes: [], facts: [], unanswered: new Map(), lastRecorded: -Infinity, eventCount: 0 });
+const newAccumulator = (): Accumulator => ({ customer: null, tps: [], seenTp: new Set(), outcomes: [], facts: [], pulses: [], unanswered: new Map(), lastRecorded: -Infinity, eventCount: 0 });
 
 /** Takes one event into the accumulator; returns the touchpoint entry it added, if any. */
 function accumulate(acc: Accumulator, e: FoldEvent): TpEntry | undefined {
@@ -144,6 +145,9 @@ function accumulate(acc: Accumulator, e: FoldEvent): TpEntry | undefined {
     case 'OutcomeRecorded':
       acc.outcomes.push({ eventId: e.id, outcome: d.outcome as OutcomeType, occurredAt: d.occurredAt });
       return undefined;
+    case 'AccountManagerPulseRecorded':
+      acc.pulses.push({ eventId: e.id, score: Number(d.score), occurredAt: d.occurredAt });
+      return undefined;
     case 'InboundMessageWentUnanswered':
       acc.facts.push({ eventId: e.id, type: 'InboundMessageWentUnanswered', occurredAt: d.observedAt ?? recordedAt, data: d });
       if (d.touchpointId) acc.unanswered.set(d.touchpointId, Math.max(acc.unanswered.get(d.touchpointId) ?? 0, Number(d.hoursUnanswered) || 0));
@@ -165,6 +169,7 @@ function view(acc: Accumulator, touchpoints: ScoredTouchpoint[], scored: Map<str
       touchpoints,
       outcomes: acc.outcomes,
       facts: acc.facts,
+      pulses: acc.pulses,
     },
     scored,
     lastRecordedAt: Number.isFinite(acc.lastRecorded) ? new Date(acc.lastRecorded).toISOString() : null,

@@ -1,2 +1,3 @@
 export * from './fold.js';
 export * from './relational-contact.js';
+export * from './silence.js';

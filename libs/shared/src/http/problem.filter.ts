@@ -10,6 +10,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.CustomerAlreadyExists]: 409,
   [DomainErrorCode.ExternalIdTaken]: 409,
   [DomainErrorCode.InvalidOutcome]: 422,
+  [DomainErrorCode.InvalidPulse]: 422,
   [DomainErrorCode.FollowUpNotFound]: 404,
   [DomainErrorCode.FollowUpAlreadyClosed]: 409,
   [DomainErrorCode.FollowUpNotOpen]: 409,

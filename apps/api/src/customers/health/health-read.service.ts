@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { EventStore } from '../../../../../libs/event-store/src/index.js';
-import { HealthReads, type HealthRead } from '../../../../../libs/read-models/src/index.js';
+import { HealthReads, type HealthConfigPreview, type HealthRead } from '../../../../../libs/read-models/src/index.js';
 import type { HealthHistoryPoint } from '../../../../../libs/relationship/src/index.js';
 import { APP_CONFIG, type AppConfig } from '../../../../../libs/shared/src/index.js';
 import { threadEntry } from '../../../../../libs/shared/src/threads/thread-url.js';
@@ -50,6 +50,11 @@ export class HealthReadService implements OnModuleDestroy {
     return this.ask({ kind: 'history', customerId, fromMs: from.getTime(), toMs: to.getTime(), step }) as Promise<HealthHistoryPoint[]>;
   }
 
+  /** The health-config preview (every customer's stream: seconds of CPU), off the API's event loop too. */
+  preview(overrides: Record<string, unknown>): Promise<HealthConfigPreview> {
+    return this.ask({ kind: 'preview', customerId: 'health-config-preview', overrides }) as Promise<HealthConfigPreview>;
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
     await Promise.all(
@@ -65,6 +70,7 @@ export class HealthReadService implements OnModuleDestroy {
   private ask(req: Ask): Promise<unknown> {
     if (this.threads.length === 0 || this.closed) {
       this.local ??= new HealthReads(this.db, this.store, this.config.HEALTH_READ_CACHE_EVENTS);
+      if (req.kind === 'preview') return this.local.preview(req.overrides);
       return req.kind === 'health' ? this.local.health(req.customerId, req.atMs, req.recordedUpToMs) : this.local.history(req.customerId, req.fromMs, req.toMs, req.step);
     }
     const thread = this.thread(slotOf(req.customerId, this.threads.length));

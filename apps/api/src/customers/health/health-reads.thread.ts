@@ -22,7 +22,8 @@ parentPort!.on('message', async (m: HealthReadRequest | { kind: 'close' }) => {
   }
   let answer: HealthReadResponse;
   try {
-    const result = m.kind === 'health' ? await reads.health(m.customerId, m.atMs, m.recordedUpToMs) : await reads.history(m.customerId, m.fromMs, m.toMs, m.step);
+    const result =
+      m.kind === 'health' ? await reads.health(m.customerId, m.atMs, m.recordedUpToMs) : m.kind === 'history' ? await reads.history(m.customerId, m.fromMs, m.toMs, m.step) : await reads.preview(m.overrides);
     answer = { id: m.id, ok: true, result };
   } catch (err) {
     answer = { id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) };

@@ -1,7 +1,7 @@
 import { Inject, Module, type MiddlewareConsumer, type NestModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Registry, collectDefaultMetrics, type Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { createRedis } from '../../../../../libs/queues/src/index.js';
+import { QueueConnection } from '../../../../../libs/queues/src/index.js';
 import { APP_CONFIG, type AppConfig } from '../../../../../libs/shared/src/index.js';
 import { metricsRegistry } from '../../../../../libs/shared/src/metrics.js';
 import { httpDurationHistogram, httpMetricsMiddleware } from './http-metrics.js';
@@ -26,13 +26,12 @@ export function ensureDefaultMetrics() {
     {
       provide: SCRAPE,
       inject: [APP_METRICS, DataSource, APP_CONFIG],
-      useFactory: (registry: Registry, ds: DataSource, config: AppConfig) => {
+      useFactory: async (registry: Registry, ds: DataSource, config: AppConfig) => {
         ensureDefaultMetrics();
         // Its own connection that fails fast: a scrape during a Redis outage must not queue commands forever.
-        const redis = createRedis(config.REDIS_URL, 'api-metrics', { maxRetriesPerRequest: 1 });
-        redis.on('error', () => undefined);
-        const scrape = registerScrapeMetrics(registry, { ds, redis, prefix: config.QUEUE_PREFIX });
-        return { close: async () => (await scrape.close(), redis.disconnect()) };
+        const connection = await QueueConnection.open(config, 'api-metrics', { maxRetriesPerRequest: 1 });
+        const scrape = registerScrapeMetrics(registry, { ds, connection, prefix: config.QUEUE_PREFIX });
+        return { close: async () => (await scrape.close(), await connection.close()) };
       },
     },
   ],

@@ -1,9 +1,8 @@
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import { Gauge, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { projectionStatuses, type ProjectionStatus } from '../../../../../libs/event-store/src/index.js';
-import { HEARTBEAT, QUEUES } from '../../../../../libs/queues/src/index.js';
+import { HEARTBEAT, HeartbeatStore, QUEUES, type QueueConnection } from '../../../../../libs/queues/src/index.js';
 
 /** Every BullMQ queue the dashboard and the metrics show. */
 export const OPS_QUEUES: string[] = [...Object.values(QUEUES), HEARTBEAT.queue];
@@ -20,18 +19,20 @@ const tableExists = async (ds: DataSource, name: string) => (await ds.query(`SEL
  * follow-ups by rule, dead letters, worker heartbeat age). A source that cannot answer within
  * two seconds is reported by `closeness_metrics_source_up` = 0 instead of failing the scrape.
  */
-export function registerScrapeMetrics(registry: Registry, deps: { ds: DataSource; redis: Redis; prefix: string }) {
+export function registerScrapeMetrics(registry: Registry, deps: { ds: DataSource; connection: QueueConnection; prefix: string }) {
   const queues = new Map<string, Queue>();
   const queue = (name: string) => {
     let q = queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: deps.redis, prefix: deps.prefix });
+      q = deps.connection.queue(name);
       q.on('error', () => undefined);
       queues.set(name, q);
     }
     return q;
   };
-  const sourceUp = new Gauge({ name: 'closeness_metrics_source_up', help: 'Whether a scrape-time source answered (postgres, redis)', labelNames: ['source'] as const, registers: [registry] });
+  const queueSource = deps.connection.backend === 'redis' ? 'redis' : 'queues';
+  const heartbeats = new HeartbeatStore(deps.connection, deps.prefix, deps.ds);
+  const sourceUp = new Gauge({ name: 'closeness_metrics_source_up', help: 'Whether a scrape-time source answered (postgres; redis, or queues when they run on PostgreSQL)', labelNames: ['source'] as const, registers: [registry] });
 
   new Gauge({
     name: 'closeness_queue_jobs',
@@ -45,9 +46,9 @@ export function registerScrapeMetrics(registry: Registry, deps: { ds: DataSource
           const counts = await withTimeout(queue(name).getJobCounts(...JOB_STATES), 2000);
           for (const state of JOB_STATES) this.set({ queue: name, state }, counts[state] ?? 0);
         }
-        sourceUp.set({ source: 'redis' }, 1);
+        sourceUp.set({ source: queueSource }, 1);
       } catch {
-        sourceUp.set({ source: 'redis' }, 0);
+        sourceUp.set({ source: queueSource }, 0);
       }
     },
   });
@@ -79,8 +80,8 @@ export function registerScrapeMetrics(registry: Registry, deps: { ds: DataSource
     registers: [registry],
     async collect() {
       try {
-        const last = await withTimeout(deps.redis.get(HEARTBEAT.lastCompletedKey(deps.prefix)), 2000);
-        this.set(last ? Math.max(0, (Date.now() - Number(last)) / 1000) : -1);
+        const last = await withTimeout(heartbeats.lastCompleted(), 2000);
+        this.set(last ? Math.max(0, (Date.now() - last) / 1000) : -1);
       } catch {
         this.set(-1);
       }

@@ -3,11 +3,10 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { NextFunction, Request, Response } from 'express';
-import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { createRedis } from '../../../../../libs/queues/src/index.js';
+import { QueueConnection } from '../../../../../libs/queues/src/index.js';
 import { APP_CONFIG, type AppConfig } from '../../../../../libs/shared/src/index.js';
 import { opsCaller } from '../metrics/ops-auth.js';
 import { OPS_QUEUES } from '../metrics/scrape-metrics.js';
@@ -37,7 +36,7 @@ const problem = (res: Response, status: number, title: string, detail: string) =
  */
 @Module({})
 export class QueueBoardModule implements OnModuleInit, OnApplicationShutdown {
-  private redis: Redis | undefined;
+  private connection: QueueConnection | undefined;
   private queues: Queue[] = [];
 
   constructor(
@@ -48,19 +47,21 @@ export class QueueBoardModule implements OnModuleInit, OnApplicationShutdown {
 
   // onModuleInit runs after Nest registered its routes and before its 404 handler: mounting here
   // puts the board in front of "not found".
-  onModuleInit() {
+  async onModuleInit() {
     const app = this.adapterHost.httpAdapter?.getInstance?.();
     if (!app?.use) return;
-    this.redis = createRedis(this.config.REDIS_URL, 'api-queue-board');
-    this.redis.on('error', () => undefined);
+    const connection = (this.connection = await QueueConnection.open(this.config, 'api-queue-board'));
     this.queues = OPS_QUEUES.map((name) => {
-      const q = new Queue(name, { connection: this.redis!, prefix: this.config.QUEUE_PREFIX });
+      const q = connection.queue(name);
       q.on('error', () => undefined);
       return q;
     });
     // Two boards over the same queues: admin may retry, clean and pause; ops only look (every
     // adapter read-only, so Bull Board itself answers 405 to a change), and see job payloads
     // through an allowlist of id fields (payloads carry ids only; older jobs may carry more).
+    // The same queues, jobs and counts on both backends; the server panel shows Redis's INFO on
+    // Redis and PostgreSQL's version, uptime and connections on PostgreSQL (docs/operations.md).
+    const where = connection.backend === 'redis' ? 'Redis' : 'PostgreSQL';
     const board = (readOnlyMode: boolean) => {
       const serverAdapter = new ExpressAdapter();
       serverAdapter.setBasePath(QUEUE_BOARD_PATH);
@@ -73,7 +74,7 @@ export class QueueBoardModule implements OnModuleInit, OnApplicationShutdown {
         return a;
       });
       // @bull-board/express 9.10.1 and @bull-board/api 9.10.2 declare slightly different adapter types
-      createBullBoard({ queues: adapters, serverAdapter: serverAdapter as any, options: { uiConfig: { boardTitle: readOnlyMode ? 'Closeness queues (read-only)' : 'Closeness queues' } } });
+      createBullBoard({ queues: adapters, serverAdapter: serverAdapter as any, options: { uiConfig: { boardTitle: `Closeness queues on ${where}${readOnlyMode ? ' (read-only)' : ''}` } } });
       return serverAdapter.getRouter() as (req: Request, res: Response, next: NextFunction) => void;
     };
     const adminBoard = board(false);
@@ -102,6 +103,6 @@ export class QueueBoardModule implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown() {
     await Promise.all(this.queues.map((q) => q.close().catch(() => undefined)));
-    this.redis?.disconnect();
+    await this.connection?.close();
   }
 }

@@ -19,12 +19,13 @@ import {
   type FollowUpMemory,
   type FollowUpRules,
   type FollowUpTask,
+  type HealthConfig,
   type HealthView,
   type RelationalScore,
   type RuleContext,
   type ScoredTouchpoint,
 } from '../../../../../libs/relationship/src/index.js';
-import { StreamCache, type CachedEvent } from '../../../../../libs/read-models/src/index.js';
+import { loadHealthConfig, StreamCache, type CachedEvent } from '../../../../../libs/read-models/src/index.js';
 import { APP_CONFIG, Clock, deterministicId, metrics, type AppConfig } from '../../../../../libs/shared/src/index.js';
 import { escalationTarget, firstAdmin, loadFollowUpCustomers, loadRegistry, loadRules, loadTask, resolveAssignee, runTaskCommand, type RegistryEntry } from './follow-up.store.js';
 
@@ -44,6 +45,8 @@ export type EvaluateOutcome = { ok: true; result: EvaluateResult } | { ok: false
 /** What the items of one batch share: read once per transaction. */
 interface BatchShared {
   rules: FollowUpRules;
+  /** The health configuration in force (the projection's). */
+  health: HealthConfig;
   registry: Map<string, RegistryEntry>;
   now: Date;
   /** The first admin, looked up on first need (unassigned customers). */
@@ -172,6 +175,7 @@ export class FollowUpsService {
       [customerIds],
     );
     const rules = await loadRules(tx);
+    const health = (await loadHealthConfig(tx)).config;
     const registry = await loadRegistry(tx, customerIds.filter((c) => UUID.test(c)));
     const now = this.clock.now();
     const outcomes: EvaluateOutcome[] = new Array(jobs.length);
@@ -180,7 +184,7 @@ export class FollowUpsService {
     const byStream = await this.cache.loadLatest(tx, customerIds.map((c) => customerStream(c)));
     const streams = new Map(customerIds.map((c) => [c, byStream.get(customerStream(c)) ?? []]));
     const slots = new Map<string, Slot>(await loadFollowUpCustomers(tx, customerIds.filter((c) => UUID.test(c))));
-    const shared: BatchShared = { rules, registry, now, admin: undefined, slots, writes: { bands: [], raises: [] }, batched: jobs.length > 1 };
+    const shared: BatchShared = { rules, health, registry, now, admin: undefined, slots, writes: { bands: [], raises: [] }, batched: jobs.length > 1 };
 
     for (const customerId of customerIds) {
       const events = streams.get(customerId)!;
@@ -285,12 +289,12 @@ export class FollowUpsService {
     const at = trigger.recordedAt;
     const moves = HEALTH_MOVERS.has(trigger.type);
     // A first touchpoint gives the customer a band; it does not move one.
-    const healthBefore: HealthView | undefined = moves && hadTouchpoints ? computeHealth(before.input, at) : undefined;
+    const healthBefore: HealthView | undefined = moves && hadTouchpoints ? computeHealth(before.input, at, shared.health) : undefined;
     const after = this.cache.foldState(stream, events, idx + 1).fold();
     const reg = shared.registry.get(customerId.toLowerCase());
     const name = reg?.name ?? after.customer?.name ?? 'the customer';
     const annualValue = reg?.annualValue != null ? reg.annualValue : (after.customer?.annualValue ?? null);
-    const healthAfter: HealthView | undefined = moves && after.input.touchpoints.length > 0 ? computeHealth(after.input, at) : undefined;
+    const healthAfter: HealthView | undefined = moves && after.input.touchpoints.length > 0 ? computeHealth(after.input, at, shared.health) : undefined;
     if (healthBefore && healthAfter && healthBefore.band !== healthAfter.band) {
       // Written at the flush, at the end of the stream: the positions read above stay valid.
       shared.writes.bands.push({

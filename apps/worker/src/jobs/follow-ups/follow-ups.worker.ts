@@ -1,9 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { DEFAULT_JOB_OPTIONS, QUEUES, createQueue, createRedis, timedProcessor } from '../../../../../libs/queues/src/index.js';
+import { DEFAULT_JOB_OPTIONS, QUEUES, QueueConnection, createQueue, timedProcessor } from '../../../../../libs/queues/src/index.js';
 import { APP_CONFIG, metrics, type AppConfig } from '../../../../../libs/shared/src/index.js';
 import { recordDeadLetter } from '../job-dead-letters.js';
 import { ProcessorRegistry } from '../processor-registry.js';
@@ -24,7 +23,7 @@ const BATCH_PER_SLOT = 16;
 export class FollowUpsWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private worker?: Worker;
   private scheduler?: Queue;
-  private connections: Redis[] = [];
+  private connections: QueueConnection[] = [];
   private schedulerTimer?: NodeJS.Timeout;
   private closing = false;
 
@@ -62,17 +61,14 @@ export class FollowUpsWorker implements OnApplicationBootstrap, OnModuleDestroy 
   async onApplicationBootstrap(): Promise<void> {
     const dispatch = this.registry().dispatcher(); // throws at start-up on a missing or doubled processor
     const queue = QUEUES.followUps;
-    const workerConn = createRedis(this.config.REDIS_URL, 'follow-ups-worker');
-    const schedulerConn = createRedis(this.config.REDIS_URL, 'follow-ups-scheduler');
+    const workerConn = await QueueConnection.open(this.config, 'follow-ups-worker');
+    const schedulerConn = await QueueConnection.open(this.config, 'follow-ups-scheduler');
     this.connections = [workerConn, schedulerConn];
-    for (const c of this.connections) c.on('error', () => undefined); // the worker's 'error' listener reports
 
-    this.worker = new Worker(
+    this.worker = workerConn.worker(
       queue,
       timedProcessor(queue, (job: Job) => dispatch(job)),
       {
-        connection: workerConn,
-        prefix: this.config.QUEUE_PREFIX,
         // Enough jobs in hand to fill every parallel batch.
         concurrency: this.parallelBatches() * BATCH_PER_SLOT,
         lockDuration: this.config.WORKER_LOCK_SECONDS * 1000,
@@ -91,7 +87,7 @@ export class FollowUpsWorker implements OnApplicationBootstrap, OnModuleDestroy 
       (err) => this.logger.error({ err }, 'merging open follow-ups failed; the next start tries again'),
     );
 
-    this.scheduler = createQueue(queue, this.config, schedulerConn, (err) => this.logger.error({ err }, 'follow-ups scheduler queue error'));
+    this.scheduler = createQueue(queue, schedulerConn, (err) => this.logger.error({ err }, 'follow-ups scheduler queue error'));
     this.scheduleSweep(0);
   }
 
@@ -129,6 +125,6 @@ export class FollowUpsWorker implements OnApplicationBootstrap, OnModuleDestroy 
     if (this.schedulerTimer) clearTimeout(this.schedulerTimer);
     await this.worker?.close().catch((err) => this.logger.error({ err }, 'closing the follow-ups worker failed'));
     await this.scheduler?.close().catch(() => undefined);
-    for (const c of this.connections) c.disconnect();
+    for (const c of this.connections) await c.close();
   }
 }

@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
-import { QUEUES, createRedis, type JobName } from '../../../../../libs/queues/src/index.js';
+import { QUEUES, QueueConnection, type JobName } from '../../../../../libs/queues/src/index.js';
 import { APP_CONFIG, Clock, type AppConfig } from '../../../../../libs/shared/src/index.js';
 import { ProcessorRegistry } from '../processor-registry.js';
 import { SilenceService } from './silence.service.js';
@@ -17,7 +16,7 @@ export const SILENCE_SCHEDULER_ID = 'silence-check';
 export class SilenceScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private queue?: Queue;
   private worker?: Worker;
-  private connections: Redis[] = [];
+  private connections: QueueConnection[] = [];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -40,12 +39,12 @@ export class SilenceScheduler implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     const dispatch = this.registry().dispatcher(); // throws at start-up on a missing or doubled processor
-    const queueConn = createRedis(this.config.REDIS_URL, 'silence-queue');
-    const workerConn = createRedis(this.config.REDIS_URL, 'silence-worker');
+    const queueConn = await QueueConnection.open(this.config, 'silence-queue');
+    const workerConn = await QueueConnection.open(this.config, 'silence-worker');
     this.connections = [queueConn, workerConn];
-    this.queue = new Queue(QUEUES.silence, { connection: queueConn, prefix: this.config.QUEUE_PREFIX });
+    this.queue = queueConn.queue(QUEUES.silence);
     this.queue.on('error', (err) => this.logger.error({ err }, 'silence queue error'));
-    this.worker = new Worker(QUEUES.silence, dispatch, { connection: workerConn, prefix: this.config.QUEUE_PREFIX, concurrency: 1 });
+    this.worker = workerConn.worker(QUEUES.silence, dispatch, { concurrency: 1 });
     this.worker.on('error', (err) => this.logger.error({ err }, 'silence worker error'));
     this.worker.on('failed', (job, err) => this.logger.error({ err, jobId: job?.id }, 'silence check failed'));
     await this.queue.upsertJobScheduler(
@@ -58,6 +57,6 @@ export class SilenceScheduler implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationShutdown(): Promise<void> {
     await this.worker?.close().catch(() => undefined);
     await this.queue?.close().catch(() => undefined);
-    for (const c of this.connections) c.disconnect();
+    for (const c of this.connections) await c.close();
   }
 }

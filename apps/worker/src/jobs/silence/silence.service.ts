@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { alreadyDecided, EventStore } from '../../../../../libs/event-store/src/index.js';
 import { StreamCache, customerIdOf } from '../../../../../libs/read-models/src/index.js';
-import { customerStream, foldCustomer } from '../../../../../libs/relationship/src/index.js';
+import { customerStream, foldCustomer, quietThresholds, silenceFacts } from '../../../../../libs/relationship/src/index.js';
 import { APP_CONFIG, deterministicId, type AppConfig } from '../../../../../libs/shared/src/index.js';
-import { quietThresholds, silenceFacts } from './silence.policy.js';
 
 export interface SilenceCheckResult {
   customers: number;
@@ -44,7 +43,7 @@ export class SilenceService {
       const streams = await cache.load(undefined, new Map(heads.map((h) => [h.streamId, h.version])));
       for (const [streamId, events] of streams) {
         const customerId = customerIdOf(streamId)!;
-        const facts = silenceFacts(customerId, events, foldCustomer(events), now, this.thresholds);
+        const facts = silenceFacts(customerId, events, foldCustomer(events), now, this.thresholds, deterministicId);
         for (const f of facts) {
           await this.store.handle(customerStream(customerId), alreadyDecided, [{ id: f.id, type: f.type, data: f.data, occurredAt: f.data.observedAt }], by);
           if (f.type === 'InboundMessageWentUnanswered') result.unanswered++;

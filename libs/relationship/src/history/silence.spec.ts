@@ -1,6 +1,8 @@
-import { foldCustomer, type FoldEvent } from '../../../../../libs/relationship/src/index.js';
-import { deterministicId } from '../../../../../libs/shared/src/clock.js';
-import { quietThresholds, silenceFacts } from './silence.policy.js';
+import { foldCustomer, type FoldEvent } from './fold.js';
+import { quietThresholds, silenceFacts } from './silence.js';
+
+// Any injective id works; the worker passes the shared deterministicId.
+const deterministicId = (...parts: string[]) => parts.join('/');
 
 const CID = '00000000-0000-4000-8000-0000000000d1';
 const TP = '00000000-0000-4000-8000-0000000000e1';
@@ -20,7 +22,7 @@ describe('silence policy', () => {
   it('given an inbound message with no reply for 40 days, when checked, then it went unanswered and the relationship went quiet, with deterministic ids', () => {
     const events = [registered, inbound];
     const now = new Date('2026-02-11T00:00:00Z');
-    const facts = silenceFacts(CID, events, foldCustomer(events), now, [30, 60]);
+    const facts = silenceFacts(CID, events, foldCustomer(events), now, [30, 60], deterministicId);
     const unanswered = facts.find((f) => f.type === 'InboundMessageWentUnanswered')!;
     expect(unanswered.id).toBe(deterministicId('unanswered', TP));
     expect(unanswered.data).toEqual(expect.objectContaining({ customerId: CID, touchpointId: TP, observedAt: now.toISOString() }));
@@ -31,13 +33,13 @@ describe('silence policy', () => {
 
   it('given the facts are already in the stream, when checked again, then nothing new is found (idempotent)', () => {
     const now = new Date('2026-02-11T00:00:00Z');
-    const first = silenceFacts(CID, [registered, inbound], foldCustomer([registered, inbound]), now, [30, 60]);
+    const first = silenceFacts(CID, [registered, inbound], foldCustomer([registered, inbound]), now, [30, 60], deterministicId);
     const stored: FoldEvent[] = [registered, inbound, ...first.map((f) => ({ id: f.id, type: f.type, data: f.data, recordedAt: now }))];
-    expect(silenceFacts(CID, stored, foldCustomer(stored), new Date('2026-02-12T00:00:00Z'), [30, 60])).toEqual([]);
+    expect(silenceFacts(CID, stored, foldCustomer(stored), new Date('2026-02-12T00:00:00Z'), [30, 60], deterministicId)).toEqual([]);
   });
 
   it('given a customer with a recent contact, when checked, then no quiet fact', () => {
     const events = [registered];
-    expect(silenceFacts(CID, events, foldCustomer(events), new Date('2026-01-10T00:00:00Z'), [30])).toEqual([]);
+    expect(silenceFacts(CID, events, foldCustomer(events), new Date('2026-01-10T00:00:00Z'), [30], deterministicId)).toEqual([]);
   });
 });
