@@ -116,7 +116,8 @@ describe('follow-up evaluation in batches (Postgres)', () => {
     const outcomes = await service.evaluateBatch([a.jobs[0], { eventId: id, customerId: a.customerId, type: 'TouchpointRecorded', streamVersion: r.nextVersion }]);
     expect(outcomes.every((o) => o.ok)).toBe(true);
     expect((await highValue()).sort()).toHaveLength(2);
-    const open = await db.ds.query(`SELECT task_id FROM open_follow_ups WHERE customer_id = $1 AND rule = 'high_value_transactional'`, [a.customerId]);
+    // One open follow-up per customer (#22): the customer's slot names the new task.
+    const open = await db.ds.query(`SELECT open_task_id::text AS task_id FROM follow_up_customers WHERE customer_id = $1 AND open_task_id IS NOT NULL`, [a.customerId]);
     expect(open).toHaveLength(1);
     expect(open[0].task_id).not.toBe(taskId);
   });

@@ -103,7 +103,7 @@ describe('follow-ups (API + worker + Postgres + Redis)', () => {
     expect(slots).toEqual([]);
   });
 
-  it('an unassigned customer\'s follow-up goes to an admin; a second transactional touchpoint does not raise a second task for the same rule', async () => {
+  it('an unassigned customer\'s follow-up goes to an admin; a second transactional touchpoint joins that task as a reason, not as a second task', async () => {
     const c = await customer('Ola Hansen', 500_000, null);
     await post(chatbotContact(c, minutesAgo(30)));
     const [task] = await eventually(async () => {
@@ -113,9 +113,12 @@ describe('follow-ups (API + worker + Postgres + Redis)', () => {
     const admins = await stack.db.ds.query(`SELECT id FROM users WHERE role = 'admin' ORDER BY created_at, id LIMIT 1`);
     expect(task.assigneeId).toBe(admins[0].id);
     const second = await post(chatbotContact(c, minutesAgo(20)));
-    await eventually(async () => (await stack.db.ds.query(`SELECT 1 FROM follow_ups WHERE customer_id = $1 AND rule = 'repeat_contact'`, [c])).length > 0);
+    // One open follow-up per customer (#22): the repeat contact is a reason of the open task.
+    await eventually(async () => (await stack.db.ds.query(`SELECT 1 FROM follow_ups WHERE id = $1 AND reasons @> '[{"rule":"repeat_contact"}]'::jsonb`, [task.id])).length > 0);
     const open = await listFor(admin, `?customerId=${c}&status=open`);
-    expect(open.filter((t) => t.rule === 'high_value_transactional')).toHaveLength(1);
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ id: task.id, rule: 'high_value_transactional' });
+    expect(await stack.db.ds.query(`SELECT 1 FROM follow_ups WHERE customer_id = $1 AND id <> $2`, [c, task.id])).toEqual([]);
     expect(second).toBeTruthy();
   });
 

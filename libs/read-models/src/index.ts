@@ -3,6 +3,7 @@ export * from './evaluate-customer.js';
 export * from './stream-ids.js';
 export * from './timeline.js';
 export * from './customer-health.js';
+export * from './follow-up-summary.js';
 export * from './customer-read-models.js';
 export * from './health-reads.js';
 export * from './model-versions.js';

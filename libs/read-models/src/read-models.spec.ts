@@ -1,5 +1,6 @@
 import { CustomerFoldState, computeHealth, foldCustomer } from '../../relationship/src/index.js';
-import { followUpChange, healthRow } from './customer-health.js';
+import { healthRow } from './customer-health.js';
+import { followUpChange } from './follow-up-summary.js';
 import type { CachedEvent } from './stream-cache.js';
 import { groupByStream, occurredAtOf, timelineChanges } from './timeline.js';
 

@@ -94,25 +94,66 @@ export type CustomerEvent =
 export type FollowUpPriority = 'low' | 'normal' | 'high' | 'urgent';
 export type FollowUpStatus = 'open' | 'done' | 'dismissed' | 'snoozed';
 
+/** One reason a follow-up is there: a rule that fired, in plain words, on these events. */
+export interface FollowUpReason {
+  rule: string;
+  reason: string;
+  triggeredBy: string[];
+  /** When it joined the task (the raise, or the moment a later rule fired). */
+  at: string;
+  /** What this reason alone would ask and how urgently (the task's own fields combine all reasons). */
+  suggestedAction?: string;
+  priority?: FollowUpPriority;
+  dueAt?: string;
+}
+
 export interface FollowUpTaskRaised {
   type: 'FollowUpTaskRaised';
   data: {
     taskId: string;
     customerId: string;
+    /** The leading reason (contract: `rule`/`reason` stay). */
     rule: string;
     reason: string;
+    /** Written from every reason together. */
     suggestedAction: string;
     priority: FollowUpPriority;
     dueAt: string;
     triggeredBy: string[];
     assigneeId: string | null;
     raisedAt: string;
+    /** Every reason, the leading one first (absent on tasks raised before reasons existed: the raise is the one reason). */
+    reasons?: FollowUpReason[];
+  };
+}
+
+/**
+ * A rule fired while the customer's follow-up was open: it joins that task as another reason
+ * (one open follow-up per customer). Carries the task's priority, due date and suggested action
+ * as they are with the reason added, so readers need not recompute them.
+ */
+export interface FollowUpReasonAdded {
+  type: 'FollowUpReasonAdded';
+  data: {
+    taskId: string;
+    customerId: string;
+    reason: FollowUpReason;
+    priority: FollowUpPriority;
+    dueAt: string;
+    suggestedAction: string;
+    addedAt: string;
+    /** Set when the reason came from another open task of the customer merged into this one (the upgrade to one per customer). */
+    mergedFrom?: string;
   };
 }
 
 export interface FollowUpTaskCompleted {
   type: 'FollowUpTaskCompleted';
-  data: { taskId: string; customerId: string; note?: string; touchpointId?: string; completedBy: string | null; completedAt: string; automatic: boolean };
+  data: {
+    taskId: string; customerId: string; note?: string; touchpointId?: string; completedBy: string | null; completedAt: string; automatic: boolean;
+    /** Closed because its reasons joined this other open task of the customer (one open follow-up per customer). */
+    mergedInto?: string;
+  };
 }
 
 export interface FollowUpTaskDismissed {
@@ -130,7 +171,7 @@ export interface FollowUpTaskEscalated {
   data: { taskId: string; customerId: string; priority: FollowUpPriority; escalatedTo: string | null; escalatedAt: string };
 }
 
-export type FollowUpEvent = FollowUpTaskRaised | FollowUpTaskCompleted | FollowUpTaskDismissed | FollowUpTaskSnoozed | FollowUpTaskEscalated;
+export type FollowUpEvent = FollowUpTaskRaised | FollowUpReasonAdded | FollowUpTaskCompleted | FollowUpTaskDismissed | FollowUpTaskSnoozed | FollowUpTaskEscalated;
 
 export type DomainEvent = CustomerEvent | FollowUpEvent;
 export type DomainEventType = DomainEvent['type'];
@@ -236,6 +277,7 @@ export const CUSTOMER_EVENT_TYPES = allEventTypesOf<CustomerEvent>()(
 /** The events of a follow-up task's stream. */
 export const TASK_EVENT_TYPES = allEventTypesOf<FollowUpEvent | FollowUpTaskSnoozeEnded>()(
   'FollowUpTaskRaised',
+  'FollowUpReasonAdded',
   'FollowUpTaskCompleted',
   'FollowUpTaskDismissed',
   'FollowUpTaskSnoozed',

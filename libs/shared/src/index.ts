@@ -7,6 +7,7 @@ export * from './http/problem.filter.js';
 export * from './http/validation.js';
 export * from './database/data-source.js';
 export * from './database/database.module.js';
+export * from './database/follow-up-customers.js';
 export * from './auth/index.js';
 export * from './metrics.js';
 export * from './http/security-headers.js';

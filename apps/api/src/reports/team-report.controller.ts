@@ -53,8 +53,8 @@ export class TeamReportController {
       ),
       this.db.query(
         `SELECT coalesce(f.assignee_id, c.account_manager_id) AS id,
-                count(*) FILTER (WHERE f.closed_at IS NULL)::int AS open,
-                count(*) FILTER (WHERE f.closed_at IS NULL AND f.due_at < $4)::int AS overdue,
+                count(*) FILTER (WHERE f.status = 'open')::int AS open,
+                count(*) FILTER (WHERE f.status = 'open' AND f.due_at < $4)::int AS overdue,
                 percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.closed_at - f.raised_at) / 3600)
                   FILTER (WHERE f.status = 'done' AND f.closed_at BETWEEN $2 AND $3) AS median_hours
          FROM customer_follow_up_summary f JOIN customers c ON c.id = f.customer_id

@@ -4,7 +4,7 @@ import { businessTimeIso, evolve, TASK_EVENT_TYPES, type FollowUpTask } from '..
 /** Every event of a task's stream (checked against the union by the compiler). */
 export const FOLLOW_UP_EVENT_TYPES = TASK_EVENT_TYPES;
 
-const COLUMNS = ['id', 'customer_id', 'rule', 'reason', 'suggested_action', 'priority', 'due_at', 'status', 'triggered_by', 'assignee_id', 'created_at', 'closed_at', 'note', 'snoozed_until', 'escalated_at', 'escalated_to', 'completed_automatically'];
+const COLUMNS = ['id', 'customer_id', 'rule', 'reason', 'suggested_action', 'priority', 'due_at', 'status', 'triggered_by', 'assignee_id', 'created_at', 'closed_at', 'note', 'snoozed_until', 'escalated_at', 'escalated_to', 'completed_automatically', 'reasons'];
 
 /**
  * The `follow_ups` read model: one row per task, folded with the task decider's own `evolve`
@@ -35,9 +35,9 @@ export class FollowUpsProjection implements Projection {
     const col = <T>(f: (t: FollowUpTask & { auto: boolean }) => T) => list.map(f);
     await tx.query(
       `INSERT INTO follow_ups (${COLUMNS.join(', ')}, updated_at)
-       SELECT t.c1, t.c2, t.c3, t.c4, t.c5, t.c6, t.c7, t.c8, t.c9::uuid[], t.c10, t.c11, t.c12, t.c13, t.c14, t.c15, t.c16, t.c17, now() FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[],
+       SELECT t.c1, t.c2, t.c3, t.c4, t.c5, t.c6, t.c7, t.c8, t.c9::uuid[], t.c10, t.c11, t.c12, t.c13, t.c14, t.c15, t.c16, t.c17, t.c18::jsonb, now() FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[],
                                      $9::text[], $10::uuid[], $11::timestamptz[], $12::timestamptz[], $13::text[], $14::timestamptz[],
-                                     $15::timestamptz[], $16::uuid[], $17::boolean[]) AS t(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17)
+                                     $15::timestamptz[], $16::uuid[], $17::boolean[], $18::text[]) AS t(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18)
        ON CONFLICT (id) DO UPDATE SET ${COLUMNS.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()`,
       [
         col((t) => t.id), col((t) => t.customerId), col((t) => t.rule), col((t) => t.reason), col((t) => t.suggestedAction),
@@ -47,6 +47,7 @@ export class FollowUpsProjection implements Projection {
         col((t) => `{${t.triggeredBy.filter((x) => /^[0-9a-f-]{36}$/i.test(x)).join(',')}}`),
         col((t) => t.assigneeId), col((t) => businessTimeIso(t.createdAt) ?? businessTimeIso(t.dueAt)), col((t) => businessTimeIso(t.closedAt)), col((t) => t.note),
         col((t) => businessTimeIso(t.snoozedUntil)), col((t) => businessTimeIso(t.escalatedAt)), col((t) => t.escalatedTo), col((t) => t.auto),
+        col((t) => JSON.stringify(t.reasons ?? [])),
       ],
     );
   }
@@ -63,6 +64,6 @@ function fromRow(r: any): FollowUpTask & { auto: boolean } {
     id: r.id, customerId: r.customer_id, rule: r.rule, reason: r.reason, suggestedAction: r.suggested_action, priority: r.priority,
     dueAt: iso(r.due_at)!, status: r.status, triggeredBy: r.triggered_by ?? [], assigneeId: r.assignee_id, createdAt: iso(r.created_at)!,
     closedAt: iso(r.closed_at), note: r.note, snoozedUntil: iso(r.snoozed_until), escalatedAt: iso(r.escalated_at), escalatedTo: r.escalated_to,
-    auto: r.completed_automatically,
+    auto: r.completed_automatically, reasons: Array.isArray(r.reasons) ? r.reasons : [],
   };
 }

@@ -1,3 +1,4 @@
 export * from './rules.js';
-export * from './evaluate.js';
+export * from './checks.js';
+export * from './decision.js';
 export * from './task.js';

@@ -11,6 +11,8 @@ export const RULE_IDS = [
   'return_automation_only',
   'repeat_contact',
   'health_band_drop',
+  // Not a retention rule: the one rule that speaks about a customer who has left (off by default).
+  'win_back',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -40,31 +42,48 @@ export interface FollowUpRules {
   priority: PriorityPolicy;
 }
 
+type ParamSpec = Record<string, { default: number; min: number; max: number; integer?: boolean }>;
+
+/**
+ * What every rule has: how old (business time, `occurredAt`) its newest evidence may be at
+ * evaluation — older evidence is history, not a task for today — and how long a dismissed
+ * reason stays quiet unless the customer gets in touch again.
+ */
+const common = (maxEvidenceDays: number): ParamSpec => ({
+  maxEvidenceDays: { default: maxEvidenceDays, min: 1, max: 3650, integer: true },
+  dismissCooldownDays: { default: 30, min: 0, max: 3650, integer: true },
+});
+
 /** Which params each rule needs, with defaults and allowed range. */
-export const RULE_PARAMS: Record<RuleId, Record<string, { default: number; min: number; max: number; integer?: boolean }>> = {
-  high_value_transactional: { minAnnualValue: { default: 100_000, min: 0, max: 1e12 } },
-  transactional_streak: { count: { default: 3, min: 2, max: 50, integer: true } },
+export const RULE_PARAMS: Record<RuleId, ParamSpec> = {
+  high_value_transactional: { minAnnualValue: { default: 100_000, min: 0, max: 1e12 }, ...common(14) },
+  transactional_streak: { count: { default: 3, min: 2, max: 50, integer: true }, ...common(14) },
   automation_without_relational: {
     quietDays: { default: 30, min: 1, max: 3650, integer: true },
     minAutomatedOutbound: { default: 2, min: 1, max: 1000, integer: true },
+    ...common(14),
   },
-  unanswered_inbound: {},
+  // The SLA is hours; a message nobody answered for weeks is a health fact, not "reply today".
+  unanswered_inbound: common(7),
   detractor_without_human_reply: {
     npsMax: { default: 6, min: 0, max: 10, integer: true },
     csatMax: { default: 2, min: 1, max: 5, integer: true },
     cesMin: { default: 6, min: 1, max: 7, integer: true },
+    ...common(30),
   },
-  return_automation_only: { windowDays: { default: 14, min: 1, max: 365, integer: true } },
+  return_automation_only: { windowDays: { default: 14, min: 1, max: 365, integer: true }, ...common(14) },
   repeat_contact: {
     windowDays: { default: 7, min: 1, max: 90, integer: true },
     minContacts: { default: 2, min: 2, max: 50, integer: true },
+    ...common(14),
   },
-  health_band_drop: {},
+  health_band_drop: common(14),
+  win_back: common(14),
 };
 
-const rule = (id: RuleId, slaHours: number, priorityBase: FollowUpPriority): FollowUpRule => ({
+const rule = (id: RuleId, slaHours: number, priorityBase: FollowUpPriority, enabled = true): FollowUpRule => ({
   id,
-  enabled: true,
+  enabled,
   slaHours,
   priorityBase,
   params: Object.fromEntries(Object.entries(RULE_PARAMS[id]).map(([k, v]) => [k, v.default])),
@@ -82,6 +101,7 @@ export const DEFAULT_RULES: FollowUpRules = {
     rule('return_automation_only', 48, 'normal'),
     rule('repeat_contact', 24, 'normal'),
     rule('health_band_drop', 72, 'normal'),
+    rule('win_back', 72, 'normal', false),
   ],
   priority: { highValueAnnualValue: 100_000, highChurnProbability: 0.5 },
 };
@@ -140,7 +160,7 @@ export const followUpRulesSchema = z
       const fallback = DEFAULT_RULES.rules.find((d) => d.id === r.id)!;
       const params: Record<string, number> = {};
       for (const [k, p] of Object.entries(RULE_PARAMS[r.id])) params[k] = (r.params?.[k] as number | undefined) ?? p.default;
-      return { id: r.id, enabled: r.enabled ?? true, slaHours: r.slaHours ?? fallback.slaHours, priorityBase: r.priorityBase ?? fallback.priorityBase, params };
+      return { id: r.id, enabled: r.enabled ?? fallback.enabled, slaHours: r.slaHours ?? fallback.slaHours, priorityBase: r.priorityBase ?? fallback.priorityBase, params };
     }),
     priority: { ...DEFAULT_RULES.priority, ...Object.fromEntries(Object.entries(input.priority ?? {}).filter(([, v]) => v !== undefined)) },
   }));

@@ -5,7 +5,7 @@ const T0 = new Date('2026-03-10T12:00:00Z');
 const later = (h: number) => new Date(T0.getTime() + h * 3_600_000);
 const raise: TaskCommand = {
   type: 'Raise', taskId: 't1', customerId: 'c1', assigneeId: 'am1',
-  proposal: { rule: 'transactional_streak', reason: 'r', suggestedAction: 'a', priority: 'normal', dueAt: later(72).toISOString(), triggeredBy: ['e1'] },
+  proposal: { rule: 'transactional_streak', reason: 'r', suggestedAction: 'a', priority: 'normal', dueAt: later(72).toISOString(), triggeredBy: ['e1'], evidenceAt: T0.toISOString(), customerEvidenceAt: null },
 };
 
 function given(...cmds: [TaskCommand, Date][]): FollowUpTask | null {

@@ -2,11 +2,13 @@ import { DomainError, DomainErrorCode } from '../errors.js';
 import type {
   FollowUpEvent,
   FollowUpPriority,
+  FollowUpReason,
   FollowUpStatus,
   FollowUpTaskSnoozeEnded,
 } from '../events.js';
 import { PRIORITIES } from './rules.js';
-import type { TaskProposal } from './evaluate.js';
+import type { TaskProposal } from './checks.js';
+import type { ReasonJoin } from './decision.js';
 
 export type TaskEvent = FollowUpEvent | FollowUpTaskSnoozeEnded;
 /** An event the decider wants stored: the id comes from the caller (deterministic where retried). */
@@ -30,11 +32,15 @@ export interface FollowUpTask {
   snoozedUntil: string | null;
   escalatedAt: string | null;
   escalatedTo: string | null;
+  /** Every reason, the leading one (`rule`, `reason`) first. */
+  reasons: FollowUpReason[];
 }
 
 export type TaskCommand =
-  | { type: 'Raise'; taskId: string; customerId: string; proposal: TaskProposal; assigneeId: string | null }
-  | { type: 'Complete'; note?: string; touchpointId?: string; by: string | null; automatic: boolean }
+  /** `reasons`: every reason of a new task, the proposal's first (default: the proposal alone). */
+  | { type: 'Raise'; taskId: string; customerId: string; proposal: TaskProposal; assigneeId: string | null; reasons?: FollowUpReason[] }
+  | { type: 'AddReason'; join: ReasonJoin; mergedFrom?: string }
+  | { type: 'Complete'; note?: string; touchpointId?: string; by: string | null; automatic: boolean; mergedInto?: string }
   | { type: 'Dismiss'; reason: string; by: string }
   | { type: 'Snooze'; until: string; by: string }
   | { type: 'Escalate'; escalatedTo: string | null }
@@ -54,24 +60,38 @@ export function decide(cmd: TaskCommand, state: FollowUpTask | null, { now, even
   if (cmd.type === 'Raise') {
     if (state) return []; // raised already: a re-run job changes nothing
     const p = cmd.proposal;
+    const reasons = cmd.reasons ?? [{ rule: p.rule, reason: p.reason, triggeredBy: p.triggeredBy, at, suggestedAction: p.suggestedAction, priority: p.priority, dueAt: p.dueAt }];
     return [{
       id: eventId,
       type: 'FollowUpTaskRaised',
       data: {
         taskId: cmd.taskId, customerId: cmd.customerId, rule: p.rule, reason: p.reason, suggestedAction: p.suggestedAction,
-        priority: p.priority, dueAt: p.dueAt, triggeredBy: p.triggeredBy, assigneeId: cmd.assigneeId, raisedAt: at,
+        priority: p.priority, dueAt: p.dueAt, triggeredBy: p.triggeredBy, assigneeId: cmd.assigneeId, raisedAt: at, reasons,
       },
     }];
   }
   if (!state) throw new DomainError(DomainErrorCode.FollowUpNotFound, 'No follow-up with that id.');
   const base = { taskId: state.id, customerId: state.customerId };
   switch (cmd.type) {
+    case 'AddReason': {
+      // A closed task takes no reasons, and a rule already among them adds nothing (a re-run, a duplicate).
+      if (isClosed(state) || state.reasons.some((r) => r.rule === cmd.join.reason.rule)) return [];
+      const j = cmd.join;
+      return [{
+        id: eventId,
+        type: 'FollowUpReasonAdded',
+        data: { ...base, reason: j.reason, priority: j.priority, dueAt: j.dueAt, suggestedAction: j.suggestedAction, addedAt: at, ...(cmd.mergedFrom ? { mergedFrom: cmd.mergedFrom } : {}) },
+      }];
+    }
     case 'Complete':
       if (isClosed(state)) throw new DomainError(DomainErrorCode.FollowUpAlreadyClosed, `The follow-up is already ${state.status}.`);
       return [{
         id: eventId,
         type: 'FollowUpTaskCompleted',
-        data: { ...base, ...(cmd.note !== undefined ? { note: cmd.note } : {}), ...(cmd.touchpointId !== undefined ? { touchpointId: cmd.touchpointId } : {}), completedBy: cmd.by, completedAt: at, automatic: cmd.automatic },
+        data: {
+          ...base, ...(cmd.note !== undefined ? { note: cmd.note } : {}), ...(cmd.touchpointId !== undefined ? { touchpointId: cmd.touchpointId } : {}),
+          completedBy: cmd.by, completedAt: at, automatic: cmd.automatic, ...(cmd.mergedInto ? { mergedInto: cmd.mergedInto } : {}),
+        },
       }];
     case 'Dismiss':
       if (isClosed(state)) throw new DomainError(DomainErrorCode.FollowUpAlreadyClosed, `The follow-up is already ${state.status}.`);
@@ -101,7 +121,16 @@ export function evolve(state: FollowUpTask | null, event: { type: string; data: 
         id: d.taskId, customerId: d.customerId, rule: d.rule, reason: d.reason, suggestedAction: d.suggestedAction,
         priority: d.priority, dueAt: d.dueAt, status: 'open', triggeredBy: d.triggeredBy ?? [], assigneeId: d.assigneeId ?? null,
         createdAt: d.raisedAt, closedAt: null, note: null, snoozedUntil: null, escalatedAt: null, escalatedTo: null,
+        // A task raised before reasons existed has its raise as its one reason.
+        reasons: Array.isArray(d.reasons) && d.reasons.length > 0
+          ? d.reasons
+          : [{ rule: d.rule, reason: d.reason, triggeredBy: d.triggeredBy ?? [], at: d.raisedAt, suggestedAction: d.suggestedAction, priority: d.priority, dueAt: d.dueAt }],
       };
+    case 'FollowUpReasonAdded': {
+      if (!state || !d?.reason) return state;
+      const triggeredBy = [...new Set([...state.triggeredBy, ...(d.reason.triggeredBy ?? [])])];
+      return { ...state, reasons: [...state.reasons, d.reason], priority: d.priority ?? state.priority, dueAt: d.dueAt ?? state.dueAt, suggestedAction: d.suggestedAction ?? state.suggestedAction, triggeredBy };
+    }
     case 'FollowUpTaskCompleted':
       return state && { ...state, status: 'done', closedAt: d.completedAt, note: d.note ?? state.note, snoozedUntil: null };
     case 'FollowUpTaskDismissed':

@@ -15,7 +15,7 @@ describe('toWebhookPayload', () => {
     expect(p).toEqual({
       type: 'follow_up.raised',
       timestamp: '2026-03-10T12:00:00Z',
-      data: { eventId: 'e1', taskId: 't1', customerId: 'c1', rule: 'transactional_streak', reason: 'r', suggestedAction: 'call', priority: 'high', dueAt: '2026-03-11T12:00:00Z', assigneeId: 'u1', triggeredBy: ['x'] },
+      data: { eventId: 'e1', taskId: 't1', customerId: 'c1', rule: 'transactional_streak', reason: 'r', suggestedAction: 'call', priority: 'high', dueAt: '2026-03-11T12:00:00Z', assigneeId: 'u1', triggeredBy: ['x'], reasons: [{ rule: 'transactional_streak', reason: 'r', triggeredBy: ['x'], at: '2026-03-10T12:00:00Z' }] },
     });
   });
 
@@ -23,7 +23,7 @@ describe('toWebhookPayload', () => {
     const p = toWebhookPayload({ id: 'e2', type: 'FollowUpTaskCompleted', data: { taskId: 't1', customerId: 'c1', note: 'private words', completedBy: null, completedAt: '2026-03-10T13:00:00Z', automatic: true, touchpointId: 'tp' } });
     expect(p?.type).toBe('follow_up.completed');
     expect(p?.timestamp).toBe('2026-03-10T13:00:00Z');
-    expect(p?.data).toEqual({ eventId: 'e2', taskId: 't1', customerId: 'c1', completedBy: null, automatic: true, touchpointId: 'tp' });
+    expect(p?.data).toEqual({ eventId: 'e2', taskId: 't1', customerId: 'c1', completedBy: null, automatic: true, touchpointId: 'tp', mergedInto: null });
     expect(JSON.stringify(p)).not.toContain('private words');
   });
 
@@ -38,8 +38,8 @@ describe('toWebhookPayload', () => {
     expect(toWebhookPayload({ id: 'e', type: 'HealthBandChanged', data: 'x' })).toBeNull();
   });
 
-  it('knows exactly the three public types', () => {
-    expect([...OUTBOUND_EVENT_TYPES]).toEqual(['follow_up.raised', 'follow_up.completed', 'health.band_changed']);
+  it('knows exactly the four public types', () => {
+    expect([...OUTBOUND_EVENT_TYPES]).toEqual(['follow_up.raised', 'follow_up.updated', 'follow_up.completed', 'health.band_changed']);
     expect(isOutboundEventType('follow_up.raised')).toBe(true);
     expect(isOutboundEventType('FollowUpTaskRaised')).toBe(false);
   });

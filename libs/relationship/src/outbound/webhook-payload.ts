@@ -1,17 +1,18 @@
-import type { FollowUpTaskCompleted, FollowUpTaskRaised, HealthBandChanged } from '../events.js';
+import type { FollowUpReasonAdded, FollowUpTaskCompleted, FollowUpTaskRaised, HealthBandChanged } from '../events.js';
 
 /** The event types a webhook subscription can ask for (the public names, never renamed). */
-export const OUTBOUND_EVENT_TYPES = ['follow_up.raised', 'follow_up.completed', 'health.band_changed'] as const;
+export const OUTBOUND_EVENT_TYPES = ['follow_up.raised', 'follow_up.updated', 'follow_up.completed', 'health.band_changed'] as const;
 export type OutboundEventType = (typeof OUTBOUND_EVENT_TYPES)[number];
 
 /** Domain event type → public webhook type. */
 export const OUTBOUND_SOURCE_TYPES = {
   FollowUpTaskRaised: 'follow_up.raised',
+  FollowUpReasonAdded: 'follow_up.updated',
   FollowUpTaskCompleted: 'follow_up.completed',
   HealthBandChanged: 'health.band_changed',
 } as const satisfies { [K in OutboundSourceEvent['type']]: OutboundEventType };
 
-export type OutboundSourceEvent = FollowUpTaskRaised | FollowUpTaskCompleted | HealthBandChanged;
+export type OutboundSourceEvent = FollowUpTaskRaised | FollowUpReasonAdded | FollowUpTaskCompleted | HealthBandChanged;
 
 /** The Standard Webhooks payload shape: `{type, timestamp, data}`. */
 export interface WebhookPayload {
@@ -20,6 +21,10 @@ export interface WebhookPayload {
   timestamp: string;
   data: Record<string, unknown>;
 }
+
+/** The contract's reason shape: `{rule, reason, triggeredBy, at}`. */
+const publicReasons = (reasons: readonly any[]) =>
+  reasons.map((r) => ({ rule: r?.rule ?? null, reason: r?.reason ?? null, triggeredBy: Array.isArray(r?.triggeredBy) ? r.triggeredBy : [], at: r?.at ?? null }));
 
 export function isOutboundEventType(v: unknown): v is OutboundEventType {
   return typeof v === 'string' && (OUTBOUND_EVENT_TYPES as readonly string[]).includes(v);
@@ -51,6 +56,25 @@ export function toWebhookPayload(event: { id: string; type: string; data: unknow
           dueAt: e.dueAt,
           assigneeId: e.assigneeId ?? null,
           triggeredBy: e.triggeredBy ?? [],
+          reasons: publicReasons(e.reasons ?? [{ rule: e.rule, reason: e.reason, triggeredBy: e.triggeredBy ?? [], at: e.raisedAt }]),
+        },
+      };
+    }
+    case 'FollowUpReasonAdded': {
+      const e = d as FollowUpReasonAdded['data'];
+      if (!e.reason || typeof e.reason !== 'object') return null;
+      return {
+        type: 'follow_up.updated',
+        timestamp: e.addedAt,
+        data: {
+          eventId: event.id,
+          taskId: e.taskId,
+          customerId: e.customerId,
+          addedReason: publicReasons([e.reason])[0],
+          priority: e.priority,
+          dueAt: e.dueAt,
+          suggestedAction: e.suggestedAction,
+          mergedFrom: e.mergedFrom ?? null,
         },
       };
     }
@@ -66,6 +90,7 @@ export function toWebhookPayload(event: { id: string; type: string; data: unknow
           completedBy: e.completedBy ?? null,
           automatic: e.automatic === true,
           touchpointId: e.touchpointId ?? null,
+          mergedInto: e.mergedInto ?? null,
           // The completion note is free text written by staff; it can hold personal data, so it stays inside.
         },
       };

@@ -58,7 +58,7 @@ export class CustomerDetailDto extends CustomerItemDto {
 /** SQL select list shared by the list and the detail query (customers c, customer_health h). */
 export const ITEM_COLUMNS = `c.id, c.external_id, c.name, c.segment, c.account_manager_id, c.annual_value, c.renewal_date::text AS renewal_date, h.score, h.band, h.trend30d,
   h.churn_probability, h.churn_level, h.last_relational_contact_at, h.drivers,
-  (SELECT count(*)::int FROM customer_follow_up_summary f WHERE f.customer_id = c.id AND f.closed_at IS NULL) AS open_follow_ups`;
+  (SELECT count(*)::int FROM customer_follow_up_summary f WHERE f.customer_id = c.id AND f.status = 'open') AS open_follow_ups`;
 
 const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
 

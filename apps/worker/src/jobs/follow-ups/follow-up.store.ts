@@ -5,11 +5,14 @@ import {
   evolve,
   followUpStream,
   foldTask,
+  reasonRules,
   validateRules,
+  type FollowUpMemory,
   type FollowUpRules,
   type FollowUpTask,
   type TaskCommand,
 } from '../../../../../libs/relationship/src/index.js';
+import { recordFollowUpClosed } from '../../../../../libs/shared/src/index.js';
 
 /** Rules as stored by PUT /rules; the defaults until an admin changed them. */
 export async function loadRules(db: Queryable): Promise<FollowUpRules> {
@@ -24,9 +27,20 @@ export async function loadTask(store: EventStore, taskId: string, tx: Queryable)
   return { task: foldTask(events), version: events.length ? events[events.length - 1].streamVersion : 0, events };
 }
 
+/** Per customer: the one open task and what the closed ones left behind (`follow_up_customers`). */
+export async function loadFollowUpCustomers(db: Queryable, customerIds: string[]): Promise<Map<string, { openTaskId: string | null; memory: FollowUpMemory }>> {
+  const out = new Map<string, { openTaskId: string | null; memory: FollowUpMemory }>();
+  if (customerIds.length === 0) return out;
+  const rows = await db.query(`SELECT customer_id::text AS c, open_task_id::text AS t, last_closed_at, dismissed FROM follow_up_customers WHERE customer_id = ANY($1::uuid[])`, [customerIds]);
+  for (const r of rows) {
+    out.set(r.c.toLowerCase(), { openTaskId: r.t ?? null, memory: { lastClosedAt: r.last_closed_at ? new Date(r.last_closed_at).toISOString() : null, dismissed: r.dismissed ?? {} } });
+  }
+  return out;
+}
+
 /**
  * Decides and appends one task command inside `tx` (from `EventStore.transaction`), keeping
- * `open_follow_ups` in step (a closed task frees its customer+rule slot in the same
+ * `follow_up_customers` in step (a closed task frees its customer's slot in the same
  * transaction). The task's stream folds to its state; the append expects the version folded.
  * Returns the new state.
  */
@@ -52,7 +66,7 @@ export async function runTaskCommand(
   if (!changed) return { task: handled.state, changed: false };
   const next = handled.state;
   if (next && (next.status === 'done' || next.status === 'dismissed')) {
-    await tx.query(`DELETE FROM open_follow_ups WHERE task_id = $1`, [taskId]);
+    await recordFollowUpClosed(tx, { customerId: next.customerId, taskId, closedAt: next.closedAt!, dismissedRules: next.status === 'dismissed' ? reasonRules(next) : [], merged: cmd.type === 'Complete' && !!cmd.mergedInto });
   }
   return { task: next, changed: true };
 }

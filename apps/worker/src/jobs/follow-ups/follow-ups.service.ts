@@ -6,14 +6,19 @@ import type { JobData } from '../../../../../libs/queues/src/index.js';
 import { QUEUES } from '../../../../../libs/queues/src/index.js';
 import {
   closesOpenTasks,
+  combineReasons,
   computeHealth,
   CustomerFoldState,
   customerStream,
   decide,
+  decideFollowUp,
   evaluateRules,
+  evolve,
   followUpStream,
   type CustomerFold,
+  type FollowUpMemory,
   type FollowUpRules,
+  type FollowUpTask,
   type HealthConfig,
   type HealthView,
   type RelationalScore,
@@ -22,12 +27,14 @@ import {
 } from '../../../../../libs/relationship/src/index.js';
 import { loadHealthConfig, StreamCache, type CachedEvent } from '../../../../../libs/read-models/src/index.js';
 import { APP_CONFIG, Clock, deterministicId, metrics, type AppConfig } from '../../../../../libs/shared/src/index.js';
-import { escalationTarget, firstAdmin, loadRegistry, loadRules, loadTask, resolveAssignee, runTaskCommand, type RegistryEntry } from './follow-up.store.js';
+import { escalationTarget, firstAdmin, loadFollowUpCustomers, loadRegistry, loadRules, loadTask, resolveAssignee, runTaskCommand, type RegistryEntry } from './follow-up.store.js';
 
 type EvaluateJob = JobData<typeof QUEUES.followUps, 'evaluate-event'>;
 
 export interface EvaluateResult {
   raised: string[];
+  /** Tasks a reason joined. */
+  joined: string[];
   closed: string[];
   skipped: string[];
   bandChanged: boolean;
@@ -46,8 +53,8 @@ interface BatchShared {
   admin: string | null | undefined;
   /** More than one item: see `flush`. */
   batched: boolean;
-  /** customer|rule → open task id, for the batch's customers. */
-  slots: Map<string, string>;
+  /** Per customer of the batch: its one open follow-up and what closed ones left behind. */
+  slots: Map<string, Slot>;
   /** Decided, not yet written (see `flush`). */
   writes: {
     bands: { customerId: string; event: DecidedEvent; result: EvaluateResult }[];
@@ -58,7 +65,13 @@ interface BatchShared {
 /** Thrown to roll a batch back and evaluate its items one transaction each. */
 class RedoAlone extends Error {}
 
-const slotKey = (customerId: string, rule: string) => `${customerId.toLowerCase()}|${rule}`;
+/** A customer's follow-up state in a batch (read under the customer's lock, kept up to date by the batch). */
+interface Slot {
+  openTaskId: string | null;
+  /** The open task as folded (undefined: not loaded yet). */
+  task?: FollowUpTask | null;
+  memory: FollowUpMemory;
+}
 
 /** One customer's stream as read under its lock. */
 interface LockedStream {
@@ -80,6 +93,13 @@ function wholeStream(events: readonly CachedEvent[], version: number, scored: Re
   state.extend(events.slice(0, version), scored);
   state.extend(events.slice(version));
   return state.fold();
+}
+
+/** An event's business time: a touchpoint's or outcome's occurredAt, a fact's observation, else when it was recorded. */
+function businessTimeOf(e: CachedEvent): string {
+  const d = e.data as any;
+  const t = d?.occurredAt ?? d?.observedAt ?? (e.metadata as any)?.occurredAt;
+  return typeof t === 'string' ? t : e.recordedAt.toISOString();
 }
 
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
@@ -163,13 +183,7 @@ export class FollowUpsService {
     // and each commit-safe reader (the relay, the projections) waits for open xids.
     const byStream = await this.cache.loadLatest(tx, customerIds.map((c) => customerStream(c)));
     const streams = new Map(customerIds.map((c) => [c, byStream.get(customerStream(c)) ?? []]));
-    const slots = new Map<string, string>();
-    const valid = customerIds.filter((c) => UUID.test(c));
-    if (valid.length > 0) {
-      for (const r of await tx.query(`SELECT customer_id::text AS c, rule, task_id::text AS t FROM open_follow_ups WHERE customer_id = ANY($1::uuid[])`, [valid])) {
-        slots.set(slotKey(r.c, r.rule), r.t);
-      }
-    }
+    const slots = new Map<string, Slot>(await loadFollowUpCustomers(tx, customerIds.filter((c) => UUID.test(c))));
     const shared: BatchShared = { rules, health, registry, now, admin: undefined, slots, writes: { bands: [], raises: [] }, batched: jobs.length > 1 };
 
     for (const customerId of customerIds) {
@@ -194,10 +208,10 @@ export class FollowUpsService {
   }
 
   /**
-   * Writes what the items decided since the last flush in three statements: the open slots
-   * (one open task per customer and rule), then the band changes and the raises (one statement;
-   * a raise's event id is deterministic, so a task raised before comes back as a duplicate and
-   * gives its slot back).
+   * Writes what the items decided since the last flush in two statements: the customers' open
+   * slots (one open follow-up per customer), then the band changes and the raises (one
+   * statement; a raise's event id is deterministic, so a task raised before comes back as a
+   * duplicate and gives its slot back).
    */
   private async flush(tx: Queryable, shared: BatchShared): Promise<void> {
     const { bands, raises } = shared.writes;
@@ -206,12 +220,18 @@ export class FollowUpsService {
     if (raises.length > 0) {
       const got = new Set<string>(
         (await tx.query(
-          `INSERT INTO open_follow_ups (customer_id, rule, task_id) SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[]) ON CONFLICT DO NOTHING RETURNING task_id::text AS t`,
-          [raises.map((r) => r.customerId), raises.map((r) => r.rule), raises.map((r) => r.taskId)],
+          `INSERT INTO follow_up_customers AS f (customer_id, open_task_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])
+           ON CONFLICT (customer_id) DO UPDATE SET open_task_id = EXCLUDED.open_task_id WHERE f.open_task_id IS NULL
+           RETURNING open_task_id::text AS t`,
+          [raises.map((r) => r.customerId), raises.map((r) => r.taskId)],
         )).map((r: any) => r.t),
       );
       acquired = raises.filter((r) => got.has(r.taskId));
-      for (const r of raises) if (!got.has(r.taskId)) r.result.skipped.push(r.rule); // one open task per customer and rule
+      for (const r of raises) {
+        if (got.has(r.taskId)) continue;
+        r.result.skipped.push(r.rule); // the customer has an open follow-up already
+        this.freeSlot(shared, r.customerId, r.taskId);
+      }
     }
     if (bands.length + acquired.length === 0) return;
     // Each event carries its own trigger's causation and correlation and the worker as actor;
@@ -235,12 +255,21 @@ export class FollowUpsService {
         if (shared.batched) throw new RedoAlone();
         freed.push(r.taskId);
         r.result.skipped.push(r.rule);
+        this.freeSlot(shared, r.customerId, r.taskId);
         continue;
       }
       r.result.raised.push(r.taskId);
       metrics.followUpsRaised.inc({ rule: r.rule });
     }
-    if (freed.length > 0) await tx.query(`DELETE FROM open_follow_ups WHERE task_id = ANY($1::uuid[])`, [freed]);
+    if (freed.length > 0) await tx.query(`UPDATE follow_up_customers SET open_task_id = NULL WHERE open_task_id = ANY($1::uuid[])`, [freed]);
+  }
+
+  private freeSlot(shared: BatchShared, customerId: string, taskId: string): void {
+    const slot = shared.slots.get(customerId.toLowerCase());
+    if (slot?.openTaskId === taskId) {
+      slot.openTaskId = null;
+      slot.task = null;
+    }
   }
 
   /** The rules after the event at `idx` of the customer's stream (read under the customer's lock). */
@@ -248,7 +277,7 @@ export class FollowUpsService {
     const { customerId, events } = state;
     const trigger = events[idx];
     const now = shared.now;
-    const result: EvaluateResult = { raised: [], closed: [], skipped: [], bandChanged: false };
+    const result: EvaluateResult = { raised: [], joined: [], closed: [], skipped: [], bandChanged: false };
 
     // The customer's fold before the trigger, then extended by it (the cached fold state: only
     // what arrived since the last evaluation is folded). A fold view is only valid until the
@@ -283,32 +312,21 @@ export class FollowUpsService {
     const triggerTp = after.input.touchpoints.find((t) => t.eventId === trigger.id);
     const meta = { causationId: trigger.id, correlationId: (trigger.metadata.correlationId as string) ?? trigger.id, actorId: 'worker:follow-ups' };
 
-    // A relational contact by a person closes the customer's open tasks raised before it.
-    if (triggerTp && closesOpenTasks(triggerTp)) {
-      // The tasks this batch raised so far must be stored before they can be closed.
-      await this.flush(tx, shared);
-      const open = await tx.query(`SELECT task_id FROM open_follow_ups WHERE customer_id = $1 ORDER BY task_id`, [customerId]);
-      for (const { task_id: taskId } of open) {
-        // Only tasks raised on earlier facts: a retried old job must not close a newer task.
-        const { task: current } = await loadTask(this.store, taskId, tx);
-        if (!current || !current.triggeredBy.every((id) => (state.pos.get(id) ?? -1) < idx)) continue;
-        const { changed } = await runTaskCommand(
-          this.store,
-          tx,
-          taskId,
-          { type: 'Complete', touchpointId: triggerTp.touchpoint.id, note: 'Closed automatically: a relational contact by a person followed.', by: null, automatic: true },
-          { now, eventId: deterministicId('FollowUpTaskCompleted', taskId, trigger.id), by: meta },
-        );
-        if (changed) {
-          result.closed.push(taskId);
-          for (const [key, t] of shared.slots) if (t === taskId) shared.slots.delete(key);
-        }
-      }
-    }
+    const key = customerId.toLowerCase();
+    let slot = shared.slots.get(key);
+    if (!slot) shared.slots.set(key, (slot = { openTaskId: null, task: null, memory: { lastClosedAt: null, dismissed: {} } }));
+    if (slot.openTaskId && slot.task === undefined) slot.task = (await loadTask(this.store, slot.openTaskId, tx)).task;
+    // A slot whose task is closed (a row of before the upgrade) holds nothing.
+    const open = slot.task && (slot.task.status === 'open' || slot.task.status === 'snoozed') ? slot.task : null;
+
+    // The customer's latest outcome decides whether they are still a customer to keep.
+    const outcomes = [...after.input.outcomes].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
+    const latest = outcomes[outcomes.length - 1];
+    const churnedAt = latest?.outcome === 'churned' ? latest.occurredAt : null;
 
     const ctx: RuleContext = {
       customer: { id: customerId, name, annualValue },
-      trigger: { eventId: trigger.id, type: trigger.type },
+      trigger: { eventId: trigger.id, type: trigger.type, occurredAt: businessTimeOf(trigger) },
       touchpoints: after.input.touchpoints,
       facts: after.input.facts,
       health: {
@@ -316,39 +334,132 @@ export class FollowUpsService {
         after: healthAfter && { score: healthAfter.score, band: healthAfter.band },
         churnProbability: healthAfter?.churnRisk.probability,
       },
+      churnedAt,
     };
-    const proposals = evaluateRules(ctx, shared.rules, now);
-    if (proposals.length === 0) return result;
+    const findings = evaluateRules(ctx, shared.rules, now);
 
     // Already answered: a relational human contact later in the stream than every trigger.
     // Usually the trigger is the stream's last event and nothing is later; else a one-off fold
     // state of the whole stream (the cached one stays at the trigger): its prefix takes the
     // scores just computed, the rest is folded as any batch is (rescoring what it changes).
-    state.whole ??= idx + 1 === events.length ? [] : wholeStream(events, idx + 1, after.scored).input.touchpoints.filter((t) => closesOpenTasks(t));
-    const later = state.whole;
-    for (const p of proposals) {
-      const lastTrigger = Math.max(...p.triggeredBy.map((id) => state.pos.get(id) ?? -1));
-      if (later.some((t) => (state.pos.get(t.eventId) ?? -1) > lastTrigger)) {
-        result.skipped.push(p.rule);
-        continue;
+    const answered = new Set<string>();
+    if (findings.length > 0) {
+      state.whole ??= idx + 1 === events.length ? [] : wholeStream(events, idx + 1, after.scored).input.touchpoints.filter((t) => closesOpenTasks(t));
+      const later = state.whole;
+      for (const p of findings) {
+        const lastTrigger = Math.max(...p.triggeredBy.map((id) => state.pos.get(id) ?? -1));
+        if (later.some((t) => (state.pos.get(t.eventId) ?? -1) > lastTrigger)) answered.add(p.rule);
       }
+    }
+    // A person's relational contact answers the open task when it came after all the task rests on
+    // (a retried old job must not close a newer task).
+    const answersOpen = !!(open && triggerTp && closesOpenTasks(triggerTp) && open.triggeredBy.every((id) => (state.pos.get(id) ?? -1) < idx));
+    const decision = decideFollowUp({ now, open, memory: slot.memory, answersOpen, churned: churnedAt !== null, findings, answered, rules: shared.rules });
+    for (const s of decision.skipped) result.skipped.push(s.rule);
+
+    if (decision.close || decision.join) await this.flush(tx, shared); // a task raised in this batch must be stored first
+    if (decision.close && slot.openTaskId === decision.close.taskId) {
+      const answeredBy = decision.close.why === 'answered';
+      const { changed } = await runTaskCommand(
+        this.store,
+        tx,
+        decision.close.taskId,
+        {
+          type: 'Complete',
+          ...(answeredBy ? { touchpointId: triggerTp!.touchpoint.id } : {}),
+          note: answeredBy ? 'Closed automatically: a relational contact by a person followed.' : 'Closed automatically: the customer has left.',
+          by: null,
+          automatic: true,
+        },
+        { now, eventId: deterministicId('FollowUpTaskCompleted', decision.close.taskId, trigger.id), by: meta },
+      );
+      if (changed) result.closed.push(decision.close.taskId);
+      slot.openTaskId = null;
+      slot.task = null;
+      slot.memory = { ...slot.memory, lastClosedAt: now.toISOString() };
+    }
+    if (decision.join && slot.openTaskId === decision.join.taskId) {
+      for (const join of decision.join.joins) {
+        const { task, changed } = await runTaskCommand(
+          this.store,
+          tx,
+          decision.join.taskId,
+          { type: 'AddReason', join },
+          { now, eventId: deterministicId('FollowUpReasonAdded', decision.join.taskId, join.reason.rule, trigger.id), by: meta },
+        );
+        if (task) slot.task = task;
+        if (changed && !result.joined.includes(decision.join.taskId)) result.joined.push(decision.join.taskId);
+      }
+    }
+    if (decision.open) {
+      const p = decision.open.proposal;
       const taskId = deterministicId('follow-up', customerId, p.rule, trigger.id);
-      // The customer's open slots as of this item (read under its lock, kept up to date by the batch).
-      const key = slotKey(customerId, p.rule);
-      if (shared.slots.has(key)) {
-        result.skipped.push(p.rule); // one open task per customer and rule
-        continue;
-      }
-      shared.slots.set(key, taskId);
       // Looked up once per batch, also when there is no admin (null): `??=` would ask again for every raise.
       if (reg && reg.assignee == null && shared.admin === undefined) shared.admin = await firstAdmin(tx);
       const assignee = reg ? (reg.assignee ?? shared.admin ?? null) : await resolveAssignee(tx, customerId);
       // A new task stream: the raise's event id is deterministic, so a stream that exists already
       // holds it and the flush's append answers "duplicate" (a re-run).
-      const raised = decide({ type: 'Raise', taskId, customerId, proposal: p, assigneeId: assignee }, null, { now, eventId: deterministicId('FollowUpTaskRaised', taskId) });
+      const raised = decide({ type: 'Raise', taskId, customerId, proposal: p, assigneeId: assignee, reasons: decision.open.reasons }, null, { now, eventId: deterministicId('FollowUpTaskRaised', taskId) });
       shared.writes.raises.push({ customerId, rule: p.rule, taskId, result, events: raised.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: meta })) });
+      slot.openTaskId = taskId;
+      slot.task = raised.reduce(evolve, null as FollowUpTask | null);
     }
     return result;
+  }
+
+  /**
+   * The upgrade to one open follow-up per customer, in place and through events: a customer's
+   * other open tasks (the per-rule slots of before) are closed as merged into their oldest one,
+   * their reasons joined to it. Idempotent (deterministic ids, the slots shrink as it goes), so
+   * every start of a jobs worker may run it; a rebuild of the read models replays the same events.
+   */
+  async mergeOpenTasks(now = this.clock.now()): Promise<{ customers: number; merged: number }> {
+    const rows: { c: string; t: string }[] = await this.ds.query(
+      `SELECT o.customer_id::text AS c, o.task_id::text AS t FROM open_follow_ups o ORDER BY o.customer_id, o.raised_at, o.task_id`,
+    );
+    const byCustomer = new Map<string, string[]>();
+    for (const r of rows) byCustomer.set(r.c, [...(byCustomer.get(r.c) ?? []), r.t]);
+    let merged = 0;
+    for (const [customerId, legacy] of byCustomer) {
+      const by = { correlationId: deterministicId('follow-up-merge', customerId), actorId: 'worker:follow-ups-upgrade' };
+      merged += await this.store.transaction(async (tx) => {
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [customerId]);
+        const slot = (await loadFollowUpCustomers(tx, [customerId])).get(customerId.toLowerCase());
+        const candidates = [...new Set([...(slot?.openTaskId ? [slot.openTaskId] : []), ...legacy])];
+        const tasks: FollowUpTask[] = [];
+        for (const id of candidates) {
+          const { task } = await loadTask(this.store, id, tx);
+          if (task && (task.status === 'open' || task.status === 'snoozed')) tasks.push(task);
+        }
+        let n = 0;
+        if (tasks.length > 0) {
+          // The customer's slot if it holds an open task, else the oldest open one.
+          let survivor = tasks.find((t) => t.id === slot?.openTaskId) ?? [...tasks].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))[0];
+          await tx.query(
+            `INSERT INTO follow_up_customers AS f (customer_id, open_task_id) VALUES ($1, $2) ON CONFLICT (customer_id) DO UPDATE SET open_task_id = EXCLUDED.open_task_id`,
+            [customerId, survivor.id],
+          );
+          for (const extra of tasks) {
+            if (extra.id === survivor.id) continue;
+            for (const r of extra.reasons) {
+              if (survivor.reasons.some((x) => x.rule === r.rule)) continue;
+              const reasons = [...survivor.reasons, r];
+              const { task } = await runTaskCommand(this.store, tx, survivor.id, { type: 'AddReason', join: { reason: r, ...combineReasons(reasons) }, mergedFrom: extra.id }, {
+                now, eventId: deterministicId('FollowUpReasonAdded', survivor.id, r.rule, 'merge', extra.id), by,
+              });
+              if (task) survivor = task;
+            }
+            await runTaskCommand(this.store, tx, extra.id, { type: 'Complete', note: 'Merged into the customer\'s one open follow-up.', by: null, automatic: true, mergedInto: survivor.id }, {
+              now, eventId: deterministicId('FollowUpTaskCompleted', extra.id, 'merged'), by,
+            });
+            n++;
+          }
+        }
+        await tx.query(`DELETE FROM open_follow_ups WHERE customer_id = $1`, [customerId]);
+        return n;
+      });
+    }
+    return { customers: byCustomer.size, merged };
   }
 
   /** Escalates overdue open tasks and reopens snoozed ones whose time has come. */

@@ -81,6 +81,12 @@ export class FollowUpsWorker implements OnApplicationBootstrap, OnModuleDestroy 
     this.worker.on('error', (err) => this.logger.error({ err }, 'follow-ups worker error'));
     this.worker.on('failed', (job, err) => void this.onFailed(job, err));
 
+    // The upgrade to one open follow-up per customer (idempotent; nothing to do once done).
+    void this.service.mergeOpenTasks().then(
+      (r) => r.merged > 0 && this.logger.info(r, 'merged open follow-ups into one per customer'),
+      (err) => this.logger.error({ err }, 'merging open follow-ups failed; the next start tries again'),
+    );
+
     this.scheduler = createQueue(queue, schedulerConn, (err) => this.logger.error({ err }, 'follow-ups scheduler queue error'));
     this.scheduleSweep(0);
   }

@@ -12,10 +12,11 @@ import { ScoringModelVersion1765300000000 } from './1765300000000-scoring-model-
 import { EmailKey1765500000000 } from './1765500000000-email-key.js';
 import { CustomerNameSearch1765500000001 } from './1765500000001-customer-name-search.js';
 import { HealthNotes1765600000000 } from './1765600000000-health-notes.js';
+import { FollowUpReasons1766000000000 } from './1766000000000-follow-up-reasons.js';
 import { HealthConfig1766100000000 } from './1766100000000-health-config.js';
-import { WorkerHeartbeats1766300000000 } from './1766300000000-worker-heartbeats.js';
 import { ProjectionBuckets1766200000000 } from './1766200000000-projection-buckets.js';
 import { BucketCheckpointsFollowTheirProjection1766200000001 } from './1766200000001-bucket-checkpoints-follow-their-projection.js';
+import { WorkerHeartbeats1766300000000 } from './1766300000000-worker-heartbeats.js';
 
-/** Every migration, in order. Add new ones at the end; never edit an applied one. */
-export const MIGRATIONS = [EventStore1764200000000, CustomersAndUsers1764250000000, LoginAttempts1764300000000, Ingestion1764400000000, ReadModels1764500000000, FollowUps1764600000000, OutboundWebhooks1764700000000, OneCustomerReadModelProjection1764800000000, RelationalScoreDictionary1764900000000, ProjectionParkedEvents1765100000000, ScoringModelVersion1765300000000, EmailKey1765500000000, CustomerNameSearch1765500000001, HealthNotes1765600000000, HealthConfig1766100000000, WorkerHeartbeats1766300000000, ProjectionBuckets1766200000000, BucketCheckpointsFollowTheirProjection1766200000001];
+/** Every migration, in timestamp order (the order they run). Never edit an applied one. */
+export const MIGRATIONS = [EventStore1764200000000, CustomersAndUsers1764250000000, LoginAttempts1764300000000, Ingestion1764400000000, ReadModels1764500000000, FollowUps1764600000000, OutboundWebhooks1764700000000, OneCustomerReadModelProjection1764800000000, RelationalScoreDictionary1764900000000, ProjectionParkedEvents1765100000000, ScoringModelVersion1765300000000, EmailKey1765500000000, CustomerNameSearch1765500000001, HealthNotes1765600000000, FollowUpReasons1766000000000, HealthConfig1766100000000, ProjectionBuckets1766200000000, BucketCheckpointsFollowTheirProjection1766200000001, WorkerHeartbeats1766300000000];

@@ -1,5 +1,5 @@
 import type { RelationalClass, ScoredTouchpoint, Touchpoint } from '../touchpoint.js';
-import { evaluateRules, closesOpenTasks, type RuleContext } from './evaluate.js';
+import { evaluateRules, closesOpenTasks, type RuleContext } from './checks.js';
 import { DEFAULT_RULES, validateRules, type FollowUpRules, type RuleId } from './rules.js';
 
 const NOW = new Date('2026-03-10T12:00:00Z');

@@ -15,13 +15,19 @@ export interface RuleFact {
 /** Everything the rules look at, as known when the triggering event was recorded. */
 export interface RuleContext {
   customer: { id: string; name: string; annualValue?: number | null };
-  /** The event being evaluated; rules fire on what it adds, never on old news alone. */
-  trigger: { eventId: string; type: string };
+  /**
+   * The event being evaluated; rules fire on what it adds, never on old news alone.
+   * `occurredAt`: its business time (a touchpoint's occurredAt, a fact's observation), which
+   * dates the evidence of a rule that rests on the event itself (a band drop).
+   */
+  trigger: { eventId: string; type: string; occurredAt?: string };
   /** The customer's scored touchpoints known at the trigger, any order. */
   touchpoints: ScoredTouchpoint[];
   facts: RuleFact[];
   /** Health just before and just after the trigger (omit when unknown). */
   health?: { before?: { score: number; band: HealthBand }; after?: { score: number; band: HealthBand }; churnProbability?: number };
+  /** When the customer left, if their latest outcome is `churned` (not won back since). */
+  churnedAt?: string | null;
 }
 
 /** A task the worker should raise (or skip when one is already open for this customer and rule). */
@@ -32,6 +38,10 @@ export interface TaskProposal {
   priority: FollowUpPriority;
   dueAt: string;
   triggeredBy: string[];
+  /** Business time of the newest evidence the finding rests on (ISO). */
+  evidenceAt: string;
+  /** Business time of the newest contact of the customer's own among that evidence (null: none). */
+  customerEvidenceAt: string | null;
 }
 
 const DAY = 86_400_000;
@@ -53,6 +63,13 @@ const time = occurredMsOf;
 const byTime = (a: ScoredTouchpoint, b: ScoredTouchpoint) => time(a) - time(b) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 const topicOf = (tp: Touchpoint) => (tp.topic ?? tp.subject ?? '').trim().toLowerCase();
 const isHuman = (tp: ScoredTouchpoint) => tp.touchpoint.handledBy === 'human';
+/** The customer's own contact: they wrote, called, came in. Company replies (outbound, even in a thread the customer opened) never are. */
+export const isCustomerContact = (tp: Touchpoint) => tp.direction === 'inbound' && tp.initiatedBy === 'customer';
+/** A company broadcast: newsletters, notifications, campaigns sent by a machine. Nobody talked with the customer. */
+export const isBroadcast = (tp: Touchpoint) => tp.direction === 'outbound' && tp.initiatedBy === 'company' && tp.handledBy === 'automation';
+const SYNC_CHANNELS = new Set<Channel>(['phone', 'meeting', 'video', 'chat']);
+/** A person from the company answered or spoke with the customer (not a message of theirs waiting for one). */
+const isHumanReply = (tp: ScoredTouchpoint) => isHuman(tp) && (tp.touchpoint.direction === 'outbound' || SYNC_CHANNELS.has(tp.touchpoint.channel));
 const isRelationalHuman = (tp: ScoredTouchpoint) => tp.relational.class === 'relational' && isHuman(tp);
 const RETURN_WORDS = /\b(return|returns|returned|refund|retur|returen|returnere|refusjon)\b/i;
 const isAboutReturn = (tp: Touchpoint) =>
@@ -89,6 +106,8 @@ interface Finding {
   reason: string;
   suggestedAction: string;
   triggeredBy: string[];
+  /** Business time (ms) of the newest evidence: what the rule's maxEvidenceDays is measured on. */
+  evidenceMs: number;
 }
 
 type RuleCheck = (ctx: RuleContext, params: Record<string, number>, sorted: ScoredTouchpoint[], trigger: ScoredTouchpoint | undefined) => Finding | undefined;
@@ -98,18 +117,21 @@ const BAND_RANK: Record<HealthBand, number> = { red: 0, yellow: 1, green: 2 };
 const CHECKS: Record<RuleId, RuleCheck> = {
   high_value_transactional(ctx, p, _sorted, t) {
     const value = ctx.customer.annualValue ?? 0;
-    if (!t || t.relational.class !== 'transactional' || value < p.minAnnualValue) return undefined;
+    // A newsletter to a big customer is not a contact that felt transactional to them.
+    if (!t || isBroadcast(t.touchpoint) || t.relational.class !== 'transactional' || value < p.minAnnualValue) return undefined;
     const why = worstSignals(t);
     return {
       reason: `A transactional ${CHANNEL_LABEL[t.touchpoint.channel]} on ${day(t.touchpoint.occurredAt)} with a high-value customer (annual value ${value}).`,
       suggestedAction: `Call ${ctx.customer.name} yourself: their latest contact was a ${withWhom(t.touchpoint)} on ${day(t.touchpoint.occurredAt)} that felt transactional${why ? ` (${why})` : ''}.`,
       triggeredBy: [t.eventId],
+      evidenceMs: time(t),
     };
   },
 
   transactional_streak(ctx, p, sorted, t) {
-    if (!t) return undefined;
-    const last = sorted.slice(-p.count);
+    // Contacts the customer took part in: three newsletters in a row are not three contacts.
+    if (!t || isBroadcast(t.touchpoint)) return undefined;
+    const last = sorted.filter((x) => !isBroadcast(x.touchpoint)).slice(-p.count);
     if (last.length < p.count || !last.some((x) => x.eventId === t.eventId)) return undefined;
     if (!last.every((x) => x.relational.class === 'transactional')) return undefined;
     const topic = sharedTopic(last);
@@ -117,6 +139,7 @@ const CHECKS: Record<RuleId, RuleCheck> = {
       reason: `The last ${count(p.count)} contacts were all transactional (${channels(last)}).`,
       suggestedAction: `Call ${ctx.customer.name} yourself: their last ${count(p.count)} contacts were with ${channels(last)}${topic ? ` about the same ${topic}` : ''}, and none felt personal.`,
       triggeredBy: last.map((x) => x.eventId),
+      evidenceMs: time(last[last.length - 1]),
     };
   },
 
@@ -137,6 +160,7 @@ const CHECKS: Record<RuleId, RuleCheck> = {
       reason: `No relational contact for ${days} days while ${automated.length} automated messages went out.`,
       suggestedAction: `Get in touch with ${ctx.customer.name} personally: nobody has had a real conversation with them ${sinceText}, yet they received ${automated.length} automated messages (${channels(recent)}).`,
       triggeredBy: [...(quiet ? [quiet.eventId] : []), ...recent.map((x) => x.eventId)],
+      evidenceMs: at,
     };
   },
 
@@ -145,14 +169,18 @@ const CHECKS: Record<RuleId, RuleCheck> = {
     const fact = ctx.facts.find((f) => f.eventId === ctx.trigger.eventId);
     if (!fact) return undefined;
     const tp = sorted.find((x) => x.eventId === fact.data?.touchpointId || x.touchpoint.id === fact.data?.touchpointId);
+    // Only the customer's own message waits for an answer; without it the task cannot say what to answer.
+    if (!tp || !isCustomerContact(tp.touchpoint)) return undefined;
     // Someone answered in the meantime: the fact is stale.
-    if (tp && sorted.some((x) => x.touchpoint.replyToId === tp.touchpoint.id)) return undefined;
+    if (sorted.some((x) => x.touchpoint.replyToId === tp.touchpoint.id)) return undefined;
     const hours = Math.round(Number(fact.data?.hoursUnanswered ?? 0));
-    const what = tp ? `${CHANNEL_LABEL[tp.touchpoint.channel]} from ${day(tp.touchpoint.occurredAt)}${tp.touchpoint.subject ? ` ("${tp.touchpoint.subject}")` : ''}` : 'message';
+    const what = `${CHANNEL_LABEL[tp.touchpoint.channel]} from ${day(tp.touchpoint.occurredAt)}${tp.touchpoint.subject ? ` ("${tp.touchpoint.subject}")` : ''}`;
     return {
       reason: `An inbound ${what} has had no answer for ${hours} hours (SLA ${fact.data?.slaHours ?? '?'} h).`,
       suggestedAction: `Reply to ${ctx.customer.name} personally today: their ${what} has waited ${hours} hours without an answer.`,
-      triggeredBy: [fact.eventId, ...(tp ? [tp.eventId] : [])],
+      triggeredBy: [fact.eventId, tp.eventId],
+      // The message itself dates the evidence: one from weeks ago is history, whenever a sweep noticed it.
+      evidenceMs: time(tp),
     };
   },
 
@@ -161,13 +189,14 @@ const CHECKS: Record<RuleId, RuleCheck> = {
     if (!t || !s) return undefined;
     const detractor = (s.kind === 'nps' && s.score <= p.npsMax) || (s.kind === 'csat' && s.score <= p.csatMax) || (s.kind === 'ces' && s.score >= p.cesMin);
     if (!detractor) return undefined;
-    if (sorted.some((x) => time(x) > time(t) && isHuman(x))) return undefined;
+    if (sorted.some((x) => time(x) > time(t) && isHumanReply(x))) return undefined;
     const label = s.kind.toUpperCase();
     const comment = s.comment ? `: "${s.comment.length > 120 ? `${s.comment.slice(0, 117)}...` : s.comment}"` : '';
     return {
       reason: `A detractor survey answer (${label} ${s.score}) on ${day(t.touchpoint.occurredAt)} has no human reply yet.`,
       suggestedAction: `Call ${ctx.customer.name} within 48 hours: they answered ${label} ${s.score} on ${day(t.touchpoint.occurredAt)}${comment}. Ask what went wrong and listen.`,
       triggeredBy: [t.eventId],
+      evidenceMs: time(t),
     };
   },
 
@@ -175,21 +204,26 @@ const CHECKS: Record<RuleId, RuleCheck> = {
     if (!t || t.touchpoint.handledBy !== 'automation' || !isAboutReturn(t.touchpoint)) return undefined;
     const from = time(t) - p.windowDays * DAY;
     const about = sorted.filter((x) => time(x) >= from && time(x) <= time(t) && isAboutReturn(x.touchpoint));
-    if (about.some(isHuman)) return undefined;
+    // The customer's own return, and nobody from the company answered or spoke with them about it.
+    if (!about.some((x) => isCustomerContact(x.touchpoint)) || about.some(isHumanReply)) return undefined;
     const n = about.length;
     return {
       reason: `A return was handled only by automation (${n} contact${n === 1 ? '' : 's'}: ${channels(about)}).`,
       suggestedAction: `Call ${ctx.customer.name} yourself about their return: ${n === 1 ? 'the only contact was' : `all ${count(n)} contacts were`} with ${channels(about)} and no person has spoken to them.`,
       triggeredBy: about.slice(-5).map((x) => x.eventId),
+      evidenceMs: time(t),
     };
   },
 
   repeat_contact(ctx, p, sorted, t) {
-    if (!t || t.touchpoint.initiatedBy !== 'customer') return undefined;
+    // Only the customer coming to us again: an answer of ours in a thread they opened is
+    // `initiatedBy: customer` too, but outbound, and a reply to our answer continues that thread.
+    const cameBack = (x: ScoredTouchpoint) => isCustomerContact(x.touchpoint) && !x.touchpoint.replyToId;
+    if (!t || !cameBack(t)) return undefined;
     const topic = topicOf(t.touchpoint);
     if (!topic) return undefined;
     const from = time(t) - p.windowDays * DAY;
-    const same = sorted.filter((x) => x.touchpoint.initiatedBy === 'customer' && topicOf(x.touchpoint) === topic && time(x) >= from && time(x) <= time(t));
+    const same = sorted.filter((x) => cameBack(x) && topicOf(x.touchpoint) === topic && time(x) >= from && time(x) <= time(t));
     if (same.length < p.minContacts) return undefined;
     const days = Math.max(1, Math.ceil((time(t) - time(same[0])) / DAY));
     const label = t.touchpoint.topic ?? t.touchpoint.subject;
@@ -197,10 +231,11 @@ const CHECKS: Record<RuleId, RuleCheck> = {
       reason: `The customer came back about "${label}" ${count(same.length)} times within ${days} day${days === 1 ? '' : 's'}.`,
       suggestedAction: `Call ${ctx.customer.name} and solve "${label}" for good: they have contacted you ${count(same.length)} times about it in ${days} day${days === 1 ? '' : 's'}.`,
       triggeredBy: same.slice(-5).map((x) => x.eventId),
+      evidenceMs: time(t),
     };
   },
 
-  health_band_drop(ctx) {
+  health_band_drop(ctx, _p, _sorted, t) {
     const before = ctx.health?.before;
     const after = ctx.health?.after;
     if (!before || !after || BAND_RANK[after.band] >= BAND_RANK[before.band]) return undefined;
@@ -208,22 +243,46 @@ const CHECKS: Record<RuleId, RuleCheck> = {
       reason: `Relationship health dropped from ${before.band} (${before.score}) to ${after.band} (${after.score}).`,
       suggestedAction: `Check in with ${ctx.customer.name} personally: their relationship health fell from ${before.band} to ${after.band}; ask how things are going before they decide for you.`,
       triggeredBy: [ctx.trigger.eventId],
+      evidenceMs: t ? time(t) : Date.parse(ctx.trigger.occurredAt ?? ''),
+    };
+  },
+
+  win_back(ctx, _p, _sorted, t) {
+    // A customer who left and got in touch again on their own: a chance, not a retention task.
+    if (!ctx.churnedAt || !t || !isCustomerContact(t.touchpoint) || time(t) <= Date.parse(ctx.churnedAt)) return undefined;
+    return {
+      reason: `${ctx.customer.name} left on ${day(ctx.churnedAt)} and got in touch again by ${CHANNEL_LABEL[t.touchpoint.channel]} on ${day(t.touchpoint.occurredAt)}.`,
+      suggestedAction: `Call ${ctx.customer.name} yourself: they left on ${day(ctx.churnedAt)} and reached out again on ${day(t.touchpoint.occurredAt)}; ask what brought them back.`,
+      triggeredBy: [t.eventId],
+      evidenceMs: time(t),
     };
   },
 };
 
+/** Rules about keeping a customer; a customer who has left gets none of them. */
+export const isRetentionRule = (rule: RuleId) => rule !== 'win_back';
+
 /**
  * Evaluates every enabled rule against what the triggering event added. Pure and
- * deterministic: `now` only sets the due dates.
+ * deterministic: `now` (the clock at evaluation) sets the due dates and judges the evidence's
+ * age — a finding whose newest evidence occurred more than the rule's `maxEvidenceDays` before
+ * `now` is history (an import, a backfill, a late job), never a task for today. A customer
+ * whose latest outcome is churned gets no retention rule.
  */
 export function evaluateRules(ctx: RuleContext, rules: FollowUpRules, now: Date): TaskProposal[] {
   const sorted = [...ctx.touchpoints].sort(byTime);
   const trigger = ctx.trigger.type === 'TouchpointRecorded' ? sorted.find((x) => x.eventId === ctx.trigger.eventId) : undefined;
+  const byId = new Map(sorted.map((x) => [x.eventId, x]));
   const out: TaskProposal[] = [];
   for (const rule of rules.rules) {
     if (!rule.enabled) continue;
+    if (ctx.churnedAt && isRetentionRule(rule.id)) continue;
     const found = CHECKS[rule.id]?.(ctx, rule.params, sorted, trigger);
     if (!found) continue;
+    const maxAge = (rule.params.maxEvidenceDays ?? Infinity) * DAY;
+    if (!Number.isFinite(found.evidenceMs) || now.getTime() - found.evidenceMs > maxAge) continue;
+    const own = found.triggeredBy.map((id) => byId.get(id)).filter((x): x is ScoredTouchpoint => !!x && isCustomerContact(x.touchpoint));
+    const ownMs = own.length > 0 ? Math.max(...own.map(time)) : null;
     out.push({
       rule: rule.id,
       reason: found.reason,
@@ -231,6 +290,8 @@ export function evaluateRules(ctx: RuleContext, rules: FollowUpRules, now: Date)
       priority: priorityFor(rule, rules, ctx),
       dueAt: new Date(now.getTime() + rule.slaHours * 3_600_000).toISOString(),
       triggeredBy: [...new Set(found.triggeredBy)],
+      evidenceAt: new Date(found.evidenceMs).toISOString(),
+      customerEvidenceAt: ownMs === null ? null : new Date(ownMs).toISOString(),
     });
   }
   return out;

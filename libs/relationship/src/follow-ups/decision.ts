@@ -1,0 +1,144 @@
+import type { FollowUpPriority, FollowUpReason } from '../events.js';
+import { isRetentionRule, type TaskProposal } from './checks.js';
+import { PRIORITIES, type FollowUpRules, type RuleId } from './rules.js';
+import type { FollowUpTask } from './task.js';
+
+const DAY = 86_400_000;
+
+/** A reason joining an open task, with the task's priority, due date and action as they become. */
+export interface ReasonJoin {
+  reason: FollowUpReason;
+  priority: FollowUpPriority;
+  dueAt: string;
+  suggestedAction: string;
+}
+
+/** What a customer's earlier follow-ups leave behind for the next decision (kept by the worker with the events). */
+export interface FollowUpMemory {
+  /** When the customer's last follow-up was closed (completed, dismissed, merged): evidence up to then is used up. */
+  lastClosedAt: string | null;
+  /** Rule → when a follow-up carrying it as a reason was dismissed. */
+  dismissed: Record<string, string>;
+}
+
+export interface FollowUpDecisionInput {
+  /** The clock at evaluation. */
+  now: Date;
+  /** The customer's one open (or snoozed) follow-up, if there is one. */
+  open: FollowUpTask | null;
+  memory: FollowUpMemory;
+  /** The trigger is a relational contact by a person that came after everything the open task rests on. */
+  answersOpen: boolean;
+  /** The customer's latest outcome is `churned` (not won back since). */
+  churned: boolean;
+  /** What the rules found on the trigger (evaluateRules: enabled, current evidence). */
+  findings: TaskProposal[];
+  /** Rules whose finding a relational human contact later in the stream has answered already (a late or re-run job). */
+  answered: ReadonlySet<string>;
+  rules: FollowUpRules;
+}
+
+export type SkipWhy = 'already_answered' | 'before_last_close' | 'dismissed_cooling_down' | 'already_a_reason' | 'churned';
+
+export interface FollowUpDecision {
+  /** Close the open task: a person answered it, or the customer left (no retention task stays open). */
+  close?: { taskId: string; why: 'answered' | 'churned' };
+  /** Open the customer's follow-up: the leading proposal (priority, due date and action from every reason) and its reasons. */
+  open?: { proposal: TaskProposal; reasons: FollowUpReason[] };
+  /** Add reasons to the open task, each with the task's fields as they are once it joined. */
+  join?: { taskId: string; joins: ReasonJoin[] };
+  skipped: { rule: string; why: SkipWhy }[];
+}
+
+const rank = (p: FollowUpPriority | undefined) => PRIORITIES.indexOf(p ?? 'normal');
+const sentence = (s: string) => s.trim().replace(/[.\s]+$/, '');
+const lowerFirst = (s: string) => (/^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s);
+
+/**
+ * The task's own fields from all its reasons: the highest priority that applies, the earliest
+ * due date, and one action — what the most urgent reason asks (the earliest among equals),
+ * followed by what the others add.
+ */
+export function combineReasons(reasons: readonly FollowUpReason[]): { priority: FollowUpPriority; dueAt: string; suggestedAction: string } {
+  let lead = reasons[0];
+  for (const r of reasons) if (rank(r.priority) > rank(lead.priority)) lead = r;
+  const priority = PRIORITIES[Math.max(...reasons.map((r) => rank(r.priority)))];
+  const dueAt = reasons.map((r) => r.dueAt ?? r.at).reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
+  const others = reasons.filter((r) => r !== lead).map((r) => lowerFirst(sentence(r.reason)));
+  const action = sentence(lead.suggestedAction ?? lead.reason);
+  return { priority, dueAt, suggestedAction: others.length === 0 ? `${action}.` : `${action}. Also: ${others.join('; ')}.` };
+}
+
+const reasonOf = (p: TaskProposal, at: string): FollowUpReason => ({
+  rule: p.rule, reason: p.reason, triggeredBy: p.triggeredBy, at, suggestedAction: p.suggestedAction, priority: p.priority, dueAt: p.dueAt,
+});
+
+/**
+ * One open follow-up per customer — one human reach-out. Given what the rules found on an
+ * event and what the customer's follow-ups are, decides (pure; time comes in as `now`):
+ * - **close** the open task when a person's relational contact answered it, or when the
+ *   customer has left (a retention task for a customer who is gone is moot);
+ * - **already answered**: a finding a later relational human contact answered is dropped;
+ * - a finding whose newest evidence is not newer than the last closing is used up; a reason
+ *   dismissed within its cool-down stays quiet unless the customer got in touch since;
+ * - **join**: while a task is open, every other rule that fires joins it as a reason (a rule
+ *   already among its reasons adds nothing);
+ * - **open**: with no task open, one task with every finding as a reason, the most urgent leading.
+ */
+export function decideFollowUp(input: FollowUpDecisionInput): FollowUpDecision {
+  const at = input.now.toISOString();
+  const out: FollowUpDecision = { skipped: [] };
+  let open = input.open;
+  let lastClosedAt = input.memory.lastClosedAt;
+  if (open && (input.answersOpen || input.churned)) {
+    out.close = { taskId: open.id, why: input.answersOpen ? 'answered' : 'churned' };
+    open = null;
+    // The contact that answered it is no reason to call again; a churn uses up no win-back evidence.
+    if (input.answersOpen) lastClosedAt = at;
+  }
+  const fresh: TaskProposal[] = [];
+  for (const f of input.findings) {
+    const skip = (why: SkipWhy) => out.skipped.push({ rule: f.rule, why });
+    if (input.churned && isRetentionRule(f.rule)) skip('churned');
+    else if (input.answered.has(f.rule)) skip('already_answered');
+    else if (lastClosedAt && !(Date.parse(f.evidenceAt) > Date.parse(lastClosedAt))) skip('before_last_close');
+    else if (coolingDown(f, input)) skip('dismissed_cooling_down');
+    else if (open?.reasons.some((r) => r.rule === f.rule) || fresh.some((x) => x.rule === f.rule)) skip('already_a_reason');
+    else fresh.push(f);
+  }
+  if (fresh.length === 0) return out;
+  if (open) {
+    const reasons = [...open.reasons];
+    const joins: ReasonJoin[] = [];
+    for (const f of fresh) {
+      const reason = reasonOf(f, at);
+      reasons.push(reason);
+      joins.push({ reason, ...combineReasons(reasons) });
+    }
+    out.join = { taskId: open.id, joins };
+    return out;
+  }
+  // The most urgent finding leads (the rules' order among equals): its rule and reason are the task's.
+  const order = new Map(input.rules.rules.map((r, i) => [r.id, i]));
+  const sorted = [...fresh].sort((a, b) => rank(b.priority) - rank(a.priority) || (order.get(a.rule) ?? 0) - (order.get(b.rule) ?? 0));
+  const reasons = sorted.map((f) => reasonOf(f, at));
+  const combined = combineReasons(reasons);
+  const lead = sorted[0];
+  out.open = {
+    proposal: { ...lead, ...combined, triggeredBy: [...new Set(sorted.flatMap((f) => f.triggeredBy))], evidenceAt: sorted.map((f) => f.evidenceAt).reduce((a, b) => (b > a ? b : a)) },
+    reasons,
+  };
+  return out;
+}
+
+function coolingDown(f: TaskProposal, input: FollowUpDecisionInput): boolean {
+  const dismissedAt = input.memory.dismissed[f.rule];
+  if (!dismissedAt) return false;
+  const days = input.rules.rules.find((r) => r.id === f.rule)?.params.dismissCooldownDays ?? 0;
+  if (input.now.getTime() - Date.parse(dismissedAt) >= days * DAY) return false;
+  // The customer getting in touch again is new evidence; the passage of time or our own messages are not.
+  return !(f.customerEvidenceAt && Date.parse(f.customerEvidenceAt) > Date.parse(dismissedAt));
+}
+
+/** The rules of a task's reasons (what a dismissal puts to rest). */
+export const reasonRules = (task: Pick<FollowUpTask, 'reasons' | 'rule'>): RuleId[] => [...new Set([task.rule, ...task.reasons.map((r) => r.rule)])] as RuleId[];
