@@ -173,7 +173,18 @@ export const projectionsSuite: BenchSuite = {
       );
       // Appends wake the worker as the API's do: one NOTIFY per burst, outside the appends.
       const notifier = new AppendNotifier(db.ds, store);
-      const checkpoint = async () => Number((await db.ds.query(`SELECT global_position FROM projection_checkpoints WHERE name = 'customer-read-models'`))[0]?.global_position ?? 0);
+      // Which of these positions the health projection has applied: it is partitioned, so each
+      // event is compared with its own bucket's checkpoint (the projection's row stays at 0).
+      const applied = async (positions: number[]): Promise<Set<number>> => {
+        if (positions.length === 0) return new Set();
+        const rows = await db.ds.query(
+          `SELECT e.global_position FROM events e
+           JOIN projection_bucket_checkpoints c ON c.name = 'customer-read-models' AND c.bucket = e.bucket
+           WHERE e.global_position = ANY($1::bigint[]) AND (e.transaction_id, e.global_position) <= (c.transaction_id, c.global_position)`,
+          [positions],
+        );
+        return new Set(rows.map((r: any) => Number(r.global_position)));
+      };
       const appendOne = async (customerId: string) => {
         const id = randomUUID();
         const r = await store.handle(
@@ -207,7 +218,7 @@ export const projectionsSuite: BenchSuite = {
             const statuses = await projectionStatuses(db.ds);
             // Not 'delayed': the follow-up sweep's job scheduler always keeps its next run there.
             const jobs = await followUps.getJobCounts('waiting', 'active', 'prioritized');
-            if ((await checkpoint()) >= probe && statuses.every((p) => p.lagEvents === 0) && Object.values(jobs).every((n) => n === 0)) break;
+            if ((await applied([probe])).has(probe) && statuses.every((p) => p.lagEvents === 0) && Object.values(jobs).every((n) => n === 0)) break;
             await new Promise((r) => setTimeout(r, 200));
           }
         } finally {
@@ -225,10 +236,10 @@ export const projectionsSuite: BenchSuite = {
         let drainBy = Infinity;
         const poller = (async () => {
           while (polling || appendedAt.size > 0) {
-            const cp = await checkpoint();
+            const done = await applied([...appendedAt.keys()]);
             const now = performance.now();
             for (const [pos, at] of appendedAt) {
-              if (pos > cp) continue;
+              if (!done.has(pos)) continue;
               lags.push(now - at);
               bySecond.push([at, now - at]);
               appendedAt.delete(pos);
