@@ -1,6 +1,10 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { FollowUpsService } from '../apps/worker/src/jobs/follow-ups/follow-ups.service.js';
+import { SilenceService } from '../apps/worker/src/jobs/silence/silence.service.js';
+import { QUEUES } from '../libs/queues/src/index.js';
 import { call, createUser, minutesAgo, touchpoint, type TestUser } from './fixtures/webhooks/helpers.js';
+import { testQueue } from './support/env.js';
 import { eventually, startStack, type Stack } from './support/stack.js';
 
 jest.setTimeout(90_000);
@@ -12,11 +16,97 @@ const returnContact = (customerId: string, at: string) =>
     transcript: [{ speaker: 'customer', text: 'Where is my refund for the return?' }, { speaker: 'bot', text: 'Dear customer, please see our return policy. This is an automated message.' }],
   });
 
+const DAY = 86_400_000;
+/** A touchpoint body with its own id (the idempotency key, and what a reply or a completion names). */
+const withId = (overrides: Record<string, unknown>) => ({ ...touchpoint(overrides), id: randomUUID() });
+const daysAgo = (d: number) => new Date(Date.now() - d * DAY).toISOString();
+
+/** The account manager calls the customer about the return: open questions, acknowledgement, the customer talks most. */
+const relationalCall = (customerId: string, agentId: string, at = new Date().toISOString()) =>
+  withId({
+    customerId, channel: 'phone', direction: 'outbound', initiatedBy: 'company', handledBy: 'human', occurredAt: at, topic: 'return',
+    agent: { id: agentId, name: 'Anne' }, resolved: true, durationSeconds: 600, waitSeconds: 0, handoffs: 0,
+    transcript: [
+      { speaker: 'agent', text: 'Hi Kari, I understand the last return was a hassle. How are things going with the new order?' },
+      { speaker: 'customer', text: 'Honestly it has been frustrating, the chatbot kept sending me in circles about the refund and I had to explain everything three times.' },
+      { speaker: 'agent', text: 'I am sorry to hear that. What would make this right for you?' },
+      { speaker: 'customer', text: 'Just getting the refund sorted and knowing someone actually looks at my case would be great, thank you for calling me.' },
+    ],
+  });
+
+/** A newsletter: company broadcast by a machine. */
+const newsletter = (customerId: string, at: string) =>
+  touchpoint({ customerId, channel: 'newsletter', direction: 'outbound', initiatedBy: 'company', handledBy: 'automation', occurredAt: at, subject: 'News from us' });
+
 describe('one open follow-up per customer (#22, real stack)', () => {
   let stack: Stack;
   let admin: TestUser;
   let am: TestUser;
   const api = (method: string, path: string, user: TestUser | undefined, body?: unknown) => call(stack.baseUrl, method, path, { token: user?.token, body });
+
+  async function customer(name: string, annualValue: number): Promise<string> {
+    const res = await api('POST', '/customers', admin, { externalId: `ext-${randomUUID()}`, name, annualValue, accountManagerId: am.id });
+    expect(res.status).toBe(201);
+    return res.body.id;
+  }
+
+  async function post(tp: Record<string, unknown>): Promise<string> {
+    const res = await api('POST', '/touchpoints', admin, tp);
+    expect(res.status).toBe(201);
+    return res.body.eventId;
+  }
+
+  /**
+   * Waits until the worker has evaluated each event: its job (id = the event id) completed, so
+   * the evaluation's transaction committed. Only after this does "nothing was raised" mean anything.
+   */
+  async function evaluated(eventIds: string[]): Promise<void> {
+    const { queue, close } = await testQueue(stack.config, QUEUES.followUps);
+    try {
+      for (const id of eventIds) await eventually(async () => (await (await queue.getJob(id))?.getState()) === 'completed', 60_000);
+    } finally {
+      await close();
+    }
+  }
+
+  /** The customer's follow-up events, from the log (the write side: the truth the read model follows). */
+  const taskEvents = async (c: string) =>
+    (await stack.db.ds.query(`SELECT event_id::text AS id, stream_id, type, data FROM events WHERE type LIKE 'FollowUp%' AND data->>'customerId' = $1 ORDER BY global_position`, [c])) as {
+      id: string; stream_id: string; type: string; data: any;
+    }[];
+
+  type Row = { id: string; rule: string; status: string; reasons: { rule: string; triggeredBy: string[] }[]; triggered_by: string[]; completed_automatically: boolean; note: string | null };
+  /** The customer's `follow_ups` rows once the projection has applied every event of their tasks. */
+  async function tasksOf(c: string): Promise<Row[]> {
+    const events = await taskEvents(c);
+    const of = (...types: string[]) => events.filter((e) => types.includes(e.type));
+    const raised = of('FollowUpTaskRaised');
+    // A raise carries one or more reasons; each FollowUpReasonAdded adds one.
+    const reasons = raised.reduce((n, e) => n + (e.data.reasons?.length || 1), 0) + of('FollowUpReasonAdded').length;
+    const closed = of('FollowUpTaskCompleted', 'FollowUpTaskDismissed').length;
+    return eventually(async () => {
+      const rows = (await stack.db.ds.query(
+        `SELECT id::text, rule, status, reasons, triggered_by::text[] AS triggered_by, completed_automatically, note FROM follow_ups WHERE customer_id = $1 ORDER BY created_at, id`,
+        [c],
+      )) as Row[];
+      const caughtUp = rows.length === raised.length
+        && rows.reduce((n, r) => n + r.reasons.length, 0) === reasons
+        && rows.filter((r) => r.status === 'done' || r.status === 'dismissed').length === closed;
+      return caughtUp && rows;
+    });
+  }
+
+  /** Three transactional chatbot contacts about a return for a high-value customer, evaluated: one open follow-up. */
+  async function returnSituation(name: string): Promise<{ c: string; contacts: string[]; task: Row }> {
+    const c = await customer(name, 500_000);
+    const contacts: string[] = [];
+    for (const m of [90, 60, 30]) contacts.push(await post(returnContact(c, minutesAgo(m))));
+    await evaluated(contacts);
+    const rows = await tasksOf(c);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].status).toBe('open');
+    return { c, contacts, task: rows[0] };
+  }
 
   beforeAll(async () => {
     stack = await startStack();
@@ -63,5 +153,153 @@ describe('one open follow-up per customer (#22, real stack)', () => {
     expect(settled).toHaveLength(1);
     const eventsAfter = await stack.db.ds.query(`SELECT count(*)::int AS n FROM events WHERE stream_id = $1`, [`follow-up-${rows[0].id}`]);
     expect(eventsAfter[0].n).toBe(eventsBefore[0].n);
+  });
+  it('given an open follow-up about a return, when the account manager calls and the call scores relational, then the follow-up is completed automatically with that call and none is open', async () => {
+    const { c, task } = await returnSituation('Kari Lund');
+    const call = relationalCall(c, am.id);
+    const callEvent = await post(call);
+    await evaluated([callEvent]);
+
+    // The call is what the rules call a relational human contact.
+    const timeline = await api('GET', `/customers/${c}/timeline?limit=10`, am);
+    expect(timeline.body.items.find((i: any) => i.eventId === callEvent).relational.class).toBe('relational');
+
+    const rows = await tasksOf(c);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id: task.id, status: 'done', completed_automatically: true, note: 'Closed automatically: a relational contact by a person followed.' });
+    const completed = (await taskEvents(c)).filter((e) => e.type === 'FollowUpTaskCompleted');
+    expect(completed).toHaveLength(1);
+    expect(completed[0].data).toMatchObject({ taskId: task.id, automatic: true, completedBy: null, touchpointId: call.id });
+    expect((await api('GET', `/follow-ups?customerId=${c}&status=open`, am)).body.items).toEqual([]);
+    const [slot] = await stack.db.ds.query(`SELECT open_task_id, last_closed_at FROM follow_up_customers WHERE customer_id = $1`, [c]);
+    expect(slot.open_task_id).toBeNull();
+    expect(slot.last_closed_at).not.toBeNull();
+  });
+
+  it('given a follow-up the account manager completed, when the old evidence is evaluated again or arrives late, then nothing is raised; when the customer gets in touch again, then a new follow-up opens on that new evidence', async () => {
+    const { c, contacts, task } = await returnSituation('Siri Dahl');
+    const done = await api('POST', `/follow-ups/${task.id}/complete`, am, { note: 'Called her, refund on its way.' });
+    expect(done.status).toBe(200);
+    expect(done.body.status).toBe('done');
+
+    // The same old evidence: the last contact's job run again (a retry after a crash), and a contact from before the completion arriving late.
+    const service = stack.worker!.get(FollowUpsService);
+    const [last] = await stack.db.ds.query(`SELECT type, stream_version FROM events WHERE event_id = $1`, [contacts[2]]);
+    const rerun = await service.evaluateEvent({ eventId: contacts[2], customerId: c, type: last.type, streamVersion: Number(last.stream_version) });
+    expect(rerun.raised).toEqual([]);
+    expect(rerun.joined).toEqual([]);
+    expect(rerun.skipped).toEqual(expect.arrayContaining(['high_value_transactional', 'transactional_streak']));
+    const late = await post(returnContact(c, minutesAgo(45)));
+    await evaluated([late]);
+    expect((await taskEvents(c)).filter((e) => e.type === 'FollowUpTaskRaised')).toHaveLength(1);
+    expect(await tasksOf(c)).toEqual([expect.objectContaining({ id: task.id, status: 'done' })]);
+
+    // New evidence: the customer is back in the chatbot about the return after the completion.
+    const fresh = await post(returnContact(c, new Date().toISOString()));
+    await evaluated([fresh]);
+    const rows = await tasksOf(c);
+    expect(rows).toHaveLength(2);
+    expect(rows.map((r) => r.status)).toEqual(['done', 'open']);
+    const next = rows[1];
+    expect(next.id).not.toBe(task.id);
+    expect(next.rule).toBe('high_value_transactional');
+    // Every reason rests on the new contact; none is the old evidence alone.
+    for (const r of next.reasons) expect(r.triggeredBy).toContain(fresh);
+    expect((await api('GET', `/follow-ups?customerId=${c}&status=open`, am)).body.items.map((i: any) => i.id)).toEqual([next.id]);
+  });
+
+  it('given a year of history imported through the batch route, when it is evaluated and the silence check runs, then no follow-up is raised about the past', async () => {
+    const c = await customer('Ingrid Berg', 800_000);
+    const inboundCall = (d: number, topic: string) => ({ ...relationalCall(c, am.id, daysAgo(d)), direction: 'inbound', initiatedBy: 'customer', topic });
+    const history: Record<string, unknown>[] = [
+      inboundCall(360, 'return'),
+      ...[350, 320, 290, 260, 230, 200, 170, 140, 110, 80, 50, 20].map((d) => newsletter(c, daysAgo(d))),
+      // A return handled only by the chatbot, three times: a streak, a repeat contact, a high-value transactional contact.
+      ...[200.2, 200.1, 200].map((d) => returnContact(c, daysAgo(d))),
+      touchpoint({ customerId: c, channel: 'survey', handledBy: 'automation', occurredAt: daysAgo(120), survey: { kind: 'nps', score: 2, comment: 'Nobody listens.' } }),
+      // The customer's e-mail that nobody answered, two months ago.
+      touchpoint({ customerId: c, channel: 'email', occurredAt: daysAgo(60), subject: 'Invoice is wrong', topic: 'invoice' }),
+      ...[45, 44].map((d) => touchpoint({ customerId: c, channel: 'chatbot', handledBy: 'automation', occurredAt: daysAgo(d), topic: 'invoice' })),
+      ...[16.2, 16.1, 16].map((d) => returnContact(c, daysAgo(d))),
+      // The last relational contact two weeks ago: today's silence check finds no long silence to
+      // report (that would be a fact about today, not about the imported past).
+      inboundCall(15, 'new order'),
+    ].map((tp) => ({ ...tp, customerId: c }));
+    const res = await api('POST', '/touchpoints/batch', admin, { touchpoints: history });
+    expect(res.status).toBe(201);
+    expect(res.body.accepted).toBe(history.length);
+    await evaluated(res.body.results.map((r: any) => r.eventId));
+    const timeline = await api('GET', `/customers/${c}/timeline?limit=100`, am);
+    expect(timeline.body.items.find((i: any) => i.eventId === res.body.results[history.length - 1].eventId).relational.class).toBe('relational');
+
+    const silence = await stack.worker!.get(SilenceService).runCheck(new Date());
+    expect(silence.unanswered).toBeGreaterThanOrEqual(1);
+    const facts = await stack.db.ds.query(`SELECT event_id::text AS id, type FROM events WHERE stream_id = $1 AND type IN ('InboundMessageWentUnanswered', 'RelationshipWentQuiet')`, [`customer-${c}`]);
+    // The two-month-old e-mail is a health fact now, recorded and evaluated.
+    expect(facts.map((f: any) => f.type)).toContain('InboundMessageWentUnanswered');
+    await evaluated(facts.map((f: any) => f.id));
+
+    expect(await taskEvents(c)).toEqual([]);
+    expect(await stack.db.ds.query(`SELECT id FROM follow_ups WHERE customer_id = $1`, [c])).toEqual([]);
+  });
+
+  it('given a customer who churned, when newsletters go out after the churn, then no retention follow-up is raised and their open one was closed; the same newsletters raise one for a customer who stayed', async () => {
+    const stayed = await customer('Arne Vik', 300_000);
+    const left = await customer('Berit Vik', 300_000);
+    for (const c of [stayed, left]) {
+      // Nobody has spoken with either in two months (imported), then a chatbot contact opened a follow-up.
+      const r = await api('POST', '/touchpoints/batch', admin, { touchpoints: [{ ...relationalCall(c, am.id, daysAgo(60)), direction: 'inbound', initiatedBy: 'customer' }] });
+      expect(r.status).toBe(201);
+      const chat = await post(returnContact(c, minutesAgo(120)));
+      await evaluated([r.body.results[0].eventId, chat]);
+      expect((await tasksOf(c)).map((t) => t.status)).toEqual(['open']);
+    }
+    const churn = await api('POST', `/customers/${left}/outcomes`, admin, { type: 'churned', occurredAt: minutesAgo(60) });
+    expect(churn.status).toBe(201);
+    const [outcome] = await stack.db.ds.query(`SELECT event_id::text AS id FROM events WHERE stream_id = $1 AND type = 'OutcomeRecorded'`, [`customer-${left}`]);
+    await evaluated([outcome.id]);
+    const closed = await tasksOf(left);
+    expect(closed).toEqual([expect.objectContaining({ status: 'done', completed_automatically: true, note: 'Closed automatically: the customer has left.' })]);
+    const atChurn = await taskEvents(left);
+    expect(atChurn.map((e) => e.type)).toEqual(['FollowUpTaskRaised', 'FollowUpTaskCompleted']);
+
+    // Sent after the churn was known (and its follow-up closed): evidence newer than the closing.
+    const sent: string[] = [];
+    for (const c of [stayed, left]) for (let i = 0; i < 2; i++) sent.push(await post(newsletter(c, new Date().toISOString())));
+    await evaluated(sent);
+
+    const kept = await tasksOf(stayed);
+    expect(kept).toHaveLength(1);
+    expect(kept[0].reasons.map((r) => r.rule)).toContain('automation_without_relational');
+    const gone = await tasksOf(left);
+    expect(gone).toEqual([expect.objectContaining({ id: closed[0].id, status: 'done' })]);
+    expect(gone[0].reasons).toEqual(closed[0].reasons);
+    // Not a reason joined, not a task raised: the log of the customer's follow-ups is as it was at the churn.
+    expect(await taskEvents(left)).toEqual(atChurn);
+  });
+
+  it('given an inbound e-mail and the account manager\'s reply (and the customer\'s thanks in that thread), then there is no repeat contact; when the customer writes again about it, then repeat_contact counts their two messages only', async () => {
+    const c = await customer('Ola Strand', 20_000);
+    const question = withId({ customerId: c, channel: 'email', occurredAt: minutesAgo(180), subject: 'Invoice', topic: 'invoice', summary: 'The invoice has the wrong address.' });
+    const reply = withId({
+      customerId: c, channel: 'email', direction: 'outbound', initiatedBy: 'customer', handledBy: 'human', occurredAt: minutesAgo(120), subject: 'Re: Invoice', topic: 'invoice',
+      replyToId: question.id, agent: { id: am.id }, summary: 'Sorry about that, Ola: I have corrected the address and sent a new invoice.',
+    });
+    const thanks = withId({ customerId: c, channel: 'email', occurredAt: minutesAgo(90), subject: 'Re: Invoice', topic: 'invoice', replyToId: reply.id, summary: 'Thank you!' });
+    const thread = [await post(question), await post(reply), await post(thanks)];
+    await evaluated(thread);
+    expect(await taskEvents(c)).toEqual([]);
+
+    const again = withId({ customerId: c, channel: 'email', occurredAt: minutesAgo(5), subject: 'Invoice again', topic: 'invoice', summary: 'The new invoice is wrong too.' });
+    const againEvent = await post(again);
+    await evaluated([againEvent]);
+    const rows = await tasksOf(c);
+    expect(rows).toHaveLength(1);
+    // The second message also moved health across a band (a rule of its own, joined as a reason).
+    expect(rows[0].reasons.map((r) => r.rule)).toEqual(['repeat_contact', 'health_band_drop']);
+    expect([...rows[0].reasons[0].triggeredBy].sort()).toEqual([thread[0], againEvent].sort());
+    expect(rows[0].reasons[1].triggeredBy).toEqual([againEvent]);
+    const [item] = (await api('GET', `/follow-ups?customerId=${c}`, am)).body.items;
+    expect(item.reason).toBe('The customer came back about "invoice" two times within 1 day.');
   });
 });
