@@ -1,6 +1,13 @@
 import { jest } from '@jest/globals';
+import type { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { createWorker } from '../apps/worker/src/bootstrap.js';
 import { FollowUpsService } from '../apps/worker/src/jobs/follow-ups/follow-ups.service.js';
+import { FollowUpsProjection } from '../apps/worker/src/projections/follow-ups.projection.js';
+import { EventStore, ProjectionRunner } from '../libs/event-store/src/index.js';
+import { appendRaw } from '../libs/event-store/src/testing.js';
+import { FollowUpSummaryProjection } from '../libs/read-models/src/index.js';
+import { FollowUpReasons1766000000000 } from '../libs/shared/src/database/migrations/1766000000000-follow-up-reasons.js';
 import { SilenceService } from '../apps/worker/src/jobs/silence/silence.service.js';
 import { QUEUES } from '../libs/queues/src/index.js';
 import { call, createUser, minutesAgo, touchpoint, type TestUser } from './fixtures/webhooks/helpers.js';
@@ -303,3 +310,150 @@ describe('one open follow-up per customer (#22, real stack)', () => {
     expect(item.reason).toBe('The customer came back about "invoice" two times within 1 day.');
   });
 });
+
+describe('upgrade in place: several open follow-ups per customer, as the version before #22 left them (real stack)', () => {
+  let stack: Stack;
+  let worker: INestApplicationContext | undefined;
+  let admin: TestUser;
+  let am: TestUser;
+  const api = (method: string, path: string, user: TestUser | undefined, body?: unknown) => call(stack.baseUrl, method, path, { token: user?.token, body });
+
+  beforeAll(async () => {
+    // No worker yet: the database is first brought to what the old version left behind.
+    stack = await startStack({ worker: false });
+    admin = await createUser(stack.db.ds, 'admin');
+    am = await createUser(stack.db.ds, 'account_manager');
+  }, 90_000);
+  afterAll(async () => {
+    await worker?.close().catch(() => undefined);
+    await stack?.close();
+  });
+
+  /** Both follow-up read models, every row but its write time. */
+  const readModels = async () => ({
+    followUps: (await stack.db.ds.query(`SELECT * FROM follow_ups ORDER BY id`)).map(({ updated_at: _, ...r }: any) => r),
+    summary: await stack.db.ds.query(`SELECT * FROM customer_follow_up_summary ORDER BY task_id`),
+  });
+  const followUpProjections = () => new ProjectionRunner(stack.db.ds, new EventStore(stack.db.ds), [new FollowUpsProjection(), new FollowUpSummaryProjection()]);
+
+  it('given a customer with three open follow-ups (one per rule, one escalated) and their per-rule slots, when the worker starts, then they are merged into the oldest through events, with every reason and the escalated priority; a second start changes nothing; a rebuild of the read models from the log gives the same rows', async () => {
+    const store = new EventStore(stack.db.ds);
+    const newCustomer = async (name: string) => (await api('POST', '/customers', admin, { externalId: `ext-${randomUUID()}`, name, annualValue: 500_000, accountManagerId: am.id })).body.id as string;
+    const c = await newCustomer('Kari Nordmann');
+    const untouched = await newCustomer('Ola Nordmann');
+    const contacts: string[] = [];
+    for (const d of [21.2, 21.1, 21]) {
+      const res = await api('POST', '/touchpoints', admin, returnContact(c, daysAgo(d)));
+      expect(res.status).toBe(201);
+      contacts.push(res.body.eventId);
+    }
+
+    // The old raises: one task per (customer, rule), no `reasons` in the event.
+    const raise = async (customerId: string, rule: string, priority: string, at: number, triggeredBy: string[]) => {
+      const taskId = randomUUID();
+      await appendRaw(store, `follow-up-${taskId}`, [{
+        id: randomUUID(), type: 'FollowUpTaskRaised',
+        data: { taskId, customerId, rule, reason: `Old reason for ${rule}.`, suggestedAction: `Call them about ${rule}.`, priority, dueAt: daysAgo(at - 2), triggeredBy, assigneeId: am.id, raisedAt: daysAgo(at) },
+        metadata: { correlationId: triggeredBy[0] ?? taskId, causationId: triggeredBy[0] ?? taskId, actorId: 'worker:follow-ups' },
+      }]);
+      return taskId;
+    };
+    const done = await raise(c, 'repeat_contact', 'normal', 40, []);
+    await appendRaw(store, `follow-up-${done}`, [{ id: randomUUID(), type: 'FollowUpTaskCompleted', data: { taskId: done, customerId: c, completedBy: am.id, completedAt: daysAgo(35), automatic: false, note: 'Sorted.' }, metadata: { correlationId: done, actorId: am.id } }]);
+    const oldest = await raise(c, 'high_value_transactional', 'high', 21, [contacts[0]]);
+    const second = await raise(c, 'return_automation_only', 'normal', 20.9, contacts.slice(0, 2));
+    const third = await raise(c, 'transactional_streak', 'normal', 20.8, contacts);
+    // Raised a day ago, due tomorrow: nothing for the sweep to escalate.
+    const alone = await raise(untouched, 'detractor_without_human_reply', 'high', 1, []);
+    // The old sweep escalated the oldest: overdue for weeks.
+    await appendRaw(store, `follow-up-${oldest}`, [{ id: randomUUID(), type: 'FollowUpTaskEscalated', data: { taskId: oldest, customerId: c, priority: 'urgent', escalatedTo: admin.id, escalatedAt: daysAgo(18) }, metadata: { correlationId: oldest, actorId: 'worker:sweep' } }]);
+    const open = [
+      { customerId: c, rule: 'high_value_transactional', taskId: oldest, at: 21 },
+      { customerId: c, rule: 'return_automation_only', taskId: second, at: 20.9 },
+      { customerId: c, rule: 'transactional_streak', taskId: third, at: 20.8 },
+      { customerId: untouched, rule: 'detractor_without_human_reply', taskId: alone, at: 1 },
+    ];
+
+    // The old version's projection ran; then its schema: no reasons, the per-rule slots; then the real migration.
+    await followUpProjections().drain(60_000);
+    const migration = new FollowUpReasons1766000000000();
+    const qr = stack.db.ds.createQueryRunner();
+    try {
+      await migration.down(qr);
+      for (const o of open) await qr.query(`INSERT INTO open_follow_ups (customer_id, rule, task_id, raised_at) VALUES ($1, $2, $3, $4)`, [o.customerId, o.rule, o.taskId, daysAgo(o.at)]);
+      await migration.up(qr);
+    } finally {
+      await qr.release();
+    }
+    expect((await stack.db.ds.query(`SELECT count(*)::int AS n FROM follow_ups WHERE customer_id = $1 AND status = 'open'`, [c]))[0].n).toBe(3);
+    const rowsBefore = (await stack.db.ds.query(`SELECT id::text, updated_at FROM follow_ups ORDER BY id`)) as { id: string; updated_at: Date }[];
+
+    worker = await createWorker(stack.config);
+    const service = worker.get(FollowUpsService);
+    const eventsOf = async (taskId: string) => (await stack.db.ds.query(`SELECT type, data FROM events WHERE stream_id = $1 ORDER BY stream_version`, [`follow-up-${taskId}`])) as { type: string; data: any }[];
+    await eventually(async () => (await stack.db.ds.query(`SELECT 1 FROM open_follow_ups`)).length === 0 && (await eventsOf(third)).some((e) => e.type === 'FollowUpTaskCompleted'), 60_000);
+
+    // Through events: the others' reasons joined the oldest, each of them completed as merged into it.
+    const survivorEvents = await eventsOf(oldest);
+    expect(survivorEvents.map((e) => e.type)).toEqual(['FollowUpTaskRaised', 'FollowUpTaskEscalated', 'FollowUpReasonAdded', 'FollowUpReasonAdded']);
+    expect(survivorEvents.slice(2).map((e) => [e.data.reason.rule, e.data.mergedFrom])).toEqual([['return_automation_only', second], ['transactional_streak', third]]);
+    for (const t of [second, third]) {
+      const ev = await eventsOf(t);
+      expect(ev.map((e) => e.type)).toEqual(['FollowUpTaskRaised', 'FollowUpTaskCompleted']);
+      expect(ev[1].data).toMatchObject({ automatic: true, completedBy: null, mergedInto: oldest });
+    }
+    expect((await eventsOf(done)).map((e) => e.type)).toEqual(['FollowUpTaskRaised', 'FollowUpTaskCompleted']);
+    expect((await eventsOf(alone)).map((e) => e.type)).toEqual(['FollowUpTaskRaised']);
+
+    // The read model follows the events: one open task with every reason, still escalated.
+    const merged = await eventually(async () => {
+      const rows = await stack.db.ds.query(`SELECT id::text, status, priority, reasons, rule FROM follow_ups WHERE customer_id = $1 ORDER BY created_at`, [c]);
+      return rows.filter((r: any) => r.status === 'done').length === 3 && rows.find((r: any) => r.id === oldest).reasons.length === 3 && rows;
+    }, 60_000);
+    expect(merged.map((r: any) => [r.id, r.status])).toEqual([[done, 'done'], [oldest, 'open'], [second, 'done'], [third, 'done']]);
+    const survivor = merged.find((r: any) => r.id === oldest);
+    expect(survivor.reasons.map((r: any) => r.rule)).toEqual(['high_value_transactional', 'return_automation_only', 'transactional_streak']);
+    expect(survivor).toMatchObject({ rule: 'high_value_transactional', priority: 'urgent' });
+    const listed = await api('GET', `/follow-ups?customerId=${c}&status=open`, admin);
+    expect(listed.body.items.map((i: any) => [i.id, i.priority])).toEqual([[oldest, 'urgent']]);
+    const slots = await stack.db.ds.query(`SELECT customer_id::text AS c, open_task_id::text AS t, last_closed_at FROM follow_up_customers ORDER BY customer_id`);
+    expect(slots).toEqual(expect.arrayContaining([{ c, t: oldest, last_closed_at: null }, { c: untouched, t: alone, last_closed_at: null }]));
+    // Not by editing rows: the other customer's task was never written again.
+    const aloneRow = await stack.db.ds.query(`SELECT updated_at FROM follow_ups WHERE id = $1`, [alone]);
+    expect(aloneRow[0].updated_at).toEqual(rowsBefore.find((r) => r.id === alone)!.updated_at);
+
+    // The worker's own evaluations of the old contacts are done too (weeks old: no new reason).
+    await evaluatedOn(stack, contacts);
+
+    // Every start runs the merge: the second finds nothing to do and writes nothing.
+    const eventCount = async () => (await stack.db.ds.query(`SELECT count(*)::int AS n FROM events WHERE stream_id LIKE 'follow-up-%'`))[0].n;
+    const before = await eventCount();
+    expect(await service.mergeOpenTasks()).toEqual({ customers: 0, merged: 0, failed: 0 });
+    await worker.close();
+    worker = await createWorker(stack.config);
+    expect(await worker.get(FollowUpsService).mergeOpenTasks()).toEqual({ customers: 0, merged: 0, failed: 0 });
+    expect(await eventCount()).toBe(before);
+    await worker.close();
+    worker = undefined;
+
+    // The rows as they came about (the old rows, the migration, then each event applied on top),
+    // caught up from the worker's checkpoints; a rebuild from the log gives the same.
+    const runner = followUpProjections();
+    await runner.drain(60_000);
+    const incremental = await readModels();
+    expect(incremental.followUps.filter((r: any) => r.status === 'open').map((r: any) => r.id).sort()).toEqual([oldest, alone].sort());
+    await runner.rebuild('follow-ups');
+    await runner.rebuild('customer-follow-ups');
+    expect(await readModels()).toEqual(incremental);
+  });
+});
+
+/** The stack's follow-up evaluations of these events have completed (job id = event id). */
+async function evaluatedOn(stack: Stack, eventIds: string[]): Promise<void> {
+  const { queue, close } = await testQueue(stack.config, QUEUES.followUps);
+  try {
+    for (const id of eventIds) await eventually(async () => (await (await queue.getJob(id))?.getState()) === 'completed', 60_000);
+  } finally {
+    await close();
+  }
+}
