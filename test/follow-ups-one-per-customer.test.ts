@@ -243,6 +243,32 @@ describe('one open follow-up per customer (#22, real stack)', () => {
     expect(await stack.db.ds.query(`SELECT id FROM follow_ups WHERE customer_id = $1`, [c])).toEqual([]);
   });
 
+  it('given an imported e-mail nobody answered two months ago, when today\'s silence check records it and that moves health across a band, then the band change is recorded and no follow-up is raised about the old e-mail', async () => {
+    const c = await customer('Marit Holm', 50_000);
+    const mail = { ...touchpoint({ customerId: c, channel: 'email', occurredAt: daysAgo(60), subject: 'Invoice is wrong', topic: 'invoice' }), id: randomUUID() };
+    const res = await api('POST', '/touchpoints/batch', admin, { touchpoints: [mail, { ...relationalCall(c, am.id, daysAgo(15)), direction: 'inbound', initiatedBy: 'customer', topic: 'new order' }] });
+    expect(res.status).toBe(201);
+    await evaluated(res.body.results.map((r: any) => r.eventId));
+
+    // The green threshold at the customer's score: the unanswered e-mail's few points take them to yellow.
+    const health = await api('GET', `/customers/${c}/health`, am);
+    expect(health.status).toBe(200);
+    const score: number = health.body.score;
+    const config = await api('GET', '/ops/health-config', admin);
+    expect((await api('PUT', '/ops/health-config', admin, { overrides: { bands: { green: score, yellow: Math.min(40, score - 10) } } })).status).toBe(200);
+    try {
+      await stack.worker!.get(SilenceService).runCheck(new Date());
+      const [fact] = await stack.db.ds.query(`SELECT event_id::text AS id, data FROM events WHERE stream_id = $1 AND type = 'InboundMessageWentUnanswered'`, [`customer-${c}`]);
+      expect(fact.data.touchpointId).toBe(mail.id);
+      await evaluated([fact.id]);
+      const [band] = await stack.db.ds.query(`SELECT data FROM events WHERE stream_id = $1 AND type = 'HealthBandChanged' AND data->>'causedBy' = $2`, [`customer-${c}`, fact.id]);
+      expect(band.data).toMatchObject({ from: 'green', to: 'yellow' });
+      expect(await taskEvents(c)).toEqual([]);
+    } finally {
+      expect((await api('PUT', '/ops/health-config', admin, { overrides: config.body.overrides })).status).toBe(200);
+    }
+  });
+
   it('given a customer who churned, when newsletters go out after the churn, then no retention follow-up is raised and their open one was closed; the same newsletters raise one for a customer who stayed', async () => {
     const stayed = await customer('Arne Vik', 300_000);
     const left = await customer('Berit Vik', 300_000);

@@ -187,6 +187,16 @@ describe('follow-up rules', () => {
       expect(p.reason).toBe('Relationship health dropped from yellow (55) to red (35).');
       expect(p.triggeredBy).toEqual([t.eventId]);
     });
+    it('given a check noticed today that an e-mail went unanswered and health fell a band, then the e-mail dates the evidence: five weeks old raises nothing, two days old raises the task', () => {
+      const drop = { before: { score: 71, band: 'green' as const }, after: { score: 69, band: 'yellow' as const } };
+      const noticedToday = (mailAt: string) => {
+        const mail = tp('neutral', { channel: 'email', handledBy: 'human', occurredAt: mailAt });
+        const fact = { eventId: `f-${mailAt}`, type: 'InboundMessageWentUnanswered' as const, occurredAt: NOW.toISOString(), data: { touchpointId: mail.touchpoint.id, hoursUnanswered: 48, slaHours: 24 } };
+        return evaluateRules(ctx([mail], { trigger: { eventId: fact.eventId, type: fact.type, occurredAt: NOW.toISOString() }, facts: [fact], health: drop }), only('health_band_drop'), NOW);
+      };
+      expect(noticedToday('2026-02-01T10:00:00Z')).toEqual([]);
+      expect(noticedToday(day(8))).toEqual([expect.objectContaining({ rule: 'health_band_drop', evidenceAt: new Date(day(8)).toISOString(), triggeredBy: [`f-${day(8)}`] })]);
+    });
     it('given health rose or stayed in band, when evaluated, then nothing is raised', () => {
       expect(evaluateRules(ctx([tp('relational')], { health: { before: { score: 35, band: 'red' }, after: { score: 45, band: 'yellow' } } }), only('health_band_drop'), NOW)).toEqual([]);
       expect(evaluateRules(ctx([tp('relational')], { health: { before: { score: 75, band: 'green' }, after: { score: 71, band: 'green' } } }), only('health_band_drop'), NOW)).toEqual([]);

@@ -235,15 +235,19 @@ const CHECKS: Record<RuleId, RuleCheck> = {
     };
   },
 
-  health_band_drop(ctx, _p, _sorted, t) {
+  health_band_drop(ctx, _p, sorted, t) {
     const before = ctx.health?.before;
     const after = ctx.health?.after;
     if (!before || !after || BAND_RANK[after.band] >= BAND_RANK[before.band]) return undefined;
+    // What moved health dates the drop. A check noticing today that a message went unanswered
+    // weeks ago (a sweep over imported history) moves health now, but the evidence is that message.
+    const fact = ctx.trigger.type === 'InboundMessageWentUnanswered' ? ctx.facts.find((f) => f.eventId === ctx.trigger.eventId) : undefined;
+    const message = fact && sorted.find((x) => x.eventId === fact.data?.touchpointId || x.touchpoint.id === fact.data?.touchpointId);
     return {
       reason: `Relationship health dropped from ${before.band} (${before.score}) to ${after.band} (${after.score}).`,
       suggestedAction: `Check in with ${ctx.customer.name} personally: their relationship health fell from ${before.band} to ${after.band}; ask how things are going before they decide for you.`,
       triggeredBy: [ctx.trigger.eventId],
-      evidenceMs: t ? time(t) : Date.parse(ctx.trigger.occurredAt ?? ''),
+      evidenceMs: t ? time(t) : message ? time(message) : Date.parse(ctx.trigger.occurredAt ?? ''),
     };
   },
 
