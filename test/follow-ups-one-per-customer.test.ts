@@ -176,6 +176,19 @@ describe('one open follow-up per customer (#22, real stack)', () => {
     expect(slot.last_closed_at).not.toBeNull();
   });
 
+  it('given an open follow-up about today\'s return contacts, when a relational call from months ago is imported, then the follow-up stays open: old history answers nothing that came after it', async () => {
+    const { c, task } = await returnSituation('Hege Moe');
+    const old = await api('POST', '/touchpoints/batch', admin, { touchpoints: [relationalCall(c, am.id, daysAgo(200))] });
+    expect(old.status).toBe(201);
+    const oldCall = old.body.results[0].eventId;
+    await evaluated([oldCall]);
+    const timeline = await api('GET', `/customers/${c}/timeline?limit=10`, am);
+    expect(timeline.body.items.find((i: any) => i.eventId === oldCall).relational.class).toBe('relational');
+
+    expect((await taskEvents(c)).filter((e) => e.type === 'FollowUpTaskCompleted')).toEqual([]);
+    expect((await tasksOf(c)).map((r) => [r.id, r.status])).toEqual([[task.id, 'open']]);
+  });
+
   it('given a follow-up the account manager completed, when the old evidence is evaluated again or arrives late, then nothing is raised; when the customer gets in touch again, then a new follow-up opens on that new evidence', async () => {
     const { c, contacts, task } = await returnSituation('Siri Dahl');
     const done = await api('POST', `/follow-ups/${task.id}/complete`, am, { note: 'Called her, refund on its way.' });

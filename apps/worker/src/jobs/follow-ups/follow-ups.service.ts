@@ -15,6 +15,7 @@ import {
   evaluateRules,
   evolve,
   followUpStream,
+  occurredMsOf,
   PRIORITIES,
   type CustomerFold,
   type FollowUpMemory,
@@ -349,12 +350,20 @@ export class FollowUpsService {
       const later = state.whole;
       for (const p of findings) {
         const lastTrigger = Math.max(...p.triggeredBy.map((id) => state.pos.get(id) ?? -1));
-        if (later.some((t) => (state.pos.get(t.eventId) ?? -1) > lastTrigger)) answered.add(p.rule);
+        const evidenceMs = Date.parse(p.evidenceAt);
+        // Recorded later and not older than the evidence: an imported call of months ago answers nothing newer.
+        if (later.some((t) => (state.pos.get(t.eventId) ?? -1) > lastTrigger && occurredMsOf(t) >= evidenceMs)) answered.add(p.rule);
       }
     }
-    // A person's relational contact answers the open task when it came after all the task rests on
-    // (a retried old job must not close a newer task).
-    const answersOpen = !!(open && triggerTp && closesOpenTasks(triggerTp) && open.triggeredBy.every((id) => (state.pos.get(id) ?? -1) < idx));
+    // A person's relational contact answers the open task when it came after all the task rests on:
+    // later in the stream (a retried old job must not close a newer task) and in business time (an
+    // imported call of months ago is history, not the answer to today's contacts).
+    let answersOpen = !!(open && triggerTp && closesOpenTasks(triggerTp) && open.triggeredBy.every((id) => (state.pos.get(id) ?? -1) < idx));
+    if (answersOpen) {
+      const evidence = new Set(open!.triggeredBy);
+      const newest = Math.max(-Infinity, ...after.input.touchpoints.filter((t) => evidence.has(t.eventId)).map(occurredMsOf));
+      answersOpen = occurredMsOf(triggerTp!) >= newest;
+    }
     const decision = decideFollowUp({ now, open, memory: slot.memory, answersOpen, churned: churnedAt !== null, findings, answered, rules: shared.rules });
     for (const s of decision.skipped) result.skipped.push(s.rule);
 
