@@ -367,10 +367,21 @@ describe('upgrade in place: several open follow-ups per customer, as the version
     summary: await stack.db.ds.query(`SELECT * FROM customer_follow_up_summary ORDER BY task_id`),
   });
   const followUpProjections = () => new ProjectionRunner(stack.db.ds, new EventStore(stack.db.ds), [new FollowUpsProjection(), new FollowUpSummaryProjection()]);
+  const newCustomer = async (name: string) => (await api('POST', '/customers', admin, { externalId: `ext-${randomUUID()}`, name, annualValue: 500_000, accountManagerId: am.id })).body.id as string;
+
+  /** An old raise: one task per (customer, rule), no `reasons` in the event; `at` days ago, due two days later. */
+  async function raise(customerId: string, rule: string, priority: string, at: number, triggeredBy: string[]): Promise<string> {
+    const taskId = randomUUID();
+    await appendRaw(new EventStore(stack.db.ds), `follow-up-${taskId}`, [{
+      id: randomUUID(), type: 'FollowUpTaskRaised',
+      data: { taskId, customerId, rule, reason: `Old reason for ${rule}.`, suggestedAction: `Call them about ${rule}.`, priority, dueAt: daysAgo(at - 2), triggeredBy, assigneeId: am.id, raisedAt: daysAgo(at) },
+      metadata: { correlationId: triggeredBy[0] ?? taskId, causationId: triggeredBy[0] ?? taskId, actorId: 'worker:follow-ups' },
+    }]);
+    return taskId;
+  }
 
   it('given a customer with three open follow-ups (one per rule, one escalated) and their per-rule slots, when the worker starts, then they are merged into the oldest through events, with every reason and the escalated priority; a second start changes nothing; a rebuild of the read models from the log gives the same rows', async () => {
     const store = new EventStore(stack.db.ds);
-    const newCustomer = async (name: string) => (await api('POST', '/customers', admin, { externalId: `ext-${randomUUID()}`, name, annualValue: 500_000, accountManagerId: am.id })).body.id as string;
     const c = await newCustomer('Kari Nordmann');
     const untouched = await newCustomer('Ola Nordmann');
     const contacts: string[] = [];
@@ -380,16 +391,6 @@ describe('upgrade in place: several open follow-ups per customer, as the version
       contacts.push(res.body.eventId);
     }
 
-    // The old raises: one task per (customer, rule), no `reasons` in the event.
-    const raise = async (customerId: string, rule: string, priority: string, at: number, triggeredBy: string[]) => {
-      const taskId = randomUUID();
-      await appendRaw(store, `follow-up-${taskId}`, [{
-        id: randomUUID(), type: 'FollowUpTaskRaised',
-        data: { taskId, customerId, rule, reason: `Old reason for ${rule}.`, suggestedAction: `Call them about ${rule}.`, priority, dueAt: daysAgo(at - 2), triggeredBy, assigneeId: am.id, raisedAt: daysAgo(at) },
-        metadata: { correlationId: triggeredBy[0] ?? taskId, causationId: triggeredBy[0] ?? taskId, actorId: 'worker:follow-ups' },
-      }]);
-      return taskId;
-    };
     const done = await raise(c, 'repeat_contact', 'normal', 40, []);
     await appendRaw(store, `follow-up-${done}`, [{ id: randomUUID(), type: 'FollowUpTaskCompleted', data: { taskId: done, customerId: c, completedBy: am.id, completedAt: daysAgo(35), automatic: false, note: 'Sorted.' }, metadata: { correlationId: done, actorId: am.id } }]);
     const oldest = await raise(c, 'high_value_transactional', 'high', 21, [contacts[0]]);
@@ -477,6 +478,41 @@ describe('upgrade in place: several open follow-ups per customer, as the version
     await runner.rebuild('follow-ups');
     await runner.rebuild('customer-follow-ups');
     expect(await readModels()).toEqual(incremental);
+  });
+
+  it('given two customers with old open follow-ups, when merging one of them fails at start-up, then the other is merged all the same and the failed one is merged at the next start', async () => {
+    const ids = [await newCustomer('Per Lie'), await newCustomer('Pia Lie')].sort();
+    const tasks = new Map<string, string[]>();
+    for (const c of ids) tasks.set(c, [await raise(c, 'high_value_transactional', 'high', 2, []), await raise(c, 'transactional_streak', 'normal', 1.5, [])]);
+    await followUpProjections().drain(60_000);
+    // As the migration leaves it: the per-rule slots, and the oldest open task in the customer's slot.
+    for (const [c, [oldest, other]] of tasks) {
+      await stack.db.ds.query(`INSERT INTO open_follow_ups (customer_id, rule, task_id, raised_at) VALUES ($1, 'high_value_transactional', $2, $4), ($1, 'transactional_streak', $3, $5)`, [c, oldest, other, daysAgo(2), daysAgo(1.5)]);
+      await stack.db.ds.query(`INSERT INTO follow_up_customers (customer_id, open_task_id) VALUES ($1, $2)`, [c, oldest]);
+    }
+    // The first customer in the merge's order cannot be written (a fault in the database for its survivor's stream).
+    const [failing, other] = ids;
+    await stack.db.ds.query(`CREATE FUNCTION refuse_merge() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`);
+    await stack.db.ds.query(`CREATE TRIGGER refuse_merge BEFORE INSERT ON events FOR EACH ROW WHEN (NEW.stream_id = 'follow-up-${tasks.get(failing)![0]}') EXECUTE FUNCTION refuse_merge()`);
+    const open = async (c: string) => (await stack.db.ds.query(`SELECT task_id::text AS t FROM open_follow_ups WHERE customer_id = $1 ORDER BY raised_at`, [c])).map((r: any) => r.t);
+    const completed = async (taskId: string) => (await stack.db.ds.query(`SELECT data FROM events WHERE stream_id = $1 AND type = 'FollowUpTaskCompleted'`, [`follow-up-${taskId}`])).map((r: any) => r.data.mergedInto);
+    try {
+      worker = await createWorker(stack.config);
+      // Start-up has merged (it runs before the worker is up): the other customer is done, the failing one untouched.
+      expect(await open(other)).toEqual([]);
+      expect(await completed(tasks.get(other)![1])).toEqual([tasks.get(other)![0]]);
+      expect(await open(failing)).toEqual(tasks.get(failing));
+      expect(await completed(tasks.get(failing)![1])).toEqual([]);
+    } finally {
+      await stack.db.ds.query(`DROP TRIGGER refuse_merge ON events`);
+      await stack.db.ds.query(`DROP FUNCTION refuse_merge()`);
+    }
+    await worker.close();
+    worker = await createWorker(stack.config);
+    expect(await open(failing)).toEqual([]);
+    expect(await completed(tasks.get(failing)![1])).toEqual([tasks.get(failing)![0]]);
+    await worker.close();
+    worker = undefined;
   });
 });
 

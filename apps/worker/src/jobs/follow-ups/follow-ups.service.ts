@@ -422,10 +422,10 @@ export class FollowUpsService {
    * other open tasks (the per-rule slots of before) are closed as merged into their oldest one,
    * their reasons joined to it. Idempotent (deterministic ids, the slots shrink as it goes), so
    * every start of a jobs worker may run it; a rebuild of the read models replays the same events.
-   * One transaction per customer: a customer that fails (counted in `failed`) keeps its slots for
-   * the next start and holds up none of the others.
+   * One transaction per customer: a customer that fails (counted in `failed`, told to `onError`)
+   * keeps its slots for the next start and holds up none of the others.
    */
-  async mergeOpenTasks(now = this.clock.now()): Promise<{ customers: number; merged: number; failed: number }> {
+  async mergeOpenTasks(now = this.clock.now(), onError?: (customerId: string, err: unknown) => void): Promise<{ customers: number; merged: number; failed: number }> {
     const rows: { c: string; t: string }[] = await this.ds.query(
       `SELECT o.customer_id::text AS c, o.task_id::text AS t FROM open_follow_ups o ORDER BY o.customer_id, o.raised_at, o.task_id`,
     );
@@ -473,8 +473,9 @@ export class FollowUpsService {
         }
         await tx.query(`DELETE FROM open_follow_ups WHERE customer_id = $1`, [customerId]);
         return n;
-      }).catch(() => {
+      }).catch((err: unknown) => {
         failed++;
+        onError?.(customerId, err);
         return 0;
       });
     }

@@ -63,7 +63,7 @@ export class FollowUpsWorker implements OnApplicationBootstrap, OnModuleDestroy 
     // The upgrade to one open follow-up per customer, before this process sweeps or evaluates: the
     // sweep would otherwise escalate the per-rule tasks of before that the merge closes a moment
     // later. Idempotent, and nothing to do once done; what fails is tried again at the next start.
-    await this.service.mergeOpenTasks().then(
+    await this.service.mergeOpenTasks(undefined, (customerId, err) => this.logger.error({ err, customerId }, 'merging a customer\'s open follow-ups failed')).then(
       (r) => {
         if (r.merged > 0) this.logger.info(r, 'merged open follow-ups into one per customer');
         if (r.failed > 0) this.logger.error(r, 'merging open follow-ups failed for some customers; the next start tries again');
