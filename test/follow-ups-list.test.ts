@@ -123,13 +123,20 @@ describe('GET /follow-ups: pages, filters, scope and totals (#22, real stack)', 
     expect(new Set(all.items.map((t) => t.customerId))).toEqual(new Set(owner.keys()));
     expect([...all.items].sort(byListOrder).map((t) => t.id)).toEqual(ids);
     // The id breaks ties: a cursor at an item's rank and due time but the lowest id starts at
-    // that item; with the highest id, at the next one.
+    // the first item with that rank and due time; with the highest id, at the first after them.
+    const keys: string[] = [];
     for (let i = 0; i < ids.length - 1; i++) {
       const page = await api('GET', `/follow-ups?limit=${i + 1}`, admin);
-      const [rank, due] = JSON.parse(Buffer.from(page.body.nextCursor, 'base64url').toString());
+      const [rank, due, id] = JSON.parse(Buffer.from(page.body.nextCursor, 'base64url').toString());
+      expect(id).toBe(ids[i]);
+      keys.push(JSON.stringify([rank, due]));
+    }
+    for (const [i, key] of keys.entries()) {
+      const [rank, due] = JSON.parse(key);
       const from = async (id: string) => (await api('GET', `/follow-ups?limit=1&cursor=${cursorOf([rank, due, id])}`, admin)).body.items[0]?.id;
-      expect(await from('00000000-0000-0000-0000-000000000000')).toBe(ids[i]);
-      expect(await from('ffffffff-ffff-ffff-ffff-ffffffffffff')).toBe(ids[i + 1]);
+      expect(await from('00000000-0000-0000-0000-000000000000')).toBe(ids[keys.indexOf(key)]);
+      const after = keys.findIndex((k, j) => j > i && k !== key);
+      expect(await from('ffffffff-ffff-ffff-ffff-ffffffffffff')).toBe(after === -1 ? ids[ids.length - 1] : ids[after]);
     }
     // Open first, then the snoozed one, then the done one.
     expect(all.items.map((t) => t.status)).toEqual([...Array(owner.size - 2).fill('open'), 'snoozed', 'done']);

@@ -46,7 +46,7 @@ export const ListFollowUpsQuery = z.strictObject({
   customerId: uuid().optional().meta({ description: 'Only this customer\'s tasks. Outside your reach: an empty list.' }),
   assigneeId: uuid()
     .optional()
-    .meta({ description: 'Only the tasks assigned to this user (a team lead: one of their account managers). Like every filter it narrows your reach, never widens it: for someone outside it the list is empty.' }),
+    .meta({ description: 'Only the tasks assigned to this user (a task without an assignee: its customer\'s account manager), as the team report counts them; a team lead passes one of their account managers. Like every filter it narrows your reach, never widens it: for someone outside it the list is empty.' }),
   limit: queryInt(1, 1000).optional().meta({ description: `Page size, default ${LIST_DEFAULT_LIMIT}.` }),
   cursor: text(500).optional().meta({ description: 'The nextCursor of the previous page (opaque).' }),
 });

@@ -55,7 +55,8 @@ export class ListFollowUpsController {
     }
     if (q.assigneeId) {
       params.push(q.assigneeId);
-      where.push(`f.assignee_id = $${params.length}::uuid`);
+      // Whose task it is, as the team report counts it: its assignee, else its customer's account manager.
+      where.push(`coalesce(f.assignee_id, c.account_manager_id) = $${params.length}::uuid`);
     }
     // The count and the page share the filters; only the page starts after the cursor.
     const filterParams = [...params];
