@@ -145,3 +145,17 @@ export function isoDay(d) {
   const z = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${z(d.getMonth() + 1)}-${z(d.getDate())}`;
 }
+
+// The follow-up rules (GET /rules ids) in an account manager's words.
+const RULES = {
+  high_value_transactional: 'Transactional contact with a high-value customer',
+  transactional_streak: 'Several transactional contacts in a row',
+  automation_without_relational: 'Only automated messages, no real conversation',
+  unanswered_inbound: 'A message of theirs went unanswered',
+  detractor_without_human_reply: 'Unhappy survey answer, no personal reply',
+  return_automation_only: 'A return handled only by automation',
+  repeat_contact: 'They came back about the same thing',
+  health_band_drop: 'Relationship health dropped a band',
+  win_back: 'A customer who left got in touch again',
+};
+export const ruleLabel = (rule) => RULES[rule] || humanize(rule);
