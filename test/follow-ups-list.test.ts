@@ -180,6 +180,11 @@ describe('GET /follow-ups: pages, filters, scope and totals (#22, real stack)', 
     expect(open.total).toBe(owner.size - 2);
     expect(open.items.every((t) => t.status === 'open')).toBe(true);
     expect(open.items.map((t) => t.id)).not.toContain(snoozedTask.id);
+    // One status pages in the same order as the whole list (due date, then id).
+    const whole = (await api('GET', '/follow-ups?limit=1000', admin)).body.items;
+    expect(open.items.map((t) => t.id)).toEqual(whole.filter((t: any) => t.status === 'open').map((t: any) => t.id));
+    const openByOne = await walk(admin, 'status=open', 1);
+    expect(openByOne.items.map((t) => t.id)).toEqual(open.items.map((t) => t.id));
     // Nothing is due yet (the rules give at least a day).
     expect(open.overdue).toBe(0);
     const snoozed = await walk(admin, 'status=snoozed', 3);
@@ -236,6 +241,15 @@ describe('GET /follow-ups: pages, filters, scope and totals (#22, real stack)', 
     const whole = await api('GET', '/follow-ups?status=open&limit=100', admin);
     expect([...first.body.items, ...rest.body.items].map((t: any) => t.id)).toEqual(whole.body.items.map((t: any) => t.id));
     expect(rest.body.nextCursor).toBeNull();
+
+    // A cursor from the whole list, at the snoozed task, used with one status: the open ones all
+    // come before it (nothing left), the done one after it (all of it).
+    const all = await api('GET', '/follow-ups?limit=1000', admin);
+    const at = all.body.items.findIndex((t: any) => t.id === snoozedTask.id);
+    const cursor = (await api('GET', `/follow-ups?limit=${at + 1}`, admin)).body.nextCursor;
+    expect((await api('GET', `/follow-ups?status=open&cursor=${encodeURIComponent(cursor)}`, admin)).body).toMatchObject({ items: [], nextCursor: null, total: owner.size - 2 });
+    expect((await api('GET', `/follow-ups?status=done&cursor=${encodeURIComponent(cursor)}`, admin)).body.items.map((t: any) => t.id)).toEqual([doneTask.id]);
+    expect((await api('GET', `/follow-ups?cursor=${encodeURIComponent(cursor)}`, admin)).body.items.map((t: any) => t.id)).toEqual([doneTask.id]);
   });
 
   it('given a bad cursor or limit, then 422 problem+json naming the field, never a 500', async () => {

@@ -10,6 +10,7 @@ const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOStrin
 
 // The list's order: open, then snoozed, then closed; earliest due first; the id breaks ties.
 const RANK = `CASE f.status WHEN 'open' THEN 0 WHEN 'snoozed' THEN 1 ELSE 2 END`;
+const RANK_OF: Record<string, number> = { open: 0, snoozed: 1, done: 2, dismissed: 2 };
 // The due time in the cursor is whole microseconds since the epoch, as text: exact (a JS Date
 // keeps milliseconds only, and a rounded key would skip or repeat rows at a page boundary).
 const DUE_MICROS = `(extract(epoch FROM f.due_at) * 1000000)::bigint::text`;
@@ -43,6 +44,9 @@ export class ListFollowUpsController {
   @ApiUnprocessableEntityResponse({ description: 'Bad status, customerId, assigneeId, limit or cursor.' })
   async list(@ValidQuery(ListFollowUpsQuery) q: ListFollowUpsQueryDto, @CurrentUser() user: AuthUser): Promise<FollowUpListDto> {
     const limit = q.limit ?? LIST_DEFAULT_LIMIT;
+    // One status (the usual case: the open list) has one rank: the order is (due_at, id), which
+    // the (status, due_at) index serves without sorting every match.
+    const statusRank = q.status ? RANK_OF[q.status] : undefined;
     const params: unknown[] = [];
     const where = [scopeCondition(user, params, 'c')];
     if (q.status) {
@@ -65,9 +69,18 @@ export class ListFollowUpsController {
       const [rank, dueMicros, id] = decodeCursor(q.cursor);
       // A cursor is client input like any other: each part must be a value its column can hold.
       if (![0, 1, 2].includes(rank as number) || !dueOk(dueMicros) || typeof id !== 'string' || !UUID.test(id)) throw badCursor();
-      params.push(rank, dueMicros, id);
-      const n = params.length;
-      where.push(`(${RANK}, f.due_at, f.id) > ($${n - 2}::int, timestamptz 'epoch' + $${n - 1}::bigint * interval '1 microsecond', $${n}::uuid)`);
+      // Every parameter pushed is used: Postgres refuses a statement with one it cannot type.
+      const after = () => {
+        params.push(dueMicros, id);
+        return `(f.due_at, f.id) > (timestamptz 'epoch' + $${params.length - 1}::bigint * interval '1 microsecond', $${params.length}::uuid)`;
+      };
+      if (statusRank === undefined) {
+        const later = after();
+        params.push(rank);
+        where.push(`(${RANK} > $${params.length}::int OR (${RANK} = $${params.length}::int AND ${later}))`);
+      } else if (rank === statusRank) where.push(after());
+      // A cursor from another part of the order: this status comes wholly after it, or wholly before.
+      else if ((rank as number) > statusRank) where.push('FALSE');
     }
     params.push(limit + 1);
     filterParams.push(this.clock.now().toISOString());
@@ -75,7 +88,7 @@ export class ListFollowUpsController {
       this.db.query(
         `SELECT f.*, ${RANK} AS sort_rank, ${DUE_MICROS} AS sort_due FROM follow_ups f JOIN customers c ON c.id = f.customer_id
          WHERE ${where.join(' AND ')}
-         ORDER BY ${RANK}, f.due_at, f.id
+         ORDER BY ${statusRank === undefined ? `${RANK}, ` : ''}f.due_at, f.id
          LIMIT $${params.length}`,
         params,
       ),
