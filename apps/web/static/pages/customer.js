@@ -352,7 +352,7 @@ function describe(item) {
     case 'InboundMessageWentUnanswered':
       return { title: `An inbound message went unanswered for ${d.hoursUnanswered ?? '?'} hours (answer expected within ${d.slaHours ?? '?'} h)`, kind: 'fact' };
     case 'RelationshipWentQuiet':
-      return { title: `No relational contact for ${d.daysSinceRelational ?? '?'} days`, kind: 'fact' };
+      return { title: d.daysSinceRelational === 1 ? 'No relational contact for 1 day' : `No relational contact for ${d.daysSinceRelational ?? '?'} days`, kind: 'fact' };
     case 'HealthBandChanged':
       return { title: `Health moved from ${bandLabel(d.from)} to ${bandLabel(d.to)} (${d.scoreBefore} → ${d.scoreAfter})`, kind: 'fact' };
     case 'CustomerRegistered':

@@ -118,7 +118,12 @@ describe('wording: every sentence health and churn risk generate', () => {
       ['none on record, recent start', say.recencyFactor({ days: 0, hasRelational: false, fresh: true }), 'no relational contact on record yet (first contact today)'],
       ['none on record, 3 days', say.recencyFactor({ days: 3, hasRelational: false, fresh: true }), 'no relational contact on record yet (first contact 3 days ago)'],
       ['none on record, 50 days', say.recencyFactor({ days: 50, hasRelational: false, fresh: false }), 'no relational contact in 50 days on record'],
-      ['silence', say.silenceRecorded('no relational contact for 41 days'), 'no relational contact for 41 days (silence recorded)'],
+      ['recency with its date', say.recencyFactor({ days: 41, hasRelational: true, fresh: false, sinceT: OCT_12 }), 'no relational contact for 41 days (since 12 Oct 2026)'],
+      ['recency 1 day, with its date', say.recencyFactor({ days: 1, hasRelational: true, fresh: true, sinceT: OCT_12 }), 'relational contact 1 day ago'],
+      ['none on record, with the first contact', say.recencyFactor({ days: 50, hasRelational: false, fresh: false, sinceT: OCT_12 }), 'no relational contact in 50 days on record (first contact on 12 Oct 2026)'],
+      ['silence', say.recencyFactor({ days: 41, hasRelational: true, fresh: false, quiet: true }), 'no relational contact for 41 days (silence recorded)'],
+      ['silence with its date', say.recencyFactor({ days: 41, hasRelational: true, fresh: false, sinceT: OCT_12, quiet: true }), 'no relational contact for 41 days (since 12 Oct 2026; silence recorded)'],
+      ['silence, fresh', say.recencyFactor({ days: 3, hasRelational: false, fresh: true, quiet: true }), 'no relational contact on record yet (first contact 3 days ago; silence recorded)'],
       [
         'fewer contacts',
         say.frequencyFactor({ recent: 1, usual: 4.15, recentDays: 30 }),
@@ -150,6 +155,7 @@ describe('wording: every sentence health and churn risk generate', () => {
       ['frequency', say.frequencyShort(false), { text: 'fewer contacts than usual', plural: true }],
       ['streak of 1', say.transactionalRunShort(1), { text: 'a transactional last contact', plural: false }],
       ['streak of 4', say.transactionalRunShort(4), { text: '4 transactional contacts in a row', plural: true }],
+      ['recency (no date: the sentence around it gives the points)', say.recencyShort({ days: 41, hasRelational: true, fresh: false, sinceT: OCT_12, quiet: true }), { text: 'no relational contact for 41 days', plural: false }],
       ['one complaint', say.countedPhrase(1, 'open complaint'), { text: 'an open complaint', plural: false }],
       ['two complaints', say.countedPhrase(2, 'open complaint'), { text: '2 open complaints', plural: true }],
     ])('the short phrase for %s, with its number for the verb', (_, actual, expected) => {
