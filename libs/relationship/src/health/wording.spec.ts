@@ -188,6 +188,19 @@ describe('wording: every sentence health and churn risk generate', () => {
       ['one minor factor', say.minorFactors(1, 0.3, 1), 'One smaller factor (under 1 point) adds +0.3 and is not listed.'],
       ['minor factors', say.minorFactors(3, -0.4, 1), '3 smaller factors (each under 1 point) add −0.4 together and are not listed.'],
       ['minor factors, half a point', say.minorFactors(2, 0.6, 0.5), '2 smaller factors (each under 0.5 points) add +0.6 together and are not listed.'],
+      [
+        'nothing recorded yet, an earlier day',
+        say.nothingRecordedYet(Date.parse('2026-05-16T23:59:59Z'), Date.parse('2026-12-02T09:14:00Z')),
+        'On 16 May 2026 Closeness had not recorded anything for this customer yet: the first record is from 2 Dec 2026. This view shows only what had been recorded by then. ' +
+          'The health curve shows how the relationship went before that: it is drawn from when things happened, including what was recorded later (an import, for example).',
+      ],
+      [
+        'nothing recorded yet, earlier the same day',
+        say.nothingRecordedYet(Date.parse('2026-12-02T08:00:00Z'), Date.parse('2026-12-02T09:14:30Z')),
+        'By 08:00 UTC on 2 Dec 2026 Closeness had not recorded anything for this customer yet: the first record came at 09:14 UTC that day. This view shows only what had been recorded by then. ' +
+          'The health curve shows how the relationship went before that: it is drawn from when things happened, including what was recorded later (an import, for example).',
+      ],
+      ['nothing recorded at all', say.nothingRecordedYet(OCT_12, null), 'Nothing has been recorded for this customer yet, so there is no health to show for 12 Oct 2026.'],
     ])('%s', (_, actual, expected) => {
       expect(actual).toBe(expected);
     });

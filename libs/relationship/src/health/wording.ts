@@ -218,6 +218,21 @@ export function minorFactors(n: number, sum: number, minEffect: number): string 
     : `${n} smaller factors (each under ${under}) add ${signedPoints(sum)} together and are not listed.`;
 }
 
+const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
+
+/**
+ * A view as of a moment before the customer's first record (knowledge time) considers nothing;
+ * the health curve (business time) shows that past, so the note names the first record and the curve.
+ */
+export function nothingRecordedYet(asOfT: number, firstRecordedT: number | null): string {
+  const curve = 'The health curve shows how the relationship went before that: it is drawn from when things happened, including what was recorded later (an import, for example).';
+  if (firstRecordedT === null) return `Nothing has been recorded for this customer yet, so there is no health to show for ${formatDay(asOfT)}.`;
+  const head = formatDay(asOfT) === formatDay(firstRecordedT)
+    ? `By ${hhmm(asOfT)} UTC on ${formatDay(asOfT)} Closeness had not recorded anything for this customer yet: the first record came at ${hhmm(firstRecordedT)} UTC that day.`
+    : `On ${formatDay(asOfT)} Closeness had not recorded anything for this customer yet: the first record is from ${formatDay(firstRecordedT)}.`;
+  return `${head} This view shows only what had been recorded by then. ${curve}`;
+}
+
 // ---- health next to churn risk ----
 
 export interface HealthVsChurnWords {
