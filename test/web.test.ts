@@ -220,6 +220,10 @@ const HAS_CHROMIUM = existsSync(CHROMIUM) || needsBinary('chromium', 'the web UI
     expect(healthFactors).toEqual(c.drivers.map((d: any) => d.factor));
     expect(healthFactors.some((f) => /0–100/.test(f))).toBe(false);
     for (const n of c.notes.filter((x: any) => x.kind !== 'minor_factors')) await page.getByText(n.text).waitFor();
+    // Annual value and renewal date of GET /customers/:id, formatted ("1,250,000"; "31 Mar 2027 in 4 months").
+    const kpi = async (name: string) => (await page.locator('dl.kpis div', { has: page.locator('dt', { hasText: name }) }).locator('dd').textContent())?.trim();
+    expect(await kpi('Annual value')).toBe(new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 }).format(c.annualValue));
+    expect(await kpi('Renewal')).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4} (today|in \d+ (days?|months)|passed \d+ (days?|months) ago)$/);
     await shot(page, '03c-customer-churn-drivers');
 
     // As of a day before the demo recorded anything (it records a year of history today).
@@ -230,7 +234,7 @@ const HAS_CHROMIUM = existsSync(CHROMIUM) || needsBinary('chromium', 'the web UI
     await said.waitFor();
     const health = (await api(kari, `/customers/${c.id}/health`)).body;
     const firstDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(health.firstRecordedAt));
-    expect(await said.textContent()).toMatch(new RegExp(`had not recorded anything for .* yet: the first touchpoints were recorded on ${firstDay}`));
+    expect(await said.textContent()).toMatch(new RegExp(`had not recorded anything for .* yet: the first record is from ${firstDay}\\. .*The health curve shows how the relationship went before that`));
     expect(await page.locator('.asof-result').textContent()).not.toMatch(/events considered/);
     await said.getByRole('button', { name: 'health curve above' }).click();
     await shot(page, '03d-customer-as-of-before-recording');
