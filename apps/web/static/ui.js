@@ -143,7 +143,9 @@ export function FollowUpCard({ task, customerName, customerLink = true, onDone }
         </li>`)}
       </ul>
     </div>
-    ${task.status && task.status !== 'open' ? html`<p class="muted">Status: ${task.status}</p>` : null}
+    ${task.status === 'snoozed' && task.snoozedUntil
+      ? html`<p class="muted snoozed-until">Snoozed until <time datetime=${task.snoozedUntil}>${fmtDateTime(task.snoozedUntil)}</time>: it opens again then.</p>`
+      : task.status && task.status !== 'open' ? html`<p class="muted">Status: ${task.status}</p>` : null}
     ${mode === null
       ? html`<div class="actions">
           <button type="button" class="primary" onClick=${() => setMode('complete')} aria-describedby=${`${id}-title`}>Complete</button>

@@ -15,12 +15,16 @@ const pageSizeOf = (query) => {
 /**
  * Open follow-ups by due date, overdue first, a page at a time ("Show more" follows the API's
  * nextCursor). The counts in the heading are the server's totals over every page, not the
- * length of what is loaded. Team leads and admins can narrow the list to one account manager.
+ * length of what is loaded. Snoozed tasks are not open: they are counted apart and listed on
+ * their own (`#/follow-ups?status=snoozed`). Team leads and admins can narrow the list to one
+ * account manager.
  */
 export function FollowUpsPage({ user, query }) {
   const pageSize = pageSizeOf(query);
   const assignee = (query && query.get('assignee')) || '';
-  const base = `/follow-ups?status=open${assignee ? `&assigneeId=${encodeURIComponent(assignee)}` : ''}`;
+  const status = query && query.get('status') === 'snoozed' ? 'snoozed' : 'open';
+  const whose = assignee ? `&assigneeId=${encodeURIComponent(assignee)}` : '';
+  const base = `/follow-ups?status=${status}${whose}`;
   const [list, setList] = useState({ loading: true, error: null, data: null });
   const [more, setMore] = useState({ busy: false, error: null });
   // Tasks closed or snoozed here stay hidden (and uncounted) until the read model has caught up.
@@ -90,27 +94,44 @@ export function FollowUpsPage({ user, query }) {
 
   const data = list.data;
   const all = (data && data.items) || [];
-  const items = all.filter((t) => t.status === 'open' && !closed.has(t.id));
+  const items = all.filter((t) => t.status === status && !closed.has(t.id));
   // Closed here but still in the server's answer: not yet projected, so not yet out of its counts.
   const pending = all.filter((t) => closed.has(t.id));
   const total = data ? Math.max(0, data.total - pending.length) : 0;
   const overdueTotal = data ? Math.max(0, data.overdue - pending.filter((t) => isOverdue(t.dueAt)).length) : 0;
-  const overdue = items.filter((t) => isOverdue(t.dueAt));
-  const upcoming = items.filter((t) => !isOverdue(t.dueAt));
+  const snoozedView = status === 'snoozed';
+  const overdue = snoozedView ? [] : items.filter((t) => isOverdue(t.dueAt));
+  const upcoming = snoozedView ? [] : items.filter((t) => !isOverdue(t.dueAt));
+  // How many are snoozed (read again with the list, so a snooze here shows up in it).
+  const snoozed = useAsync((signal) => (snoozedView ? Promise.resolve(null) : api(`/follow-ups?status=snoozed&limit=1${whose}`, { signal }).catch(() => null)), [snoozedView, whose, tick]);
+  const snoozedTotal = snoozed.data ? snoozed.data.total : 0;
   const card = (t) => html`<${FollowUpCard} key=${t.id} task=${t} customerName=${names.get(t.customerId) || 'Customer'} onDone=${onDone} />`;
   const chosen = managers.find((m) => m.id === assignee);
-  const setAssignee = (id) => {
+  const hrefWith = (key, value) => {
     const q = new URLSearchParams(query ? query.toString() : '');
-    if (id) q.set('assignee', id);
-    else q.delete('assignee');
+    if (value) q.set(key, value);
+    else q.delete(key);
     const s = q.toString();
-    window.location.hash = `#/follow-ups${s ? `?${s}` : ''}`;
+    return `#/follow-ups${s ? `?${s}` : ''}`;
   };
+  const setAssignee = (id) => {
+    window.location.hash = hrefWith('assignee', id);
+  };
+  const heading = snoozedView
+    ? 'Snoozed follow-ups'
+    : user.role === 'account_manager' ? 'My follow-ups' : user.role === 'team_lead' ? "My team's follow-ups" : 'Open follow-ups';
 
   return html`<main id="main" tabindex="-1" class="page">
     <div class="page-head">
-      <h1>${user.role === 'account_manager' ? 'My follow-ups' : user.role === 'team_lead' ? "My team's follow-ups" : 'Open follow-ups'}</h1>
-      ${data ? html`<p class="muted summary" data-testid="follow-up-totals">${total} open · ${overdueTotal} overdue${chosen ? ` · assigned to ${chosen.name}` : ''}</p>` : null}
+      <h1>${heading}</h1>
+      ${data
+        ? html`<p class="muted summary">
+            <span data-testid="follow-up-totals">${snoozedView ? `${total} snoozed` : `${total} open · ${overdueTotal} overdue`}${chosen ? ` · assigned to ${chosen.name}` : ''}</span>
+            ${snoozedView
+              ? html` · <a href=${hrefWith('status', '')}>Back to the open ones</a>`
+              : snoozedTotal > 0 ? html` · <a href=${hrefWith('status', 'snoozed')}>${snoozedTotal} snoozed</a>` : null}
+          </p>`
+        : null}
     </div>
     ${leads && managers.length
       ? html`<form class="filters" onSubmit=${(e) => e.preventDefault()}>
@@ -125,12 +146,14 @@ export function FollowUpsPage({ user, query }) {
       : null}
     ${list.loading && !data ? html`<${Loading} what="your follow-ups" />` : null}
     ${list.error ? html`<${ErrorState} error=${list.error} what="your follow-ups" onRetry=${() => setTick((t) => t + 1)} />` : null}
-    ${data && items.length === 0 && total === 0
+    ${data && items.length === 0 && total === 0 && snoozedView ? html`<${Empty}><p>Nothing is snoozed.</p></${Empty}>` : null}
+    ${data && items.length === 0 && total === 0 && !snoozedView
       ? html`<${Empty}><p><strong>Nothing to follow up right now.</strong> Closeness raises a task when a customer's contact turns transactional — check your <a href="#/portfolio">portfolio</a> for customers drifting towards red.</p></${Empty}>`
       : null}
     ${overdue.length ? html`<section aria-labelledby="fu-overdue"><h2 id="fu-overdue">Overdue</h2><ul class="follow-ups">${overdue.map(card)}</ul></section>` : null}
+    ${snoozedView && items.length ? html`<section aria-labelledby="fu-snoozed"><h2 id="fu-snoozed">By due date</h2><ul class="follow-ups">${items.map(card)}</ul></section>` : null}
     ${upcoming.length ? html`<section aria-labelledby="fu-next"><h2 id="fu-next">${overdue.length ? 'Coming up' : 'By due date'}</h2><ul class="follow-ups">${upcoming.map(card)}</ul></section>` : null}
-    ${data && total > 0
+    ${data && total > pageSize
       ? html`<div class="list-more">
           <p class="muted" role="status">Showing ${items.length} of ${total}</p>
           ${data.nextCursor ? html`<button type="button" onClick=${showMore} disabled=${more.busy}>${more.busy ? 'Loading…' : 'Show more'}</button>` : null}
