@@ -1,6 +1,17 @@
 import { jest } from '@jest/globals';
+import type { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { createWorker } from '../apps/worker/src/bootstrap.js';
+import { FollowUpsService } from '../apps/worker/src/jobs/follow-ups/follow-ups.service.js';
+import { FollowUpsProjection } from '../apps/worker/src/projections/follow-ups.projection.js';
+import { EventStore, ProjectionRunner } from '../libs/event-store/src/index.js';
+import { appendRaw } from '../libs/event-store/src/testing.js';
+import { FollowUpSummaryProjection } from '../libs/read-models/src/index.js';
+import { FollowUpReasons1766000000000 } from '../libs/shared/src/database/migrations/1766000000000-follow-up-reasons.js';
+import { SilenceService } from '../apps/worker/src/jobs/silence/silence.service.js';
+import { QUEUES } from '../libs/queues/src/index.js';
 import { call, createUser, minutesAgo, touchpoint, type TestUser } from './fixtures/webhooks/helpers.js';
+import { testQueue } from './support/env.js';
 import { eventually, startStack, type Stack } from './support/stack.js';
 
 jest.setTimeout(90_000);
@@ -12,11 +23,97 @@ const returnContact = (customerId: string, at: string) =>
     transcript: [{ speaker: 'customer', text: 'Where is my refund for the return?' }, { speaker: 'bot', text: 'Dear customer, please see our return policy. This is an automated message.' }],
   });
 
+const DAY = 86_400_000;
+/** A touchpoint body with its own id (the idempotency key, and what a reply or a completion names). */
+const withId = (overrides: Record<string, unknown>) => ({ ...touchpoint(overrides), id: randomUUID() });
+const daysAgo = (d: number) => new Date(Date.now() - d * DAY).toISOString();
+
+/** The account manager calls the customer about the return: open questions, acknowledgement, the customer talks most. */
+const relationalCall = (customerId: string, agentId: string, at = new Date().toISOString()) =>
+  withId({
+    customerId, channel: 'phone', direction: 'outbound', initiatedBy: 'company', handledBy: 'human', occurredAt: at, topic: 'return',
+    agent: { id: agentId, name: 'Anne' }, resolved: true, durationSeconds: 600, waitSeconds: 0, handoffs: 0,
+    transcript: [
+      { speaker: 'agent', text: 'Hi Kari, I understand the last return was a hassle. How are things going with the new order?' },
+      { speaker: 'customer', text: 'Honestly it has been frustrating, the chatbot kept sending me in circles about the refund and I had to explain everything three times.' },
+      { speaker: 'agent', text: 'I am sorry to hear that. What would make this right for you?' },
+      { speaker: 'customer', text: 'Just getting the refund sorted and knowing someone actually looks at my case would be great, thank you for calling me.' },
+    ],
+  });
+
+/** A newsletter: company broadcast by a machine. */
+const newsletter = (customerId: string, at: string) =>
+  touchpoint({ customerId, channel: 'newsletter', direction: 'outbound', initiatedBy: 'company', handledBy: 'automation', occurredAt: at, subject: 'News from us' });
+
 describe('one open follow-up per customer (#22, real stack)', () => {
   let stack: Stack;
   let admin: TestUser;
   let am: TestUser;
   const api = (method: string, path: string, user: TestUser | undefined, body?: unknown) => call(stack.baseUrl, method, path, { token: user?.token, body });
+
+  async function customer(name: string, annualValue: number): Promise<string> {
+    const res = await api('POST', '/customers', admin, { externalId: `ext-${randomUUID()}`, name, annualValue, accountManagerId: am.id });
+    expect(res.status).toBe(201);
+    return res.body.id;
+  }
+
+  async function post(tp: Record<string, unknown>): Promise<string> {
+    const res = await api('POST', '/touchpoints', admin, tp);
+    expect(res.status).toBe(201);
+    return res.body.eventId;
+  }
+
+  /**
+   * Waits until the worker has evaluated each event: its job (id = the event id) completed, so
+   * the evaluation's transaction committed. Only after this does "nothing was raised" mean anything.
+   */
+  async function evaluated(eventIds: string[]): Promise<void> {
+    const { queue, close } = await testQueue(stack.config, QUEUES.followUps);
+    try {
+      for (const id of eventIds) await eventually(async () => (await (await queue.getJob(id))?.getState()) === 'completed', 60_000);
+    } finally {
+      await close();
+    }
+  }
+
+  /** The customer's follow-up events, from the log (the write side: the truth the read model follows). */
+  const taskEvents = async (c: string) =>
+    (await stack.db.ds.query(`SELECT event_id::text AS id, stream_id, type, data FROM events WHERE type LIKE 'FollowUp%' AND data->>'customerId' = $1 ORDER BY global_position`, [c])) as {
+      id: string; stream_id: string; type: string; data: any;
+    }[];
+
+  type Row = { id: string; rule: string; status: string; reasons: { rule: string; triggeredBy: string[] }[]; triggered_by: string[]; completed_automatically: boolean; note: string | null };
+  /** The customer's `follow_ups` rows once the projection has applied every event of their tasks. */
+  async function tasksOf(c: string): Promise<Row[]> {
+    const events = await taskEvents(c);
+    const of = (...types: string[]) => events.filter((e) => types.includes(e.type));
+    const raised = of('FollowUpTaskRaised');
+    // A raise carries one or more reasons; each FollowUpReasonAdded adds one.
+    const reasons = raised.reduce((n, e) => n + (e.data.reasons?.length || 1), 0) + of('FollowUpReasonAdded').length;
+    const closed = of('FollowUpTaskCompleted', 'FollowUpTaskDismissed').length;
+    return eventually(async () => {
+      const rows = (await stack.db.ds.query(
+        `SELECT id::text, rule, status, reasons, triggered_by::text[] AS triggered_by, completed_automatically, note FROM follow_ups WHERE customer_id = $1 ORDER BY created_at, id`,
+        [c],
+      )) as Row[];
+      const caughtUp = rows.length === raised.length
+        && rows.reduce((n, r) => n + r.reasons.length, 0) === reasons
+        && rows.filter((r) => r.status === 'done' || r.status === 'dismissed').length === closed;
+      return caughtUp && rows;
+    });
+  }
+
+  /** Three transactional chatbot contacts about a return for a high-value customer, evaluated: one open follow-up. */
+  async function returnSituation(name: string): Promise<{ c: string; contacts: string[]; task: Row }> {
+    const c = await customer(name, 500_000);
+    const contacts: string[] = [];
+    for (const m of [90, 60, 30]) contacts.push(await post(returnContact(c, minutesAgo(m))));
+    await evaluated(contacts);
+    const rows = await tasksOf(c);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].status).toBe('open');
+    return { c, contacts, task: rows[0] };
+  }
 
   beforeAll(async () => {
     stack = await startStack();
@@ -28,40 +125,328 @@ describe('one open follow-up per customer (#22, real stack)', () => {
   });
 
   it('given three transactional contacts about a return for a high-value customer, then exactly one open follow-up holds the reasons; ten duplicates of the last change nothing', async () => {
-    const created = await api('POST', '/customers', admin, { externalId: `ext-${randomUUID()}`, name: 'Kari Nordmann', annualValue: 500_000, accountManagerId: am.id });
-    expect(created.status).toBe(201);
-    const c = created.body.id;
-    const contacts = [returnContact(c, minutesAgo(90)), returnContact(c, minutesAgo(60)), returnContact(c, minutesAgo(30))];
-    for (const tp of contacts) expect((await api('POST', '/touchpoints', admin, tp)).status).toBe(201);
+    const c = await customer('Kari Nordmann', 500_000);
+    // Each with its id (the idempotency key): sending one again is a duplicate, not a new contact.
+    const contacts = [90, 60, 30].map((m) => ({ ...returnContact(c, minutesAgo(m)), id: randomUUID() }));
+    const eventIds: string[] = [];
+    for (const tp of contacts) eventIds.push(await post(tp));
+    await evaluated(eventIds);
 
-    const reasonsOf = async () => (await stack.db.ds.query(`SELECT id::text, reasons FROM follow_ups WHERE customer_id = $1`, [c])) as { id: string; reasons: { rule: string }[] }[];
-    const rows = await eventually(async () => {
-      const r = await reasonsOf();
-      return r.length === 1 && r[0].reasons.some((x) => x.rule === 'transactional_streak') && r;
-    });
+    const rows = await tasksOf(c);
     expect(rows).toHaveLength(1);
-    // The first contact raised it; the third made the three a streak, which joined as a reason.
-    expect(rows[0].reasons.map((x) => x.rule)).toEqual(expect.arrayContaining(['high_value_transactional', 'transactional_streak']));
+    expect(rows[0].status).toBe('open');
+    // The five tasks of before (#22) are now the reasons of one, each once, the high-value one leading.
+    expect(rows[0].rule).toBe('high_value_transactional');
+    expect(rows[0].reasons.map((x) => x.rule).sort()).toEqual(['health_band_drop', 'high_value_transactional', 'repeat_contact', 'return_automation_only', 'transactional_streak']);
     const open = await api('GET', `/follow-ups?customerId=${c}&status=open`, am);
-    expect(open.body.items).toHaveLength(1);
-    expect(open.body.items[0].id).toBe(rows[0].id);
+    expect(open.body.items.map((i: any) => i.id)).toEqual([rows[0].id]);
 
-    // Every job of the three contacts done: the task stops changing.
-    let settled = await reasonsOf();
-    await eventually(async () => {
-      await new Promise((r) => setTimeout(r, 1000));
-      const now = await reasonsOf();
-      const same = JSON.stringify(now) === JSON.stringify(settled);
-      settled = now;
-      return same;
+    const streamBefore = await stack.db.ds.query(`SELECT count(*)::int AS n FROM events WHERE stream_id = $1`, [`customer-${c}`]);
+    const tasksBefore = await taskEvents(c);
+    for (let i = 0; i < 10; i++) {
+      const again = await api('POST', '/touchpoints', admin, contacts[2]);
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ eventId: eventIds[2], duplicate: true });
+    }
+    // No new event, so no new evaluation: the customer's stream and their follow-ups are as they were.
+    expect((await stack.db.ds.query(`SELECT count(*)::int AS n FROM events WHERE stream_id = $1`, [`customer-${c}`]))[0].n).toBe(streamBefore[0].n);
+    expect(await taskEvents(c)).toEqual(tasksBefore);
+    expect(await tasksOf(c)).toEqual(rows);
+  });
+
+  it('given an open follow-up about a return, when the account manager calls and the call scores relational, then the follow-up is completed automatically with that call and none is open', async () => {
+    const { c, task } = await returnSituation('Kari Lund');
+    const call = relationalCall(c, am.id);
+    const callEvent = await post(call);
+    await evaluated([callEvent]);
+
+    // The call is what the rules call a relational human contact.
+    const timeline = await api('GET', `/customers/${c}/timeline?limit=10`, am);
+    expect(timeline.body.items.find((i: any) => i.eventId === callEvent).relational.class).toBe('relational');
+
+    const rows = await tasksOf(c);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id: task.id, status: 'done', completed_automatically: true, note: 'Closed automatically: a relational contact by a person followed.' });
+    const completed = (await taskEvents(c)).filter((e) => e.type === 'FollowUpTaskCompleted');
+    expect(completed).toHaveLength(1);
+    expect(completed[0].data).toMatchObject({ taskId: task.id, automatic: true, completedBy: null, touchpointId: call.id });
+    expect((await api('GET', `/follow-ups?customerId=${c}&status=open`, am)).body.items).toEqual([]);
+    const [slot] = await stack.db.ds.query(`SELECT open_task_id, last_closed_at FROM follow_up_customers WHERE customer_id = $1`, [c]);
+    expect(slot.open_task_id).toBeNull();
+    expect(slot.last_closed_at).not.toBeNull();
+  });
+
+  it('given a follow-up the account manager completed, when the old evidence is evaluated again or arrives late, then nothing is raised; when the customer gets in touch again, then a new follow-up opens on that new evidence', async () => {
+    const { c, contacts, task } = await returnSituation('Siri Dahl');
+    const done = await api('POST', `/follow-ups/${task.id}/complete`, am, { note: 'Called her, refund on its way.' });
+    expect(done.status).toBe(200);
+    expect(done.body.status).toBe('done');
+
+    // The same old evidence: the last contact's job run again (a retry after a crash), and a contact from before the completion arriving late.
+    const service = stack.worker!.get(FollowUpsService);
+    const [last] = await stack.db.ds.query(`SELECT type, stream_version FROM events WHERE event_id = $1`, [contacts[2]]);
+    const rerun = await service.evaluateEvent({ eventId: contacts[2], customerId: c, type: last.type, streamVersion: Number(last.stream_version) });
+    expect(rerun.raised).toEqual([]);
+    expect(rerun.joined).toEqual([]);
+    expect(rerun.skipped).toEqual(expect.arrayContaining(['high_value_transactional', 'transactional_streak']));
+    const late = await post(returnContact(c, minutesAgo(45)));
+    await evaluated([late]);
+    expect((await taskEvents(c)).filter((e) => e.type === 'FollowUpTaskRaised')).toHaveLength(1);
+    expect(await tasksOf(c)).toEqual([expect.objectContaining({ id: task.id, status: 'done' })]);
+
+    // New evidence: the customer is back in the chatbot about the return after the completion.
+    const fresh = await post(returnContact(c, new Date().toISOString()));
+    await evaluated([fresh]);
+    const rows = await tasksOf(c);
+    expect(rows).toHaveLength(2);
+    expect(rows.map((r) => r.status)).toEqual(['done', 'open']);
+    const next = rows[1];
+    expect(next.id).not.toBe(task.id);
+    expect(next.rule).toBe('high_value_transactional');
+    // Every reason rests on the new contact; none is the old evidence alone.
+    for (const r of next.reasons) expect(r.triggeredBy).toContain(fresh);
+    expect((await api('GET', `/follow-ups?customerId=${c}&status=open`, am)).body.items.map((i: any) => i.id)).toEqual([next.id]);
+  });
+
+  it('given a year of history imported through the batch route, when it is evaluated and the silence check runs, then no follow-up is raised about the past', async () => {
+    const c = await customer('Ingrid Berg', 800_000);
+    const inboundCall = (d: number, topic: string) => ({ ...relationalCall(c, am.id, daysAgo(d)), direction: 'inbound', initiatedBy: 'customer', topic });
+    const history: Record<string, unknown>[] = [
+      inboundCall(360, 'return'),
+      ...[350, 320, 290, 260, 230, 200, 170, 140, 110, 80, 50, 20].map((d) => newsletter(c, daysAgo(d))),
+      // A return handled only by the chatbot, three times: a streak, a repeat contact, a high-value transactional contact.
+      ...[200.2, 200.1, 200].map((d) => returnContact(c, daysAgo(d))),
+      touchpoint({ customerId: c, channel: 'survey', handledBy: 'automation', occurredAt: daysAgo(120), survey: { kind: 'nps', score: 2, comment: 'Nobody listens.' } }),
+      // The customer's e-mail that nobody answered, two months ago.
+      touchpoint({ customerId: c, channel: 'email', occurredAt: daysAgo(60), subject: 'Invoice is wrong', topic: 'invoice' }),
+      ...[45, 44].map((d) => touchpoint({ customerId: c, channel: 'chatbot', handledBy: 'automation', occurredAt: daysAgo(d), topic: 'invoice' })),
+      ...[16.2, 16.1, 16].map((d) => returnContact(c, daysAgo(d))),
+      // The last relational contact two weeks ago: today's silence check finds no long silence to
+      // report (that would be a fact about today, not about the imported past).
+      inboundCall(15, 'new order'),
+    ].map((tp) => ({ ...tp, customerId: c }));
+    const res = await api('POST', '/touchpoints/batch', admin, { touchpoints: history });
+    expect(res.status).toBe(201);
+    expect(res.body.accepted).toBe(history.length);
+    await evaluated(res.body.results.map((r: any) => r.eventId));
+    const timeline = await api('GET', `/customers/${c}/timeline?limit=100`, am);
+    expect(timeline.body.items.find((i: any) => i.eventId === res.body.results[history.length - 1].eventId).relational.class).toBe('relational');
+
+    const silence = await stack.worker!.get(SilenceService).runCheck(new Date());
+    expect(silence.unanswered).toBeGreaterThanOrEqual(1);
+    const facts = await stack.db.ds.query(`SELECT event_id::text AS id, type FROM events WHERE stream_id = $1 AND type IN ('InboundMessageWentUnanswered', 'RelationshipWentQuiet')`, [`customer-${c}`]);
+    // The two-month-old e-mail is a health fact now, recorded and evaluated.
+    expect(facts.map((f: any) => f.type)).toContain('InboundMessageWentUnanswered');
+    await evaluated(facts.map((f: any) => f.id));
+
+    expect(await taskEvents(c)).toEqual([]);
+    expect(await stack.db.ds.query(`SELECT id FROM follow_ups WHERE customer_id = $1`, [c])).toEqual([]);
+  });
+
+  it('given a customer who churned, when newsletters go out after the churn, then no retention follow-up is raised and their open one was closed; the same newsletters raise one for a customer who stayed', async () => {
+    const stayed = await customer('Arne Vik', 300_000);
+    const left = await customer('Berit Vik', 300_000);
+    for (const c of [stayed, left]) {
+      // Nobody has spoken with either in two months (imported), then a chatbot contact opened a follow-up.
+      const r = await api('POST', '/touchpoints/batch', admin, { touchpoints: [{ ...relationalCall(c, am.id, daysAgo(60)), direction: 'inbound', initiatedBy: 'customer' }] });
+      expect(r.status).toBe(201);
+      const chat = await post(returnContact(c, minutesAgo(120)));
+      await evaluated([r.body.results[0].eventId, chat]);
+      expect((await tasksOf(c)).map((t) => t.status)).toEqual(['open']);
+    }
+    const churn = await api('POST', `/customers/${left}/outcomes`, admin, { type: 'churned', occurredAt: minutesAgo(60) });
+    expect(churn.status).toBe(201);
+    const [outcome] = await stack.db.ds.query(`SELECT event_id::text AS id FROM events WHERE stream_id = $1 AND type = 'OutcomeRecorded'`, [`customer-${left}`]);
+    await evaluated([outcome.id]);
+    const closed = await tasksOf(left);
+    expect(closed).toEqual([expect.objectContaining({ status: 'done', completed_automatically: true, note: 'Closed automatically: the customer has left.' })]);
+    const atChurn = await taskEvents(left);
+    expect(atChurn.map((e) => e.type)).toEqual(['FollowUpTaskRaised', 'FollowUpTaskCompleted']);
+
+    // Sent after the churn was known (and its follow-up closed): evidence newer than the closing.
+    const sent: string[] = [];
+    for (const c of [stayed, left]) for (let i = 0; i < 2; i++) sent.push(await post(newsletter(c, new Date().toISOString())));
+    await evaluated(sent);
+
+    const kept = await tasksOf(stayed);
+    expect(kept).toHaveLength(1);
+    expect(kept[0].reasons.map((r) => r.rule)).toContain('automation_without_relational');
+    const gone = await tasksOf(left);
+    expect(gone).toEqual([expect.objectContaining({ id: closed[0].id, status: 'done' })]);
+    expect(gone[0].reasons).toEqual(closed[0].reasons);
+    // Not a reason joined, not a task raised: the log of the customer's follow-ups is as it was at the churn.
+    expect(await taskEvents(left)).toEqual(atChurn);
+  });
+
+  it('given an inbound e-mail and the account manager\'s reply (and the customer\'s thanks in that thread), then there is no repeat contact; when the customer writes again about it, then repeat_contact counts their two messages only', async () => {
+    const c = await customer('Ola Strand', 20_000);
+    const question = withId({ customerId: c, channel: 'email', occurredAt: minutesAgo(180), subject: 'Invoice', topic: 'invoice', summary: 'The invoice has the wrong address.' });
+    const reply = withId({
+      customerId: c, channel: 'email', direction: 'outbound', initiatedBy: 'customer', handledBy: 'human', occurredAt: minutesAgo(120), subject: 'Re: Invoice', topic: 'invoice',
+      replyToId: question.id, agent: { id: am.id }, summary: 'Sorry about that, Ola: I have corrected the address and sent a new invoice.',
     });
-    const eventsBefore = await stack.db.ds.query(`SELECT count(*)::int AS n FROM events WHERE stream_id = $1`, [`follow-up-${rows[0].id}`]);
-    for (let i = 0; i < 10; i++) expect((await api('POST', '/touchpoints', admin, contacts[2])).status).toBeLessThan(300);
-    // Give the worker the duplicates' jobs, if any, then compare: nothing new on the task.
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(await reasonsOf()).toEqual(settled);
-    expect(settled).toHaveLength(1);
-    const eventsAfter = await stack.db.ds.query(`SELECT count(*)::int AS n FROM events WHERE stream_id = $1`, [`follow-up-${rows[0].id}`]);
-    expect(eventsAfter[0].n).toBe(eventsBefore[0].n);
+    const thanks = withId({ customerId: c, channel: 'email', occurredAt: minutesAgo(90), subject: 'Re: Invoice', topic: 'invoice', replyToId: reply.id, summary: 'Thank you!' });
+    const thread = [await post(question), await post(reply), await post(thanks)];
+    await evaluated(thread);
+    expect(await taskEvents(c)).toEqual([]);
+
+    const again = withId({ customerId: c, channel: 'email', occurredAt: minutesAgo(5), subject: 'Invoice again', topic: 'invoice', summary: 'The new invoice is wrong too.' });
+    const againEvent = await post(again);
+    await evaluated([againEvent]);
+    const rows = await tasksOf(c);
+    expect(rows).toHaveLength(1);
+    // The second message also moved health across a band (a rule of its own, joined as a reason).
+    expect(rows[0].reasons.map((r) => r.rule)).toEqual(['repeat_contact', 'health_band_drop']);
+    expect([...rows[0].reasons[0].triggeredBy].sort()).toEqual([thread[0], againEvent].sort());
+    expect(rows[0].reasons[1].triggeredBy).toEqual([againEvent]);
+    const [item] = (await api('GET', `/follow-ups?customerId=${c}`, am)).body.items;
+    expect(item.reason).toBe('The customer came back about "invoice" two times within 1 day.');
   });
 });
+
+describe('upgrade in place: several open follow-ups per customer, as the version before #22 left them (real stack)', () => {
+  let stack: Stack;
+  let worker: INestApplicationContext | undefined;
+  let admin: TestUser;
+  let am: TestUser;
+  const api = (method: string, path: string, user: TestUser | undefined, body?: unknown) => call(stack.baseUrl, method, path, { token: user?.token, body });
+
+  beforeAll(async () => {
+    // No worker yet: the database is first brought to what the old version left behind.
+    stack = await startStack({ worker: false });
+    admin = await createUser(stack.db.ds, 'admin');
+    am = await createUser(stack.db.ds, 'account_manager');
+  }, 90_000);
+  afterAll(async () => {
+    await worker?.close().catch(() => undefined);
+    await stack?.close();
+  });
+
+  /** Both follow-up read models, every row but its write time. */
+  const readModels = async () => ({
+    followUps: (await stack.db.ds.query(`SELECT * FROM follow_ups ORDER BY id`)).map(({ updated_at: _, ...r }: any) => r),
+    summary: await stack.db.ds.query(`SELECT * FROM customer_follow_up_summary ORDER BY task_id`),
+  });
+  const followUpProjections = () => new ProjectionRunner(stack.db.ds, new EventStore(stack.db.ds), [new FollowUpsProjection(), new FollowUpSummaryProjection()]);
+
+  it('given a customer with three open follow-ups (one per rule, one escalated) and their per-rule slots, when the worker starts, then they are merged into the oldest through events, with every reason and the escalated priority; a second start changes nothing; a rebuild of the read models from the log gives the same rows', async () => {
+    const store = new EventStore(stack.db.ds);
+    const newCustomer = async (name: string) => (await api('POST', '/customers', admin, { externalId: `ext-${randomUUID()}`, name, annualValue: 500_000, accountManagerId: am.id })).body.id as string;
+    const c = await newCustomer('Kari Nordmann');
+    const untouched = await newCustomer('Ola Nordmann');
+    const contacts: string[] = [];
+    for (const d of [21.2, 21.1, 21]) {
+      const res = await api('POST', '/touchpoints', admin, returnContact(c, daysAgo(d)));
+      expect(res.status).toBe(201);
+      contacts.push(res.body.eventId);
+    }
+
+    // The old raises: one task per (customer, rule), no `reasons` in the event.
+    const raise = async (customerId: string, rule: string, priority: string, at: number, triggeredBy: string[]) => {
+      const taskId = randomUUID();
+      await appendRaw(store, `follow-up-${taskId}`, [{
+        id: randomUUID(), type: 'FollowUpTaskRaised',
+        data: { taskId, customerId, rule, reason: `Old reason for ${rule}.`, suggestedAction: `Call them about ${rule}.`, priority, dueAt: daysAgo(at - 2), triggeredBy, assigneeId: am.id, raisedAt: daysAgo(at) },
+        metadata: { correlationId: triggeredBy[0] ?? taskId, causationId: triggeredBy[0] ?? taskId, actorId: 'worker:follow-ups' },
+      }]);
+      return taskId;
+    };
+    const done = await raise(c, 'repeat_contact', 'normal', 40, []);
+    await appendRaw(store, `follow-up-${done}`, [{ id: randomUUID(), type: 'FollowUpTaskCompleted', data: { taskId: done, customerId: c, completedBy: am.id, completedAt: daysAgo(35), automatic: false, note: 'Sorted.' }, metadata: { correlationId: done, actorId: am.id } }]);
+    const oldest = await raise(c, 'high_value_transactional', 'high', 21, [contacts[0]]);
+    const second = await raise(c, 'return_automation_only', 'normal', 20.9, contacts.slice(0, 2));
+    const third = await raise(c, 'transactional_streak', 'normal', 20.8, contacts);
+    // Raised a day ago, due tomorrow: nothing for the sweep to escalate.
+    const alone = await raise(untouched, 'detractor_without_human_reply', 'high', 1, []);
+    // The old sweep escalated the oldest: overdue for weeks.
+    await appendRaw(store, `follow-up-${oldest}`, [{ id: randomUUID(), type: 'FollowUpTaskEscalated', data: { taskId: oldest, customerId: c, priority: 'urgent', escalatedTo: admin.id, escalatedAt: daysAgo(18) }, metadata: { correlationId: oldest, actorId: 'worker:sweep' } }]);
+    const open = [
+      { customerId: c, rule: 'high_value_transactional', taskId: oldest, at: 21 },
+      { customerId: c, rule: 'return_automation_only', taskId: second, at: 20.9 },
+      { customerId: c, rule: 'transactional_streak', taskId: third, at: 20.8 },
+      { customerId: untouched, rule: 'detractor_without_human_reply', taskId: alone, at: 1 },
+    ];
+
+    // The old version's projection ran; then its schema: no reasons, the per-rule slots; then the real migration.
+    await followUpProjections().drain(60_000);
+    const migration = new FollowUpReasons1766000000000();
+    const qr = stack.db.ds.createQueryRunner();
+    try {
+      await migration.down(qr);
+      for (const o of open) await qr.query(`INSERT INTO open_follow_ups (customer_id, rule, task_id, raised_at) VALUES ($1, $2, $3, $4)`, [o.customerId, o.rule, o.taskId, daysAgo(o.at)]);
+      await migration.up(qr);
+    } finally {
+      await qr.release();
+    }
+    expect((await stack.db.ds.query(`SELECT count(*)::int AS n FROM follow_ups WHERE customer_id = $1 AND status = 'open'`, [c]))[0].n).toBe(3);
+    const rowsBefore = (await stack.db.ds.query(`SELECT id::text, updated_at FROM follow_ups ORDER BY id`)) as { id: string; updated_at: Date }[];
+
+    worker = await createWorker(stack.config);
+    const service = worker.get(FollowUpsService);
+    const eventsOf = async (taskId: string) => (await stack.db.ds.query(`SELECT type, data FROM events WHERE stream_id = $1 ORDER BY stream_version`, [`follow-up-${taskId}`])) as { type: string; data: any }[];
+    await eventually(async () => (await stack.db.ds.query(`SELECT 1 FROM open_follow_ups`)).length === 0 && (await eventsOf(third)).some((e) => e.type === 'FollowUpTaskCompleted'), 60_000);
+
+    // Through events: the others' reasons joined the oldest, each of them completed as merged into it.
+    const survivorEvents = await eventsOf(oldest);
+    expect(survivorEvents.map((e) => e.type)).toEqual(['FollowUpTaskRaised', 'FollowUpTaskEscalated', 'FollowUpReasonAdded', 'FollowUpReasonAdded']);
+    expect(survivorEvents.slice(2).map((e) => [e.data.reason.rule, e.data.mergedFrom])).toEqual([['return_automation_only', second], ['transactional_streak', third]]);
+    for (const t of [second, third]) {
+      const ev = await eventsOf(t);
+      expect(ev.map((e) => e.type)).toEqual(['FollowUpTaskRaised', 'FollowUpTaskCompleted']);
+      expect(ev[1].data).toMatchObject({ automatic: true, completedBy: null, mergedInto: oldest });
+    }
+    expect((await eventsOf(done)).map((e) => e.type)).toEqual(['FollowUpTaskRaised', 'FollowUpTaskCompleted']);
+    expect((await eventsOf(alone)).map((e) => e.type)).toEqual(['FollowUpTaskRaised']);
+
+    // The read model follows the events: one open task with every reason, still escalated.
+    const merged = await eventually(async () => {
+      const rows = await stack.db.ds.query(`SELECT id::text, status, priority, reasons, rule FROM follow_ups WHERE customer_id = $1 ORDER BY created_at`, [c]);
+      return rows.filter((r: any) => r.status === 'done').length === 3 && rows.find((r: any) => r.id === oldest).reasons.length === 3 && rows;
+    }, 60_000);
+    expect(merged.map((r: any) => [r.id, r.status])).toEqual([[done, 'done'], [oldest, 'open'], [second, 'done'], [third, 'done']]);
+    const survivor = merged.find((r: any) => r.id === oldest);
+    expect(survivor.reasons.map((r: any) => r.rule)).toEqual(['high_value_transactional', 'return_automation_only', 'transactional_streak']);
+    expect(survivor).toMatchObject({ rule: 'high_value_transactional', priority: 'urgent' });
+    const listed = await api('GET', `/follow-ups?customerId=${c}&status=open`, admin);
+    expect(listed.body.items.map((i: any) => [i.id, i.priority])).toEqual([[oldest, 'urgent']]);
+    const slots = await stack.db.ds.query(`SELECT customer_id::text AS c, open_task_id::text AS t, last_closed_at FROM follow_up_customers ORDER BY customer_id`);
+    expect(slots).toEqual(expect.arrayContaining([{ c, t: oldest, last_closed_at: null }, { c: untouched, t: alone, last_closed_at: null }]));
+    // Not by editing rows: the other customer's task was never written again.
+    const aloneRow = await stack.db.ds.query(`SELECT updated_at FROM follow_ups WHERE id = $1`, [alone]);
+    expect(aloneRow[0].updated_at).toEqual(rowsBefore.find((r) => r.id === alone)!.updated_at);
+
+    // The worker's own evaluations of the old contacts are done too (weeks old: no new reason).
+    await evaluatedOn(stack, contacts);
+
+    // Every start runs the merge: the second finds nothing to do and writes nothing.
+    const eventCount = async () => (await stack.db.ds.query(`SELECT count(*)::int AS n FROM events WHERE stream_id LIKE 'follow-up-%'`))[0].n;
+    const before = await eventCount();
+    expect(await service.mergeOpenTasks()).toEqual({ customers: 0, merged: 0, failed: 0 });
+    await worker.close();
+    worker = await createWorker(stack.config);
+    expect(await worker.get(FollowUpsService).mergeOpenTasks()).toEqual({ customers: 0, merged: 0, failed: 0 });
+    expect(await eventCount()).toBe(before);
+    await worker.close();
+    worker = undefined;
+
+    // The rows as they came about (the old rows, the migration, then each event applied on top),
+    // caught up from the worker's checkpoints; a rebuild from the log gives the same.
+    const runner = followUpProjections();
+    await runner.drain(60_000);
+    const incremental = await readModels();
+    expect(incremental.followUps.filter((r: any) => r.status === 'open').map((r: any) => r.id).sort()).toEqual([oldest, alone].sort());
+    await runner.rebuild('follow-ups');
+    await runner.rebuild('customer-follow-ups');
+    expect(await readModels()).toEqual(incremental);
+  });
+});
+
+/** The stack's follow-up evaluations of these events have completed (job id = event id). */
+async function evaluatedOn(stack: Stack, eventIds: string[]): Promise<void> {
+  const { queue, close } = await testQueue(stack.config, QUEUES.followUps);
+  try {
+    for (const id of eventIds) await eventually(async () => (await (await queue.getJob(id))?.getState()) === 'completed', 60_000);
+  } finally {
+    await close();
+  }
+}

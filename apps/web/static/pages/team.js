@@ -115,7 +115,14 @@ export function TeamPage({ user }) {
                     <td data-label="Contacts">${num(pick(am, 'contacts', 'touchpoints', 'total'))}</td>
                     <td data-label="Relational"><span class="share share-rel">${share(typeof rel === 'object' ? pick(rel, 'share') : rel)}</span></td>
                     <td data-label="Transactional"><span class="share share-tra">${share(typeof tra === 'object' ? pick(tra, 'share') : tra)}</span></td>
-                    <td data-label="Open follow-ups">${num(pick(am, 'openFollowUps', 'open'))}</td>
+                    <td data-label="Open follow-ups">${(() => {
+                      // The report's count (snoozed ones are not open) links to the same tasks in the list.
+                      const open = pick(am, 'openFollowUps', 'open');
+                      const id = pick(am, 'id', 'accountManagerId');
+                      return id && Number(open) > 0
+                        ? html`<a class="count-pill" href=${`#/follow-ups?assignee=${encodeURIComponent(id)}`} aria-label=${`${num(open)} open follow-ups of ${pick(am, 'name') || 'this account manager'}`}>${num(open)}</a>`
+                        : num(open);
+                    })()}</td>
                     <td data-label="Overdue">${num(pick(am, 'overdueFollowUps', 'overdue'))}</td>
                     <td data-label="Median time to complete">${medianText(am)}</td>
                   </tr>`;

@@ -55,6 +55,14 @@ describe('follow-up task decider', () => {
     const s2 = evolve(s, e);
     expect(decide({ type: 'Escalate', escalatedTo: 'tl1' }, s2, { now: later(80), eventId: 'y' })).toEqual([]);
   });
+  it('given an escalated task, when a lower-ranked reason joins, then the task keeps its escalated priority', () => {
+    const escalated = given([raise, T0], [{ type: 'Escalate', escalatedTo: 'tl1' }, later(73)]);
+    expect(escalated?.priority).toBe('high');
+    const reason = { rule: 'repeat_contact', reason: 'came back', triggeredBy: ['e2'], at: later(74).toISOString(), priority: 'normal' as const, dueAt: later(98).toISOString() };
+    const [e] = decide({ type: 'AddReason', join: { reason, priority: 'normal', dueAt: later(72).toISOString(), suggestedAction: 'call' } }, escalated, { now: later(74), eventId: 'j' });
+    expect(e).toMatchObject({ type: 'FollowUpReasonAdded', data: { priority: 'high' } });
+    expect(evolve(escalated, e)).toMatchObject({ priority: 'high', reasons: [expect.objectContaining({ rule: 'transactional_streak' }), reason] });
+  });
   it('given no task, when completed, then FollowUpNotFound', () => {
     expect(() => decide({ type: 'Complete', by: null, automatic: true }, null, { now: T0, eventId: 'x' })).toThrow(/No follow-up/);
   });

@@ -77,10 +77,13 @@ export function decide(cmd: TaskCommand, state: FollowUpTask | null, { now, even
       // A closed task takes no reasons, and a rule already among them adds nothing (a re-run, a duplicate).
       if (isClosed(state) || state.reasons.some((r) => r.rule === cmd.join.reason.rule)) return [];
       const j = cmd.join;
+      // The reasons rank the task, but an escalation (the task went overdue) is a step they do not
+      // know of: a reason joining never lowers the priority the task has.
+      const priority = PRIORITIES[Math.max(PRIORITIES.indexOf(j.priority), PRIORITIES.indexOf(state.priority))] ?? j.priority;
       return [{
         id: eventId,
         type: 'FollowUpReasonAdded',
-        data: { ...base, reason: j.reason, priority: j.priority, dueAt: j.dueAt, suggestedAction: j.suggestedAction, addedAt: at, ...(cmd.mergedFrom ? { mergedFrom: cmd.mergedFrom } : {}) },
+        data: { ...base, reason: j.reason, priority, dueAt: j.dueAt, suggestedAction: j.suggestedAction, addedAt: at, ...(cmd.mergedFrom ? { mergedFrom: cmd.mergedFrom } : {}) },
       }];
     }
     case 'Complete':

@@ -28,7 +28,7 @@ export class CustomerItemDto {
   @ApiProperty({ type: HealthSummaryDto }) health: HealthSummaryDto;
   @ApiProperty({ type: ChurnSummaryDto }) churnRisk: ChurnSummaryDto;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastRelationalContactAt: string | null;
-  @ApiProperty({ description: 'Follow-up tasks not yet completed or dismissed (snoozed ones count).' }) openFollowUps: number;
+  @ApiProperty({ description: 'Open follow-up tasks: not completed, dismissed or snoozed (a snoozed task counts again once its time comes and the sweep opens it).' }) openFollowUps: number;
 }
 
 export class CustomerListDto {

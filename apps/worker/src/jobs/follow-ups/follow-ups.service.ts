@@ -15,6 +15,7 @@ import {
   evaluateRules,
   evolve,
   followUpStream,
+  PRIORITIES,
   type CustomerFold,
   type FollowUpMemory,
   type FollowUpRules,
@@ -412,14 +413,17 @@ export class FollowUpsService {
    * other open tasks (the per-rule slots of before) are closed as merged into their oldest one,
    * their reasons joined to it. Idempotent (deterministic ids, the slots shrink as it goes), so
    * every start of a jobs worker may run it; a rebuild of the read models replays the same events.
+   * One transaction per customer: a customer that fails (counted in `failed`) keeps its slots for
+   * the next start and holds up none of the others.
    */
-  async mergeOpenTasks(now = this.clock.now()): Promise<{ customers: number; merged: number }> {
+  async mergeOpenTasks(now = this.clock.now()): Promise<{ customers: number; merged: number; failed: number }> {
     const rows: { c: string; t: string }[] = await this.ds.query(
       `SELECT o.customer_id::text AS c, o.task_id::text AS t FROM open_follow_ups o ORDER BY o.customer_id, o.raised_at, o.task_id`,
     );
     const byCustomer = new Map<string, string[]>();
     for (const r of rows) byCustomer.set(r.c, [...(byCustomer.get(r.c) ?? []), r.t]);
     let merged = 0;
+    let failed = 0;
     for (const [customerId, legacy] of byCustomer) {
       const by = { correlationId: deterministicId('follow-up-merge', customerId), actorId: 'worker:follow-ups-upgrade' };
       merged += await this.store.transaction(async (tx) => {
@@ -444,7 +448,10 @@ export class FollowUpsService {
             for (const r of extra.reasons) {
               if (survivor.reasons.some((x) => x.rule === r.rule)) continue;
               const reasons = [...survivor.reasons, r];
-              const { task } = await runTaskCommand(this.store, tx, survivor.id, { type: 'AddReason', join: { reason: r, ...combineReasons(reasons) }, mergedFrom: extra.id }, {
+              const combined = combineReasons(reasons);
+              // A merged task that had been escalated brings its escalation along (its reasons do not carry it).
+              const priority = PRIORITIES[Math.max(PRIORITIES.indexOf(combined.priority), PRIORITIES.indexOf(extra.priority))] ?? combined.priority;
+              const { task } = await runTaskCommand(this.store, tx, survivor.id, { type: 'AddReason', join: { reason: r, ...combined, priority }, mergedFrom: extra.id }, {
                 now, eventId: deterministicId('FollowUpReasonAdded', survivor.id, r.rule, 'merge', extra.id), by,
               });
               if (task) survivor = task;
@@ -457,9 +464,12 @@ export class FollowUpsService {
         }
         await tx.query(`DELETE FROM open_follow_ups WHERE customer_id = $1`, [customerId]);
         return n;
+      }).catch(() => {
+        failed++;
+        return 0;
       });
     }
-    return { customers: byCustomer.size, merged };
+    return { customers: byCustomer.size, merged, failed };
   }
 
   /** Escalates overdue open tasks and reopens snoozed ones whose time has come. */

@@ -60,6 +60,16 @@ export class FollowUpsWorker implements OnApplicationBootstrap, OnModuleDestroy 
 
   async onApplicationBootstrap(): Promise<void> {
     const dispatch = this.registry().dispatcher(); // throws at start-up on a missing or doubled processor
+    // The upgrade to one open follow-up per customer, before this process sweeps or evaluates: the
+    // sweep would otherwise escalate the per-rule tasks of before that the merge closes a moment
+    // later. Idempotent, and nothing to do once done; what fails is tried again at the next start.
+    await this.service.mergeOpenTasks().then(
+      (r) => {
+        if (r.merged > 0) this.logger.info(r, 'merged open follow-ups into one per customer');
+        if (r.failed > 0) this.logger.error(r, 'merging open follow-ups failed for some customers; the next start tries again');
+      },
+      (err) => this.logger.error({ err }, 'merging open follow-ups failed; the next start tries again'),
+    );
     const queue = QUEUES.followUps;
     const workerConn = await QueueConnection.open(this.config, 'follow-ups-worker');
     const schedulerConn = await QueueConnection.open(this.config, 'follow-ups-scheduler');
@@ -80,12 +90,6 @@ export class FollowUpsWorker implements OnApplicationBootstrap, OnModuleDestroy 
     );
     this.worker.on('error', (err) => this.logger.error({ err }, 'follow-ups worker error'));
     this.worker.on('failed', (job, err) => void this.onFailed(job, err));
-
-    // The upgrade to one open follow-up per customer (idempotent; nothing to do once done).
-    void this.service.mergeOpenTasks().then(
-      (r) => r.merged > 0 && this.logger.info(r, 'merged open follow-ups into one per customer'),
-      (err) => this.logger.error({ err }, 'merging open follow-ups failed; the next start tries again'),
-    );
 
     this.scheduler = createQueue(queue, schedulerConn, (err) => this.logger.error({ err }, 'follow-ups scheduler queue error'));
     this.scheduleSweep(0);

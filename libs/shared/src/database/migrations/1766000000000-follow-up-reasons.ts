@@ -15,10 +15,17 @@ export class FollowUpReasons1766000000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE follow_ups ADD COLUMN reasons jsonb NOT NULL DEFAULT '[]'`);
+    // Taken from the task's raise, as the fold takes it, not from the row: the row's priority may be
+    // an escalation's, which is no part of the reason (a rebuild must give the same rows).
     await q.query(`
-      UPDATE follow_ups SET reasons = jsonb_build_array(jsonb_build_object(
-        'rule', rule, 'reason', reason, 'triggeredBy', to_jsonb(triggered_by), 'at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'suggestedAction', suggested_action, 'priority', priority, 'dueAt', to_char(due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))`);
+      UPDATE follow_ups f SET reasons = CASE
+        WHEN jsonb_typeof(e.data->'reasons') = 'array' AND jsonb_array_length(e.data->'reasons') > 0 THEN e.data->'reasons'
+        ELSE jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+          'rule', e.data->'rule', 'reason', e.data->'reason', 'triggeredBy', coalesce(e.data->'triggeredBy', '[]'::jsonb), 'at', e.data->'raisedAt',
+          'suggestedAction', e.data->'suggestedAction', 'priority', e.data->'priority', 'dueAt', e.data->'dueAt')))
+        END
+      FROM events e
+      WHERE e.stream_id = 'follow-up-' || f.id::text AND e.type = 'FollowUpTaskRaised'`);
     await q.query(`
       CREATE TABLE follow_up_customers (
         customer_id uuid PRIMARY KEY,
