@@ -1,4 +1,5 @@
 import { CHANNELS, type Channel, type Touchpoint } from '../touchpoint.js';
+import { combineReasons } from './decision.js';
 import * as say from './wording.js';
 
 const contact = (channel: Channel, handledBy: 'human' | 'automation' = 'human', over: Partial<Touchpoint> = {}): Touchpoint => ({
@@ -226,13 +227,33 @@ describe('follow-up wording', () => {
         'win-back',
         say.winBack({ name: 'Ola', churnedAt: '2026-01-31T10:00:00Z', tp: contact('email') }),
         {
-          reason: 'Ola left on 31 Jan 2026 and got in touch again on 8 Mar 2026 (an e-mail).',
+          reason: 'The customer left on 31 Jan 2026 and got in touch again on 8 Mar 2026 (an e-mail).',
           suggestedAction: 'Call Ola yourself: they left on 31 Jan 2026 and reached out again on 8 Mar 2026; ask what brought them back.',
         },
       ],
     ])('%s', (_, actual, expected) => {
       expect(actual).toEqual(expected);
       expect([...problems(actual.reason), ...problems(actual.suggestedAction)]).toEqual([]);
+    });
+
+    it('given every rule\'s reason joining one task, then the one action written from all of them passes the grammar table', () => {
+      const all = [
+        say.highValueTransactional({ tp: contact('chatbot', 'automation'), name: 'Kari Nordmann', annualValue: 250000, why: 'handled by a chatbot' }),
+        say.transactionalStreak({ contacts: [contact('chatbot', 'automation'), contact('chatbot', 'automation'), contact('email')], name: 'Kari Nordmann', topic: 'return' }),
+        say.automationWithoutRelational({ name: 'Kari Nordmann', days: 45, sinceMs: rel, hasRelational: true, automated }),
+        say.unansweredInbound({ tp: contact('email', 'human', { subject: 'Invoice wrong' }), name: 'Kari Nordmann', hours: 30, slaHours: 24 }),
+        say.detractorWithoutHumanReply({ kind: 'csat', score: 1, at: '2026-03-08T10:00:00Z', name: 'Kari Nordmann' }),
+        say.returnAutomationOnly({ contacts: [contact('return', 'automation')], name: 'Kari Nordmann' }),
+        say.repeatContact({ label: 'Return', contacts: 3, days: 2, name: 'Kari Nordmann' }),
+        say.healthBandDrop({ before: { band: 'yellow', score: 48 }, after: { band: 'red', score: 31 }, name: 'Kari Nordmann' }),
+        say.winBack({ name: 'Kari Nordmann', churnedAt: '2026-01-31T10:00:00Z', tp: contact('email') }),
+      ];
+      const reasons = all.map((t, i) => ({ rule: `r${i}`, reason: t.reason, suggestedAction: t.suggestedAction, triggeredBy: [], at: '2026-03-09T10:00:00Z', priority: i === 0 ? ('urgent' as const) : ('normal' as const), dueAt: '2026-03-10T10:00:00Z' }));
+      const { suggestedAction } = combineReasons(reasons);
+      expect(suggestedAction.startsWith(`${all[0].suggestedAction} Also: the last three contacts were all transactional`)).toBe(true);
+      // Joined lower-cased, each reason still reads right: no name lower-cased, no capital after "; ".
+      expect(suggestedAction).not.toMatch(/; [A-Z][a-z]|\bkari\b/);
+      expect(problems(suggestedAction)).toEqual([]);
     });
 
     it('given every channel, automated or not, in every sentence that names a contact, then none breaks the grammar table', () => {

@@ -180,7 +180,8 @@ export function winBack(w: { name: string; churnedAt: string; tp: Touchpoint }) 
   const left = dayOf(w.churnedAt);
   const back = dayOf(w.tp.occurredAt);
   return {
-    reason: `${w.name} left on ${left} and got in touch again on ${back} (${aContact(w.tp)}).`,
+    // Not led by the name: a reason after the first is joined lower-cased ("Also: …").
+    reason: `The customer left on ${left} and got in touch again on ${back} (${aContact(w.tp)}).`,
     suggestedAction: `Call ${w.name} yourself: they left on ${left} and reached out again on ${back}; ask what brought them back.`,
   };
 }

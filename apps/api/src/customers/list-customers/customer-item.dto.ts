@@ -12,7 +12,7 @@ export class ChurnSummaryDto {
 }
 
 export class DriverDto {
-  @ApiProperty({ example: 'no relational contact for 41 days' }) factor: string;
+  @ApiProperty({ example: 'no relational contact for 41 days (since 12 Oct 2026)' }) factor: string;
   @ApiProperty({ description: 'Effect in points (health) or log-odds contribution (churn).' }) effect: number;
   @ApiProperty({ type: [String], description: 'The events behind this driver.' }) eventIds: string[];
 }
