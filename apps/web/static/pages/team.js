@@ -38,12 +38,18 @@ function ScoreBars({ rows, label }) {
         labels: rows.map((r) => r.name),
         datasets: [{ label: 'Average relational score', data: rows.map((r) => r.score), backgroundColor: rows.map((r) => colour(r.score)) }],
       },
-      options: { indexAxis: 'y', responsive: true, maintainAspectRatio: false, animation: false, scales: { x: { min: 0, max: 100 } }, plugins: { legend: { display: false } } },
+      options: {
+        indexAxis: 'y', responsive: true, maintainAspectRatio: false, animation: false,
+        // Every bar keeps its name: a bar the reader cannot name says nothing about the process.
+        scales: { x: { min: 0, max: 100, title: { display: true, text: 'Average relational score (0–100)' } }, y: { ticks: { autoSkip: false } } },
+        plugins: { legend: { display: false } },
+      },
     });
     return () => chart.destroy();
   }, [rows]);
   if (!rows.length || !window.Chart) return null;
-  return html`<div class="chart-box bars"><canvas ref=${canvas} role="img" aria-label=${label}></canvas></div>`;
+  // A row of height per bar, so that sixteen topics get room for sixteen labels.
+  return html`<div class="chart-box bars" style=${{ height: `${Math.max(160, 60 + rows.length * 22)}px` }}><canvas ref=${canvas} role="img" aria-label=${label}></canvas></div>`;
 }
 
 function ScoreTable({ title, id, rows, nameOf, keyName }) {
