@@ -540,7 +540,8 @@ describe('partitioned projections under faults (worker processes, real Postgres 
         const [{ rows }] = await stack.db.ds.query(
           `SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.transaction_id::xid8, x.global_position), '[]')::text AS rows FROM (
              SELECT global_position, transaction_id::text AS transaction_id, event_id, stream_id, stream_version, type, schema_version, data, metadata, recorded_at::text AS recorded_at
-             FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) ORDER BY transaction_id, global_position LIMIT $3) x`,
+             -- events.transaction_id: a bare name would sort by the text alias ('10' < '9' where the xids gain a digit).
+             FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) ORDER BY events.transaction_id, events.global_position LIMIT $3) x`,
           [after.tx, after.pos, piece],
         );
         const list = JSON.parse(rows);
