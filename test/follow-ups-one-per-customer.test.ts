@@ -339,7 +339,7 @@ describe('one open follow-up per customer (#22, real stack)', () => {
     expect([...rows[0].reasons[0].triggeredBy].sort()).toEqual([thread[0], againEvent].sort());
     expect(rows[0].reasons[1].triggeredBy).toEqual([againEvent]);
     const [item] = (await api('GET', `/follow-ups?customerId=${c}`, am)).body.items;
-    expect(item.reason).toBe('The customer came back about "invoice" two times within 1 day.');
+    expect(item.reason).toBe('The customer contacted you twice about "invoice" within 1 day.');
   });
 });
 

@@ -220,6 +220,10 @@ const HAS_CHROMIUM = existsSync(CHROMIUM) || needsBinary('chromium', 'the web UI
     expect(healthFactors).toEqual(c.drivers.map((d: any) => d.factor));
     expect(healthFactors.some((f) => /0–100/.test(f))).toBe(false);
     for (const n of c.notes.filter((x: any) => x.kind !== 'minor_factors')) await page.getByText(n.text).waitFor();
+    // Annual value and renewal date of GET /customers/:id, formatted ("1,250,000"; "31 Mar 2027 in 4 months").
+    const kpi = async (name: string) => (await page.locator('dl.kpis div', { has: page.locator('dt', { hasText: name }) }).locator('dd').textContent())?.trim();
+    expect(await kpi('Annual value')).toBe(new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 }).format(c.annualValue));
+    expect(await kpi('Renewal')).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4} (today|in \d+ (days?|months)|passed \d+ (days?|months) ago)$/);
     await shot(page, '03c-customer-churn-drivers');
 
     // As of a day before the demo recorded anything (it records a year of history today).
@@ -230,7 +234,7 @@ const HAS_CHROMIUM = existsSync(CHROMIUM) || needsBinary('chromium', 'the web UI
     await said.waitFor();
     const health = (await api(kari, `/customers/${c.id}/health`)).body;
     const firstDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(health.firstRecordedAt));
-    expect(await said.textContent()).toMatch(new RegExp(`had not recorded anything for .* yet: the first touchpoints were recorded on ${firstDay}`));
+    expect(await said.textContent()).toMatch(new RegExp(`had not recorded anything for .* yet: the first record is from ${firstDay}\\. .*The health curve shows how the relationship went before that`));
     expect(await page.locator('.asof-result').textContent()).not.toMatch(/events considered/);
     await said.getByRole('button', { name: 'health curve above' }).click();
     await shot(page, '03d-customer-as-of-before-recording');
@@ -269,6 +273,179 @@ const HAS_CHROMIUM = existsSync(CHROMIUM) || needsBinary('chromium', 'the web UI
     // And the server agrees: it is done (the list is a read model, so allow it a moment).
     await eventually(async () => (await api(kari, '/follow-ups?status=done')).body.items.some((t: any) => t.id === taskId), 20_000, 200);
     await context.close();
+  }, STEP_TIMEOUT);
+
+  it('given a long list and a task with several reasons, when she pages through her follow-ups, then each card is one reach-out with every reason and the heading tells the real total', async () => {
+    step = 'follow-up reasons and paging';
+    const adminToken = await login(ADMIN.email, ADMIN.password);
+    const kari = await login(KARI.email, KARI.password);
+    const kariId = demo.users.find((u) => u.email === KARI.email)!.id;
+    // Five more high-value customers for Kari, each with a chatbot contact about a return; one
+    // of them three in a row, so that one task gathers several reasons.
+    const returnContact = (customerId: string, minutesAgo: number) => ({
+      customerId, channel: 'chatbot', direction: 'inbound', initiatedBy: 'customer', handledBy: 'automation', topic: 'return',
+      occurredAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+      transcript: [{ speaker: 'customer', text: 'Where is my refund for the return?' }, { speaker: 'bot', text: 'Dear customer, please see our return policy. This is an automated message.' }],
+    });
+    const added: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c = await api(adminToken, '/customers', { method: 'POST', body: JSON.stringify({ externalId: `web-fu-${Date.now()}-${i}`, name: `Paging Customer ${i + 1}`, annualValue: 500_000, accountManagerId: kariId }) });
+      expect(c.status).toBe(201);
+      added.push(c.body.id);
+    }
+    for (const [i, c] of added.entries()) {
+      for (const m of i === 0 ? [30, 20, 10] : [15]) expect((await api(adminToken, '/touchpoints', { method: 'POST', body: JSON.stringify(returnContact(c, m)) })).status).toBe(201);
+    }
+    type OpenList = { items: any[]; total: number; overdue: number };
+    const openOf = async (): Promise<OpenList> => {
+      const items: any[] = [];
+      let cursor: string | null = null;
+      let last: any;
+      do {
+        last = (await api(kari, `/follow-ups?status=open&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).body;
+        items.push(...last.items);
+        cursor = last.nextCursor;
+      } while (cursor);
+      return { items, total: last.total as number, overdue: last.overdue as number };
+    };
+    // Every new customer has its task and the streak has joined the first one; then nothing moves for a second.
+    let open: OpenList = await eventually(async () => {
+      const o = await openOf();
+      const multi = o.items.find((t) => t.customerId === added[0]);
+      return added.every((c) => o.items.some((t) => t.customerId === c)) && multi && multi.reasons.length >= 2 ? o : null;
+    }, 90_000, 250);
+    open = await eventually(async () => {
+      await new Promise((r) => setTimeout(r, 1000));
+      const again = await openOf();
+      const same = JSON.stringify(again) === JSON.stringify(open);
+      open = again;
+      return same ? again : null;
+    }, 60_000, 0);
+    const multi = open.items.find((t) => t.customerId === added[0]);
+    expect(open.total).toBe(open.items.length);
+    expect(open.total).toBeGreaterThanOrEqual(5);
+
+    // A reader far from UTC: the due words must follow her calendar, not the server's.
+    const timeZone = 'Pacific/Kiritimati';
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, timezoneId: timeZone });
+    const page = await context.newPage();
+    watch(page);
+    await page.goto(`${stack.baseUrl}/`);
+    await page.getByLabel('E-mail').fill(KARI.email);
+    await page.getByLabel('Password').fill(KARI.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'My portfolio' }).waitFor();
+    // Two to a page, so the list needs "Show more" several times.
+    await page.goto(`${stack.baseUrl}/#/follow-ups?limit=2`);
+    await page.getByRole('heading', { name: 'My follow-ups' }).waitFor();
+    const totals = page.getByTestId('follow-up-totals');
+    await totals.waitFor();
+    expect(await totals.textContent()).toBe(`${open.total} open · ${open.overdue} overdue`);
+    const cards = page.locator('li.follow-up');
+    await cards.first().waitFor();
+    expect(await cards.count()).toBe(2);
+    await page.getByText(`Showing 2 of ${open.total}`).waitFor();
+    const more = page.getByRole('button', { name: 'Show more' });
+    let clicks = 0;
+    while (await more.count()) {
+      const before = await cards.count();
+      await more.click();
+      await eventually(async () => (await cards.count()) > before, 20_000);
+      clicks++;
+      expect(clicks).toBeLessThan(open.total);
+    }
+    expect(clicks).toBe(Math.ceil(open.total / 2) - 1);
+    const shown = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')!));
+    expect(new Set(shown).size).toBe(shown.length);
+    expect(shown.sort()).toEqual(open.items.map((t) => t.id).sort());
+    await page.getByText(`Showing ${open.total} of ${open.total}`).waitFor();
+    expect(await totals.textContent()).toBe(`${open.total} open · ${open.overdue} overdue`);
+
+    // Each card's due words: by calendar day in her time zone.
+    const dayOf = (ms: number) => new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+    const hhmm = (ms: number) => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }).format(ms);
+    const now = Date.now();
+    for (const t of open.items) {
+      const due = Date.parse(t.dueAt);
+      const words = await page.locator(`li.follow-up[data-task-id="${t.id}"] .due`).textContent();
+      if (due < now) expect(words).toMatch(/^overdue since /);
+      else if (dayOf(due) === dayOf(now)) expect(words).toBe(`due today ${hhmm(due)}`);
+      else if (dayOf(due) === dayOf(now + 86_400_000)) expect(words).toBe(`due tomorrow ${hhmm(due)}`);
+      else expect(words).toBe(`due ${new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', year: 'numeric' }).format(due)}`);
+    }
+
+    // The card with several reasons: one heading, one suggested action, one set of actions, every reason.
+    const card = page.locator(`li.follow-up[data-task-id="${multi.id}"]`);
+    await card.scrollIntoViewIfNeeded();
+    expect(await card.locator('h3').count()).toBe(1);
+    expect(await card.locator('h3').textContent()).toBe(`Paging Customer 1: ${multi.reason}`);
+    expect(await card.locator('.suggested').textContent()).toBe(`Suggested: ${multi.suggestedAction}`);
+    expect(await card.getByRole('button', { name: 'Complete' }).count()).toBe(1);
+    expect(await card.locator('.why-title').textContent()).toBe(`Why: ${multi.reasons.length} reasons, one reach-out`);
+    const reasons = card.locator('ul.reasons > li.reason');
+    expect(await reasons.count()).toBe(multi.reasons.length);
+    expect(await reasons.locator('.reason-text').allTextContents()).toEqual(multi.reasons.map((r: any) => r.reason));
+    const rules = await reasons.locator('.reason-rule').allTextContents();
+    expect(new Set(rules).size).toBe(rules.length);
+    for (const [i, r] of multi.reasons.entries()) {
+      // Rule labels in words, never the raw rule id.
+      expect(rules[i]).not.toContain('_');
+      expect(rules[i].length).toBeGreaterThan(5);
+      expect(await reasons.nth(i).locator('time').getAttribute('datetime')).toBe(r.at);
+      // Reasons the task was raised with say "raised"; those that joined it later, "added".
+      const verb = i === 0 || r.at === multi.reasons[0].at ? 'raised' : 'added';
+      expect(await reasons.nth(i).locator('.reason-at').textContent()).toMatch(new RegExp(`^${verb} \\d{1,2} [A-Z][a-z]{2} \\d{4}, \\d\\d:\\d\\d$`));
+    }
+    await card.screenshot({ path: join(ARTIFACTS, '05b-follow-up-several-reasons.png') });
+    await shot(page, '05c-follow-ups-all-pages');
+
+    // Completing it: the card goes, the pages already loaded stay, and the total counts one less.
+    await card.getByRole('button', { name: 'Complete' }).click();
+    await page.getByRole('button', { name: 'Confirm complete' }).click();
+    await page.locator(`li.follow-up[data-task-id="${multi.id}"]`).waitFor({ state: 'detached' });
+    await eventually(async () => (await totals.textContent()) === `${open.total - 1} open · ${open.overdue} overdue`, 20_000);
+    await eventually(async () => (await cards.count()) === open.total - 1, 20_000);
+
+    // Snoozing one: it is not open any more (the totals say so) and it is found under "snoozed".
+    const snoozedBefore = (await api(kari, '/follow-ups?status=snoozed&limit=1')).body.total as number;
+    const other = open.items.find((t) => t.customerId === added[1]);
+    const otherCard = page.locator(`li.follow-up[data-task-id="${other.id}"]`);
+    await otherCard.getByRole('button', { name: 'Snooze' }).click();
+    await page.getByRole('button', { name: 'Confirm snooze' }).click();
+    await otherCard.waitFor({ state: 'detached' });
+    await eventually(async () => (await totals.textContent()) === `${open.total - 2} open · ${open.overdue} overdue`, 20_000);
+    const snoozedLink = page.getByRole('link', { name: `${snoozedBefore + 1} snoozed`, exact: true });
+    // The count is a read model too: a reload a moment later shows it if the page's own re-read came first.
+    await eventually(async () => (await snoozedLink.count()) > 0 || (await page.reload(), false), 30_000, 2000);
+    await snoozedLink.click();
+    await page.getByRole('heading', { name: 'Snoozed follow-ups' }).waitFor();
+    await page.getByTestId('follow-up-totals').filter({ hasText: `${snoozedBefore + 1} snoozed` }).waitFor();
+    await otherCard.waitFor();
+    expect(await otherCard.locator('.snoozed-until').textContent()).toMatch(/^Snoozed until \d{1,2} [A-Z][a-z]{2} \d{4}, 08:00: it opens again then\.$/);
+    await shot(page, '05e-follow-ups-snoozed');
+    await page.getByRole('link', { name: 'Back to the open ones' }).click();
+    await page.getByRole('heading', { name: 'My follow-ups' }).waitFor();
+    await context.close();
+
+    // The team lead's view: the count in the team table leads to the same tasks, and the list says how many there really are.
+    const leadToken = await login(LEAD.email, LEAD.password);
+    const kariOpen = await eventually(async () => {
+      const r = await api(leadToken, `/follow-ups?status=open&assigneeId=${kariId}&limit=1`);
+      return r.body.total === open.total - 2 && r.body;
+    }, 20_000, 200);
+    const lead = await newPage();
+    await lead.page.goto(`${stack.baseUrl}/`);
+    await lead.page.getByLabel('E-mail').fill(LEAD.email);
+    await lead.page.getByLabel('Password').fill(LEAD.password);
+    await lead.page.getByRole('button', { name: 'Sign in' }).click();
+    await lead.page.getByRole('heading', { name: 'My team' }).waitFor();
+    const link = lead.page.getByRole('link', { name: `${kariOpen.total} open follow-ups of ${KARI.name}`, exact: true });
+    await link.click();
+    await lead.page.getByRole('heading', { name: "My team's follow-ups" }).waitFor();
+    await eventually(async () => (await lead.page.getByTestId('follow-up-totals').textContent()) === `${kariOpen.total} open · ${kariOpen.overdue} overdue · assigned to ${KARI.name}`, 20_000);
+    expect(await lead.page.getByLabel('Account manager').inputValue()).toBe(kariId);
+    await shot(lead.page, '05d-follow-ups-team-lead-filtered');
+    await lead.context.close();
   }, STEP_TIMEOUT);
 
   it('given a team lead, when he signs in, then he sees the team view per account manager, channel and topic', async () => {

@@ -113,7 +113,7 @@ function Page({ user, route }) {
   const customers = CUSTOMER_ROLES.includes(user.role);
   if (first === 'customers' && second && customers) return html`<${CustomerPage} key=${second} id=${second} user=${user} />`;
   if (first === 'portfolio' && customers) return html`<${PortfolioPage} user=${user} query=${route.query} />`;
-  if (first === 'follow-ups' && customers) return html`<${FollowUpsPage} user=${user} />`;
+  if (first === 'follow-ups' && customers) return html`<${FollowUpsPage} user=${user} query=${route.query} />`;
   if (first === 'team' && (user.role === 'team_lead' || user.role === 'admin')) return html`<${TeamPage} user=${user} />`;
   if (first === 'ops' && (user.role === 'ops' || user.role === 'admin')) return html`<${OpsPage} user=${user} />`;
   if (first === 'health-config' && user.role === 'admin') return html`<${HealthConfigPage} />`;

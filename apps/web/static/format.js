@@ -7,9 +7,29 @@ const DAY = 86_400_000;
 export const fmtDate = (iso) => (iso ? dateFmt.format(new Date(iso)) : '—');
 export const fmtDateTime = (iso) => (iso ? dateTimeFmt.format(new Date(iso)) : '—');
 
-export function fmtAgo(iso, now = Date.now()) {
-  if (!iso) return 'never';
-  const days = Math.floor((now - Date.parse(iso)) / DAY);
+// Day words ("today", "tomorrow", "3 days ago") go by calendar day in the reader's time zone
+// (the browser's unless one is passed), never by 24-hour spans: 09:47 tomorrow is tomorrow even
+// when it is less than a day away.
+const formatters = new Map();
+const formatter = (key, timeZone, options) => {
+  const k = `${key}|${timeZone || ''}`;
+  if (!formatters.has(k)) formatters.set(k, new Intl.DateTimeFormat('en-GB', { ...options, ...(timeZone ? { timeZone } : {}) }));
+  return formatters.get(k);
+};
+const numericDay = (timeZone) => formatter('day', timeZone, { year: 'numeric', month: 'numeric', day: 'numeric' });
+
+/** The calendar day a moment falls on in a time zone, as a day count (days since 1970-01-01). */
+export function calendarDay(ms, timeZone) {
+  const p = Object.fromEntries(numericDay(timeZone).formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return Math.round(Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day)) / DAY);
+}
+
+/** Calendar days from `now` to `iso` in a time zone: 0 the same day, 1 tomorrow, −1 yesterday. */
+export const daysBetween = (iso, now = Date.now(), timeZone) => calendarDay(Date.parse(iso), timeZone) - calendarDay(now, timeZone);
+
+export function fmtAgo(iso, now = Date.now(), timeZone) {
+  if (!iso || Number.isNaN(Date.parse(iso))) return 'never';
+  const days = -daysBetween(iso, now, timeZone);
   if (days < 0) return `in ${-days} day${days === -1 ? '' : 's'}`;
   if (days === 0) return 'today';
   if (days === 1) return 'yesterday';
@@ -17,13 +37,25 @@ export function fmtAgo(iso, now = Date.now()) {
   return `${Math.round(days / 30)} months ago`;
 }
 
-export function fmtDue(iso, now = Date.now()) {
-  if (!iso) return 'no due date';
-  const days = Math.floor((Date.parse(iso) - now) / DAY);
-  if (Date.parse(iso) < now) return `overdue since ${fmtDate(iso)}`;
-  if (days === 0) return 'due today';
-  if (days === 1) return 'due tomorrow';
-  return `due ${fmtDate(iso)}`;
+/**
+ * A follow-up's due time in words, by calendar day in the reader's time zone: "due today 16:00",
+ * "due tomorrow 09:47", "due 12 Dec 2026", "overdue since 09:00 today", "overdue since yesterday 17:30",
+ * "overdue since 28 Nov 2026".
+ */
+export function fmtDue(iso, now = Date.now(), timeZone) {
+  const at = iso ? Date.parse(iso) : Number.NaN;
+  if (Number.isNaN(at)) return 'no due date';
+  const days = daysBetween(iso, now, timeZone);
+  const time = formatter('time', timeZone, { hour: '2-digit', minute: '2-digit' }).format(new Date(at));
+  const date = formatter('date', timeZone, { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(at));
+  if (at < now) {
+    if (days === 0) return `overdue since ${time} today`;
+    if (days === -1) return `overdue since yesterday ${time}`;
+    return `overdue since ${date}`;
+  }
+  if (days === 0) return `due today ${time}`;
+  if (days === 1) return `due tomorrow ${time}`;
+  return `due ${date}`;
 }
 
 export const isOverdue = (iso, now = Date.now()) => !!iso && Date.parse(iso) < now;
@@ -113,3 +145,17 @@ export function isoDay(d) {
   const z = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${z(d.getMonth() + 1)}-${z(d.getDate())}`;
 }
+
+// The follow-up rules (GET /rules ids) in an account manager's words.
+const RULES = {
+  high_value_transactional: 'Transactional contact with a high-value customer',
+  transactional_streak: 'Several transactional contacts in a row',
+  automation_without_relational: 'Only automated messages, no real conversation',
+  unanswered_inbound: 'A message of theirs went unanswered',
+  detractor_without_human_reply: 'Unhappy survey answer, no personal reply',
+  return_automation_only: 'A return handled only by automation',
+  repeat_contact: 'They came back about the same thing',
+  health_band_drop: 'Relationship health dropped a band',
+  win_back: 'A customer who left got in touch again',
+};
+export const ruleLabel = (rule) => RULES[rule] || humanize(rule);

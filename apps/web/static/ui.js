@@ -2,7 +2,7 @@
 import { html } from 'htm/preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, explain } from './api.js';
-import { bandLabel, fmtDate, fmtDue, isOverdue, isoDay, riskPct, trendWords } from './format.js';
+import { bandLabel, fmtDate, fmtDateTime, fmtDue, isOverdue, isoDay, riskPct, ruleLabel, trendWords } from './format.js';
 
 /** Runs `load(signal)` when `deps` change; keeps loading / error / data apart so pages show each state. */
 export function useAsync(load, deps) {
@@ -81,9 +81,15 @@ export function Risk({ churnRisk }) {
 
 export const PriorityBadge = ({ priority }) => html`<span class=${`priority priority-${priority}`}>${priority}</span>`;
 
+/** A task's reasons, the leading one first (a task from before reasons existed: its own rule and reason). */
+export const reasonsOf = (task) =>
+  Array.isArray(task.reasons) && task.reasons.length > 0 ? task.reasons : [{ rule: task.rule, reason: task.reason, triggeredBy: task.triggeredBy || [], at: task.createdAt }];
+
 /**
- * One open follow-up with its actions. Each action opens a small inline form so it works with the
- * keyboard and says what will happen; `onDone(message)` lets the list reload.
+ * One open follow-up with its actions: one reach-out, however many reasons joined it — one
+ * suggested action, then every reason with its rule and when it came. Each action opens a small
+ * inline form so it works with the keyboard and says what will happen; `onDone(message)` lets
+ * the list reload.
  */
 export function FollowUpCard({ task, customerName, customerLink = true, onDone }) {
   const [mode, setMode] = useState(null);
@@ -116,6 +122,7 @@ export function FollowUpCard({ task, customerName, customerLink = true, onDone }
 
   const id = `fu-${task.id}`;
   const overdue = isOverdue(task.dueAt);
+  const reasons = reasonsOf(task);
   return html`<li class=${`follow-up ${overdue ? 'overdue' : ''}`} aria-labelledby=${`${id}-title`} data-task-id=${task.id}>
     <div class="follow-up-head">
       <${PriorityBadge} priority=${task.priority} />
@@ -126,7 +133,19 @@ export function FollowUpCard({ task, customerName, customerLink = true, onDone }
       <span class=${`due ${overdue ? 'due-overdue' : ''}`}>${fmtDue(task.dueAt)}</span>
     </div>
     ${task.suggestedAction ? html`<p class="suggested"><strong>Suggested:</strong> ${task.suggestedAction}</p>` : null}
-    ${task.status && task.status !== 'open' ? html`<p class="muted">Status: ${task.status}</p>` : null}
+    <div class="follow-up-why">
+      <p class="why-title" id=${`${id}-why`}>${reasons.length === 1 ? 'Why' : `Why: ${reasons.length} reasons, one reach-out`}</p>
+      <ul class="reasons" aria-labelledby=${`${id}-why`}>
+        ${reasons.map((r, i) => html`<li class="reason" key=${`${r.rule}-${i}`}>
+          <span class="reason-rule">${ruleLabel(r.rule)}</span>
+          <span class="reason-text">${r.reason}</span>
+          <span class="reason-at">${i === 0 || r.at === reasons[0].at ? 'raised' : 'added'} <time datetime=${r.at}>${fmtDateTime(r.at)}</time></span>
+        </li>`)}
+      </ul>
+    </div>
+    ${task.status === 'snoozed' && task.snoozedUntil
+      ? html`<p class="muted snoozed-until">Snoozed until <time datetime=${task.snoozedUntil}>${fmtDateTime(task.snoozedUntil)}</time>: it opens again then.</p>`
+      : task.status && task.status !== 'open' ? html`<p class="muted">Status: ${task.status}</p>` : null}
     ${mode === null
       ? html`<div class="actions">
           <button type="button" class="primary" onClick=${() => setMode('complete')} aria-describedby=${`${id}-title`}>Complete</button>

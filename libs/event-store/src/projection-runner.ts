@@ -46,6 +46,13 @@ export interface ProjectionStatus {
   updatedAt: Date;
   /** Events parked in the projection's quarantine (failed ones and the ones held behind them). */
   parked: number;
+  /**
+   * A partitioned projection's buckets (absent for one that runs whole): how many there are, and
+   * how many have applied every event committed in them so far (during a rebuild: the buckets done).
+   */
+  buckets?: { count: number; applied: number };
+  /** A partitioned projection: the processes holding its buckets' leases now, and how many each holds. */
+  leaseHolders?: { owner: string; buckets: number }[];
 }
 
 /** One event a projection could not apply, or one held behind such an event of its stream. */
@@ -114,9 +121,20 @@ export async function requestRebuild(db: Queryable, name: string): Promise<boole
   return (Array.isArray(rows[0]) ? rows[0] : rows).length > 0;
 }
 
-export async function projectionStatuses(db: Queryable): Promise<ProjectionStatus[]> {
+/**
+ * Every projection's checkpoint, lag and status. A partitioned projection's own row stays at the
+ * start (its progress is in its bucket checkpoints): its `position` is the furthest any bucket
+ * has applied, with `buckets` and, given the lease group its processes share (`leaseRunner`),
+ * `leaseHolders`.
+ */
+export async function projectionStatuses(db: Queryable, opts: { leaseRunner?: string } = {}): Promise<ProjectionStatus[]> {
   const rows = await db.query(`
-    SELECT c.name, c.global_position, c.transaction_id::text AS transaction_id, c.status, c.last_error, c.updated_at, c.parked,
+    SELECT c.name, c.transaction_id::text AS transaction_id, c.status, c.last_error, c.updated_at, c.parked,
+           coalesce((SELECT max(b.global_position) FROM projection_bucket_checkpoints b WHERE b.name = c.name), c.global_position) AS global_position,
+           (SELECT count(*) FROM projection_bucket_checkpoints b WHERE b.name = c.name) AS bucket_count,
+           -- Caught up: one index probe per bucket for a committed event past its checkpoint.
+           (SELECT count(*) FROM projection_bucket_checkpoints b WHERE b.name = c.name AND NOT EXISTS (SELECT 1 FROM events e WHERE e.bucket = b.bucket
+              AND (e.transaction_id, e.global_position) > (b.transaction_id, b.global_position))) AS buckets_applied,
            CASE WHEN NOT EXISTS (SELECT 1 FROM projection_bucket_checkpoints b WHERE b.name = c.name) THEN
              (SELECT count(*) FROM (SELECT 1 FROM events e
                 WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position) LIMIT 1000000) x)
@@ -137,7 +155,18 @@ export async function projectionStatuses(db: Queryable): Promise<ProjectionStatu
               FROM projection_bucket_checkpoints b WHERE b.name = c.name)
            END AS lag_seconds
     FROM projection_checkpoints c ORDER BY c.name`);
+  const holders: { owner: string; buckets: number }[] = opts.leaseRunner
+    ? (
+        await db.query(
+          `SELECT owner, count(*)::int AS buckets FROM projection_bucket_leases WHERE runner = $1 AND owner IS NOT NULL AND expires_at > now() GROUP BY owner ORDER BY owner`,
+          [opts.leaseRunner],
+        )
+      ).map((r: any) => ({ owner: r.owner, buckets: Number(r.buckets) }))
+    : [];
   return rows.map((r: any) => ({
+    ...(Number(r.bucket_count) > 0
+      ? { buckets: { count: Number(r.bucket_count), applied: Number(r.buckets_applied) }, ...(opts.leaseRunner ? { leaseHolders: holders } : {}) }
+      : {}),
     name: r.name,
     position: Number(r.global_position),
     transactionId: r.transaction_id,

@@ -9,6 +9,13 @@ import type { StreamCache } from './stream-cache.js';
 import { CUSTOMER_EVENT_TYPES } from '../../relationship/src/index.js';
 import { groupByStream, relationalScoreId, timelineChanges, type TimelineRow } from './timeline.js';
 
+/**
+ * The lease group (`projection_bucket_leases.runner`) the worker processes share the buckets of
+ * the partitioned read models (this one and the follow-up summary) under; /ops/projections reads
+ * who holds them from it.
+ */
+export const READ_MODELS_LEASE_RUNNER = 'read-models';
+
 /** Customers per chunk: the chunk's rows go to Postgres while the next chunk is folded. */
 const CHUNK_CUSTOMERS = 250;
 /**

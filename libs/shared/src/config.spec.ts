@@ -28,6 +28,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...DB, FOLLOW_UP_BATCHES: '0' })).toThrow(/^Invalid configuration: FOLLOW_UP_BATCHES /);
   });
 
+  it('bounds the bucket-lease takeover: lease plus heartbeat within 30 s, a heartbeat at most every half lease', () => {
+    const c = loadConfig(DB);
+    expect([c.PROJECTION_LEASE_SECONDS, c.PROJECTION_LEASE_HEARTBEAT_MS]).toEqual([15, 3000]);
+    expect(loadConfig({ ...DB, PROJECTION_LEASE_SECONDS: '4', PROJECTION_LEASE_HEARTBEAT_MS: '500' }).PROJECTION_LEASE_SECONDS).toBe(4);
+    expect(() => loadConfig({ ...DB, PROJECTION_LEASE_SECONDS: '4', PROJECTION_LEASE_HEARTBEAT_MS: '3000' })).toThrow(/HEARTBEAT_MS must be at most half/);
+    expect(() => loadConfig({ ...DB, PROJECTION_LEASE_SECONDS: '28', PROJECTION_LEASE_HEARTBEAT_MS: '5000' })).toThrow(/within 30 s/);
+    expect(() => loadConfig({ ...DB, PROJECTION_LEASE_SECONDS: '60' })).toThrow(/^Invalid configuration: PROJECTION_LEASE_SECONDS /);
+  });
+
   it('makes cookies Secure by default in production only, and COOKIE_SECURE overrides it either way', () => {
     expect(loadConfig(DB).COOKIE_SECURE).toBe(false);
     expect(loadConfig({ ...DB, NODE_ENV: 'production' }).COOKIE_SECURE).toBe(true);

@@ -104,6 +104,13 @@ export const configSchema = z.object({
   SILENCE_QUIET_DAYS: z.string().regex(/^\d+(,\d+)*$/, 'must look like 30,60,90').default('30,60,90'),
   /** How often the follow-up sweep escalates overdue tasks and ends snoozes (seconds). */
   FOLLOW_UP_SWEEP_SECONDS: z.coerce.number().int().positive().default(60),
+  /**
+   * Bucket leases of the partitioned projections: a lease not renewed for PROJECTION_LEASE_SECONDS
+   * is free, and the live processes look at their share every PROJECTION_LEASE_HEARTBEAT_MS, so a
+   * dead process's buckets are taken over within their sum (at most 30 s, #24).
+   */
+  PROJECTION_LEASE_SECONDS: z.coerce.number().int().min(2).max(29).default(15),
+  PROJECTION_LEASE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(3000),
   /** BullMQ job lock: a job of a dead worker is taken over after this long (stalled-job recovery). */
   WORKER_LOCK_SECONDS: z.coerce.number().int().min(2).default(30),
   QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'must be letters, digits, - or _').default('closeness'),
@@ -130,6 +137,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (parsed.data.HTTP_HEADERS_TIMEOUT_MS > parsed.data.HTTP_REQUEST_TIMEOUT_MS) {
     throw new ConfigError('Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not be above HTTP_REQUEST_TIMEOUT_MS');
+  }
+  // Renewed at most every half lease: one late heartbeat must not let a live process's leases run out.
+  if (parsed.data.PROJECTION_LEASE_HEARTBEAT_MS * 2 > parsed.data.PROJECTION_LEASE_SECONDS * 1000) {
+    throw new ConfigError('Invalid configuration: PROJECTION_LEASE_HEARTBEAT_MS must be at most half of PROJECTION_LEASE_SECONDS');
+  }
+  if (parsed.data.PROJECTION_LEASE_SECONDS * 1000 + parsed.data.PROJECTION_LEASE_HEARTBEAT_MS > 30_000) {
+    throw new ConfigError('Invalid configuration: PROJECTION_LEASE_SECONDS plus PROJECTION_LEASE_HEARTBEAT_MS must stay within 30 s (the takeover bound)');
   }
   if (parsed.data.DATABASE_URL === undefined) {
     throw new ConfigError('Invalid configuration: DATABASE_URL is not set (`npm start` runs an embedded PostgreSQL when it is unset; a process started on its own needs it)');

@@ -14,8 +14,8 @@ export class AccountManagerStatsDto {
   @ApiProperty({ description: 'Touchpoints with their customers in the period.' }) contacts: number;
   @ApiProperty({ minimum: 0, maximum: 1, description: 'Share of those classed relational.' }) relationalShare: number;
   @ApiProperty({ minimum: 0, maximum: 1, description: 'Share of those classed transactional.' }) transactionalShare: number;
-  @ApiProperty({ description: 'Follow-ups not completed or dismissed (now).' }) openFollowUps: number;
-  @ApiProperty({ description: 'Open follow-ups past their due time (now).' }) overdueFollowUps: number;
+  @ApiProperty({ description: 'Open follow-ups now: not completed, dismissed or snoozed.' }) openFollowUps: number;
+  @ApiProperty({ description: 'Open follow-ups past their due time now (snoozed ones are not open).' }) overdueFollowUps: number;
   @ApiProperty({ nullable: true, type: Number, description: 'Median hours from raised to completed, for tasks completed in the period.' }) medianHoursToComplete: number | null;
 }
 

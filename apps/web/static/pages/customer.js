@@ -244,11 +244,13 @@ const toCurve = () => {
   if (el) el.scrollIntoView({ block: 'start' });
 };
 
-/** "As of" a date before anything was recorded: knowledge time, while the curve above is business time. */
+/** "As of" a date before anything was recorded: knowledge time, while the curve above is business time. The API's note says it (one sentence for the API and the page). */
 function NothingRecordedYet({ h, name }) {
-  if (!h.firstRecordedAt) return html`<p class="nothing-recorded">Nothing has been recorded for ${name} yet, so there is nothing to show for that date.</p>`;
-  const curve = html`<button type="button" class="link" onClick=${toCurve}>health curve above</button>`;
-  return html`<p class="nothing-recorded"><strong>On ${fmtDate(h.asOf)}</strong> Closeness had not recorded anything for ${name} yet: the first touchpoints were recorded on <strong>${fmtDate(h.firstRecordedAt)}</strong>. This view shows what Closeness knew on a date. For how the relationship went before that, see the ${curve}: it is drawn from when things happened, including what was recorded later (an import, for example).</p>`;
+  const note = (h.notes || []).find((n) => n.kind === 'nothing_recorded_yet');
+  if (!h.firstRecordedAt) return html`<p class="nothing-recorded">${note ? note.text : `Nothing has been recorded for ${name} yet, so there is nothing to show for that date.`}</p>`;
+  const curve = html`<button type="button" class="link" onClick=${toCurve}>Go to the health curve above</button>`;
+  if (note) return html`<p class="nothing-recorded">${note.text} ${curve}</p>`;
+  return html`<p class="nothing-recorded"><strong>On ${fmtDate(h.asOf)}</strong> Closeness had not recorded anything for ${name} yet: the first record is from <strong>${fmtDate(h.firstRecordedAt)}</strong>. ${curve}</p>`;
 }
 
 function CustomerFollowUps({ id, onChanged }) {
@@ -352,7 +354,7 @@ function describe(item) {
     case 'InboundMessageWentUnanswered':
       return { title: `An inbound message went unanswered for ${d.hoursUnanswered ?? '?'} hours (answer expected within ${d.slaHours ?? '?'} h)`, kind: 'fact' };
     case 'RelationshipWentQuiet':
-      return { title: `No relational contact for ${d.daysSinceRelational ?? '?'} days`, kind: 'fact' };
+      return { title: d.daysSinceRelational === 1 ? 'No relational contact for 1 day' : `No relational contact for ${d.daysSinceRelational ?? '?'} days`, kind: 'fact' };
     case 'HealthBandChanged':
       return { title: `Health moved from ${bandLabel(d.from)} to ${bandLabel(d.to)} (${d.scoreBefore} → ${d.scoreAfter})`, kind: 'fact' };
     case 'CustomerRegistered':

@@ -38,12 +38,18 @@ function ScoreBars({ rows, label }) {
         labels: rows.map((r) => r.name),
         datasets: [{ label: 'Average relational score', data: rows.map((r) => r.score), backgroundColor: rows.map((r) => colour(r.score)) }],
       },
-      options: { indexAxis: 'y', responsive: true, maintainAspectRatio: false, animation: false, scales: { x: { min: 0, max: 100 } }, plugins: { legend: { display: false } } },
+      options: {
+        indexAxis: 'y', responsive: true, maintainAspectRatio: false, animation: false,
+        // Every bar keeps its name: a bar the reader cannot name says nothing about the process.
+        scales: { x: { min: 0, max: 100, title: { display: true, text: 'Average relational score (0–100)' } }, y: { ticks: { autoSkip: false } } },
+        plugins: { legend: { display: false } },
+      },
     });
     return () => chart.destroy();
   }, [rows]);
   if (!rows.length || !window.Chart) return null;
-  return html`<div class="chart-box bars"><canvas ref=${canvas} role="img" aria-label=${label}></canvas></div>`;
+  // A row of height per bar, so that sixteen topics get room for sixteen labels.
+  return html`<div class="chart-box bars" style=${{ height: `${Math.max(160, 60 + rows.length * 22)}px` }}><canvas ref=${canvas} role="img" aria-label=${label}></canvas></div>`;
 }
 
 function ScoreTable({ title, id, rows, nameOf, keyName }) {
@@ -115,7 +121,14 @@ export function TeamPage({ user }) {
                     <td data-label="Contacts">${num(pick(am, 'contacts', 'touchpoints', 'total'))}</td>
                     <td data-label="Relational"><span class="share share-rel">${share(typeof rel === 'object' ? pick(rel, 'share') : rel)}</span></td>
                     <td data-label="Transactional"><span class="share share-tra">${share(typeof tra === 'object' ? pick(tra, 'share') : tra)}</span></td>
-                    <td data-label="Open follow-ups">${num(pick(am, 'openFollowUps', 'open'))}</td>
+                    <td data-label="Open follow-ups">${(() => {
+                      // The report's count (snoozed ones are not open) links to the same tasks in the list.
+                      const open = pick(am, 'openFollowUps', 'open');
+                      const id = pick(am, 'id', 'accountManagerId');
+                      return id && Number(open) > 0
+                        ? html`<a class="count-pill" href=${`#/follow-ups?assignee=${encodeURIComponent(id)}`} aria-label=${`${num(open)} open follow-ups of ${pick(am, 'name') || 'this account manager'}`}>${num(open)}</a>`
+                        : num(open);
+                    })()}</td>
                     <td data-label="Overdue">${num(pick(am, 'overdueFollowUps', 'overdue'))}</td>
                     <td data-label="Median time to complete">${medianText(am)}</td>
                   </tr>`;

@@ -4,7 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BucketLeases, EventStore, ProjectionRunner, type Projection } from '../../../../libs/event-store/src/index.js';
-import { rebuildOnModelChange, SCORED_PROJECTION, STORED_MODELS } from '../../../../libs/read-models/src/index.js';
+import { READ_MODELS_LEASE_RUNNER, rebuildOnModelChange, SCORED_PROJECTION, STORED_MODELS } from '../../../../libs/read-models/src/index.js';
 import { APP_CONFIG, countParked, type AppConfig } from '../../../../libs/shared/src/index.js';
 import { PROJECTIONS, projectionProviders } from './projections.js';
 
@@ -18,7 +18,9 @@ import { PROJECTIONS, projectionProviders } from './projections.js';
       useFactory: (ds: DataSource, store: EventStore, projections: Projection[], config: AppConfig, logger: PinoLogger) => {
         logger.setContext('projections');
         // The partitioned read models share their buckets with the other worker processes running them.
-        const leases = new BucketLeases(ds, 'read-models', `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, {
+        const leases = new BucketLeases(ds, READ_MODELS_LEASE_RUNNER, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, {
+          leaseSeconds: config.PROJECTION_LEASE_SECONDS,
+          heartbeatMs: config.PROJECTION_LEASE_HEARTBEAT_MS,
           onError: (err) => logger.error({ err }, 'bucket lease heartbeat failed; keeping the buckets until their leases run out'),
         });
         return new ProjectionRunner(ds, store, projections, { listenUrl: config.DATABASE_URL, logger, onParked: countParked, leases });

@@ -1,4 +1,5 @@
 import type { RelationalClass, ScoredTouchpoint, Touchpoint } from '../touchpoint.js';
+import { computeHealth } from '../health/health.js';
 import { evaluateRules, closesOpenTasks, type RuleContext } from './checks.js';
 import { DEFAULT_RULES, validateRules, type FollowUpRules, type RuleId } from './rules.js';
 
@@ -65,7 +66,7 @@ describe('follow-up rules', () => {
     it('given two transactional contacts about a return, when a third arrives, then the action reads like a person wrote it', () => {
       const tps = [1, 2, 3].map((d) => tp('transactional', { occurredAt: day(d), topic: 'return' }));
       const [p] = evaluateRules(ctx(tps), only('transactional_streak'), NOW);
-      expect(p.suggestedAction).toBe('Call Kari Nordmann yourself: their last three contacts were with the chatbot about the same return, and none felt personal.');
+      expect(p.suggestedAction).toBe('Call Kari Nordmann yourself: their last three contacts (3 chatbot conversations) were all transactional, about the same return, and none felt personal.');
       expect(p.triggeredBy).toEqual(tps.map((t) => t.eventId));
     });
     it('given a relational contact among the last three, when a transactional one arrives, then nothing is raised', () => {
@@ -88,9 +89,23 @@ describe('follow-up rules', () => {
     it('given no relational contact for 60 days, when another automated message goes out, then a task is raised', () => {
       const tps = [rel(), news('2026-02-01T10:00:00Z'), news('2026-03-06T10:00:00Z')];
       const [p] = evaluateRules(ctx(tps), only('automation_without_relational'), NOW);
-      expect(p.reason).toMatch(/No relational contact for 60 days while 2 automated messages went out/);
-      expect(p.suggestedAction).toContain('since 2026-01-05');
+      // The recency driver's words and numbers (lastRelationalContact, wholeDaysBetween), with the day the silence began.
+      expect(p.reason).toBe('No relational contact for 60 days (since 5 Jan 2026) while 2 automated messages went out.');
+      expect(p.suggestedAction).toContain('since 5 Jan 2026');
       expect(p.triggeredBy).toEqual([tps[1].eventId, tps[2].eventId]);
+    });
+    it('given the same touchpoints, then the task and the health recency driver quote one number and one date (one source)', () => {
+      const tps = [rel(), news('2026-02-01T10:00:00Z'), news('2026-03-06T10:00:00Z')];
+      const [p] = evaluateRules(ctx(tps), only('automation_without_relational'), NOW);
+      // Health evaluated at the moment the rule looked (the trigger's business time) …
+      const then = computeHealth({ customer: { name: 'Kari Nordmann' }, touchpoints: tps, outcomes: [], facts: [] }, new Date('2026-03-06T10:00:00Z'));
+      const recency = then.drivers.find((d) => d.factor.startsWith('no relational contact'))!;
+      expect(p.reason.startsWith(`${recency.factor.charAt(0).toUpperCase()}${recency.factor.slice(1)} while`)).toBe(true);
+      // … and weeks later: the count has grown, the date it counts from is the same.
+      const later = computeHealth({ customer: { name: 'Kari Nordmann' }, touchpoints: tps, outcomes: [], facts: [] }, new Date('2026-04-20T10:00:00Z'));
+      const since = (s: string) => /\(since (\d+ \w+ \d{4})/.exec(s)?.[1];
+      expect(since(later.drivers.find((d) => d.factor.startsWith('no relational contact'))!.factor)).toBe(since(p.reason));
+      expect(since(p.reason)).toBe('5 Jan 2026');
     });
     it('given a recent relational contact, when an automated message goes out, then nothing is raised', () => {
       const tps = [tp('relational', { occurredAt: day(1) }), news(day(2)), news(day(3))];
@@ -109,7 +124,7 @@ describe('follow-up rules', () => {
       const mail = tp('neutral', { channel: 'email', handledBy: 'human', subject: 'Invoice wrong', occurredAt: day(8) });
       const fact = { eventId: 'f2', type: 'InboundMessageWentUnanswered' as const, occurredAt: day(9, 12), data: { touchpointId: mail.eventId, hoursUnanswered: 50.2, slaHours: 24 } };
       const [p] = evaluateRules(ctx([mail], { trigger: { eventId: 'f2', type: 'InboundMessageWentUnanswered' }, facts: [fact] }), only('unanswered_inbound'), NOW);
-      expect(p.suggestedAction).toBe('Reply to Kari Nordmann personally today: their e-mail from 2026-03-08 ("Invoice wrong") has waited 50 hours without an answer.');
+      expect(p.suggestedAction).toBe('Reply to Kari Nordmann personally today: their e-mail from 8 Mar 2026 ("Invoice wrong") has waited 50 hours without an answer.');
       expect(p.triggeredBy).toEqual(['f2', mail.eventId]);
       expect(p.dueAt).toBe('2026-03-10T16:00:00.000Z');
     });
@@ -147,7 +162,7 @@ describe('follow-up rules', () => {
       const a = tp('transactional', { channel: 'return', occurredAt: day(5) });
       const b = tp('transactional', { channel: 'email', direction: 'outbound', topic: 'Return', occurredAt: day(6) });
       const [p] = evaluateRules(ctx([a, b]), only('return_automation_only'), NOW);
-      expect(p.suggestedAction).toContain('all two contacts were with automated return and automated e-mail');
+      expect(p.suggestedAction).toContain('both contacts (an automated return and an automated e-mail) were automated');
       expect(p.triggeredBy).toEqual([a.eventId, b.eventId]);
     });
     it('given a person already handled the return, when automation answers again, then nothing is raised', () => {
@@ -165,7 +180,7 @@ describe('follow-up rules', () => {
       const a = tp('neutral', { topic: 'delivery', occurredAt: day(4), handledBy: 'human', channel: 'phone' });
       const b = tp('neutral', { topic: 'Delivery', occurredAt: day(7), channel: 'email' });
       const [p] = evaluateRules(ctx([a, b]), only('repeat_contact'), NOW);
-      expect(p.reason).toBe('The customer came back about "Delivery" two times within 3 days.');
+      expect(p.reason).toBe('The customer contacted you twice about "Delivery" within 3 days.');
       expect(p.triggeredBy).toEqual([a.eventId, b.eventId]);
     });
     it('given the earlier contact is older than 7 days, when they come back, then nothing is raised', () => {

@@ -1,6 +1,8 @@
 import type { FollowUpPriority } from '../events.js';
 import { occurredMsOf, type Channel, type ScoredTouchpoint, type Touchpoint } from '../touchpoint.js';
+import { lastRelationalContact, wholeDaysBetween } from '../history/relational-contact.js';
 import { PRIORITIES, type FollowUpRule, type FollowUpRules, type RuleId } from './rules.js';
+import * as say from './wording.js';
 
 export type HealthBand = 'green' | 'yellow' | 'red';
 
@@ -45,20 +47,6 @@ export interface TaskProposal {
 }
 
 const DAY = 86_400_000;
-const WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
-const count = (n: number) => (n >= 0 && n < WORDS.length ? WORDS[n] : String(n));
-
-const CHANNEL_LABEL: Record<Channel, string> = {
-  email: 'e-mail', phone: 'phone call', meeting: 'meeting', video: 'video call', chat: 'chat', chatbot: 'chatbot',
-  sms: 'SMS', support_ticket: 'support ticket', return: 'return', survey: 'survey', newsletter: 'newsletter',
-  in_app: 'in-app message', social: 'social media message', letter: 'letter', other: 'contact',
-};
-
-/** "the chatbot" reads better than "chatbot" in a sentence about who the customer talked to. */
-const withWhom = (tp: Touchpoint) =>
-  tp.channel === 'chatbot' ? 'the chatbot' : tp.handledBy === 'automation' ? `automated ${CHANNEL_LABEL[tp.channel]}` : CHANNEL_LABEL[tp.channel];
-
-const day = (iso: string) => iso.slice(0, 10);
 const time = occurredMsOf;
 const byTime = (a: ScoredTouchpoint, b: ScoredTouchpoint) => time(a) - time(b) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 const topicOf = (tp: Touchpoint) => (tp.topic ?? tp.subject ?? '').trim().toLowerCase();
@@ -74,12 +62,6 @@ const isRelationalHuman = (tp: ScoredTouchpoint) => tp.relational.class === 'rel
 const RETURN_WORDS = /\b(return|returns|returned|refund|retur|returen|returnere|refusjon)\b/i;
 const isAboutReturn = (tp: Touchpoint) =>
   tp.channel === 'return' || RETURN_WORDS.test(tp.topic ?? '') || RETURN_WORDS.test(tp.subject ?? '') || (tp.tags ?? []).some((t) => RETURN_WORDS.test(t));
-
-/** Channels listed once each in order of appearance: "the chatbot and e-mail". */
-function channels(tps: ScoredTouchpoint[]): string {
-  const names = [...new Set(tps.map((t) => withWhom(t.touchpoint)))];
-  return names.length <= 1 ? (names[0] ?? 'automation') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-}
 
 /** The same topic on every touchpoint, if there is one. */
 function sharedTopic(tps: ScoredTouchpoint[]): string | undefined {
@@ -119,10 +101,8 @@ const CHECKS: Record<RuleId, RuleCheck> = {
     const value = ctx.customer.annualValue ?? 0;
     // A newsletter to a big customer is not a contact that felt transactional to them.
     if (!t || isBroadcast(t.touchpoint) || t.relational.class !== 'transactional' || value < p.minAnnualValue) return undefined;
-    const why = worstSignals(t);
     return {
-      reason: `A transactional ${CHANNEL_LABEL[t.touchpoint.channel]} on ${day(t.touchpoint.occurredAt)} with a high-value customer (annual value ${value}).`,
-      suggestedAction: `Call ${ctx.customer.name} yourself: their latest contact was a ${withWhom(t.touchpoint)} on ${day(t.touchpoint.occurredAt)} that felt transactional${why ? ` (${why})` : ''}.`,
+      ...say.highValueTransactional({ tp: t.touchpoint, name: ctx.customer.name, annualValue: value, why: worstSignals(t) }),
       triggeredBy: [t.eventId],
       evidenceMs: time(t),
     };
@@ -134,10 +114,8 @@ const CHECKS: Record<RuleId, RuleCheck> = {
     const last = sorted.filter((x) => !isBroadcast(x.touchpoint)).slice(-p.count);
     if (last.length < p.count || !last.some((x) => x.eventId === t.eventId)) return undefined;
     if (!last.every((x) => x.relational.class === 'transactional')) return undefined;
-    const topic = sharedTopic(last);
     return {
-      reason: `The last ${count(p.count)} contacts were all transactional (${channels(last)}).`,
-      suggestedAction: `Call ${ctx.customer.name} yourself: their last ${count(p.count)} contacts were with ${channels(last)}${topic ? ` about the same ${topic}` : ''}, and none felt personal.`,
+      ...say.transactionalStreak({ contacts: last.map((x) => x.touchpoint), name: ctx.customer.name, topic: sharedTopic(last) }),
       triggeredBy: last.map((x) => x.eventId),
       evidenceMs: time(last[last.length - 1]),
     };
@@ -148,17 +126,17 @@ const CHECKS: Record<RuleId, RuleCheck> = {
     if (!quiet && !(t && t.touchpoint.direction === 'outbound' && t.touchpoint.handledBy === 'automation')) return undefined;
     if (sorted.length === 0) return undefined;
     const at = quiet ? Date.parse(quiet.occurredAt) : time(t!);
-    const lastRelational = [...sorted].reverse().find((x) => x.relational.class === 'relational' && time(x) <= at);
+    // The health driver's definitions (lastRelationalContact, wholeDaysBetween), so the task and
+    // the recency driver quote the same day the silence began and count it the same way.
+    const lastRelational = lastRelationalContact(sorted, at);
     const since = lastRelational ? time(lastRelational) : time(sorted[0]);
-    const days = Math.floor((at - since) / DAY);
+    const days = wholeDaysBetween(since, at);
     if (days < p.quietDays) return undefined;
     const automated = sorted.filter((x) => time(x) > since && time(x) <= at && x.touchpoint.direction === 'outbound' && x.touchpoint.handledBy === 'automation');
     if (automated.length < p.minAutomatedOutbound) return undefined;
     const recent = automated.slice(-5);
-    const sinceText = lastRelational ? `since ${day(lastRelational.touchpoint.occurredAt)}` : 'ever';
     return {
-      reason: `No relational contact for ${days} days while ${automated.length} automated messages went out.`,
-      suggestedAction: `Get in touch with ${ctx.customer.name} personally: nobody has had a real conversation with them ${sinceText}, yet they received ${automated.length} automated messages (${channels(recent)}).`,
+      ...say.automationWithoutRelational({ name: ctx.customer.name, days, sinceMs: since, hasRelational: lastRelational !== undefined, automated: automated.map((x) => x.touchpoint) }),
       triggeredBy: [...(quiet ? [quiet.eventId] : []), ...recent.map((x) => x.eventId)],
       evidenceMs: at,
     };
@@ -173,11 +151,9 @@ const CHECKS: Record<RuleId, RuleCheck> = {
     if (!tp || !isCustomerContact(tp.touchpoint)) return undefined;
     // Someone answered in the meantime: the fact is stale.
     if (sorted.some((x) => x.touchpoint.replyToId === tp.touchpoint.id)) return undefined;
-    const hours = Math.round(Number(fact.data?.hoursUnanswered ?? 0));
-    const what = `${CHANNEL_LABEL[tp.touchpoint.channel]} from ${day(tp.touchpoint.occurredAt)}${tp.touchpoint.subject ? ` ("${tp.touchpoint.subject}")` : ''}`;
+    const sla = Number(fact.data?.slaHours);
     return {
-      reason: `An inbound ${what} has had no answer for ${hours} hours (SLA ${fact.data?.slaHours ?? '?'} h).`,
-      suggestedAction: `Reply to ${ctx.customer.name} personally today: their ${what} has waited ${hours} hours without an answer.`,
+      ...say.unansweredInbound({ tp: tp.touchpoint, name: ctx.customer.name, hours: Number(fact.data?.hoursUnanswered ?? 0), slaHours: Number.isFinite(sla) ? sla : null }),
       triggeredBy: [fact.eventId, tp.eventId],
       // The message itself dates the evidence: one from weeks ago is history, whenever a sweep noticed it.
       evidenceMs: time(tp),
@@ -190,11 +166,8 @@ const CHECKS: Record<RuleId, RuleCheck> = {
     const detractor = (s.kind === 'nps' && s.score <= p.npsMax) || (s.kind === 'csat' && s.score <= p.csatMax) || (s.kind === 'ces' && s.score >= p.cesMin);
     if (!detractor) return undefined;
     if (sorted.some((x) => time(x) > time(t) && isHumanReply(x))) return undefined;
-    const label = s.kind.toUpperCase();
-    const comment = s.comment ? `: "${s.comment.length > 120 ? `${s.comment.slice(0, 117)}...` : s.comment}"` : '';
     return {
-      reason: `A detractor survey answer (${label} ${s.score}) on ${day(t.touchpoint.occurredAt)} has no human reply yet.`,
-      suggestedAction: `Call ${ctx.customer.name} within 48 hours: they answered ${label} ${s.score} on ${day(t.touchpoint.occurredAt)}${comment}. Ask what went wrong and listen.`,
+      ...say.detractorWithoutHumanReply({ kind: s.kind, score: s.score, at: t.touchpoint.occurredAt, name: ctx.customer.name, comment: s.comment }),
       triggeredBy: [t.eventId],
       evidenceMs: time(t),
     };
@@ -206,10 +179,8 @@ const CHECKS: Record<RuleId, RuleCheck> = {
     const about = sorted.filter((x) => time(x) >= from && time(x) <= time(t) && isAboutReturn(x.touchpoint));
     // The customer's own return, and nobody from the company answered or spoke with them about it.
     if (!about.some((x) => isCustomerContact(x.touchpoint)) || about.some(isHumanReply)) return undefined;
-    const n = about.length;
     return {
-      reason: `A return was handled only by automation (${n} contact${n === 1 ? '' : 's'}: ${channels(about)}).`,
-      suggestedAction: `Call ${ctx.customer.name} yourself about their return: ${n === 1 ? 'the only contact was' : `all ${count(n)} contacts were`} with ${channels(about)} and no person has spoken to them.`,
+      ...say.returnAutomationOnly({ contacts: about.map((x) => x.touchpoint), name: ctx.customer.name }),
       triggeredBy: about.slice(-5).map((x) => x.eventId),
       evidenceMs: time(t),
     };
@@ -226,10 +197,8 @@ const CHECKS: Record<RuleId, RuleCheck> = {
     const same = sorted.filter((x) => cameBack(x) && topicOf(x.touchpoint) === topic && time(x) >= from && time(x) <= time(t));
     if (same.length < p.minContacts) return undefined;
     const days = Math.max(1, Math.ceil((time(t) - time(same[0])) / DAY));
-    const label = t.touchpoint.topic ?? t.touchpoint.subject;
     return {
-      reason: `The customer came back about "${label}" ${count(same.length)} times within ${days} day${days === 1 ? '' : 's'}.`,
-      suggestedAction: `Call ${ctx.customer.name} and solve "${label}" for good: they have contacted you ${count(same.length)} times about it in ${days} day${days === 1 ? '' : 's'}.`,
+      ...say.repeatContact({ label: (t.touchpoint.topic ?? t.touchpoint.subject ?? '').trim(), contacts: same.length, days, name: ctx.customer.name }),
       triggeredBy: same.slice(-5).map((x) => x.eventId),
       evidenceMs: time(t),
     };
@@ -244,8 +213,7 @@ const CHECKS: Record<RuleId, RuleCheck> = {
     const fact = ctx.trigger.type === 'InboundMessageWentUnanswered' ? ctx.facts.find((f) => f.eventId === ctx.trigger.eventId) : undefined;
     const message = fact && sorted.find((x) => x.eventId === fact.data?.touchpointId || x.touchpoint.id === fact.data?.touchpointId);
     return {
-      reason: `Relationship health dropped from ${before.band} (${before.score}) to ${after.band} (${after.score}).`,
-      suggestedAction: `Check in with ${ctx.customer.name} personally: their relationship health fell from ${before.band} to ${after.band}; ask how things are going before they decide for you.`,
+      ...say.healthBandDrop({ before, after, name: ctx.customer.name }),
       triggeredBy: [ctx.trigger.eventId],
       evidenceMs: t ? time(t) : message ? time(message) : Date.parse(ctx.trigger.occurredAt ?? ''),
     };
@@ -255,8 +223,7 @@ const CHECKS: Record<RuleId, RuleCheck> = {
     // A customer who left and got in touch again on their own: a chance, not a retention task.
     if (!ctx.churnedAt || !t || !isCustomerContact(t.touchpoint) || time(t) <= Date.parse(ctx.churnedAt)) return undefined;
     return {
-      reason: `${ctx.customer.name} left on ${day(ctx.churnedAt)} and got in touch again by ${CHANNEL_LABEL[t.touchpoint.channel]} on ${day(t.touchpoint.occurredAt)}.`,
-      suggestedAction: `Call ${ctx.customer.name} yourself: they left on ${day(ctx.churnedAt)} and reached out again on ${day(t.touchpoint.occurredAt)}; ask what brought them back.`,
+      ...say.winBack({ name: ctx.customer.name, churnedAt: ctx.churnedAt, tp: t.touchpoint }),
       triggeredBy: [t.eventId],
       evidenceMs: time(t),
     };

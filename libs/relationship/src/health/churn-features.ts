@@ -53,7 +53,7 @@ export function monthsSinceRelational(p: Prepared, T: number, c: HealthConfig, e
   // Within the fresh window the feature is the model's clock running, not a warning: no reason to show.
   const fresh = s.days <= c.recency.freshDays;
   return value(Math.min(Math.max(s.days, 0), 180) / 30, explain, () =>
-    fresh ? null : { factor: say.recencyFactor({ days: s.wholeDays, hasRelational: s.last >= 0, fresh }), eventIds: s.last >= 0 ? [p.ids[s.last]] : [] },
+    fresh ? null : { factor: say.recencyFactor({ days: s.wholeDays, hasRelational: s.last >= 0, fresh, sinceT: s.since }), short: say.recencyShort({ days: s.wholeDays, hasRelational: s.last >= 0, fresh }), eventIds: s.last >= 0 ? [p.ids[s.last]] : [] },
   );
 }
 

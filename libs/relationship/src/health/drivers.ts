@@ -86,6 +86,8 @@ export interface Silence {
   wholeDays: number;
   /** Index of the last relational touchpoint, or -1. */
   last: number;
+  /** When the silence began (ms): the last relational contact, else the first touchpoint. */
+  since: number;
 }
 
 /** How long since the last relational contact at T (null without touchpoints): shared by the recency driver and the churn feature. */
@@ -94,7 +96,7 @@ export function silenceAt(p: Prepared, T: number): Silence | null {
   if (first === null) return null;
   const last = lastRelationalAtOrBefore(p, T);
   const since = last >= 0 ? p.times[last] : first;
-  return { days: (T - since) / DAY_MS, wholeDays: wholeDaysBetween(since, T), last };
+  return { days: (T - since) / DAY_MS, wholeDays: wholeDaysBetween(since, T), last, since };
 }
 
 /**
@@ -119,10 +121,10 @@ export function recencyDriver(p: Prepared, T: number, c: HealthConfig, explain: 
   const silenceRecorded = quiet !== null && (s.last < 0 || quiet.t > p.times[s.last]);
   if (silenceRecorded) effect += r.quietFactEffect;
   return driver(effect, explain, () => {
-    const factor = say.recencyFactor({ days: s.wholeDays, hasRelational: s.last >= 0, fresh });
+    const words = { days: s.wholeDays, hasRelational: s.last >= 0, fresh, sinceT: s.since, quiet: silenceRecorded };
     const eventIds = s.last >= 0 ? [p.ids[s.last]] : [];
     if (silenceRecorded) eventIds.push(quiet!.id);
-    return { factor: silenceRecorded ? say.silenceRecorded(factor) : factor, short: say.singular(factor), eventIds };
+    return { factor: say.recencyFactor(words), short: say.recencyShort(words), eventIds };
   });
 }
 

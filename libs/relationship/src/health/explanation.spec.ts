@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { lastRelationalContact, wholeDaysBetween } from '../history/relational-contact.js';
 import { occurredMsOf } from '../touchpoint.js';
-import { DEFAULT_HEALTH_CONFIG, computeHealth } from './index.js';
+import { DEFAULT_HEALTH_CONFIG, computeHealth, nothingRecordedNote } from './index.js';
 import { AT, DAY, arbInput, input, neutral, outcome, relational, tp, transactional, unanswered } from './spec-helpers.js';
 import type { HealthView } from './types.js';
 
@@ -221,6 +221,25 @@ describe('explanations that read right', () => {
       expect(effects.some((e) => e > 0)).toBe(true);
       expect(v.churnRisk.drivers[effects.length - 1]).toEqual({ factor: 'renewed on 2 Oct 2026', effect: DEFAULT_HEALTH_CONFIG.churn.coefficients.renewedOrExpanded365d, eventIds: ['w'] });
       expect(effects).toEqual([...effects].sort((a, b) => b - a));
+    });
+  });
+
+  describe('as of a moment before anything was recorded', () => {
+    const asOf = new Date('2026-05-16T23:59:59.999Z');
+    it.each<[string, string | null, boolean]>([
+      ['recorded later', '2026-12-02T09:14:00.000Z', true],
+      ['nothing recorded at all', null, true],
+      ['recorded at that very moment', '2026-05-16T23:59:59.999Z', false],
+      ['recorded before', '2026-05-01T10:00:00.000Z', false],
+    ])('given the first record %s, then a note %s', (_, first, expected) => {
+      const note = nothingRecordedNote(asOf, first);
+      expect(note !== null).toBe(expected);
+      if (note) {
+        expect(note).toMatchObject({ kind: 'nothing_recorded_yet', effect: 0, firstRecordedAt: first });
+        expect(note.text).not.toMatch(/\b0 events\b/);
+        if (first) expect(note.text).toContain('the first record is from 2 Dec 2026');
+        if (first) expect(note.text).toContain('The health curve shows how the relationship went before that');
+      }
     });
   });
 });

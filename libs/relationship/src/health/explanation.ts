@@ -67,3 +67,13 @@ function healthVsChurn(now: HealthAt, shown: readonly Shown[], c: HealthConfig):
     churnHolders: now.churnDrivers.filter((d) => d.effect < 0).sort((a, b) => a.effect - b.effect).map((d) => d.short),
   });
 }
+
+/**
+ * The note for a view as of `asOf` (knowledge time) when nothing of the customer had been recorded
+ * by then; null when something had. `firstRecordedAt`: when the first event health counts was recorded.
+ */
+export function nothingRecordedNote(asOf: Date, firstRecordedAt: string | null): HealthNote | null {
+  const first = firstRecordedAt === null ? null : Date.parse(firstRecordedAt);
+  if (first !== null && !(first > asOf.getTime())) return null;
+  return { kind: 'nothing_recorded_yet', text: say.nothingRecordedYet(asOf.getTime(), first), effect: 0, firstRecordedAt };
+}

@@ -105,7 +105,7 @@ describe('computeHealth', () => {
     });
     it('given the last relational contact 41 days ago, then "no relational contact for 41 days" names it', () => {
       const v = computeHealth(input({ touchpoints: [relational('a', 41), transactional('t', 3)] }), AT);
-      const d = find(v, /^no relational contact for 41 days$/)!;
+      const d = find(v, /^no relational contact for 41 days \(since \d+ \w+ \d{4}\)$/)!;
       expect(d.eventIds).toEqual(['a']);
       expect(d.effect).toBeLessThan(0);
     });
@@ -122,7 +122,7 @@ describe('computeHealth', () => {
     it('given a RelationshipWentQuiet fact after the last relational contact, then it adds its weight and id', () => {
       const base = input({ touchpoints: [relational('a', 41)] });
       const withFact = { ...base, facts: [quiet('q', 11, 'a')] };
-      const d = find(computeHealth(withFact, AT), /no relational contact for 41 days \(silence recorded\)/)!;
+      const d = find(computeHealth(withFact, AT), /no relational contact for 41 days \(since \d+ \w+ \d{4}; silence recorded\)/)!;
       expect(d.eventIds).toEqual(['a', 'q']);
       expect(d.effect).toBeCloseTo(effectOf(computeHealth(base, AT), /no relational contact for 41 days/) + DEFAULT_HEALTH_CONFIG.recency.quietFactEffect, 1);
     });

@@ -4,3 +4,4 @@ export { computeHealth, healthHistory, bandOf, churnAssessment, type ChurnAssess
 export * from './churn-fit.js';
 export { CHURN_FEATURE_NAMES } from './churn-features.js';
 export * from './backtest-metrics.js';
+export { nothingRecordedNote } from './explanation.js';

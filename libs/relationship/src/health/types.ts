@@ -53,12 +53,16 @@ export interface ChurnRisk {
  * What the listed drivers leave out, said once under them: the 0–100 clamp (`scale_limit`), the
  * drivers too small to list (`minor_factors`, with those drivers) — their `effect`s make the
  * drivers add up to the score — and, when band and churn level disagree, why (`health_vs_churn`, effect 0).
+ * A view "as of" a moment before anything was recorded says so (`nothing_recorded_yet`, effect 0,
+ * with `firstRecordedAt`): the curve, in business time, shows that past.
  */
 export interface HealthNote {
-  kind: 'scale_limit' | 'minor_factors' | 'health_vs_churn';
+  kind: 'scale_limit' | 'minor_factors' | 'health_vs_churn' | 'nothing_recorded_yet';
   text: string;
   effect: number;
   drivers?: Driver[];
+  /** nothing_recorded_yet: when the customer's first event was recorded (null: nothing is yet). */
+  firstRecordedAt?: string | null;
 }
 
 export interface HealthView {

@@ -118,7 +118,12 @@ describe('wording: every sentence health and churn risk generate', () => {
       ['none on record, recent start', say.recencyFactor({ days: 0, hasRelational: false, fresh: true }), 'no relational contact on record yet (first contact today)'],
       ['none on record, 3 days', say.recencyFactor({ days: 3, hasRelational: false, fresh: true }), 'no relational contact on record yet (first contact 3 days ago)'],
       ['none on record, 50 days', say.recencyFactor({ days: 50, hasRelational: false, fresh: false }), 'no relational contact in 50 days on record'],
-      ['silence', say.silenceRecorded('no relational contact for 41 days'), 'no relational contact for 41 days (silence recorded)'],
+      ['recency with its date', say.recencyFactor({ days: 41, hasRelational: true, fresh: false, sinceT: OCT_12 }), 'no relational contact for 41 days (since 12 Oct 2026)'],
+      ['recency 1 day, with its date', say.recencyFactor({ days: 1, hasRelational: true, fresh: true, sinceT: OCT_12 }), 'relational contact 1 day ago'],
+      ['none on record, with the first contact', say.recencyFactor({ days: 50, hasRelational: false, fresh: false, sinceT: OCT_12 }), 'no relational contact in 50 days on record (first contact on 12 Oct 2026)'],
+      ['silence', say.recencyFactor({ days: 41, hasRelational: true, fresh: false, quiet: true }), 'no relational contact for 41 days (silence recorded)'],
+      ['silence with its date', say.recencyFactor({ days: 41, hasRelational: true, fresh: false, sinceT: OCT_12, quiet: true }), 'no relational contact for 41 days (since 12 Oct 2026; silence recorded)'],
+      ['silence, fresh', say.recencyFactor({ days: 3, hasRelational: false, fresh: true, quiet: true }), 'no relational contact on record yet (first contact 3 days ago; silence recorded)'],
       [
         'fewer contacts',
         say.frequencyFactor({ recent: 1, usual: 4.15, recentDays: 30 }),
@@ -150,6 +155,7 @@ describe('wording: every sentence health and churn risk generate', () => {
       ['frequency', say.frequencyShort(false), { text: 'fewer contacts than usual', plural: true }],
       ['streak of 1', say.transactionalRunShort(1), { text: 'a transactional last contact', plural: false }],
       ['streak of 4', say.transactionalRunShort(4), { text: '4 transactional contacts in a row', plural: true }],
+      ['recency (no date: the sentence around it gives the points)', say.recencyShort({ days: 41, hasRelational: true, fresh: false, sinceT: OCT_12, quiet: true }), { text: 'no relational contact for 41 days', plural: false }],
       ['one complaint', say.countedPhrase(1, 'open complaint'), { text: 'an open complaint', plural: false }],
       ['two complaints', say.countedPhrase(2, 'open complaint'), { text: '2 open complaints', plural: true }],
     ])('the short phrase for %s, with its number for the verb', (_, actual, expected) => {
@@ -182,6 +188,19 @@ describe('wording: every sentence health and churn risk generate', () => {
       ['one minor factor', say.minorFactors(1, 0.3, 1), 'One smaller factor (under 1 point) adds +0.3 and is not listed.'],
       ['minor factors', say.minorFactors(3, -0.4, 1), '3 smaller factors (each under 1 point) add −0.4 together and are not listed.'],
       ['minor factors, half a point', say.minorFactors(2, 0.6, 0.5), '2 smaller factors (each under 0.5 points) add +0.6 together and are not listed.'],
+      [
+        'nothing recorded yet, an earlier day',
+        say.nothingRecordedYet(Date.parse('2026-05-16T23:59:59Z'), Date.parse('2026-12-02T09:14:00Z')),
+        'On 16 May 2026 Closeness had not recorded anything for this customer yet: the first record is from 2 Dec 2026. This view shows only what had been recorded by then. ' +
+          'The health curve shows how the relationship went before that: it is drawn from when things happened, including what was recorded later (an import, for example).',
+      ],
+      [
+        'nothing recorded yet, earlier the same day',
+        say.nothingRecordedYet(Date.parse('2026-12-02T08:00:00Z'), Date.parse('2026-12-02T09:14:30Z')),
+        'By 08:00 UTC on 2 Dec 2026 Closeness had not recorded anything for this customer yet: the first record came at 09:14 UTC that day. This view shows only what had been recorded by then. ' +
+          'The health curve shows how the relationship went before that: it is drawn from when things happened, including what was recorded later (an import, for example).',
+      ],
+      ['nothing recorded at all', say.nothingRecordedYet(OCT_12, null), 'Nothing has been recorded for this customer yet, so there is no health to show for 12 Oct 2026.'],
     ])('%s', (_, actual, expected) => {
       expect(actual).toBe(expected);
     });

@@ -124,16 +124,34 @@ export interface RecencyWords {
   hasRelational: boolean;
   /** Within the fresh window (a recent relational contact). */
   fresh: boolean;
+  /**
+   * When the silence began (the last relational contact, else the first touchpoint): a day count
+   * changes with the moment it is read, the date does not, so a task raised weeks ago and today's
+   * driver can be told apart and still agree (both quote this date).
+   */
+  sinceT?: number;
+  /** A RelationshipWentQuiet fact newer than the last relational contact is on record. */
+  quiet?: boolean;
 }
 
 export function recencyFactor(w: RecencyWords): string {
-  if (!w.hasRelational) return w.fresh ? `no relational contact on record yet (first contact ${ago(w.days)})` : `no relational contact in ${plural(w.days, 'day')} on record`;
-  return w.fresh ? `relational contact ${ago(w.days)}` : `no relational contact for ${plural(w.days, 'day')}`;
+  let head: string;
+  let since = '';
+  if (w.fresh) {
+    head = w.hasRelational ? `relational contact ${ago(w.days)}` : 'no relational contact on record yet';
+    if (!w.hasRelational) since = `first contact ${ago(w.days)}`;
+  } else {
+    head = w.hasRelational ? `no relational contact for ${plural(w.days, 'day')}` : `no relational contact in ${plural(w.days, 'day')} on record`;
+    if (w.sinceT !== undefined) since = w.hasRelational ? `since ${formatDay(w.sinceT)}` : `first contact on ${formatDay(w.sinceT)}`;
+  }
+  const notes = [since, w.quiet ? 'silence recorded' : ''].filter(Boolean);
+  return notes.length ? `${head} (${notes.join('; ')})` : head;
 }
 
-const ago = (days: number) => (days === 0 ? 'today' : `${plural(days, 'day')} ago`);
+/** A few words for the recency driver in sentences that name it ("no relational contact for 41 days"). */
+export const recencyShort = (w: RecencyWords): Phrase => singular(recencyFactor({ days: w.days, hasRelational: w.hasRelational, fresh: w.fresh }));
 
-export const silenceRecorded = (factor: string) => `${factor} (silence recorded)`;
+const ago = (days: number) => (days === 0 ? 'today' : `${plural(days, 'day')} ago`);
 
 export interface FrequencyWords {
   recent: number;
@@ -198,6 +216,21 @@ export function minorFactors(n: number, sum: number, minEffect: number): string 
   return n === 1
     ? `One smaller factor (under ${under}) adds ${signedPoints(sum)} and is not listed.`
     : `${n} smaller factors (each under ${under}) add ${signedPoints(sum)} together and are not listed.`;
+}
+
+const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
+
+/**
+ * A view as of a moment before the customer's first record (knowledge time) considers nothing;
+ * the health curve (business time) shows that past, so the note names the first record and the curve.
+ */
+export function nothingRecordedYet(asOfT: number, firstRecordedT: number | null): string {
+  const curve = 'The health curve shows how the relationship went before that: it is drawn from when things happened, including what was recorded later (an import, for example).';
+  if (firstRecordedT === null) return `Nothing has been recorded for this customer yet, so there is no health to show for ${formatDay(asOfT)}.`;
+  const head = formatDay(asOfT) === formatDay(firstRecordedT)
+    ? `By ${hhmm(asOfT)} UTC on ${formatDay(asOfT)} Closeness had not recorded anything for this customer yet: the first record came at ${hhmm(firstRecordedT)} UTC that day.`
+    : `On ${formatDay(asOfT)} Closeness had not recorded anything for this customer yet: the first record is from ${formatDay(firstRecordedT)}.`;
+  return `${head} This view shows only what had been recorded by then. ${curve}`;
 }
 
 // ---- health next to churn risk ----

@@ -1,3 +1,4 @@
+import { computeHealth } from '../health/health.js';
 import { foldCustomer, type FoldEvent } from './fold.js';
 import { quietThresholds, silenceFacts } from './silence.js';
 
@@ -27,7 +28,10 @@ describe('silence policy', () => {
     expect(unanswered.id).toBe(deterministicId('unanswered', TP));
     expect(unanswered.data).toEqual(expect.objectContaining({ customerId: CID, touchpointId: TP, observedAt: now.toISOString() }));
     const quiet = facts.find((f) => f.type === 'RelationshipWentQuiet')!;
-    expect(quiet.data).toEqual(expect.objectContaining({ daysSinceRelational: 41, lastRelationalTouchpointId: null }));
+    // Counted from the first touchpoint (2 Jan), as the health recency driver counts, not from the registration.
+    expect(quiet.data).toEqual(expect.objectContaining({ daysSinceRelational: 40, lastRelationalTouchpointId: null }));
+    const driver = computeHealth(foldCustomer([...events, { id: quiet.id, type: quiet.type, data: quiet.data, recordedAt: now.toISOString() }]).input, now).drivers.find((d) => d.factor.startsWith('no relational contact'))!;
+    expect(driver.factor).toBe('no relational contact in 40 days on record (first contact on 2 Jan 2026; silence recorded)');
     expect(quiet.id).toBe(deterministicId('quiet', CID, 'none', '30'));
   });
 

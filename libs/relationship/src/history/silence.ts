@@ -33,12 +33,16 @@ export function silenceFacts(customerId: string, events: readonly FoldEvent[], f
     });
   }
   if (!fold.customer || thresholds.length === 0) return out;
-  // Without a relational contact, silence counts from the customer's first known moment (an
-  // imported history's first touchpoint, else the first event).
+  // Without a relational contact, silence counts from the first touchpoint, as the health recency
+  // driver does (so the fact and the driver quote one number); without any touchpoint, from the
+  // customer's first event.
   const last = lastRelationalContact(fold.input.touchpoints, now.getTime());
+  const firstContacts = fold.input.touchpoints.map((t) => Date.parse(t.touchpoint.occurredAt)).filter(Number.isFinite);
   const since = last
     ? Date.parse(last.touchpoint.occurredAt)
-    : Math.min(...events.map((e) => new Date(e.recordedAt).getTime()), ...fold.input.touchpoints.map((t) => Date.parse(t.touchpoint.occurredAt)));
+    : firstContacts.length > 0
+      ? Math.min(...firstContacts)
+      : Math.min(...events.map((e) => new Date(e.recordedAt).getTime()));
   const days = wholeDaysBetween(since, now.getTime());
   const step = [...thresholds].reverse().find((t) => days >= t);
   if (step !== undefined) {

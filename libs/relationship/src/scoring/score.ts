@@ -65,8 +65,10 @@ export function internScore(s: RelationalScore): RelationalScore {
   const hit = interned.get(key);
   if (hit) return hit;
   if (interned.size >= MAX_INTERNED) interned.clear();
-  const signals = Object.freeze((s.signals ?? []).map((g) => Object.freeze({ ...g }))) as Signal[];
-  const out = Object.freeze({ ...s, signals }) as RelationalScore;
+  // Built in the fold's key order, not the input's: a score read back from jsonb has its keys
+  // in jsonb's order, and its content id (the hash of its JSON) must equal the one the fold gave.
+  const signals = Object.freeze((s.signals ?? []).map((g) => Object.freeze({ name: g.name, effect: g.effect, detail: g.detail }))) as Signal[];
+  const out = Object.freeze({ score: s.score, class: s.class, signals, ...(s.model === undefined ? {} : { model: s.model }) }) as RelationalScore;
   interned.set(key, out);
   return out;
 }

@@ -596,4 +596,11 @@ describe('shared scores', () => {
     expect(internScore(odd)).toEqual(odd);
     expect(internScore({ ...odd, signals: [...odd.signals] })).toBe(internScore(odd));
   });
+
+  it('gives a score read back with its keys in another order (as jsonb returns them) the fold\'s key order', () => {
+    const odd = { score: 13, class: 'transactional' as RelationalClass, signals: [{ name: 'automated', effect: -37, detail: 'stored before' }], model: 'm1' };
+    // jsonb orders keys by length, then bytewise: what a restore from relational_scores hands in.
+    const fromJsonb = { class: odd.class, model: odd.model, score: odd.score, signals: [{ name: 'automated', detail: 'stored before', effect: -37 }] };
+    expect(JSON.stringify(internScore(fromJsonb))).toBe(JSON.stringify(odd));
+  });
 });

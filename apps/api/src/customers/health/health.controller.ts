@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import type { HealthView } from '../../../../../libs/relationship/src/index.js';
+import { nothingRecordedNote, type HealthView } from '../../../../../libs/relationship/src/index.js';
 import { CUSTOMER_ROLES, Clock, CurrentUser, ProblemException, Roles, ValidQuery, assertCustomerInScope, type AuthUser } from '../../../../../libs/shared/src/index.js';
 import { HealthReadService } from './health-read.service.js';
 import { HealthDto, HealthHistoryDto, HealthHistoryQuery, HealthQuery, type HealthHistoryQueryDto, type HealthQueryDto } from './health.dto.js';
@@ -9,7 +9,10 @@ import { HealthDto, HealthHistoryDto, HealthHistoryQuery, HealthQuery, type Heal
 const DAY_MS = 86_400_000;
 const MAX_POINTS = { day: 1100, week: 520 } as const;
 
-function toDto(v: HealthView, firstRecordedAt: string | null): HealthDto {
+function toDto(id: string, v: HealthView, firstRecordedAt: string | null): HealthDto {
+  // Before the first record nothing is considered, while the curve (business time) has that past: say so, and where to look.
+  const nothing = nothingRecordedNote(new Date(v.at), firstRecordedAt);
+  const notes = nothing === null ? v.notes : [...v.notes, { ...nothing, curve: `/api/v1/customers/${id}/health/history?to=${encodeURIComponent(v.at)}` }];
   return {
     asOf: v.at,
     score: v.score,
@@ -17,7 +20,7 @@ function toDto(v: HealthView, firstRecordedAt: string | null): HealthDto {
     trend30d: v.trend30d,
     churnRisk: { probability: v.churnRisk.probability, level: v.churnRisk.level, drivers: v.churnRisk.drivers },
     drivers: v.drivers,
-    notes: v.notes,
+    notes,
     eventsConsidered: v.eventsConsidered,
     firstRecordedAt,
   };
@@ -53,7 +56,7 @@ export class HealthController {
     // Computed off the event loop from each customer's kept fold (HealthReadService); firstRecordedAt
     // is when the first event health counts was recorded (by asOf, else the first one at all).
     const { view, firstRecordedAt } = await this.reads.health(id, at, q.asOf);
-    return toDto(view, firstRecordedAt);
+    return toDto(id, view, firstRecordedAt);
   }
 
   @Get(':id/health/history')

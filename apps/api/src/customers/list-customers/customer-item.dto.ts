@@ -12,7 +12,7 @@ export class ChurnSummaryDto {
 }
 
 export class DriverDto {
-  @ApiProperty({ example: 'no relational contact for 41 days' }) factor: string;
+  @ApiProperty({ example: 'no relational contact for 41 days (since 12 Oct 2026)' }) factor: string;
   @ApiProperty({ description: 'Effect in points (health) or log-odds contribution (churn).' }) effect: number;
   @ApiProperty({ type: [String], description: 'The events behind this driver.' }) eventIds: string[];
 }
@@ -28,7 +28,7 @@ export class CustomerItemDto {
   @ApiProperty({ type: HealthSummaryDto }) health: HealthSummaryDto;
   @ApiProperty({ type: ChurnSummaryDto }) churnRisk: ChurnSummaryDto;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastRelationalContactAt: string | null;
-  @ApiProperty({ description: 'Follow-up tasks not yet completed or dismissed (snoozed ones count).' }) openFollowUps: number;
+  @ApiProperty({ description: 'Open follow-up tasks: not completed, dismissed or snoozed (a snoozed task counts again once its time comes and the sweep opens it).' }) openFollowUps: number;
 }
 
 export class CustomerListDto {
@@ -37,10 +37,16 @@ export class CustomerListDto {
 }
 
 export class HealthNoteDto {
-  @ApiProperty({ enum: ['scale_limit', 'minor_factors', 'health_vs_churn'] }) kind: string;
+  @ApiProperty({
+    enum: ['scale_limit', 'minor_factors', 'health_vs_churn', 'nothing_recorded_yet'],
+    description: 'nothing_recorded_yet (health?asOf= only): asOf lies before the first record of the customer, so nothing is considered; the text names the first record and points to the curve.',
+  })
+  kind: string;
   @ApiProperty({ example: 'The factors add up to −72.4 points from the neutral 50; the score stops at 0.' }) text: string;
   @ApiProperty({ description: 'Points the note accounts for (the clamp, the smaller factors together; 0 for health_vs_churn): with the drivers they add up to score − 50.' }) effect: number;
   @ApiPropertyOptional({ type: [DriverDto], description: 'minor_factors: the factors too small to list.' }) drivers?: DriverDto[];
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'nothing_recorded_yet: when the first event of the customer was recorded (null: nothing is yet).' }) firstRecordedAt?: string | null;
+  @ApiPropertyOptional({ example: '/api/v1/customers/0b9f…/health/history?to=2026-05-16T23%3A59%3A59.999Z', description: 'nothing_recorded_yet: the health curve up to asOf (business time: from when things happened, including what was recorded later).' }) curve?: string;
 }
 
 export class ChurnRiskDetailDto extends ChurnSummaryDto {

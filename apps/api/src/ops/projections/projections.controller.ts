@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCookieAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { parkedEvents, projectionStatuses, requestParkedRetry, requestRebuild, type ParkedEvent } from '../../../../../libs/event-store/src/index.js';
+import { READ_MODELS_LEASE_RUNNER } from '../../../../../libs/read-models/src/index.js';
 import { ProblemException, Roles } from '../../../../../libs/shared/src/index.js';
 
 /** Parked events listed per projection in `GET /ops/projections` (the count is always whole). */
@@ -24,9 +25,19 @@ export class ParkedEventDto {
   @ApiProperty({ format: 'date-time' }) lastAttemptAt: string;
 }
 
+export class BucketProgressDto {
+  @ApiProperty({ example: 64, description: 'Buckets the log is split into for this projection.' }) count: number;
+  @ApiProperty({ example: 64, description: 'Buckets that have applied every event committed in them so far (during a rebuild: the buckets done).' }) applied: number;
+}
+
+export class LeaseHolderDto {
+  @ApiProperty({ example: 'worker-1:4242:3f0c9a1b', description: 'The worker process (host:pid:instance).' }) owner: string;
+  @ApiProperty({ example: 32, description: 'Buckets whose lease it holds now.' }) buckets: number;
+}
+
 export class ProjectionStatusDto {
   @ApiProperty({ example: 'customer-health' }) name: string;
-  @ApiProperty({ description: 'Global position of the last event applied.' }) position: number;
+  @ApiProperty({ description: 'Global position of the last event applied (a partitioned projection: the furthest any of its buckets has applied).' }) position: number;
   @ApiProperty({ description: 'Committed events not yet applied.' }) lagEvents: number;
   @ApiProperty({ description: 'Age of the oldest event not yet applied, in seconds (0 when caught up).' }) lagSeconds: number;
   @ApiProperty({ enum: ['running', 'rebuild_requested', 'failing'] }) status: string;
@@ -35,6 +46,10 @@ export class ProjectionStatusDto {
   @ApiProperty({ description: 'Events in the projection\'s quarantine: parked (could not be applied) and held behind them. The projection went on past them.' })
   parked: number;
   @ApiProperty({ type: [ParkedEventDto], description: `The parked and held events in log order (at most ${LISTED_PARKED}).` }) parkedEvents: ParkedEventDto[];
+  @ApiProperty({ type: BucketProgressDto, required: false, description: 'Only for a projection that runs per bucket of the log, shared among the worker processes.' })
+  buckets?: BucketProgressDto;
+  @ApiProperty({ type: [LeaseHolderDto], required: false, description: 'Only for a partitioned projection: the worker processes holding its buckets now (empty: none is running it).' })
+  leaseHolders?: LeaseHolderDto[];
 }
 
 export class RebuildAcceptedDto {
@@ -74,11 +89,14 @@ export class ProjectionsController {
   @ApiOperation({ summary: 'Every projection: position, lag in events and seconds, status, and the events it parked' })
   @ApiOkResponse({ type: [ProjectionStatusDto] })
   async list(): Promise<ProjectionStatusDto[]> {
-    const rows = await projectionStatuses(this.db);
+    const rows = await projectionStatuses(this.db, { leaseRunner: READ_MODELS_LEASE_RUNNER });
     const out: ProjectionStatusDto[] = [];
     for (const r of rows) {
       const parked = r.parked > 0 ? await parkedEvents(this.db, r.name, LISTED_PARKED) : [];
-      out.push({ name: r.name, position: r.position, lagEvents: r.lagEvents, lagSeconds: r.lagSeconds, status: r.status, lastError: r.lastError, parked: r.parked, parkedEvents: parked.map(toParkedDto) });
+      out.push({
+        name: r.name, position: r.position, lagEvents: r.lagEvents, lagSeconds: r.lagSeconds, status: r.status, lastError: r.lastError, parked: r.parked, parkedEvents: parked.map(toParkedDto),
+        ...(r.buckets ? { buckets: r.buckets, leaseHolders: r.leaseHolders ?? [] } : {}),
+      });
     }
     return out;
   }
