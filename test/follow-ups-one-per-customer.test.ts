@@ -448,7 +448,7 @@ describe('upgrade in place: several open follow-ups per customer, as the version
     expect(survivor.reasons.map((r: any) => r.rule)).toEqual(['high_value_transactional', 'return_automation_only', 'transactional_streak']);
     expect(survivor).toMatchObject({ rule: 'high_value_transactional', priority: 'urgent' });
     const listed = await api('GET', `/follow-ups?customerId=${c}&status=open`, admin);
-    expect(listed.body.items.map((i: any) => [i.id, i.priority])).toEqual([[oldest, 'urgent']]);
+    expect(listed.body.items.map((i: any) => [i.id, i.priority, i.reasons.map((r: any) => r.rule)])).toEqual([[oldest, 'urgent', ['high_value_transactional', 'return_automation_only', 'transactional_streak']]]);
     const slots = await stack.db.ds.query(`SELECT customer_id::text AS c, open_task_id::text AS t, last_closed_at FROM follow_up_customers ORDER BY customer_id`);
     expect(slots).toEqual(expect.arrayContaining([{ c, t: oldest, last_closed_at: null }, { c: untouched, t: alone, last_closed_at: null }]));
     // Not by editing rows: the other customer's task was never written again.
