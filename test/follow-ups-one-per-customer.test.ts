@@ -317,6 +317,27 @@ describe('one open follow-up per customer (#22, real stack)', () => {
     expect(await taskEvents(left)).toEqual(atChurn);
   });
 
+  it('given a customer who churned and then renewed, when a transactional contact follows, then retention follow-ups apply again; while churned the same contact raised none', async () => {
+    const c = await customer('Eva Lund', 300_000);
+    const outcome = async (type: string, at: string) => {
+      expect((await api('POST', `/customers/${c}/outcomes`, admin, { type, occurredAt: at })).status).toBe(201);
+      const rows = await stack.db.ds.query(`SELECT event_id::text AS id FROM events WHERE stream_id = $1 AND type = 'OutcomeRecorded' ORDER BY global_position DESC LIMIT 1`, [`customer-${c}`]);
+      await evaluated([rows[0].id]);
+    };
+    await outcome('churned', minutesAgo(120));
+    const whileGone = await post(returnContact(c, minutesAgo(60)));
+    await evaluated([whileGone]);
+    expect(await taskEvents(c)).toEqual([]);
+
+    await outcome('renewed', minutesAgo(30));
+    const back = await post(returnContact(c, new Date().toISOString()));
+    await evaluated([back]);
+    const rows = await tasksOf(c);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'open', rule: 'high_value_transactional' });
+    for (const r of rows[0].reasons) expect(r.triggeredBy).toContain(back);
+  });
+
   it('given an inbound e-mail and the account manager\'s reply (and the customer\'s thanks in that thread), then there is no repeat contact; when the customer writes again about it, then repeat_contact counts their two messages only', async () => {
     const c = await customer('Ola Strand', 20_000);
     const question = withId({ customerId: c, channel: 'email', occurredAt: minutesAgo(180), subject: 'Invoice', topic: 'invoice', summary: 'The invoice has the wrong address.' });
