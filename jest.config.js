@@ -21,6 +21,8 @@ const integration = {
  * scheduled checks, the dashboard, dead letters, the supervisor): with REDIS_URL set, the
  * `integration` project runs them on Redis and `queues-postgres` again on BullMQ's PostgreSQL
  * backend. Without REDIS_URL, `integration` already runs every queue on PostgreSQL.
+ * Tests in those files that do no queue work are marked `itOnce`/`describeOnce`
+ * (test/support/env.ts) and run in `integration` only.
  */
 const QUEUE_TESTS = ['follow-ups', 'follow-ups-batch', 'outbound', 'read-models', 'hardening-ops', 'hardening-auth', 'ops', 'poison-event', 'demo'];
 

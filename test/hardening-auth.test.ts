@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { QUEUES } from '../libs/queues/src/index.js';
 import { startStack, type Stack } from './support/stack.js';
-import { testQueue } from './support/env.js';
+import { describeOnce, itOnce, testQueue } from './support/env.js';
 
 /**
  * Issue #19, findings 5 and 6, reproduced as the security test ran them, against the real API and
@@ -49,7 +49,7 @@ const freshIp = () => {
 };
 const suffix = () => randomBytes(4).toString('hex');
 
-describe('hardening #19.5: one e-mail, one account, one throttle; lockout is no denial of service', () => {
+describeOnce('hardening #19.5: one e-mail, one account, one throttle; lockout is no denial of service', () => {
   let stack: Stack;
   let adminToken: string;
   const { call, login } = client(() => stack);
@@ -186,7 +186,7 @@ describe('hardening #19.6: cookie-authenticated writes are same-origin only', ()
     await stack?.close();
   });
 
-  it('a cross-site x-www-form-urlencoded POST carrying only the admin session cookie creates no admin', async () => {
+  itOnce('a cross-site x-www-form-urlencoded POST carrying only the admin session cookie creates no admin', async () => {
     const email = `mallory-${suffix()}@evil.example`;
     // What a browser sends for an auto-submitted <form method=post> on another site.
     const res = await call('POST', '/users', {
@@ -198,7 +198,7 @@ describe('hardening #19.6: cookie-authenticated writes are same-origin only', ()
     expect(await usersWith(email)).toBe(0);
   });
 
-  it('the same from a sibling origin (same site, so SameSite=Lax sends the cookie), with Origin: null, without fetch metadata, or as text/plain JSON: refused', async () => {
+  itOnce('the same from a sibling origin (same site, so SameSite=Lax sends the cookie), with Origin: null, without fetch metadata, or as text/plain JSON: refused', async () => {
     const cases: Record<string, string>[] = [
       { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://wiki.127.0.0.1.nip.io', 'sec-fetch-site': 'same-site' },
       { 'content-type': 'application/x-www-form-urlencoded', origin: 'null', 'sec-fetch-site': 'cross-site' },
@@ -237,7 +237,7 @@ describe('hardening #19.6: cookie-authenticated writes are same-origin only', ()
     }
   });
 
-  it('the web UI (same origin, JSON, cookie) and bearer-token clients (any origin) still write', async () => {
+  itOnce('the web UI (same origin, JSON, cookie) and bearer-token clients (any origin) still write', async () => {
     const fromUi = `ui-${suffix()}@closeness.test`;
     const ui = await call('POST', '/users', {
       body: { email: fromUi, name: 'From the UI', password: 'from-the-ui-1', role: 'ops' },
@@ -259,7 +259,7 @@ describe('hardening #19.6: cookie-authenticated writes are same-origin only', ()
     expect(script.status).toBe(201);
   });
 
-  it('no route parses x-www-form-urlencoded bodies any more, even with a bearer token', async () => {
+  itOnce('no route parses x-www-form-urlencoded bodies any more, even with a bearer token', async () => {
     const email = `form-${suffix()}@closeness.test`;
     const res = await call('POST', '/users', { token: adminToken, body: form(email), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect([400, 415, 422]).toContain(res.status);
@@ -268,7 +268,7 @@ describe('hardening #19.6: cookie-authenticated writes are same-origin only', ()
   });
 });
 
-describe('hardening #19.6: Secure cookies by default in production', () => {
+describeOnce('hardening #19.6: Secure cookies by default in production', () => {
   it('NODE_ENV=production sets Secure on the session cookie unless COOKIE_SECURE=false says otherwise', async () => {
     for (const [env, secure] of [
       [{ NODE_ENV: 'production' }, true],

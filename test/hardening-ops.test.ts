@@ -15,7 +15,7 @@ import { EventStore } from '../libs/event-store/src/index.js';
 import { QUEUES } from '../libs/queues/src/index.js';
 import { evaluateCustomer } from '../libs/read-models/src/index.js';
 import { call, createUser, minutesAgo, touchpoint, type TestUser } from './fixtures/webhooks/helpers.js';
-import { dropQueuePrefix, freshDatabase, queueEnv, testQueue } from './support/env.js';
+import { dropQueuePrefix, describeOnce, freshDatabase, queueEnv, testQueue } from './support/env.js';
 import { eventually, startStack, type Stack } from './support/stack.js';
 
 /*
@@ -117,7 +117,7 @@ describe('#19.3 ops can neither read customer data nor forge deliveries through 
   });
 });
 
-describe('#19.7 expensive reads do not block the API', () => {
+describeOnce('#19.7 expensive reads do not block the API', () => {
   let stack: Stack;
   let admin: string;
 
@@ -294,7 +294,7 @@ describe('#19.10 a killed worker is restarted by npm start\'s supervisor, and th
   });
 });
 
-describe('#19.11 worker metrics stay on loopback; slow senders are cut off', () => {
+describeOnce('#19.11 worker metrics stay on loopback; slow senders are cut off', () => {
   let stack: Stack;
 
   beforeAll(async () => {

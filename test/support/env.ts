@@ -16,6 +16,16 @@ export const PG_BASE = process.env.TEST_DATABASE_BASE_URL ?? process.env.DATABAS
 export const REDIS_URL = process.env.REDIS_URL || undefined;
 export const QUEUE_BACKEND: 'redis' | 'postgres' = process.env.QUEUE_BACKEND === 'postgres' || !REDIS_URL ? 'postgres' : 'redis';
 
+/**
+ * The `queues-postgres` Jest project runs the queue tests' files a second time on BullMQ's
+ * PostgreSQL backend. A test or block in those files that does no queue work (login throttles,
+ * event-loop probes, cookie flags) runs once, in the `integration` project: `itOnce`/`describeOnce`
+ * skip it in the second run, which would only repeat it.
+ */
+export const QUEUES_RERUN = process.env.CLOSENESS_QUEUES_RERUN === '1';
+export const itOnce: typeof it = QUEUES_RERUN ? it.skip : it;
+export const describeOnce: typeof describe = QUEUES_RERUN ? describe.skip : describe;
+
 /** The queue settings for a child process (npm start, the API, a worker) a test spawns. */
 export function queueEnv(): Record<string, string> {
   return { ...(REDIS_URL ? { REDIS_URL } : {}), QUEUE_BACKEND };
