@@ -52,7 +52,8 @@ export interface FollowUpDecision {
 
 const rank = (p: FollowUpPriority | undefined) => PRIORITIES.indexOf(p ?? 'normal');
 const sentence = (s: string) => s.trim().replace(/[.\s]+$/, '');
-const lowerFirst = (s: string) => (/^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s);
+// A capital that only starts the sentence ("The …", "A …") is lowered; one that starts a name or an acronym ("NPS") stays.
+const lowerFirst = (s: string) => (/^(?:[A-Z][a-z]|A )/.test(s) ? s[0].toLowerCase() + s.slice(1) : s);
 
 /**
  * The task's own fields from all its reasons: the highest priority that applies, the earliest

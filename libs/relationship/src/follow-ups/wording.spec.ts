@@ -252,8 +252,12 @@ describe('follow-up wording', () => {
       const { suggestedAction } = combineReasons(reasons);
       expect(suggestedAction.startsWith(`${all[0].suggestedAction} Also: the last three contacts were all transactional`)).toBe(true);
       // Joined lower-cased, each reason still reads right: no name lower-cased, no capital after "; ".
-      expect(suggestedAction).not.toMatch(/; [A-Z][a-z]|\bkari\b/);
+      expect(suggestedAction).not.toMatch(/(?:; |Also: )(?:[A-Z][a-z]|A )|\bkari\b/);
       expect(problems(suggestedAction)).toEqual([]);
+
+      // Led by another reason, the high-value one ("A transactional …") joins as "a transactional …".
+      const led = combineReasons([reasons[4], { ...reasons[0], priority: 'normal' }]).suggestedAction;
+      expect(led).toContain('Also: a transactional chatbot conversation');
     });
 
     it('given every channel, automated or not, in every sentence that names a contact, then none breaks the grammar table', () => {
