@@ -189,6 +189,30 @@ describe('one open follow-up per customer (#22, real stack)', () => {
     expect((await tasksOf(c)).map((r) => [r.id, r.status])).toEqual([[task.id, 'open']]);
   });
 
+  it('given an open follow-up about two months without a relational contact, when a relational call from inside those two months is recorded late, then the follow-up is closed automatically as no longer true; one from before them changes nothing', async () => {
+    const c = await customer('Siri Lunde', 50_000);
+    const first = await api('POST', '/touchpoints/batch', admin, { touchpoints: [relationalCall(c, am.id, daysAgo(60))] });
+    expect(first.status).toBe(201);
+    const sent = [await post(newsletter(c, minutesAgo(20))), await post(newsletter(c, minutesAgo(10)))];
+    await evaluated([first.body.results[0].eventId, ...sent]);
+    const [task] = await tasksOf(c);
+    expect(task).toEqual(expect.objectContaining({ rule: 'automation_without_relational', status: 'open' }));
+
+    // Before the quiet period: the silence the task is about still holds.
+    const before = await api('POST', '/touchpoints/batch', admin, { touchpoints: [relationalCall(c, am.id, daysAgo(100))] });
+    await evaluated([before.body.results[0].eventId]);
+    expect((await tasksOf(c)).map((r) => [r.id, r.status])).toEqual([[task.id, 'open']]);
+
+    // Inside it (a call logged in the CRM only now): there was no silence of two months.
+    const inside = await api('POST', '/touchpoints/batch', admin, { touchpoints: [relationalCall(c, am.id, daysAgo(12))] });
+    await evaluated([inside.body.results[0].eventId]);
+    expect(await tasksOf(c)).toEqual([
+      expect.objectContaining({ id: task.id, status: 'done', completed_automatically: true, note: 'Closed automatically: a relational contact recorded later falls in the quiet period the task was about.' }),
+    ]);
+    const list = await api('GET', `/follow-ups?customerId=${c}&status=open`, am);
+    expect(list.body.items).toEqual([]);
+  });
+
   it('given a follow-up the account manager completed, when the old evidence is evaluated again or arrives late, then nothing is raised; when the customer gets in touch again, then a new follow-up opens on that new evidence', async () => {
     const { c, contacts, task } = await returnSituation('Siri Dahl');
     const done = await api('POST', `/follow-ups/${task.id}/complete`, am, { note: 'Called her, refund on its way.' });

@@ -1,6 +1,6 @@
 import type { RelationalClass, ScoredTouchpoint, Touchpoint } from '../touchpoint.js';
 import { computeHealth } from '../health/health.js';
-import { evaluateRules, closesOpenTasks, type RuleContext } from './checks.js';
+import { evaluateRules, closesOpenTasks, reasonStillHolds, type RuleContext } from './checks.js';
 import { DEFAULT_RULES, validateRules, type FollowUpRules, type RuleId } from './rules.js';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
@@ -253,5 +253,30 @@ describe('follow-up rules', () => {
       const res = validateRules({ rules: [{ id: 'repeat_contact', enabled: false }] });
       expect(res).toMatchObject({ ok: true, value: { rules: [{ id: 'repeat_contact', enabled: false, slaHours: 24, params: { windowDays: 7, minContacts: 2 } }] } });
     });
+  });
+});
+
+describe('reasonStillHolds: a silence reason judged again on what is known now', () => {
+  const human = (at: string) => tp('relational', { channel: 'phone', direction: 'outbound', initiatedBy: 'company', handledBy: 'human', occurredAt: at });
+  const letter = (at: string) => tp('neutral', { channel: 'newsletter', direction: 'outbound', initiatedBy: 'company', handledBy: 'automation', occurredAt: at });
+  const call = human('2026-01-01T10:00:00Z');
+  const letters = [letter('2026-03-01T07:00:00Z'), letter('2026-03-09T07:00:00Z')];
+  const [finding] = evaluateRules(ctx([call, ...letters]), only('automation_without_relational'), NOW);
+
+  it('given the silence task the rule raised, then it holds on the same touchpoints and on a relational contact from before the quiet period', () => {
+    expect(finding.rule).toBe('automation_without_relational');
+    expect(reasonStillHolds(finding, [call, ...letters], [], DEFAULT_RULES)).toBe(true);
+    expect(reasonStillHolds(finding, [human('2025-11-01T10:00:00Z'), call, ...letters], [], DEFAULT_RULES)).toBe(true);
+  });
+
+  it('given a relational contact inside the quiet period, recorded later, then the reason no longer holds; one after its evidence changes nothing', () => {
+    expect(reasonStillHolds(finding, [call, human('2026-02-20T10:00:00Z'), ...letters], [], DEFAULT_RULES)).toBe(false);
+    expect(reasonStillHolds(finding, [call, ...letters, human('2026-03-10T09:00:00Z')], [], DEFAULT_RULES)).toBe(true);
+  });
+
+  it('given a neutral contact inside the quiet period, or any other rule, then the reason stands', () => {
+    const neutral = tp('neutral', { channel: 'email', direction: 'outbound', initiatedBy: 'company', handledBy: 'human', occurredAt: '2026-02-20T10:00:00Z' });
+    expect(reasonStillHolds(finding, [call, neutral, ...letters], [], DEFAULT_RULES)).toBe(true);
+    expect(reasonStillHolds({ rule: 'repeat_contact', triggeredBy: [] }, [], [], DEFAULT_RULES)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
-import type { FollowUpPriority } from '../events.js';
+import type { FollowUpPriority, FollowUpReason } from '../events.js';
 import { occurredMsOf, type Channel, type ScoredTouchpoint, type Touchpoint } from '../touchpoint.js';
 import { lastRelationalContact, wholeDaysBetween } from '../history/relational-contact.js';
-import { PRIORITIES, type FollowUpRule, type FollowUpRules, type RuleId } from './rules.js';
+import { PRIORITIES, RULE_PARAMS, type FollowUpRule, type FollowUpRules, type RuleId } from './rules.js';
 import * as say from './wording.js';
 
 export type HealthBand = 'green' | 'yellow' | 'red';
@@ -274,4 +274,28 @@ export function evaluateRules(ctx: RuleContext, rules: FollowUpRules, now: Date)
  */
 export function closesOpenTasks(tp: ScoredTouchpoint): boolean {
   return isRelationalHuman(tp);
+}
+
+/**
+ * Whether a reason still holds on what is known now. Only the silence reason can stop holding:
+ * a relational contact recorded late (an imported call, a customer's e-mail that arrives after
+ * the reply to it, so that the reply is judged anew) may fall inside the quiet period the reason
+ * quoted. It is judged again as the rule judges it: the last relational contact at or before the
+ * reason's newest evidence, counted in whole days against `quietDays`.
+ */
+export function reasonStillHolds(
+  reason: Pick<FollowUpReason, 'rule' | 'triggeredBy'>,
+  touchpoints: readonly ScoredTouchpoint[],
+  facts: readonly RuleFact[],
+  rules: FollowUpRules,
+): boolean {
+  if (reason.rule !== 'automation_without_relational') return true;
+  const quietDays = rules.rules.find((r) => r.id === reason.rule)?.params.quietDays ?? RULE_PARAMS.automation_without_relational.quietDays.default;
+  const ids = new Set(reason.triggeredBy);
+  const times = [...touchpoints.filter((t) => ids.has(t.eventId)).map(time), ...facts.filter((f) => ids.has(f.eventId)).map((f) => Date.parse(f.occurredAt))].filter(Number.isFinite);
+  // Evidence no longer in the stream's view (or none) leaves nothing to judge it by: it stands.
+  if (times.length === 0) return true;
+  const at = Math.max(...times);
+  const last = lastRelationalContact(touchpoints, at);
+  return !last || wholeDaysBetween(time(last), at) >= quietDays;
 }

@@ -37,6 +37,13 @@ describe('one open follow-up per customer: the decision', () => {
     expect(d).toEqual({ skipped: [{ rule: 'repeat_contact', why: 'already_a_reason' }] });
   });
 
+  it('given an open task none of whose reasons holds any more, then it closes, and its evidence is used up', () => {
+    const d = decideFollowUp(given({ open: openTask('automation_without_relational'), noLongerHolds: true, findings: [finding('automation_without_relational', { evidenceAt: h(-3) })] }));
+    expect(d.close).toEqual({ taskId: 't1', why: 'no_longer_holds' });
+    expect(d.open).toBeUndefined();
+    expect(d.skipped).toEqual([{ rule: 'automation_without_relational', why: 'before_last_close' }]);
+  });
+
   it('given an open task, when a person\'s relational contact answers it, then it closes and nothing opens on the same evidence', () => {
     const d = decideFollowUp(given({ open: openTask(), answersOpen: true, findings: [finding('repeat_contact', { evidenceAt: NOW.toISOString() })] }));
     expect(d.close).toEqual({ taskId: 't1', why: 'answered' });

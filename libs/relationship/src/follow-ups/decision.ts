@@ -29,6 +29,11 @@ export interface FollowUpDecisionInput {
   memory: FollowUpMemory;
   /** The trigger is a relational contact by a person that came after everything the open task rests on. */
   answersOpen: boolean;
+  /**
+   * None of the open task's reasons holds any more on what is known now (`reasonStillHolds`): a
+   * relational contact recorded late fell inside the quiet period the task is about.
+   */
+  noLongerHolds?: boolean;
   /** The customer's latest outcome is `churned` (not won back since). */
   churned: boolean;
   /** What the rules found on the trigger (evaluateRules: enabled, current evidence). */
@@ -42,7 +47,7 @@ export type SkipWhy = 'already_answered' | 'before_last_close' | 'dismissed_cool
 
 export interface FollowUpDecision {
   /** Close the open task: a person answered it, or the customer left (no retention task stays open). */
-  close?: { taskId: string; why: 'answered' | 'churned' };
+  close?: { taskId: string; why: 'answered' | 'no_longer_holds' | 'churned' };
   /** Open the customer's follow-up: the leading proposal (priority, due date and action from every reason) and its reasons. */
   open?: { proposal: TaskProposal; reasons: FollowUpReason[] };
   /** Add reasons to the open task, each with the task's fields as they are once it joined. */
@@ -77,8 +82,9 @@ const reasonOf = (p: TaskProposal, at: string): FollowUpReason => ({
 /**
  * One open follow-up per customer — one human reach-out. Given what the rules found on an
  * event and what the customer's follow-ups are, decides (pure; time comes in as `now`):
- * - **close** the open task when a person's relational contact answered it, or when the
- *   customer has left (a retention task for a customer who is gone is moot);
+ * - **close** the open task when a person's relational contact answered it, when none of its
+ *   reasons holds any more (a late-recorded relational contact broke the silence it is about),
+ *   or when the customer has left (a retention task for a customer who is gone is moot);
  * - **already answered**: a finding a later relational human contact answered is dropped;
  * - a finding whose newest evidence is not newer than the last closing is used up; a reason
  *   dismissed within its cool-down stays quiet unless the customer got in touch since;
@@ -91,11 +97,12 @@ export function decideFollowUp(input: FollowUpDecisionInput): FollowUpDecision {
   const out: FollowUpDecision = { skipped: [] };
   let open = input.open;
   let lastClosedAt = input.memory.lastClosedAt;
-  if (open && (input.answersOpen || input.churned)) {
-    out.close = { taskId: open.id, why: input.answersOpen ? 'answered' : 'churned' };
+  if (open && (input.answersOpen || input.noLongerHolds || input.churned)) {
+    out.close = { taskId: open.id, why: input.answersOpen ? 'answered' : input.noLongerHolds ? 'no_longer_holds' : 'churned' };
     open = null;
-    // The contact that answered it is no reason to call again; a churn uses up no win-back evidence.
-    if (input.answersOpen) lastClosedAt = at;
+    // The contact that answered it (or showed it was not so) is no reason to call again; a churn
+    // uses up no win-back evidence.
+    if (input.answersOpen || input.noLongerHolds) lastClosedAt = at;
   }
   const fresh: TaskProposal[] = [];
   for (const f of input.findings) {

@@ -6,6 +6,7 @@ import type { JobData } from '../../../../../libs/queues/src/index.js';
 import { QUEUES } from '../../../../../libs/queues/src/index.js';
 import {
   closesOpenTasks,
+  reasonStillHolds,
   combineReasons,
   computeHealth,
   CustomerFoldState,
@@ -364,7 +365,8 @@ export class FollowUpsService {
       const newest = Math.max(-Infinity, ...after.input.touchpoints.filter((t) => evidence.has(t.eventId)).map(occurredMsOf));
       answersOpen = occurredMsOf(triggerTp!) >= newest;
     }
-    const decision = decideFollowUp({ now, open, memory: slot.memory, answersOpen, churned: churnedAt !== null, findings, answered, rules: shared.rules });
+    const noLongerHolds = !!open && !answersOpen && open.reasons.every((r) => !reasonStillHolds(r, after.input.touchpoints, after.input.facts, shared.rules));
+    const decision = decideFollowUp({ now, open, memory: slot.memory, answersOpen, noLongerHolds, churned: churnedAt !== null, findings, answered, rules: shared.rules });
     for (const s of decision.skipped) result.skipped.push(s.rule);
 
     if (decision.close || decision.join) await this.flush(tx, shared); // a task raised in this batch must be stored first
@@ -377,7 +379,11 @@ export class FollowUpsService {
         {
           type: 'Complete',
           ...(answeredBy ? { touchpointId: triggerTp!.touchpoint.id } : {}),
-          note: answeredBy ? 'Closed automatically: a relational contact by a person followed.' : 'Closed automatically: the customer has left.',
+          note: answeredBy
+            ? 'Closed automatically: a relational contact by a person followed.'
+            : decision.close.why === 'no_longer_holds'
+              ? 'Closed automatically: a relational contact recorded later falls in the quiet period the task was about.'
+              : 'Closed automatically: the customer has left.',
           by: null,
           automatic: true,
         },
