@@ -189,7 +189,7 @@ describe('one open follow-up per customer (#22, real stack)', () => {
     expect((await tasksOf(c)).map((r) => [r.id, r.status])).toEqual([[task.id, 'open']]);
   });
 
-  it('given an open follow-up about two months without a relational contact, when a relational call from inside those two months is recorded late, then the follow-up is closed automatically as no longer true; one from before them changes nothing', async () => {
+  it('given an open follow-up about two months without a relational contact, when a relational call from inside those two months is recorded late, then the follow-up is closed automatically as no longer true; one from before them changes nothing, one that leaves a shorter silence rewords it', async () => {
     const c = await customer('Siri Lunde', 50_000);
     const first = await api('POST', '/touchpoints/batch', admin, { touchpoints: [relationalCall(c, am.id, daysAgo(60))] });
     expect(first.status).toBe(201);
@@ -202,6 +202,20 @@ describe('one open follow-up per customer (#22, real stack)', () => {
     const before = await api('POST', '/touchpoints/batch', admin, { touchpoints: [relationalCall(c, am.id, daysAgo(100))] });
     await evaluated([before.body.results[0].eventId]);
     expect((await tasksOf(c)).map((r) => [r.id, r.status])).toEqual([[task.id, 'open']]);
+
+    // Inside it, but leaving more than 30 quiet days: the silence is real and began later; the reason says so.
+    const midway = await api('POST', '/touchpoints/batch', admin, { touchpoints: [relationalCall(c, am.id, daysAgo(45))] });
+    await evaluated([midway.body.results[0].eventId]);
+    const revised = await eventually(async () => {
+      const res = await api('GET', `/follow-ups?customerId=${c}&status=open`, am);
+      const item = res.body.items[0];
+      // 45 days before the last newsletter (10 minutes ago) less those minutes: 44 whole days.
+      return item?.reasons[0].reason.startsWith('No relational contact for 44 days') && item;
+    });
+    expect(revised).toEqual(expect.objectContaining({ id: task.id, rule: 'automation_without_relational', reason: revised.reasons[0].reason }));
+    expect(revised.reasons).toHaveLength(1);
+    expect(revised.suggestedAction).toContain('nobody has had a real conversation with them since');
+    expect((await taskEvents(c)).map((e) => e.type)).toEqual(['FollowUpTaskRaised', 'FollowUpReasonRevised']);
 
     // Inside it (a call logged in the CRM only now): there was no silence of two months.
     const inside = await api('POST', '/touchpoints/batch', admin, { touchpoints: [relationalCall(c, am.id, daysAgo(12))] });

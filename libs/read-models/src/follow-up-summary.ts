@@ -21,6 +21,7 @@ export function followUpChange(e: { type: string; data: any }): Record<string, u
     case 'FollowUpTaskEscalated':
       return { ...base, kind: 'escalated', priority: d.priority ?? null };
     case 'FollowUpReasonAdded':
+    case 'FollowUpReasonRevised':
       // A reason joined: the task takes the highest priority and the earliest due date of its reasons.
       return { ...base, kind: 'reason', priority: d.priority ?? null, due_at: businessTimeIso(d.dueAt) };
     default:

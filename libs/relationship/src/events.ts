@@ -147,6 +147,24 @@ export interface FollowUpReasonAdded {
   };
 }
 
+/**
+ * A reason of the open task, judged again on what is known now, reads differently: a relational
+ * contact recorded late moved the day a silence began. It replaces the task's reason of the same
+ * rule; the task's priority, due date and suggested action are carried as they become.
+ */
+export interface FollowUpReasonRevised {
+  type: 'FollowUpReasonRevised';
+  data: {
+    taskId: string;
+    customerId: string;
+    reason: FollowUpReason;
+    priority: FollowUpPriority;
+    dueAt: string;
+    suggestedAction: string;
+    revisedAt: string;
+  };
+}
+
 export interface FollowUpTaskCompleted {
   type: 'FollowUpTaskCompleted';
   data: {
@@ -171,7 +189,7 @@ export interface FollowUpTaskEscalated {
   data: { taskId: string; customerId: string; priority: FollowUpPriority; escalatedTo: string | null; escalatedAt: string };
 }
 
-export type FollowUpEvent = FollowUpTaskRaised | FollowUpReasonAdded | FollowUpTaskCompleted | FollowUpTaskDismissed | FollowUpTaskSnoozed | FollowUpTaskEscalated;
+export type FollowUpEvent = FollowUpTaskRaised | FollowUpReasonAdded | FollowUpReasonRevised | FollowUpTaskCompleted | FollowUpTaskDismissed | FollowUpTaskSnoozed | FollowUpTaskEscalated;
 
 export type DomainEvent = CustomerEvent | FollowUpEvent;
 export type DomainEventType = DomainEvent['type'];
@@ -278,6 +296,7 @@ export const CUSTOMER_EVENT_TYPES = allEventTypesOf<CustomerEvent>()(
 export const TASK_EVENT_TYPES = allEventTypesOf<FollowUpEvent | FollowUpTaskSnoozeEnded>()(
   'FollowUpTaskRaised',
   'FollowUpReasonAdded',
+  'FollowUpReasonRevised',
   'FollowUpTaskCompleted',
   'FollowUpTaskDismissed',
   'FollowUpTaskSnoozed',

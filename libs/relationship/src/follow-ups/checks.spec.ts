@@ -1,6 +1,6 @@
 import type { RelationalClass, ScoredTouchpoint, Touchpoint } from '../touchpoint.js';
 import { computeHealth } from '../health/health.js';
-import { evaluateRules, closesOpenTasks, reasonStillHolds, type RuleContext } from './checks.js';
+import { evaluateRules, closesOpenTasks, rejudgeReason, type RuleContext } from './checks.js';
 import { DEFAULT_RULES, validateRules, type FollowUpRules, type RuleId } from './rules.js';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
@@ -256,27 +256,31 @@ describe('follow-up rules', () => {
   });
 });
 
-describe('reasonStillHolds: a silence reason judged again on what is known now', () => {
+describe('rejudgeReason: a silence reason judged again on what is known now', () => {
   const human = (at: string) => tp('relational', { channel: 'phone', direction: 'outbound', initiatedBy: 'company', handledBy: 'human', occurredAt: at });
   const letter = (at: string) => tp('neutral', { channel: 'newsletter', direction: 'outbound', initiatedBy: 'company', handledBy: 'automation', occurredAt: at });
   const call = human('2026-01-01T10:00:00Z');
-  const letters = [letter('2026-03-01T07:00:00Z'), letter('2026-03-09T07:00:00Z')];
+  const letters = [letter('2026-01-20T07:00:00Z'), letter('2026-03-01T07:00:00Z'), letter('2026-03-09T07:00:00Z')];
   const [finding] = evaluateRules(ctx([call, ...letters]), only('automation_without_relational'), NOW);
+  const again = (touchpoints: ScoredTouchpoint[]) => rejudgeReason(finding, ctx(touchpoints), DEFAULT_RULES);
 
-  it('given the silence task the rule raised, then it holds on the same touchpoints and on a relational contact from before the quiet period', () => {
-    expect(finding.rule).toBe('automation_without_relational');
-    expect(reasonStillHolds(finding, [call, ...letters], [], DEFAULT_RULES)).toBe(true);
-    expect(reasonStillHolds(finding, [human('2025-11-01T10:00:00Z'), call, ...letters], [], DEFAULT_RULES)).toBe(true);
+  it('given the silence task the rule raised, then it holds as worded on the same touchpoints and with a relational contact from before the quiet period', () => {
+    expect(finding.reason).toBe('No relational contact for 66 days (since 1 Jan 2026) while 3 automated messages went out.');
+    expect(again([call, ...letters])).toEqual({ holds: true });
+    expect(again([human('2025-11-01T10:00:00Z'), call, ...letters])).toEqual({ holds: true });
   });
 
-  it('given a relational contact inside the quiet period, recorded later, then the reason no longer holds; one after its evidence changes nothing', () => {
-    expect(reasonStillHolds(finding, [call, human('2026-02-20T10:00:00Z'), ...letters], [], DEFAULT_RULES)).toBe(false);
-    expect(reasonStillHolds(finding, [call, ...letters, human('2026-03-10T09:00:00Z')], [], DEFAULT_RULES)).toBe(true);
+  it('given a relational contact recorded later inside the quiet period, then the reason no longer holds when it leaves less than quietDays, and reads from the later day when it leaves more', () => {
+    expect(again([call, human('2026-02-20T10:00:00Z'), ...letters])).toEqual({ holds: false });
+    const later = again([call, human('2026-01-25T10:00:00Z'), ...letters]);
+    expect(later).toEqual({ holds: true, revised: expect.objectContaining({ rule: 'automation_without_relational', reason: 'No relational contact for 42 days (since 25 Jan 2026) while 2 automated messages went out.' }) });
+    expect(later.holds && later.revised!.triggeredBy).toEqual([letters[1].eventId, letters[2].eventId]);
   });
 
-  it('given a neutral contact inside the quiet period, or any other rule, then the reason stands', () => {
+  it('given a contact after its evidence, a neutral contact inside the quiet period, or any other rule, then the reason stands as worded', () => {
+    expect(again([call, ...letters, human('2026-03-10T09:00:00Z')])).toEqual({ holds: true });
     const neutral = tp('neutral', { channel: 'email', direction: 'outbound', initiatedBy: 'company', handledBy: 'human', occurredAt: '2026-02-20T10:00:00Z' });
-    expect(reasonStillHolds(finding, [call, neutral, ...letters], [], DEFAULT_RULES)).toBe(true);
-    expect(reasonStillHolds({ rule: 'repeat_contact', triggeredBy: [] }, [], [], DEFAULT_RULES)).toBe(true);
+    expect(again([call, neutral, ...letters])).toEqual({ holds: true });
+    expect(rejudgeReason({ rule: 'repeat_contact', reason: 'x', triggeredBy: [] }, ctx([]), DEFAULT_RULES)).toEqual({ holds: true });
   });
 });

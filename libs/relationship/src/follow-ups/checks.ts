@@ -276,26 +276,34 @@ export function closesOpenTasks(tp: ScoredTouchpoint): boolean {
   return isRelationalHuman(tp);
 }
 
+/** A reason judged again: it no longer holds, it holds as worded, or it holds and now reads `revised`. */
+export type Rejudged = { holds: false } | { holds: true; revised?: Pick<FollowUpReason, 'rule' | 'reason' | 'suggestedAction' | 'triggeredBy'> };
+
 /**
- * Whether a reason still holds on what is known now. Only the silence reason can stop holding:
- * a relational contact recorded late (an imported call, a customer's e-mail that arrives after
- * the reply to it, so that the reply is judged anew) may fall inside the quiet period the reason
- * quoted. It is judged again as the rule judges it: the last relational contact at or before the
- * reason's newest evidence, counted in whole days against `quietDays`.
+ * A reason of the open task judged again on what is known now, by the rule's own check at the
+ * reason's evidence. Only the silence reason can change: a relational contact recorded late (a
+ * call logged in the CRM a week on; a customer's e-mail that arrives after the reply to it, so
+ * the reply is judged anew with the message it answers) may fall inside the quiet period it
+ * quoted — then either the silence was never that long (it no longer holds) or it began later
+ * than the reason says (it holds, with other days and messages).
  */
-export function reasonStillHolds(
-  reason: Pick<FollowUpReason, 'rule' | 'triggeredBy'>,
-  touchpoints: readonly ScoredTouchpoint[],
-  facts: readonly RuleFact[],
+export function rejudgeReason(
+  reason: Pick<FollowUpReason, 'rule' | 'reason' | 'triggeredBy'>,
+  ctx: Pick<RuleContext, 'customer' | 'touchpoints' | 'facts'>,
   rules: FollowUpRules,
-): boolean {
-  if (reason.rule !== 'automation_without_relational') return true;
-  const quietDays = rules.rules.find((r) => r.id === reason.rule)?.params.quietDays ?? RULE_PARAMS.automation_without_relational.quietDays.default;
+): Rejudged {
+  if (reason.rule !== 'automation_without_relational') return { holds: true };
   const ids = new Set(reason.triggeredBy);
-  const times = [...touchpoints.filter((t) => ids.has(t.eventId)).map(time), ...facts.filter((f) => ids.has(f.eventId)).map((f) => Date.parse(f.occurredAt))].filter(Number.isFinite);
-  // Evidence no longer in the stream's view (or none) leaves nothing to judge it by: it stands.
-  if (times.length === 0) return true;
-  const at = Math.max(...times);
-  const last = lastRelationalContact(touchpoints, at);
-  return !last || wholeDaysBetween(time(last), at) >= quietDays;
+  const quiet = ctx.facts.find((f) => ids.has(f.eventId) && f.type === 'RelationshipWentQuiet');
+  const sorted = [...ctx.touchpoints].sort(byTime);
+  const evidence = sorted.filter((x) => ids.has(x.eventId));
+  const last = evidence[evidence.length - 1];
+  // Evidence no longer in view (or none) leaves nothing to judge it by: it stands as worded.
+  if (!quiet && !last) return { holds: true };
+  const trigger = quiet ? { eventId: quiet.eventId, type: quiet.type, occurredAt: quiet.occurredAt } : { eventId: last.eventId, type: 'TouchpointRecorded', occurredAt: last.touchpoint.occurredAt };
+  const params = rules.rules.find((r) => r.id === reason.rule)?.params ?? Object.fromEntries(Object.entries(RULE_PARAMS[reason.rule]).map(([k, v]) => [k, v.default]));
+  const found = CHECKS[reason.rule]({ ...ctx, trigger }, params, sorted, quiet ? undefined : last);
+  if (!found) return { holds: false };
+  if (found.reason === reason.reason) return { holds: true };
+  return { holds: true, revised: { rule: reason.rule, reason: found.reason, suggestedAction: found.suggestedAction, triggeredBy: [...new Set(found.triggeredBy)] } };
 }

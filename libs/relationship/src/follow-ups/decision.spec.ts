@@ -37,6 +37,14 @@ describe('one open follow-up per customer: the decision', () => {
     expect(d).toEqual({ skipped: [{ rule: 'repeat_contact', why: 'already_a_reason' }] });
   });
 
+  it('given an open task with a reason that reads differently once judged again, then that reason is replaced and a joining reason combines with the new words', () => {
+    const open = openTask('automation_without_relational');
+    const revised = { ...open.reasons[0], reason: 'No relational contact for 42 days (since 25 Jan 2026) while 2 automated messages went out.', suggestedAction: 'New action' };
+    const d = decideFollowUp(given({ open, revised: [revised], findings: [finding('repeat_contact')] }));
+    expect(d.revise).toEqual({ taskId: 't1', joins: [expect.objectContaining({ reason: revised, suggestedAction: 'New action.' })] });
+    expect(d.join!.joins[0].suggestedAction).toBe('New action. Also: reason of repeat_contact.');
+  });
+
   it('given an open task none of whose reasons holds any more, then it closes, and its evidence is used up', () => {
     const d = decideFollowUp(given({ open: openTask('automation_without_relational'), noLongerHolds: true, findings: [finding('automation_without_relational', { evidenceAt: h(-3) })] }));
     expect(d.close).toEqual({ taskId: 't1', why: 'no_longer_holds' });

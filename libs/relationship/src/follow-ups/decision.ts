@@ -34,6 +34,8 @@ export interface FollowUpDecisionInput {
    * relational contact recorded late fell inside the quiet period the task is about.
    */
   noLongerHolds?: boolean;
+  /** Reasons of the open task that hold but now read differently (`rejudgeReason`), each replacing the one of its rule. */
+  revised?: readonly FollowUpReason[];
   /** The customer's latest outcome is `churned` (not won back since). */
   churned: boolean;
   /** What the rules found on the trigger (evaluateRules: enabled, current evidence). */
@@ -52,6 +54,8 @@ export interface FollowUpDecision {
   open?: { proposal: TaskProposal; reasons: FollowUpReason[] };
   /** Add reasons to the open task, each with the task's fields as they are once it joined. */
   join?: { taskId: string; joins: ReasonJoin[] };
+  /** Reword reasons of the open task (judged again), each with the task's fields as they are once it is replaced. */
+  revise?: { taskId: string; joins: ReasonJoin[] };
   skipped: { rule: string; why: SkipWhy }[];
 }
 
@@ -88,6 +92,8 @@ const reasonOf = (p: TaskProposal, at: string): FollowUpReason => ({
  * - **already answered**: a finding a later relational human contact answered is dropped;
  * - a finding whose newest evidence is not newer than the last closing is used up; a reason
  *   dismissed within its cool-down stays quiet unless the customer got in touch since;
+ * - **revise**: a reason of the open task that holds but, judged again, reads differently
+ *   replaces the reason of its rule;
  * - **join**: while a task is open, every other rule that fires joins it as a reason (a rule
  *   already among its reasons adds nothing);
  * - **open**: with no task open, one task with every finding as a reason, the most urgent leading.
@@ -104,6 +110,17 @@ export function decideFollowUp(input: FollowUpDecisionInput): FollowUpDecision {
     // uses up no win-back evidence.
     if (input.answersOpen || input.noLongerHolds) lastClosedAt = at;
   }
+  // Reasons judged again that read differently replace their rule's reason (the task stays one task).
+  let current = open ? [...open.reasons] : [];
+  if (open && input.revised && input.revised.length > 0) {
+    const joins: ReasonJoin[] = [];
+    for (const r of input.revised) {
+      if (!current.some((x) => x.rule === r.rule)) continue;
+      current = current.map((x) => (x.rule === r.rule ? r : x));
+      joins.push({ reason: r, ...combineReasons(current) });
+    }
+    if (joins.length > 0) out.revise = { taskId: open.id, joins };
+  }
   const fresh: TaskProposal[] = [];
   for (const f of input.findings) {
     const skip = (why: SkipWhy) => out.skipped.push({ rule: f.rule, why });
@@ -116,7 +133,7 @@ export function decideFollowUp(input: FollowUpDecisionInput): FollowUpDecision {
   }
   if (fresh.length === 0) return out;
   if (open) {
-    const reasons = [...open.reasons];
+    const reasons = [...current];
     const joins: ReasonJoin[] = [];
     for (const f of fresh) {
       const reason = reasonOf(f, at);

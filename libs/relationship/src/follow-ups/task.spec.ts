@@ -21,6 +21,17 @@ describe('follow-up task decider', () => {
     const state = given([raise, T0]);
     expect(state).toMatchObject({ id: 't1', status: 'open', priority: 'normal', triggeredBy: ['e1'], assigneeId: 'am1', createdAt: T0.toISOString() });
   });
+  it('given an open task, when its leading reason is revised, then the reason, the task\'s own reason and action read anew; the same revision again, or one on a closed task, is no event', () => {
+    const revise: TaskCommand = {
+      type: 'ReviseReason',
+      join: { reason: { rule: 'transactional_streak', reason: 'r2', triggeredBy: ['e2'], at: T0.toISOString() }, priority: 'normal', dueAt: later(72).toISOString(), suggestedAction: 'a2.' },
+    };
+    const s = given([raise, T0], [revise, later(1)]);
+    expect(s).toMatchObject({ reason: 'r2', suggestedAction: 'a2.', reasons: [expect.objectContaining({ reason: 'r2' })], triggeredBy: ['e1', 'e2'] });
+    expect(decide(revise, s, { now: later(2), eventId: 'x' })).toEqual([]);
+    const done = given([raise, T0], [{ type: 'Complete', by: 'am1', automatic: false }, later(1)]);
+    expect(decide(revise, done, { now: later(2), eventId: 'x' })).toEqual([]);
+  });
   it('given a raised task, when raised again (re-run job), then no event', () => {
     expect(decide(raise, given([raise, T0]), { now: T0, eventId: 'x' })).toEqual([]);
   });

@@ -40,6 +40,8 @@ export type TaskCommand =
   /** `reasons`: every reason of a new task, the proposal's first (default: the proposal alone). */
   | { type: 'Raise'; taskId: string; customerId: string; proposal: TaskProposal; assigneeId: string | null; reasons?: FollowUpReason[] }
   | { type: 'AddReason'; join: ReasonJoin; mergedFrom?: string }
+  /** Replace the reason of the same rule with this wording of it (judged again: `rejudgeReason`). */
+  | { type: 'ReviseReason'; join: ReasonJoin }
   | { type: 'Complete'; note?: string; touchpointId?: string; by: string | null; automatic: boolean; mergedInto?: string }
   | { type: 'Dismiss'; reason: string; by: string }
   | { type: 'Snooze'; until: string; by: string }
@@ -85,6 +87,14 @@ export function decide(cmd: TaskCommand, state: FollowUpTask | null, { now, even
         type: 'FollowUpReasonAdded',
         data: { ...base, reason: j.reason, priority, dueAt: j.dueAt, suggestedAction: j.suggestedAction, addedAt: at, ...(cmd.mergedFrom ? { mergedFrom: cmd.mergedFrom } : {}) },
       }];
+    }
+    case 'ReviseReason': {
+      const j = cmd.join;
+      const current = state.reasons.find((r) => r.rule === j.reason.rule);
+      // Only an open task's own reason, and only when it reads differently (a re-run changes nothing).
+      if (isClosed(state) || !current || current.reason === j.reason.reason) return [];
+      const priority = PRIORITIES[Math.max(PRIORITIES.indexOf(j.priority), PRIORITIES.indexOf(state.priority))] ?? j.priority;
+      return [{ id: eventId, type: 'FollowUpReasonRevised', data: { ...base, reason: j.reason, priority, dueAt: j.dueAt, suggestedAction: j.suggestedAction, revisedAt: at } }];
     }
     case 'Complete':
       if (isClosed(state)) throw new DomainError(DomainErrorCode.FollowUpAlreadyClosed, `The follow-up is already ${state.status}.`);
@@ -133,6 +143,14 @@ export function evolve(state: FollowUpTask | null, event: { type: string; data: 
       if (!state || !d?.reason) return state;
       const triggeredBy = [...new Set([...state.triggeredBy, ...(d.reason.triggeredBy ?? [])])];
       return { ...state, reasons: [...state.reasons, d.reason], priority: d.priority ?? state.priority, dueAt: d.dueAt ?? state.dueAt, suggestedAction: d.suggestedAction ?? state.suggestedAction, triggeredBy };
+    }
+    case 'FollowUpReasonRevised': {
+      if (!state || !d?.reason) return state;
+      const reasons = state.reasons.map((r) => (r.rule === d.reason.rule ? d.reason : r));
+      const triggeredBy = [...new Set([...state.triggeredBy, ...(d.reason.triggeredBy ?? [])])];
+      // The leading reason is the task's own `reason` (contract field): it reads as revised too.
+      const lead = state.rule === d.reason.rule ? { reason: d.reason.reason } : {};
+      return { ...state, ...lead, reasons, priority: d.priority ?? state.priority, dueAt: d.dueAt ?? state.dueAt, suggestedAction: d.suggestedAction ?? state.suggestedAction, triggeredBy };
     }
     case 'FollowUpTaskCompleted':
       return state && { ...state, status: 'done', closedAt: d.completedAt, note: d.note ?? state.note, snoozedUntil: null };

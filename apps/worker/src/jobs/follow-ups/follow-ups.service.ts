@@ -6,7 +6,7 @@ import type { JobData } from '../../../../../libs/queues/src/index.js';
 import { QUEUES } from '../../../../../libs/queues/src/index.js';
 import {
   closesOpenTasks,
-  reasonStillHolds,
+  rejudgeReason,
   combineReasons,
   computeHealth,
   CustomerFoldState,
@@ -365,11 +365,27 @@ export class FollowUpsService {
       const newest = Math.max(-Infinity, ...after.input.touchpoints.filter((t) => evidence.has(t.eventId)).map(occurredMsOf));
       answersOpen = occurredMsOf(triggerTp!) >= newest;
     }
-    const noLongerHolds = !!open && !answersOpen && open.reasons.every((r) => !reasonStillHolds(r, after.input.touchpoints, after.input.facts, shared.rules));
-    const decision = decideFollowUp({ now, open, memory: slot.memory, answersOpen, noLongerHolds, churned: churnedAt !== null, findings, answered, rules: shared.rules });
+    // The open task's reasons judged again on what is known now: a relational contact recorded
+    // late can show a silence to have been shorter, or to have begun later, than a reason says.
+    const judged = open && !answersOpen ? open.reasons.map((r) => ({ r, j: rejudgeReason(r, ctx, shared.rules) })) : [];
+    const noLongerHolds = judged.length > 0 && judged.every(({ j }) => !j.holds);
+    const revised = judged.flatMap(({ r, j }) => (j.holds && j.revised ? [{ ...r, ...j.revised }] : []));
+    const decision = decideFollowUp({ now, open, memory: slot.memory, answersOpen, noLongerHolds, revised, churned: churnedAt !== null, findings, answered, rules: shared.rules });
     for (const s of decision.skipped) result.skipped.push(s.rule);
 
-    if (decision.close || decision.join) await this.flush(tx, shared); // a task raised in this batch must be stored first
+    if (decision.close || decision.join || decision.revise) await this.flush(tx, shared); // a task raised in this batch must be stored first
+    if (decision.revise && slot.openTaskId === decision.revise.taskId) {
+      for (const join of decision.revise.joins) {
+        const { task } = await runTaskCommand(
+          this.store,
+          tx,
+          decision.revise.taskId,
+          { type: 'ReviseReason', join },
+          { now, eventId: deterministicId('FollowUpReasonRevised', decision.revise.taskId, join.reason.rule, trigger.id), by: meta },
+        );
+        if (task) slot.task = task;
+      }
+    }
     if (decision.close && slot.openTaskId === decision.close.taskId) {
       const answeredBy = decision.close.why === 'answered';
       const { changed } = await runTaskCommand(
