@@ -227,6 +227,29 @@ describe('one open follow-up per customer (#22, real stack)', () => {
     expect(list.body.items).toEqual([]);
   });
 
+  it('given one follow-up the system closed (its silence turned out shorter) and one the account manager completed, then the team report\'s median time to complete counts only the second', async () => {
+    const am2 = await createUser(stack.db.ds, 'account_manager');
+    const mine = async (name: string, annualValue: number) => (await api('POST', '/customers', admin, { externalId: `ext-${randomUUID()}`, name, annualValue, accountManagerId: am2.id })).body.id as string;
+    const median = async () => ((await api('GET', '/reports/team', admin)).body.accountManagers.find((m: any) => m.id === am2.id)).medianHoursToComplete;
+
+    const quiet = await mine('Tove Dahl', 50_000);
+    const first = await api('POST', '/touchpoints/batch', admin, { touchpoints: [relationalCall(quiet, am2.id, daysAgo(60))] });
+    const sent = [await post(newsletter(quiet, minutesAgo(20))), await post(newsletter(quiet, minutesAgo(10)))];
+    await evaluated([first.body.results[0].eventId, ...sent]);
+    const late = await api('POST', '/touchpoints/batch', admin, { touchpoints: [relationalCall(quiet, am2.id, daysAgo(12))] });
+    await evaluated([late.body.results[0].eventId]);
+    expect(await tasksOf(quiet)).toEqual([expect.objectContaining({ status: 'done', completed_automatically: true })]);
+    expect(await median()).toBeNull();
+
+    const returns = await mine('Ulf Dahl', 500_000);
+    const contacts: string[] = [];
+    for (const m of [90, 60, 30]) contacts.push(await post(returnContact(returns, minutesAgo(m))));
+    await evaluated(contacts);
+    const [task] = await tasksOf(returns);
+    expect((await api('POST', `/follow-ups/${task.id}/complete`, am2, { note: 'Called Ulf about the refund.' })).status).toBe(200);
+    expect(await eventually(async () => typeof (await median()) === 'number')).toBe(true);
+  });
+
   it('given a follow-up the account manager completed, when the old evidence is evaluated again or arrives late, then nothing is raised; when the customer gets in touch again, then a new follow-up opens on that new evidence', async () => {
     const { c, contacts, task } = await returnSituation('Siri Dahl');
     const done = await api('POST', `/follow-ups/${task.id}/complete`, am, { note: 'Called her, refund on its way.' });

@@ -11,7 +11,9 @@ export function followUpChange(e: { type: string; data: any }): Record<string, u
     case 'FollowUpTaskRaised':
       return { ...base, kind: 'raised', assignee_id: uuidOrNull(d.assigneeId), rule: d.rule ?? null, priority: d.priority ?? null, status: 'open', due_at: businessTimeIso(d.dueAt), raised_at: businessTimeIso(d.raisedAt) };
     case 'FollowUpTaskCompleted':
-      return { ...base, kind: 'closed', status: 'done', closed_at: businessTimeIso(d.completedAt) };
+      // Automatic without a contact: merged, the customer left, or its silence was shorter. An
+      // automatic close that names a touchpoint is a person's relational contact answering it.
+      return { ...base, kind: 'closed', status: 'done', closed_at: businessTimeIso(d.completedAt), completed_by_person: !(d.automatic === true && !d.touchpointId) };
     case 'FollowUpTaskDismissed':
       return { ...base, kind: 'closed', status: 'dismissed', closed_at: businessTimeIso(d.dismissedAt) };
     case 'FollowUpTaskSnoozed':
@@ -65,7 +67,9 @@ export class FollowUpSummaryProjection implements Projection {
       }
       await insertRaised();
       if (c.kind === 'closed') {
-        await tx.query(`UPDATE customer_follow_up_summary SET status = $2, closed_at = $3 WHERE task_id = $1 AND closed_at IS NULL`, [c.task_id, c.status, c.closed_at]);
+        await tx.query(`UPDATE customer_follow_up_summary SET status = $2, closed_at = $3, completed_by_person = $4 WHERE task_id = $1 AND closed_at IS NULL`, [
+          c.task_id, c.status, c.closed_at, c.completed_by_person ?? null,
+        ]);
       } else if (c.kind === 'snoozed') {
         await tx.query(`UPDATE customer_follow_up_summary SET status = 'snoozed', snoozed_until = $2 WHERE task_id = $1 AND closed_at IS NULL`, [c.task_id, c.snoozed_until]);
       } else if (c.kind === 'woke') {

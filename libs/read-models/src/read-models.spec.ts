@@ -82,6 +82,10 @@ describe('customer health projection (pure part)', () => {
     const t = '00000000-0000-4000-8000-0000000000f1';
     expect(followUpChange({ type: 'FollowUpTaskRaised', data: { taskId: t, customerId: CID, dueAt: '2026-03-02T00:00:00Z', raisedAt: '2026-03-01T00:00:00Z' } })).toEqual(expect.objectContaining({ kind: 'raised', status: 'open' }));
     expect(followUpChange({ type: 'FollowUpTaskCompleted', data: { taskId: t, customerId: CID, completedAt: 'x' } })).toEqual(expect.objectContaining({ kind: 'closed', status: 'done' }));
+    // Counted in the median time to complete: a person completing it, or a person's contact closing it; not the system's closes.
+    expect(followUpChange({ type: 'FollowUpTaskCompleted', data: { taskId: t, customerId: CID, completedAt: 'x', automatic: false, completedBy: 'u' } })).toMatchObject({ completed_by_person: true });
+    expect(followUpChange({ type: 'FollowUpTaskCompleted', data: { taskId: t, customerId: CID, completedAt: 'x', automatic: true, touchpointId: 'tp' } })).toMatchObject({ completed_by_person: true });
+    expect(followUpChange({ type: 'FollowUpTaskCompleted', data: { taskId: t, customerId: CID, completedAt: 'x', automatic: true, mergedInto: 'other' } })).toMatchObject({ completed_by_person: false });
     expect(followUpChange({ type: 'FollowUpTaskDismissed', data: { taskId: t, customerId: CID } })).toEqual(expect.objectContaining({ kind: 'closed', status: 'dismissed' }));
     expect(followUpChange({ type: 'FollowUpTaskSnoozed', data: { taskId: t, customerId: CID, until: 'y' } })).toEqual(expect.objectContaining({ kind: 'snoozed' }));
     expect(followUpChange({ type: 'FollowUpTaskSnoozeEnded', data: { taskId: t, customerId: CID, until: 'y', endedAt: 'z' } })).toEqual(expect.objectContaining({ kind: 'woke', status: 'open' }));

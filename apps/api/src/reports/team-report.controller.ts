@@ -56,7 +56,7 @@ export class TeamReportController {
                 count(*) FILTER (WHERE f.status = 'open')::int AS open,
                 count(*) FILTER (WHERE f.status = 'open' AND f.due_at < $4)::int AS overdue,
                 percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.closed_at - f.raised_at) / 3600)
-                  FILTER (WHERE f.status = 'done' AND f.closed_at BETWEEN $2 AND $3) AS median_hours
+                  FILTER (WHERE f.status = 'done' AND coalesce(f.completed_by_person, true) AND f.closed_at BETWEEN $2 AND $3) AS median_hours
          FROM customer_follow_up_summary f JOIN customers c ON c.id = f.customer_id
          WHERE coalesce(f.assignee_id, c.account_manager_id) = ANY($1::uuid[])
          GROUP BY 1`,

@@ -16,7 +16,7 @@ export class AccountManagerStatsDto {
   @ApiProperty({ minimum: 0, maximum: 1, description: 'Share of those classed transactional.' }) transactionalShare: number;
   @ApiProperty({ description: 'Open follow-ups now: not completed, dismissed or snoozed.' }) openFollowUps: number;
   @ApiProperty({ description: 'Open follow-ups past their due time now (snoozed ones are not open).' }) overdueFollowUps: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'Median hours from raised to completed, for tasks completed in the period.' }) medianHoursToComplete: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Median hours from raised to completed, for tasks completed in the period by a person or closed by a person\'s relational contact (not those the system closed: merged, the customer left, a silence that turned out shorter).' }) medianHoursToComplete: number | null;
 }
 
 export class GroupScoreDto {
