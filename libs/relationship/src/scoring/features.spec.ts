@@ -215,6 +215,21 @@ describe('surveys: the people and the product apart', () => {
     expect(names).not.toContain('survey_criticises_people');
   });
 
+  // Warmth without action: the contact did not get the customer anywhere, and what follows "but" is the verdict.
+  it.each([
+    ['csat', 2, 'Very friendly agent, but the problem is still not solved.'],
+    ['csat', 2, 'Lovely on the phone but she could not help me at all.'],
+    ['nps', 3, 'Hyggelig dame, men ingenting skjedde etterpå.'],
+    ['nps', 4, 'Vennlig og høflig, men saken er fortsatt ikke løst.'],
+  ] as const)('%s %i "%s": kind words, nothing done: the people are criticised', (kind, score, comment) => {
+    expect(survey(kind, score, comment)).toContain('survey_criticises_people');
+  });
+
+  it('what follows "but" outweighs what came before it, and a concession ("although") does not', () => {
+    expect(survey('nps', 2, 'Four months and the kitchen still is not fixed. But Sandra has been fantastic, she calls every week.')).toContain('survey_praises_people');
+    expect(survey('nps', 7, 'Fine overall, although the app is a bit slow.')).not.toContain('survey_criticises_people');
+  });
+
   it('a comment only about the product puts the score down to the product, and neither says anything of the people', () => {
     for (const [kind, score, comment] of [['nps', 3, 'The app keeps crashing.'], ['nps', 4, 'Prisen er for høy.'], ['nps', 10, 'Appen er kjempebra.']] as const) {
       const names = survey(kind, score, comment);

@@ -542,7 +542,10 @@ function survey(tp: Touchpoint, add: (n: SignalName, v: number, d: string) => vo
   let productQuote = '';
   let productMentioned = '';
   const agentFirst = typeof tp.agent?.name === 'string' ? words(tp.agent.name)[0] : undefined;
-  for (const clause of comment.split(/(?<=[.!?;])\s+|\s+[\u2013\u2014-]\s+|,?\s*(?:but|men|though|however|although|selv om|derimot|likevel)[,\s]+/i)) {
+  // "X, but Y": Y is the verdict, so a clause after "but"/"men" counts double ("Very friendly, but
+  // nothing was solved"; "The app is awful, but Ben sorted it"). After "although"/"selv om" it is
+  // the concession and counts once.
+  for (const { clause, weight } of clausesOf(comment)) {
     const norm = normalise(clause);
     if (norm === '') continue;
     // What people did in the contact, well or badly: only a person calls back, follows up or transfers you.
@@ -557,11 +560,11 @@ function survey(tp: Touchpoint, add: (n: SignalName, v: number, d: string) => vo
     const tone = Math.sign(2 * contact.tone + toneOf(norm));
     if (tone === 0) continue;
     if (aboutContact) {
-      people += tone;
+      people += weight * tone;
       peopleQuote ||= clause.trim();
     } else {
       // A clause with a tone that names neither the people nor the contact is about what was bought.
-      product += tone;
+      product += weight * tone;
       productQuote ||= clause.trim();
     }
   }
@@ -597,6 +600,24 @@ function survey(tp: Touchpoint, add: (n: SignalName, v: number, d: string) => vo
     else if (s.score === 4) add('ces_neutral', 1, `customer effort (CES) ${s.score} of 7: neither easy nor hard`);
     else add('ces_high_effort', (s.score - 4) / 3, `customer effort (CES) ${s.score} of 7: hard work for the customer`);
   }
+}
+
+/** A comment's clauses, each with its weight: 2 after a "but", 1 otherwise. */
+function clausesOf(comment: string): { clause: string; weight: number }[] {
+  const out: { clause: string; weight: number }[] = [];
+  for (const piece of comment.split(/(?<=[.!?;])\s+|\s+[\u2013\u2014-]\s+/)) {
+    const parts = piece.split(/(,?\s*(?<!\p{L})(?:but|men|though|however|although|selv om|derimot|likevel)(?!\p{L})[,\s]*)/iu);
+    let weight = 1;
+    for (let i = 0; i < parts.length; i++) {
+      if (i % 2 === 1) {
+        weight = /(?<!\p{L})(?:but|men|however|derimot|likevel)(?!\p{L})/iu.test(parts[i]) ? 2 : 1;
+        continue;
+      }
+      if (parts[i].trim() !== '') out.push({ clause: parts[i], weight });
+      weight = 1;
+    }
+  }
+  return out;
 }
 
 const CONTACT_PRAISE_ALL = new RegExp(LEX.contactPraise.source, 'gu');
