@@ -3,7 +3,7 @@
 // text (deterministic: the same corpus gives the same file, byte for byte).
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { DEFAULT_SCORING_CONFIG, SIGNAL_NAMES, SIGNALS, extractFeatures, fitOrdinal, scoringConfig, type FitRow, type ModelFile, type ScoringConfig, type SignalName } from '../../libs/relationship/src/scoring/index.js';
+import { DEFAULT_SCORING_CONFIG, SHOWN_ONLY, SIGNAL_NAMES, SIGNALS, extractFeatures, fitOrdinal, scoringConfig, type FitRow, type ModelFile, type ScoringConfig, type SignalName } from '../../libs/relationship/src/scoring/index.js';
 import { FEATURES_VERSION } from '../../libs/relationship/src/scoring/features.js';
 import { scoreTouchpoint } from '../../libs/relationship/src/scoring/score.js';
 import { casesHash, split, toScoringInput, type Corpus, type CorpusCase } from './corpus.js';
@@ -25,7 +25,8 @@ function rowsOf(cases: readonly CorpusCase[]): FitRow[] {
   return cases.map((c) => {
     const { tp, ctx } = toScoringInput(c);
     const byIndex = new Map<number, number>();
-    for (const f of extractFeatures(tp, ctx, DEFAULT_SCORING_CONFIG)) byIndex.set(index.get(f.name)!, (byIndex.get(index.get(f.name)!) ?? 0) + f.value);
+    // A shown-only signal is evidence on screen, never weight: the fit does not see it.
+    for (const f of extractFeatures(tp, ctx, DEFAULT_SCORING_CONFIG)) if (!SHOWN_ONLY.has(f.name)) byIndex.set(index.get(f.name)!, (byIndex.get(index.get(f.name)!) ?? 0) + f.value);
     // Class-balanced: each class weighs as much as the others in total.
     const weight = cases.length / (3 * counts[c.label]);
     return { x: [...byIndex].sort((a, b) => a[0] - b[0]), y: LABEL[c.label], weight };

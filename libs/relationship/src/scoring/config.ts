@@ -77,6 +77,13 @@ export const SIGNALS = {
 } as const satisfies Record<string, -1 | 0 | 1>;
 
 export type SignalName = keyof typeof SIGNALS;
+
+/**
+ * Signals shown with their evidence that the fit leaves at weight 0: what a survey comment says
+ * of the product, and a score it puts down to the product, say nothing of the relationship
+ * (a slow reply or "we had to explain it all again" is about the people, `survey_criticises_people`).
+ */
+export const SHOWN_ONLY: ReadonlySet<SignalName> = new Set<SignalName>(['survey_praises_product', 'survey_criticises_product', 'survey_low_about_product', 'survey_high_about_product']);
 export const SIGNAL_NAMES = Object.keys(SIGNALS) as SignalName[];
 
 export interface ScoringConfig {

@@ -179,4 +179,63 @@ describe('surveys: the people and the product apart', () => {
   it('a negated praise about the people is criticism ("ikke særlig hjelpsom")', () => {
     expect(survey('csat', 2, 'Han jeg snakket med var ikke hjelpsom.')).toContain('survey_criticises_people');
   });
+
+  // How the people handled the contact is about the people, even when nobody is named: slow
+  // replies, having to explain it all again, a transfer, "just a link" (the demo's CES 6 comment
+  // was read as criticism of the product, which pushed it towards relational).
+  it.each([
+    ['ces', 6, 'Trege svar, og vi måtte forklare alt på nytt.'],
+    ['csat', 2, 'Slow replies, and we had to explain everything again.'],
+    ['nps', 3, 'Ble satt over tre ganger, og ingen visste noe om saken.'],
+    ['csat', 2, 'I was transferred twice and nobody knew what was going on.'],
+    ['csat', 3, 'Fikk bare en lenke til en artikkel og fant ut av det selv.'],
+    ['nps', 2, 'Ingen ringte tilbake slik de lovet.'],
+    ['nps', 9, 'Great app, but nobody answered my e-mails.'],
+  ] as const)('%s %i "%s": the comment criticises the people, never the product', (kind, score, comment) => {
+    const names = survey(kind, score, comment);
+    expect(names).toContain('survey_criticises_people');
+    expect(names).not.toContain('survey_criticises_product');
+    expect(names).not.toContain('survey_praises_people');
+  });
+
+  // What only a person does (knows the customer, follows up, calls back, asks) is praise of the
+  // people without a word like "agent" (the demo's "Kari kjenner oss godt" was read as product praise).
+  it.each([
+    ['nps', 9, 'Kari kjenner oss godt og følger alltid opp.'],
+    ['nps', 10, 'Tom knows us well and always follows up.'],
+    ['csat', 5, 'Hun ringte meg tilbake samme dag og ordnet alt.'],
+    ['nps', 9, 'She called me back when she said she would.'],
+    ['ces', 2, 'Slapp å forklare alt på nytt, Ahmed hadde lest notatene.'],
+    ['nps', 9, 'No fuss, she called me back within the hour.'],
+    ['nps', 9, 'Ingen problemer, hun ringte meg tilbake samme dag.'],
+  ] as const)('%s %i "%s": the comment praises the people, never the product', (kind, score, comment) => {
+    const names = survey(kind, score, comment);
+    expect(names).toContain('survey_praises_people');
+    expect(names).not.toContain('survey_praises_product');
+    expect(names).not.toContain('survey_criticises_people');
+  });
+
+  // Warmth without action: the contact did not get the customer anywhere, and what follows "but" is the verdict.
+  it.each([
+    ['csat', 2, 'Very friendly agent, but the problem is still not solved.'],
+    ['csat', 2, 'Lovely on the phone but she could not help me at all.'],
+    ['nps', 3, 'Hyggelig dame, men ingenting skjedde etterpå.'],
+    ['nps', 4, 'Vennlig og høflig, men saken er fortsatt ikke løst.'],
+  ] as const)('%s %i "%s": kind words, nothing done: the people are criticised', (kind, score, comment) => {
+    expect(survey(kind, score, comment)).toContain('survey_criticises_people');
+  });
+
+  it('what follows "but" outweighs what came before it, and a concession ("although") does not', () => {
+    expect(survey('nps', 2, 'Four months and the kitchen still is not fixed. But Sandra has been fantastic, she calls every week.')).toContain('survey_praises_people');
+    expect(survey('nps', 7, 'Fine overall, although the app is a bit slow.')).not.toContain('survey_criticises_people');
+  });
+
+  it('a comment only about the product puts the score down to the product, and neither says anything of the people', () => {
+    for (const [kind, score, comment] of [['nps', 3, 'The app keeps crashing.'], ['nps', 4, 'Prisen er for høy.'], ['nps', 10, 'Appen er kjempebra.']] as const) {
+      const names = survey(kind, score, comment);
+      expect(names.some((n) => n === 'survey_low_about_product' || n === 'survey_high_about_product')).toBe(true);
+      expect(names.filter((n) => n.startsWith('survey_') && n.endsWith('_people'))).toEqual([]);
+      expect(names.filter((n) => n.startsWith('nps_'))).toEqual([]);
+    }
+  });
 });

@@ -6,7 +6,7 @@ import { normalise } from './text.js';
 
 /** One observed feature: its value (mostly 0–1, 0 = absent) and the evidence, in plain words. */
 /** The feature set's version: bump it when a feature's meaning changes, so stored scores are rescored. */
-export const FEATURES_VERSION = 'f1';
+export const FEATURES_VERSION = 'f2';
 
 export interface Feature {
   name: SignalName;
@@ -533,7 +533,8 @@ function repeatContact(tp: Touchpoint, history: readonly Touchpoint[], c: Scorin
 function survey(tp: Touchpoint, add: (n: SignalName, v: number, d: string) => void) {
   const s = tp.survey;
   if (!s || typeof s.score !== 'number' || !Number.isInteger(s.score)) return;
-  // The comment, split into what it says about the people and what about the product.
+  // The comment, split into what it says about the people (and how they handled the contact:
+  // the replies, the waits, having to explain it all again) and what about the product.
   const comment = typeof s.comment === 'string' ? s.comment : '';
   let people = 0;
   let product = 0;
@@ -541,24 +542,35 @@ function survey(tp: Touchpoint, add: (n: SignalName, v: number, d: string) => vo
   let productQuote = '';
   let productMentioned = '';
   const agentFirst = typeof tp.agent?.name === 'string' ? words(tp.agent.name)[0] : undefined;
-  for (const clause of comment.split(/(?<=[.!?;])\s+|\s+[\u2013\u2014-]\s+|,?\s*(?:but|men|though|however|although|selv om|derimot|likevel)[,\s]+/i)) {
+  // "X, but Y": Y is the verdict, so a clause after "but"/"men" counts double ("Very friendly, but
+  // nothing was solved"; "The app is awful, but Ben sorted it"). After "although"/"selv om" it is
+  // the concession and counts once.
+  for (const { clause, weight } of clausesOf(comment)) {
     const norm = normalise(clause);
     if (norm === '') continue;
-    const aboutPeople = LEX.people.test(norm) || (!!agentFirst && agentFirst.length >= 3 && hasWord(norm, agentFirst)) || NAMED_PERSON.test(clause);
-    if (!aboutPeople && LEX.product.test(norm)) productMentioned ||= clause.trim();
-    const tone = toneOf(norm);
+    // What people did in the contact, well or badly: only a person calls back, follows up or transfers you.
+    const contact = contactTone(norm);
+    const named = LEX.people.test(norm) || (!!agentFirst && agentFirst.length >= 3 && hasWord(norm, agentFirst)) || NAMED_PERSON.test(clause);
+    // "I had to ring because the app won't let me change it": the product made the work, unless a person is named.
+    const aboutProduct = !named && LEX.product.test(norm);
+    const aboutPeople = named || (contact.found && !aboutProduct);
+    // "Trege svar", "the wait": the contact itself, when the clause names no product.
+    const aboutContact = aboutPeople || (!aboutProduct && LEX.contactTopic.test(norm));
+    if (aboutProduct) productMentioned ||= clause.trim();
+    const tone = Math.sign(2 * contact.tone + toneOf(norm));
     if (tone === 0) continue;
-    if (aboutPeople) {
-      people += tone;
+    if (aboutContact) {
+      people += weight * tone;
       peopleQuote ||= clause.trim();
     } else {
-      // A clause with a tone that names no person is about what was bought: the product, the price, the process.
-      product += tone;
+      // A clause with a tone that names neither the people nor the contact is about what was bought.
+      product += weight * tone;
       productQuote ||= clause.trim();
     }
   }
   if (people > 0) add('survey_praises_people', 1, `the survey comment praises the people: ${quote(peopleQuote)}`);
-  else if (people < 0) add('survey_criticises_people', 1, `the survey comment criticises the people: ${quote(peopleQuote)}`);
+  else if (people < 0) add('survey_criticises_people', 1, `the survey comment criticises the people or how they handled it: ${quote(peopleQuote)}`);
+  // What the comment says of the product is shown, and carries no weight (SHOWN_ONLY): it says nothing of the relationship.
   if (product > 0) add('survey_praises_product', 1, `the survey comment praises the product: ${quote(productQuote)}`);
   else if (product < 0) add('survey_criticises_product', 1, `the survey comment criticises the product: ${quote(productQuote)}`);
   // The score belongs to the product when the comment's word on the product agrees with it and
@@ -571,7 +583,7 @@ function survey(tp: Touchpoint, add: (n: SignalName, v: number, d: string) => vo
   if (aboutProduct) {
     const what = s.kind === 'nps' ? `NPS ${s.score}` : s.kind === 'csat' ? `CSAT ${s.score} of 5` : `CES ${s.score} of 7`;
     const valid = s.kind === 'nps' ? s.score >= 0 && s.score <= 10 : s.kind === 'csat' ? s.score >= 1 && s.score <= 5 : s.score >= 1 && s.score <= 7;
-    if (valid) add(lean > 0 ? 'survey_high_about_product' : 'survey_low_about_product', 1, `${what}, and the comment puts it down to the product: ${quote(productQuote)}`);
+    if (valid) add(lean > 0 ? 'survey_high_about_product' : 'survey_low_about_product', 1, `${what}, and the comment puts it down to the product, not the people: ${quote(productQuote)}`);
     return;
   }
   if (s.kind === 'nps' && s.score >= 0 && s.score <= 10) {
@@ -590,12 +602,76 @@ function survey(tp: Touchpoint, add: (n: SignalName, v: number, d: string) => vo
   }
 }
 
-/** A person named in a comment: "Sandra, our adjuster, …", "spoke to Amir", "snakket med Kari". */
-const NAMED_PERSON = /(?:^|[.!?]\s+|\s)\p{Lu}\p{Ll}{2,}, (?:our|my|the|your|vår|min|mitt|deres|rådgiveren|saksbehandleren)(?!\p{L})|(?<!\p{L})(?:spoke to|talked to|spoke with|talked with|dealt with|named|called|snakket med|pratet med|fikk hjelp av|hjulpet av|ved navn) \p{Lu}\p{Ll}{2,}/u;
+/** A comment's clauses, each with its weight: 2 after a "but", 1 otherwise. */
+function clausesOf(comment: string): { clause: string; weight: number }[] {
+  const out: { clause: string; weight: number }[] = [];
+  for (const piece of comment.split(/(?<=[.!?;])\s+|\s+[\u2013\u2014-]\s+/)) {
+    const parts = piece.split(/(,?\s*(?<!\p{L})(?:but|men|though|however|although|selv om|derimot|likevel)(?!\p{L})[,\s]*)/iu);
+    let weight = 1;
+    for (let i = 0; i < parts.length; i++) {
+      if (i % 2 === 1) {
+        weight = /(?<!\p{L})(?:but|men|however|derimot|likevel)(?!\p{L})/iu.test(parts[i]) ? 2 : 1;
+        continue;
+      }
+      if (parts[i].trim() !== '') out.push({ clause: parts[i], weight });
+      weight = 1;
+    }
+  }
+  return out;
+}
+
+const CONTACT_PRAISE_ALL = new RegExp(LEX.contactPraise.source, 'gu');
+const CONTACT_COMPLAINT_ALL = new RegExp(LEX.contactComplaint.source, 'gu');
+/** "Nobody listened", "ingen ringte tilbake slik de sa": a praise of the contact that nobody earned. */
+const NOBODY = /^(?:not|never|no|didn't|don't|doesn't|wasn't|nobody|without|ikke|aldri|ingen|ingenting|uten|slapp|slipper)$/u;
+
+/**
+ * A negator among the three words right before `at`, within the same phrase (a comma ends it):
+ * "nobody called me back", "I didn't have to explain it again", "slapp å forklare alt på nytt" —
+ * but not "no fuss, she called me back".
+ */
+function negatedAt(norm: string, at: number): boolean {
+  const before = norm.slice(0, at);
+  const phrase = before.slice(Math.max(before.lastIndexOf(','), before.lastIndexOf(';'), before.lastIndexOf(':')) + 1);
+  return words(phrase).slice(-3).some((x) => NOBODY.test(x));
+}
+
+/** What a clause says people did in the contact: the praises less the complaints (each turned by a negator), and whether it says any. */
+function contactTone(norm: string): { tone: number; found: boolean } {
+  const spans: [number, number][] = [];
+  let tone = 0;
+  CONTACT_COMPLAINT_ALL.lastIndex = 0;
+  for (let m = CONTACT_COMPLAINT_ALL.exec(norm); m; m = CONTACT_COMPLAINT_ALL.exec(norm)) {
+    if (m[0].length === 0) {
+      CONTACT_COMPLAINT_ALL.lastIndex++;
+      continue;
+    }
+    spans.push([m.index, m.index + m[0].length]);
+    // A complaint phrase that carries its own "nobody"/"ingen" is not turned by it.
+    tone += !NOBODY.test(words(m[0])[0] ?? '') && negatedAt(norm, m.index) ? 1 : -1;
+  }
+  CONTACT_PRAISE_ALL.lastIndex = 0;
+  for (let m = CONTACT_PRAISE_ALL.exec(norm); m; m = CONTACT_PRAISE_ALL.exec(norm)) {
+    const [at, end] = [m.index, m.index + m[0].length];
+    if (at === end) {
+      CONTACT_PRAISE_ALL.lastIndex++;
+      continue;
+    }
+    if (spans.some(([a, b]) => at < b && end > a)) continue;
+    spans.push([at, end]);
+    tone += negatedAt(norm, at) ? -1 : 1;
+  }
+  return { tone, found: spans.length > 0 };
+}
+
+/** A person named in a comment: "Sandra, our adjuster, …", "spoke to Amir", "snakket med Kari", "Ahmed spurte …". */
+const NAMED_PERSON = /(?:^|[.!?]\s+|\s)\p{Lu}\p{Ll}{2,}, (?:our|my|the|your|vår|min|mitt|deres|rådgiveren|saksbehandleren)(?!\p{L})|(?<!\p{L})(?:spoke to|talked to|spoke with|talked with|dealt with|named|called|snakket med|pratet med|fikk hjelp av|hjulpet av|ved navn) \p{Lu}\p{Ll}{2,}|^\s*\p{Lu}\p{Ll}{2,} (?:asked|called|rang|sorted|fixed|helped|explained|took|knows|knew|follows|followed|remembered|listened|went|on the phone|from (?:support|customer service|the)|spurte|ringte|ordnet|fikset|hjalp|forklarte|tok|kjenner|følger|fulgte|husket|lyttet|stiller|stilte|på telefonen|i kundeservice|fra kundeservice)(?!\p{L})/u;
 
 /** +1 praise, −1 complaint, 0 neither; a negator within the three words before a phrase turns it. */
 function toneOf(norm: string): number {
   if (LEX.sarcasm.test(norm)) return -1;
+  // A wish ("replies could be quicker", "svarene kunne kommet raskere") is neither praise nor a complaint.
+  const wish = WISH.test(norm);
   let tone = 0;
   const seen: [number, number][] = [];
   for (const [re, sign] of [[POSITIVE_ALL, 1], [NEGATIVE_ALL, -1]] as const) {
@@ -611,14 +687,18 @@ function toneOf(norm: string): number {
       if (seen.some(([a, b]) => at < b && end > a)) continue;
       seen.push([at, end]);
       if (sign < 0 && LEX.negator.test(m[0])) continue;
+      if (sign > 0 && wish) continue;
       const negated = words(norm.slice(0, at)).slice(-4).some((x) => LEX.negator.test(x));
       tone += sign * (negated ? -1 : 1);
     }
   }
-  if (LEX.resignation.test(norm) || LEX.brokenPromiseText.test(norm)) tone -= 2;
+  // "He called me back when he said he would" keeps the promise it names.
+  if (LEX.resignation.test(norm) || (LEX.brokenPromiseText.test(norm) && !(KEPT_AS_SAID.test(norm) && !/(?<!\p{L})(?:nobody|no one|never|ingen|aldri|ikke)(?!\p{L})/u.test(norm)))) tone -= 2;
   return Math.sign(tone);
 }
 
+const WISH = /(?<!\p{L})(?:could|should|might|would be nice|kunne|burde|skulle gjerne)(?!\p{L})/u;
+const KEPT_AS_SAID = /(?<!\p{L})(?:(?:when|as|exactly when|just as|like) (?:he|she|they|you) said (?:he|she|they|you)(?:'d| would)|(?:slik|som|akkurat når|når) (?:han|hun|de|du) (?:sa|lovet))(?!\p{L})/u;
 const NEGATIVE_ALL_ONE = LEX.negative;
 const POSITIVE_ALL = new RegExp(LEX.positive.source, 'gu');
 const NEGATIVE_ALL = new RegExp(LEX.negative.source, 'gu');

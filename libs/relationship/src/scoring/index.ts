@@ -1,6 +1,7 @@
 export {
   DEFAULT_SCORING_CONFIG,
   MODEL,
+  SHOWN_ONLY,
   SIGNAL_NAMES,
   SIGNALS,
   scoringConfig,

@@ -192,7 +192,7 @@ export const LEX = {
     'not good enough', 'not even (?:a|an|one)', 'i suppose (?:not|so)', 'if you say so', "so that's it", 'so that is it', 'i guess (?:not|so|that\'s it)', 'cancel (?:my|the) (?:subscription|contract|account|membership)', 'switch(?:ing)? (?:to another|provider|supplier)', 'not what i (?:was )?hoped', 'what a joke', 'ridiculous', 'unbelievable',
     'glem det', 'samme det', 'driter i det', 'jeg gir opp', '(?:ingen|ingen av dere) (?:hørte|hører|lytter|lyttet|bryr seg|ringte|svarte|svarer|tok kontakt)', 'takk for ingenting', 'bortkastet tid', 'typisk', 'som vanlig',
     'ikke akkurat det jeg hadde håpet', 'ikke (?:særlig |noe )?(?:hjelpsom|hjelp)', 'til ingen hjelp', 'hjalp ingenting', 'lei av', 'går til (?:en annen|konkurrenten)', 'bytter (?:leverandør|selskap)', 'si opp (?:avtalen|abonnementet)',
-    'ikke godt nok', 'ikke engang', 'ja vel', 'javel', 'hvis du sier det', 'så det var det', 'så det er alt', 'det får (?:vel )?(?:gå|holde)', 'venter fortsatt', 'venter ennå', 'enda et automatisk', 'nok et (?:automatisk|standard)', 'som å snakke med (?:en vegg|en robot|en maskin)', 'latterlig', 'helt utrolig', 'hører ikke etter',
+    'ikke godt nok', 'ikke engang', 'ja vel', 'javel', 'hvis du sier det', 'så det var det', 'så det er alt', 'det får (?:vel )?(?:gå|holde)', 'venter fortsatt', 'venter ennå', 'enda et automatisk', 'nok et (?:automatisk|standard)', 'som å snakke (?:med|til) (?:en )?(?:vegg|robot|maskin)', 'latterlig', 'helt utrolig', 'hører ikke etter',
   ]),
   /** Customer: having to say it again. */
   repeatSelf: family([
@@ -222,7 +222,7 @@ export const LEX = {
   people: family([
     'agent', 'advisor', 'adviser', 'staff', 'employee', 'representative', 'rep', 'person', 'people', 'lady', 'woman', 'man', 'guy', 'gentleman', 'colleague', 'consultant', 'technician', 'driver', 'she', 'he', 'her', 'him', 'they were',
     'engineer\\w*', 'installer\\w*', 'adjuster\\w*', 'nurse\\w*', 'doctor\\w*', 'pharmacist\\w*', 'receptionist\\w*', 'handler\\w*', 'secretary', 'courier\\w*', 'fitter\\w*', 'plumber\\w*', 'electrician\\w*', 'cashier\\w*', 'waiter\\w*', 'waitress\\w*', 'mechanic\\w*', 'teacher\\w*', 'human\\w*', 'operator\\w*', 'caller',
-    'whoever', 'the team', 'customer service', 'support team', 'account manager', 'manager',
+    'whoever', 'the team', 'customer service', 'front desk', 'reception', 'support team', 'account manager', 'manager',
     // What people do for a customer: "she calls every week", "kept us informed", "holdt oss oppdatert".
     'kept (?:me |us )?(?:in touch|informed|updated|posted)', 'keeps (?:me |us )?(?:in touch|informed|updated|posted)', '(?:calls|called|rang|rings|checks in) (?:me |us )?every', 'fights? for (?:me|us)',
     'holdt (?:meg|oss) (?:oppdatert|orientert|informert)', 'holder (?:meg|oss) (?:oppdatert|orientert|informert)', '(?:ringer|ringte) (?:meg |oss )?hver', 'kjempe[rt]? for (?:meg|oss)',
@@ -232,6 +232,42 @@ export const LEX = {
     // People by what only people do, or by who they are not: "nobody listened", "de ringte aldri tilbake".
     'support', 'nobody', 'no one', 'no-one', 'someone', 'somebody', 'they', 'the script', 'listen\\w*', 'explained', 'took (?:the |their |his |her |some )?time', 'called (?:me )?back', 'rang (?:me )?back', 'cared', 'understood',
     'personer', 'folk', 'folka', 'ingen', 'noen', 'de', 'ekspeditør\\w*', 'betjening\\w*', 'lytt\\w*', 'forklarte', 'tok seg (?:\\p{L}+ )?tid', 'ringte (?:meg )?(?:tilbake|opp)', 'brydde seg', 'forsto', 'manus',
+  ]),
+  /**
+   * Survey comments: what the people did well in the contact. Only a person does these, so a
+   * clause with one is about the people even without a name ("kjenner oss godt og følger alltid opp").
+   */
+  contactPraise: family([
+    '(?:called|rang|phoned|rung) (?:me |us )?back', 'got back to (?:me|us)', 'follow(?:s|ed)? (?:it |this |me |us )?up', 'following up', 'knows? (?:us|me|our|my|exactly)', 'knew (?:us|me|our|my|exactly)',
+    'remember(?:s|ed)? (?:us|me|our|my|what)', 'asked (?:me |us )?(?:what|how|why|about|lots|a lot|the right)', 'took (?:the |their |his |her |some )?time', 'listened', 'explained', 'sorted (?:it|everything|out|the)', 'fixed (?:it|everything|the)',
+    "(?:when|as|exactly when|just as|like) (?:he|she|they|you) said (?:he|she|they|you)(?:'d| would)", 'as promised', 'kept (?:me |us )?(?:informed|updated|posted|in the loop)', 'keeps (?:me |us )?(?:informed|updated|posted|in the loop)', 'checks? in', 'went (?:above|the extra)', 'got it (?:sorted|done|through)', 'on my side',
+    'ringte (?:meg |oss )?(?:tilbake|opp)', 'følger (?:\\p{L}+ )?opp', 'fulgte (?:\\p{L}+ )?opp', 'kjenner (?:oss|meg|bedriften|behovene)', 'husket', 'husker', 'spurte', 'tok seg (?:\\p{L}+ )?tid', 'lyttet', 'hørte på (?:meg|oss)', 'forklarte (?:alt|meg|oss|det)', 'ordnet (?:alt|det|opp|saken)', 'fikset (?:alt|det|saken)',
+    '(?:slik|som|akkurat når|når) (?:han|hun|de|du) (?:sa|lovet)', 'som lovet', 'holdt (?:meg|oss) (?:oppdatert|orientert|informert)', 'holder (?:meg|oss) (?:oppdatert|orientert|informert)', 'stiller opp', 'stilte opp',
+    // The same in the present tense: what the person always does ("takes the time to understand us", "ringer alltid tilbake").
+    '(?:calls|rings|phones) (?:me |us )?back', 'gets back to (?:me|us)', 'takes (?:the |their |his |her |some )?time', 'listens', 'explains', 'understands? (?:us|me|our|my|what)', 'asks (?:me |us )?(?:what|how|why|about|the right)',
+    'ringer (?:meg |oss )?(?:alltid )?tilbake', 'tar seg (?:\\p{L}+ )?tid', 'lytter', 'hører på (?:meg|oss)', 'forklarer', 'forstår (?:oss|meg|hva)', 'å forstå (?:oss|meg|hva)', 'spør (?:oss |meg )?(?:om|hva|hvordan|alltid)', 'ordner (?:alt|det|opp)', 'fikser (?:alt|det)',
+    '(?:phoned|called|rang|rung) (?:me|us) (?:herself|himself|themselves|personally|directly)', '(?:credit|kudos|hats off|shout-?out) to \\p{L}+', 'ringte (?:meg|oss) (?:selv|personlig|direkte)', '(?:honnør|ros) til \\p{L}+',
+  ]),
+  /**
+   * Survey comments: how the contact treated the customer badly — the process the people ran,
+   * not the product ("trege svar", "we had to explain everything again", "just a link").
+   */
+  contactComplaint: family([
+    'transferred', 'put (?:me |us )?on hold', 'passed (?:me |us )?(?:around|on|between)', '(?:had|have|having) to (?:explain|repeat|call|ring|chase|start|tell|wait|send|fill|log|upload|find|figure|do it)', '(?:explain|repeat|tell|told|explained|repeated)\\p{L}* (?:it |it all |all |everything |the whole thing |my (?:story|case) )?(?:again|all over again|from scratch|from the start)',
+    "(?:i|we) (?:had to )?(?:explain|explained|told|called|rang|wrote|chased)(?: \\p{L}+)? (?:two|three|four|five|several|many|\\d+) times", '(?:just|only) (?:a|the|sent (?:me )?a) link', 'sent (?:me |us )?(?:a link|to the (?:website|faq|help))', "(?:couldn't|could not|didn't|did not|wouldn't) (?:care less|help|be bothered)", 'shrugged', 'brushed (?:me |us )?off',
+    '(?:automatic|automated|canned|standard) (?:repl\\p{L}*|answers?|responses?|e-?mails?)', '(?:slow|late) (?:repl\\p{L}*|answers?|responses?)', 'no (?:response|reply|answer|call ?back)', '(?:nobody|no one|no-one) (?:knew|called|answered|replied|got back|listened|cared)', 'talking to a (?:wall|robot|machine)', 'figured it out myself', 'sorted it (?:out )?myself',
+    'satt (?:meg |oss )?over', 'sendt (?:meg |oss )?videre', 'sendte (?:meg |oss )?(?:bare )?videre', 'måtte (?:forklare|gjenta|ringe|purre|vente|sende|logge|fylle|starte|fortelle|finne|mase)', '(?:forklare|fortelle|gjenta|forklarte|fortalte)\\p{L}* (?:alt |det |saken |hele saken )?(?:på nytt|igjen|om igjen|fra start)',
+    '(?:to|tre|fire|fem|flere|mange|\\d+) ganger (?:forklarte|sa|ringte|skrev|sendte|purret) (?:jeg|vi)', '(?:jeg|vi) (?:forklarte|ringte|skrev|purret)(?: \\p{L}+)? (?:to|tre|fire|fem|flere|mange|\\d+) ganger', 'bare (?:en|ei) lenke', 'kunne ikke hjelpe', 'ingen (?:visste|svarte|ringte|tok kontakt|lyttet|hørte)', 'tregt? (?:svar\\p{L}*|respons)', 'trege svar',
+    // The contact did not get the customer anywhere (warmth without action): "nothing happened", "still not solved", "ikke løst".
+    "(?:not|never|wasn't|isn't|hasn't been|haven't been) (?:\\p{L}+ )?(?:solved|fixed|resolved|sorted)", "(?:didn't|did not|couldn't|could not|can't|cannot|wouldn't|would not)(?: \\p{L}+)? (?:solve|fix|resolve|sort|help)", 'nothing (?:happened|was done|has happened|got done|came of it)', 'still waiting', 'no (?:solution|resolution)',
+    'ikke (?:\\p{L}+ )?(?:løst|fikset|ordnet)', '(?:kunne|ville|har) ikke (?:\\p{L}+ )?(?:løse|fikse|ordne|hjelpe)', '(?:skjedde|har skjedd|skjer) (?:det )?ingenting', 'ingenting (?:skjedde|har skjedd|ble gjort|skjer)', 'venter (?:fortsatt|ennå|enda)', 'ingen løsning',
+    '(?:automatisk|automatiske|standard)(?:e)? ?(?:svar\\p{L}*|e-post\\p{L}*)', 'ingen (?:svar|respons|tilbakemelding)', 'som å snakke (?:med|til) (?:en )?(?:vegg|robot|maskin)', 'fant ut av det selv', 'ordnet det selv',
+  ]),
+  /** Survey comments: the contact itself — replies, waits, calls, the service — rather than what was bought. */
+  contactTopic: family([
+    // Not "calls" or "telefonen": a phone or a dropped call is often what was bought.
+    'repl(?:y|ies)', 'answers?', 'responses?', 'service', 'waits?', 'waiting', 'queue', 'on hold', 'e-?mails?', 'tickets?', 'front desk', 'reception', 'help ?desk', 'helpline',
+    'svar(?:et|ene)?', 'respons\\p{L}*', 'service', 'ventetid\\p{L}*', 'kø(?:en)?', 'oppfølging\\p{L}*', 'henvendelse\\p{L}*', 'klage(?:n|r)?', 'e-post(?:en|er)?', 'samtale(?:n|r)?',
   ]),
   /** Survey comments: about the product, price or process. */
   product: family([

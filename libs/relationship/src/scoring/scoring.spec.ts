@@ -273,7 +273,7 @@ const cases: Case[] = [
     cls: 'neutral', has: ['ces_neutral'],
   },
   {
-    name: 'a CES 6 (high effort) survey', lang: '-',
+    name: 'a CES 6 (high effort) survey', lang: '-', weakness: 'a survey score without a comment carries almost no weight in the learned model',
     tp: tp({ channel: 'survey', initiatedBy: 'company', handledBy: 'automation', survey: { kind: 'ces', score: 6 } }),
     cls: 'transactional', has: ['ces_high_effort'], detail: /hard work for the customer/,
   },
@@ -602,5 +602,36 @@ describe('shared scores', () => {
     // jsonb orders keys by length, then bytewise: what a restore from relational_scores hands in.
     const fromJsonb = { class: odd.class, model: odd.model, score: odd.score, signals: [{ name: 'automated', detail: 'stored before', effect: -37 }] };
     expect(JSON.stringify(internScore(fromJsonb))).toBe(JSON.stringify(odd));
+  });
+});
+
+describe('surveys: the people and the product apart, scored', () => {
+  const survey = (kind: 'nps' | 'csat' | 'ces', score: number, comment: string) => scoreTouchpoint(tp({ channel: 'survey', initiatedBy: 'company', handledBy: 'automation', language: 'nb', survey: { kind, score, comment } }), { history: [] });
+
+  it('given "Trege svar, og vi måtte forklare alt på nytt" (CES 6), then it leans transactional, put down to the people', () => {
+    const r = survey('ces', 6, 'Trege svar, og vi måtte forklare alt på nytt.');
+    expect(r.score).toBeLessThan(50);
+    expect(r.signals.find((s) => s.name === 'survey_criticises_people')?.effect).toBeLessThan(0);
+    expect(r.signals.map((s) => s.name)).not.toContain('survey_criticises_product');
+  });
+
+  it('given "Kari kjenner oss godt og følger alltid opp" (NPS 9), then it leans relational, put down to the people', () => {
+    const r = survey('nps', 9, 'Kari kjenner oss godt og følger alltid opp.');
+    expect(r.score).toBeGreaterThan(50);
+    expect(r.signals.find((s) => s.name === 'survey_praises_people')?.effect).toBeGreaterThan(0);
+    expect(r.signals.map((s) => s.name)).not.toContain('survey_praises_product');
+  });
+
+  it('what the comment says of the product moves nothing: it is shown with effect 0', () => {
+    for (const r of [survey('nps', 3, 'The app keeps crashing.'), survey('nps', 10, 'Appen er kjempebra.')]) {
+      expect(r.score).toBe(50);
+      expect(r.signals.filter((s) => s.name.includes('product')).length).toBeGreaterThan(0);
+      for (const s of r.signals) expect(s.effect).toBe(0);
+    }
+  });
+
+  it('the same comments in English lean the same way', () => {
+    expect(survey('csat', 2, 'Slow replies, and we had to explain everything again.').score).toBeLessThan(50);
+    expect(survey('nps', 10, 'Tom knows us well and always follows up.').score).toBeGreaterThan(50);
   });
 });
