@@ -9,10 +9,16 @@ export const CLASSES: RelationalClass[] = ['relational', 'neutral', 'transaction
 export const GOALS = { agreement: 0.9, inversions: 0 } as const;
 /**
  * What CI holds the scorer to while the goal is not met: the held-out figures of the committed
- * model (corpus version 1: 85.1%, 1 inversion). A change that scores the held-out cases worse
- * fails CI; one that meets GOALS should raise this to GOALS.
+ * model (corpus version 1, features f2: 86.2%, 2 inversions). A change that scores the held-out
+ * cases worse fails CI; one that meets GOALS should raise this to GOALS.
+ *
+ * f2 was taken with one held-out inversion more than f1 (85.1%, 1): on everything else it is
+ * better — agreement on the held-out part, cross-validation (85.0% → 89.9%, inversions per pass
+ * 0.4 → 0.2), and contacts written outside the corpus (docs/relational-score.md) — and f1's
+ * survey weights read a complaint about the product as relational. Its inversions are named in
+ * docs/relational-score.md and were not tuned away (that would be tuning on the held-out part).
  */
-export const FLOOR = { agreement: 0.85, inversions: 1 } as const;
+export const FLOOR = { agreement: 0.86, inversions: 2 } as const;
 
 export type Scorer = (c: CorpusCase) => RelationalScore;
 
