@@ -13,7 +13,6 @@ const integration = {
   ...common,
   setupFiles: ['reflect-metadata'],
   setupFilesAfterEnv: ['<rootDir>/test/support/drop-prefixes.ts'],
-  testTimeout: 120000,
 };
 
 /**
@@ -27,6 +26,9 @@ const integration = {
 const QUEUE_TESTS = ['follow-ups', 'follow-ups-batch', 'outbound', 'read-models', 'hardening-ops', 'hardening-auth', 'ops', 'poison-event', 'demo'];
 
 export default {
+  // A global option: set in a project it is ignored and hooks get Jest's 5 s, which a test that
+  // starts a database and the API outruns on a busy machine.
+  testTimeout: 120000,
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   projects: [
