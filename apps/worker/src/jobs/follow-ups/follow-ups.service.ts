@@ -359,15 +359,16 @@ export class FollowUpsService {
     // A person's relational contact answers the open task when it came after all the task rests on:
     // later in the stream (a retried old job must not close a newer task) and in business time (an
     // imported call of months ago is history, not the answer to today's contacts).
-    let answersOpen = !!(open && triggerTp && closesOpenTasks(triggerTp) && open.triggeredBy.every((id) => (state.pos.get(id) ?? -1) < idx));
-    if (answersOpen) {
-      const evidence = new Set(open!.triggeredBy);
-      const newest = Math.max(-Infinity, ...after.input.touchpoints.filter((t) => evidence.has(t.eventId)).map(occurredMsOf));
-      answersOpen = occurredMsOf(triggerTp!) >= newest;
-    }
-    // The open task's reasons judged again on what is known now: a relational contact recorded
-    // late can show a silence to have been shorter, or to have begun later, than a reason says.
-    const judged = open && !answersOpen ? open.reasons.map((r) => ({ r, j: rejudgeReason(r, ctx, shared.rules) })) : [];
+    const afterTriggers = !!(open && triggerTp && open.triggeredBy.every((id) => (state.pos.get(id) ?? -1) < idx));
+    const evidence = new Set(open?.triggeredBy ?? []);
+    const newest = afterTriggers ? Math.max(-Infinity, ...after.input.touchpoints.filter((t) => evidence.has(t.eventId)).map(occurredMsOf)) : Infinity;
+    const answersOpen = afterTriggers && closesOpenTasks(triggerTp!) && occurredMsOf(triggerTp!) >= newest;
+    // A touchpoint recorded late (after the task, but occurring before what it rests on) may show
+    // a silence to have been shorter, or to have begun later, than a reason says: the open task's
+    // reasons are judged again on what is known now. Only then — a change of the rules' settings
+    // alone rewrites no task.
+    const late = afterTriggers && !answersOpen && occurredMsOf(triggerTp!) < newest;
+    const judged = late ? open!.reasons.map((r) => ({ r, j: rejudgeReason(r, ctx, shared.rules) })) : [];
     const noLongerHolds = judged.length > 0 && judged.every(({ j }) => !j.holds);
     const revised = judged.flatMap(({ r, j }) => (j.holds && j.revised ? [{ ...r, ...j.revised }] : []));
     const decision = decideFollowUp({ now, open, memory: slot.memory, answersOpen, noLongerHolds, revised, churned: churnedAt !== null, findings, answered, rules: shared.rules });
