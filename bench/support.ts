@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -106,3 +107,30 @@ export const freePort = () =>
     });
     srv.on('error', reject);
   });
+
+/**
+ * CPU time (ms, user + system) so far of the Postgres backends connected to this database, read
+ * from /proc (0 where Postgres runs elsewhere): which side of a figure grew, the process or the database.
+ */
+export function postgresCpuMs(dbUrl: string): number {
+  const name = new URL(dbUrl).pathname.slice(1);
+  let ms = 0;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return 0;
+  }
+  for (const pid of pids) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (!cmd.startsWith('postgres:') || !cmd.includes(` ${name} `)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ms += ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+    } catch {
+      // the backend ended meanwhile
+    }
+  }
+  return ms;
+}

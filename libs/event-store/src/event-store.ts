@@ -70,7 +70,10 @@ export const PROJECTION_BUCKETS = 64;
 
 export interface ReadBucketsResult {
   events: StoredEvent[];
-  /** Per bucket read, where its next read starts (past the last row examined in it); buckets with nothing new are absent. */
+  /**
+   * Per bucket read, where its next read starts: past the last row examined in it, or, for
+   * buckets read together, past the last row of the batch. A bucket that does not move is absent.
+   */
   checkpoints: Map<number, Checkpoint>;
   /** Every row examined, handled type or not, in commit order (to cut the checkpoints at a prefix of the batch). */
   examined: { bucket: number; transactionId: string; globalPosition: number }[];
@@ -515,11 +518,18 @@ export class EventStore {
    * at most `limit` rows in all. The same horizon as `readAll` holds in each bucket: only
    * transactions older than the oldest one still running are visible, so no event that commits
    * later is ever passed. A bucket's rows are a prefix of its rows after its checkpoint.
+   *
+   * When the read covers every bucket and they share one checkpoint (a rebuild in a process
+   * holding them all, one worker process), they are read in one pass along the log's commit
+   * order instead: every bucket then moves to the last row of the pass, so they stay together.
    */
   async readBuckets(from: ReadonlyMap<number, Checkpoint>, opts: { limit?: number; types?: string[] } = {}, tx?: Queryable): Promise<ReadBucketsResult> {
     const buckets = [...from.keys()];
     if (buckets.length === 0) return { events: [], checkpoints: new Map(), examined: [] };
     const limit = opts.limit ?? 1000;
+    const first = from.get(buckets[0])!;
+    const together = [...from.values()].every((c) => c.transactionId === first.transactionId && c.globalPosition === first.globalPosition);
+    if (together && buckets.length === PROJECTION_BUCKETS) return this.readBucketsTogether(buckets, first, limit, opts.types, tx);
     // Each bucket reads at most its share of the batch (but enough that one busy bucket still
     // moves): reading `limit` rows from every bucket and keeping `limit` of them read up to 64×
     // the batch while the log was backlogged (a rebuild ran at 1/15 of its unpartitioned speed).
@@ -546,6 +556,33 @@ export class EventStore {
       examined.push({ bucket: Number(r.bucket), ...at });
     }
     const wanted = opts.types ? new Set(opts.types) : undefined;
+    const events = (wanted ? rows.filter((r: any) => wanted.has(r.type)) : rows).map((r: any) => this.toEvent(r));
+    return { events, checkpoints, examined };
+  }
+
+  /**
+   * `readBuckets` for every bucket at one checkpoint: one range scan of the commit-order index,
+   * as `readAll` does. Reading each bucket on its own cost 7×
+   * the Postgres time for a rebuild's batch (a bucket's rows lie on as many heap pages as rows,
+   * and the merge of 50,000 wide rows sorted on disk). Every bucket read moves to the last row
+   * examined: nothing of it lies between its own last row and that one, and nothing before that
+   * row can still commit (the horizon).
+   */
+  private async readBucketsTogether(buckets: number[], after: Checkpoint, limit: number, types: string[] | undefined, tx?: Queryable): Promise<ReadBucketsResult> {
+    const cols = types ? TYPED_COLUMNS : COLUMNS;
+    const rows = await (tx ?? this.db).query(
+      `SELECT bucket, ${cols} FROM events
+       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY events.transaction_id, events.global_position
+       LIMIT $3`,
+      [after.transactionId, after.globalPosition, limit, ...(types ? [types] : [])],
+    );
+    const examined: ReadBucketsResult['examined'] = rows.map((r: any) => ({ bucket: Number(r.bucket), transactionId: r.transaction_id, globalPosition: Number(r.global_position) }));
+    const checkpoints = new Map<number, Checkpoint>();
+    const last = examined[examined.length - 1];
+    if (last) for (const b of buckets) checkpoints.set(b, { transactionId: last.transactionId, globalPosition: last.globalPosition });
+    const wanted = types ? new Set(types) : undefined;
     const events = (wanted ? rows.filter((r: any) => wanted.has(r.type)) : rows).map((r: any) => this.toEvent(r));
     return { events, checkpoints, examined };
   }
