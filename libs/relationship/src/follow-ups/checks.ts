@@ -1,7 +1,7 @@
 import type { FollowUpPriority, FollowUpReason } from '../events.js';
 import { occurredMsOf, type Channel, type ScoredTouchpoint, type Touchpoint } from '../touchpoint.js';
 import { lastRelationalContact, wholeDaysBetween } from '../history/relational-contact.js';
-import { PRIORITIES, RULE_PARAMS, type FollowUpRule, type FollowUpRules, type RuleId } from './rules.js';
+import { DEFAULT_RULES, PRIORITIES, type FollowUpRule, type FollowUpRules, type RuleId } from './rules.js';
 import * as say from './wording.js';
 
 export type HealthBand = 'green' | 'yellow' | 'red';
@@ -301,7 +301,7 @@ export function rejudgeReason(
   // Evidence no longer in view (or none) leaves nothing to judge it by: it stands as worded.
   if (!quiet && !last) return { holds: true };
   const trigger = quiet ? { eventId: quiet.eventId, type: quiet.type, occurredAt: quiet.occurredAt } : { eventId: last.eventId, type: 'TouchpointRecorded', occurredAt: last.touchpoint.occurredAt };
-  const params = rules.rules.find((r) => r.id === reason.rule)?.params ?? Object.fromEntries(Object.entries(RULE_PARAMS[reason.rule]).map(([k, v]) => [k, v.default]));
+  const params = (rules.rules.find((r) => r.id === reason.rule) ?? DEFAULT_RULES.rules.find((r) => r.id === reason.rule)!).params;
   const found = CHECKS[reason.rule]({ ...ctx, trigger }, params, sorted, quiet ? undefined : last);
   if (!found) return { holds: false };
   if (found.reason === reason.reason) return { holds: true };

@@ -6,7 +6,6 @@ import type { JobData } from '../../../../../libs/queues/src/index.js';
 import { QUEUES } from '../../../../../libs/queues/src/index.js';
 import {
   closesOpenTasks,
-  rejudgeReason,
   combineReasons,
   computeHealth,
   CustomerFoldState,
@@ -18,12 +17,14 @@ import {
   followUpStream,
   occurredMsOf,
   PRIORITIES,
+  rejudgeReason,
   type CustomerFold,
   type FollowUpMemory,
   type FollowUpRules,
   type FollowUpTask,
   type HealthConfig,
   type HealthView,
+  type ReasonJoin,
   type RelationalScore,
   type RuleContext,
   type ScoredTouchpoint,
@@ -375,18 +376,18 @@ export class FollowUpsService {
     for (const s of decision.skipped) result.skipped.push(s.rule);
 
     if (decision.close || decision.join || decision.revise) await this.flush(tx, shared); // a task raised in this batch must be stored first
-    if (decision.revise && slot.openTaskId === decision.revise.taskId) {
-      for (const join of decision.revise.joins) {
-        const { task } = await runTaskCommand(
-          this.store,
-          tx,
-          decision.revise.taskId,
-          { type: 'ReviseReason', join },
-          { now, eventId: deterministicId('FollowUpReasonRevised', decision.revise.taskId, join.reason.rule, trigger.id), by: meta },
-        );
+    // A reason joined or reworded, one event each (deterministic ids: a re-run job changes nothing); true when one was stored.
+    const putReasons = async (type: 'AddReason' | 'ReviseReason', taskId: string, joins: readonly ReasonJoin[]) => {
+      let stored = false;
+      for (const join of joins) {
+        const event = type === 'AddReason' ? 'FollowUpReasonAdded' : 'FollowUpReasonRevised';
+        const { task, changed } = await runTaskCommand(this.store, tx, taskId, { type, join }, { now, eventId: deterministicId(event, taskId, join.reason.rule, trigger.id), by: meta });
         if (task) slot.task = task;
+        stored ||= changed;
       }
-    }
+      return stored;
+    };
+    if (decision.revise && slot.openTaskId === decision.revise.taskId) await putReasons('ReviseReason', decision.revise.taskId, decision.revise.joins);
     if (decision.close && slot.openTaskId === decision.close.taskId) {
       const answeredBy = decision.close.why === 'answered';
       const { changed } = await runTaskCommand(
@@ -412,17 +413,7 @@ export class FollowUpsService {
       slot.memory = { ...slot.memory, lastClosedAt: now.toISOString() };
     }
     if (decision.join && slot.openTaskId === decision.join.taskId) {
-      for (const join of decision.join.joins) {
-        const { task, changed } = await runTaskCommand(
-          this.store,
-          tx,
-          decision.join.taskId,
-          { type: 'AddReason', join },
-          { now, eventId: deterministicId('FollowUpReasonAdded', decision.join.taskId, join.reason.rule, trigger.id), by: meta },
-        );
-        if (task) slot.task = task;
-        if (changed && !result.joined.includes(decision.join.taskId)) result.joined.push(decision.join.taskId);
-      }
+      if ((await putReasons('AddReason', decision.join.taskId, decision.join.joins)) && !result.joined.includes(decision.join.taskId)) result.joined.push(decision.join.taskId);
     }
     if (decision.open) {
       const p = decision.open.proposal;
