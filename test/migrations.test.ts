@@ -107,3 +107,57 @@ describe('migration: one e-mail key (#19.5)', () => {
     await db.ds.runMigrations({ transaction: 'each' });
   });
 });
+
+describe('migration: churned customers (risk and health order)', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  const undoChurned = async () => {
+    const applied = async () => (await db.ds.query(`SELECT 1 FROM migrations WHERE name = 'ChurnedCustomers1766500000000'`)).length > 0;
+    while (await applied()) await db.ds.undoLastMigration({ transaction: 'each' });
+  };
+
+  it('given health rows and outcomes logged before, when migrated, then churned_at is the latest outcome when it is a churn, and those customers sort after the live ones', async () => {
+    await undoChurned();
+    const ids = { left: randomUUID(), back: randomUUID(), never: randomUUID(), lateRecorded: randomUUID() };
+    for (const [name, id] of Object.entries(ids)) {
+      await db.ds.query(
+        `INSERT INTO customer_health (customer_id, name, score, band, trend30d, churn_probability, churn_level, drivers, churn_drivers, events_considered, evaluated_at, stream_version)
+         VALUES ($1, $2, $3, 'red', 0, $4, 'high', '[]', '[]', 1, now(), 1)`,
+        [id, name, name === 'never' ? 40 : 3, name === 'never' ? 0.4 : 0.99],
+      );
+    }
+    let version = 0;
+    const outcome = (customerId: string, outcome: string, occurredAt: string) =>
+      db.ds.query(`INSERT INTO events (event_id, stream_id, stream_version, type, data) VALUES ($1, $2, $3, 'OutcomeRecorded', $4)`, [
+        randomUUID(),
+        `customer-${customerId}`,
+        ++version,
+        JSON.stringify({ customerId, outcomeId: randomUUID(), outcome, occurredAt }),
+      ]);
+    await outcome(ids.left, 'renewed', '2026-01-01T00:00:00.000Z');
+    await outcome(ids.left, 'churned', '2026-06-01T00:00:00.000Z');
+    await outcome(ids.back, 'churned', '2026-03-01T00:00:00.000Z');
+    await outcome(ids.back, 'renewed', '2026-09-01T00:00:00.000Z');
+    // Recorded after a renewal but earlier in business time: the renewal is the latest outcome.
+    await outcome(ids.lateRecorded, 'renewed', '2026-09-01T00:00:00.000Z');
+    await outcome(ids.lateRecorded, 'churned', '2026-02-01T00:00:00.000Z');
+
+    await db.ds.runMigrations({ transaction: 'each' });
+    const rows = await db.ds.query(`SELECT name, churned_at, risk_order, health_order FROM customer_health ORDER BY risk_order DESC, customer_id`);
+    const by = Object.fromEntries(rows.map((r: any) => [r.name, r]));
+    expect(new Date(by.left.churned_at).toISOString()).toBe('2026-06-01T00:00:00.000Z');
+    expect([by.back.churned_at, by.never.churned_at, by.lateRecorded.churned_at]).toEqual([null, null, null]);
+    expect(rows[rows.length - 1].name).toBe('left');
+    expect(by.left.risk_order).toBe(-1);
+    expect(by.back.risk_order).toBe(0.99);
+    const byHealth = await db.ds.query(`SELECT name FROM customer_health ORDER BY health_order, customer_id`);
+    expect(byHealth[byHealth.length - 1].name).toBe('left');
+  });
+});

@@ -74,7 +74,9 @@ export function Trend({ value }) {
   return html`<span class=${`trend trend-${t.cls}`} title=${t.text}><span aria-hidden="true">${t.arrow}</span><span class="sr-only">${t.text}</span></span>`;
 }
 
-export function Risk({ churnRisk }) {
+/** Churn risk; for a customer who has left, when they left instead (a certainty is not a risk). */
+export function Risk({ churnRisk, churnedAt }) {
+  if (churnedAt) return html`<span class="risk risk-churned">Churned <span class="muted small">${fmtDate(churnedAt)}</span></span>`;
   if (!churnRisk) return html`<span class="muted">—</span>`;
   return html`<span class=${`risk risk-${churnRisk.level || 'unknown'}`}>${riskPct(churnRisk.probability)} <span class="risk-level">${churnRisk.level || ''}</span></span>`;
 }

@@ -1,4 +1,4 @@
-import { businessTimeIso, type CustomerFold, type HealthView } from '../../relationship/src/index.js';
+import { businessTimeIso, churnedAt, type CustomerFold, type HealthView } from '../../relationship/src/index.js';
 import { uuidOrNull } from './stream-ids.js';
 
 export interface HealthRow {
@@ -18,6 +18,8 @@ export interface HealthRow {
   notes: unknown;
   churn_drivers: unknown;
   last_relational_contact_at: string | null;
+  /** When the customer left (their latest outcome is a churn), else null. */
+  churned_at: string | null;
   events_considered: number;
   evaluated_at: string;
   stream_version: number;
@@ -44,6 +46,7 @@ export function healthRow(customerId: string, fold: CustomerFold, view: HealthVi
     notes: view.notes,
     churn_drivers: view.churnRisk.drivers,
     last_relational_contact_at: view.lastRelationalContactAt,
+    churned_at: churnedAt(fold.input.outcomes),
     events_considered: view.eventsConsidered,
     evaluated_at: view.at,
     stream_version: streamVersion,

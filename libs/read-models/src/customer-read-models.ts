@@ -247,15 +247,15 @@ function updateTimeline(tx: Queryable, rows: { event_id: string; relational: Rel
 function upsertHealth(tx: Queryable, rows: HealthRow[]): Promise<unknown> {
   return tx.query(
     `INSERT INTO customer_health AS h (customer_id, external_id, name, segment, account_manager_id, renewal_date, annual_value, score, band,
-       trend30d, churn_probability, churn_level, drivers, notes, churn_drivers, last_relational_contact_at, events_considered, evaluated_at, stream_version)
+       trend30d, churn_probability, churn_level, drivers, notes, churn_drivers, last_relational_contact_at, churned_at, events_considered, evaluated_at, stream_version)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(customer_id uuid, external_id text, name text, segment text, account_manager_id uuid,
        renewal_date date, annual_value numeric, score int, band text, trend30d int, churn_probability double precision, churn_level text,
-       drivers jsonb, notes jsonb, churn_drivers jsonb, last_relational_contact_at timestamptz, events_considered int, evaluated_at timestamptz, stream_version int)
+       drivers jsonb, notes jsonb, churn_drivers jsonb, last_relational_contact_at timestamptz, churned_at timestamptz, events_considered int, evaluated_at timestamptz, stream_version int)
      ON CONFLICT (customer_id) DO UPDATE SET external_id = EXCLUDED.external_id, name = EXCLUDED.name, segment = EXCLUDED.segment,
        account_manager_id = EXCLUDED.account_manager_id, renewal_date = EXCLUDED.renewal_date, annual_value = EXCLUDED.annual_value,
        score = EXCLUDED.score, band = EXCLUDED.band, trend30d = EXCLUDED.trend30d, churn_probability = EXCLUDED.churn_probability,
        churn_level = EXCLUDED.churn_level, drivers = EXCLUDED.drivers, notes = EXCLUDED.notes, churn_drivers = EXCLUDED.churn_drivers,
-       last_relational_contact_at = EXCLUDED.last_relational_contact_at, events_considered = EXCLUDED.events_considered,
+       last_relational_contact_at = EXCLUDED.last_relational_contact_at, churned_at = EXCLUDED.churned_at, events_considered = EXCLUDED.events_considered,
        evaluated_at = EXCLUDED.evaluated_at, stream_version = EXCLUDED.stream_version`,
     [JSON.stringify(rows)],
   );

@@ -31,7 +31,7 @@ export function CustomerPage({ id, user }) {
       </div>
       <dl class="kpis">
         <div><dt>Health</dt><dd>${c.health ? html`<${BandChip} score=${c.health.score} band=${c.health.band} /> <${Trend} value=${c.health.trend30d} />` : 'not scored yet'}</dd></div>
-        <div><dt>Churn risk</dt><dd><${Risk} churnRisk=${c.churnRisk} /></dd></div>
+        <div><dt>Churn risk</dt><dd><${Risk} churnRisk=${c.churnRisk} churnedAt=${c.churnedAt} /></dd></div>
         <div><dt>Last relational contact</dt><dd title=${fmtDate(c.lastRelationalContactAt)}>${fmtAgo(c.lastRelationalContactAt)}</dd></div>
         <div><dt>Open follow-ups</dt><dd>${c.openFollowUps ?? 0}</dd></div>
         <div><dt>Annual value</dt><dd>${money(c.annualValue)}</dd></div>

@@ -114,7 +114,7 @@ export function PortfolioPage({ user, query }) {
                   <td data-label="Health">
                     ${c.health ? html`<${BandChip} score=${c.health.score} band=${c.health.band} /> <${Trend} value=${c.health.trend30d} />` : html`<span class="muted">not scored yet</span>`}
                   </td>
-                  <td data-label="Churn risk"><${Risk} churnRisk=${c.churnRisk} /></td>
+                  <td data-label="Churn risk"><${Risk} churnRisk=${c.churnRisk} churnedAt=${c.churnedAt} /></td>
                   <td data-label="Last relational contact"><span title=${fmtDate(c.lastRelationalContactAt)}>${fmtAgo(c.lastRelationalContactAt)}</span></td>
                   <td data-label="Open follow-ups">${c.openFollowUps ? html`<a href=${`#/customers/${c.id}`} class="count-pill">${c.openFollowUps}</a>` : html`<span class="muted">0</span>`}</td>
                   <td data-label="Annual value" class="num">${c.annualValue == null ? html`<span class="muted">—</span>` : html`<span title=${money(c.annualValue)}>${moneyShort(c.annualValue)}</span>`}</td>

@@ -5,3 +5,4 @@ export * from './churn-fit.js';
 export { CHURN_FEATURE_NAMES } from './churn-features.js';
 export * from './backtest-metrics.js';
 export { nothingRecordedNote } from './explanation.js';
+export { churnedAt } from './churned.js';

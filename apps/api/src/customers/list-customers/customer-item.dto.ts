@@ -28,6 +28,7 @@ export class CustomerItemDto {
   @ApiProperty({ type: HealthSummaryDto }) health: HealthSummaryDto;
   @ApiProperty({ type: ChurnSummaryDto }) churnRisk: ChurnSummaryDto;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastRelationalContactAt: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the customer left: their latest outcome is `churned` (null: a customer now). Such customers come last in the risk order, after every live customer.' }) churnedAt: string | null;
   @ApiProperty({ description: 'Open follow-up tasks: not completed, dismissed or snoozed (a snoozed task counts again once its time comes and the sweep opens it).' }) openFollowUps: number;
 }
 
@@ -63,7 +64,7 @@ export class CustomerDetailDto extends CustomerItemDto {
 
 /** SQL select list shared by the list and the detail query (customers c, customer_health h). */
 export const ITEM_COLUMNS = `c.id, c.external_id, c.name, c.segment, c.account_manager_id, c.annual_value, c.renewal_date::text AS renewal_date, h.score, h.band, h.trend30d,
-  h.churn_probability, h.churn_level, h.last_relational_contact_at, h.drivers,
+  h.churn_probability, h.churn_level, h.last_relational_contact_at, h.churned_at, h.drivers,
   (SELECT count(*)::int FROM customer_follow_up_summary f WHERE f.customer_id = c.id AND f.status = 'open') AS open_follow_ups`;
 
 const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
@@ -80,6 +81,7 @@ export function toItem(r: any): CustomerItemDto {
     health: { score: Number(r.score), band: r.band, trend30d: Number(r.trend30d) },
     churnRisk: { probability: Number(r.churn_probability), level: r.churn_level },
     lastRelationalContactAt: iso(r.last_relational_contact_at),
+    churnedAt: iso(r.churned_at),
     openFollowUps: Number(r.open_follow_ups ?? 0),
   };
 }

@@ -9,10 +9,12 @@ import { ListCustomersQuery, type ListCustomersQueryDto } from './list-customers
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Keyset order per sort: the key column, its direction, and how it appears in the cursor (a
-// value its column can hold: a cursor is client input like any other).
+// value its column can hold: a cursor is client input like any other). Risk and health order by
+// `risk_order` / `health_order`: the churn probability / score, with customers who have left
+// after all live ones (migration 1766500000000).
 const SORTS = {
-  risk: { key: 'h.churn_probability', dir: 'DESC', ok: (v: unknown) => typeof v === 'number' && Number.isFinite(v) },
-  health: { key: 'h.score', dir: 'ASC', ok: (v: unknown) => Number.isInteger(v) && Math.abs(v as number) <= INT4_MAX },
+  risk: { key: 'h.risk_order', dir: 'DESC', ok: (v: unknown) => typeof v === 'number' && Number.isFinite(v) },
+  health: { key: 'h.health_order', dir: 'ASC', ok: (v: unknown) => Number.isInteger(v) && Math.abs(v as number) <= INT4_MAX },
   name: { key: 'h.name', dir: 'ASC', ok: (v: unknown) => typeof v === 'string' && unstorable(v) === undefined },
 } as const;
 

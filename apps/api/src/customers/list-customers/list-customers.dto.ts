@@ -3,7 +3,7 @@ import { queryInt, text, uuid } from '../../../../../libs/shared/src/index.js';
 
 export const ListCustomersQuery = z.strictObject({
   band: z.enum(['green', 'yellow', 'red']).optional(),
-  sort: z.enum(['risk', 'health', 'name']).optional().meta({ description: 'Default risk. risk: highest churn probability first; health: lowest score first; name: A–Z.' }),
+  sort: z.enum(['risk', 'health', 'name']).optional().meta({ description: 'Default risk. risk: highest churn probability first; health: lowest score first (in both, customers who have left — churnedAt set — come after all others); name: A–Z.' }),
   limit: queryInt(1, 200).optional().meta({ description: 'Default 50.' }),
   cursor: text(500).optional().meta({ description: 'The nextCursor of the previous page (opaque).' }),
   externalId: text(200, 1).optional().meta({ description: 'Exactly this external id (the id in the CRM). Outside your reach: an empty list.' }),

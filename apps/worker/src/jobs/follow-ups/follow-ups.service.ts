@@ -5,6 +5,7 @@ import { alreadyDecided, EventStore, type DecidedEvent, type Queryable } from '.
 import type { JobData } from '../../../../../libs/queues/src/index.js';
 import { QUEUES } from '../../../../../libs/queues/src/index.js';
 import {
+  churnedAt as leftAt,
   closesOpenTasks,
   combineReasons,
   computeHealth,
@@ -324,9 +325,7 @@ export class FollowUpsService {
     const open = slot.task && (slot.task.status === 'open' || slot.task.status === 'snoozed') ? slot.task : null;
 
     // The customer's latest outcome decides whether they are still a customer to keep.
-    const outcomes = [...after.input.outcomes].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
-    const latest = outcomes[outcomes.length - 1];
-    const churnedAt = latest?.outcome === 'churned' ? latest.occurredAt : null;
+    const churnedAt = leftAt(after.input.outcomes);
 
     const ctx: RuleContext = {
       customer: { id: customerId, name, annualValue },
