@@ -308,6 +308,8 @@ describe('GET /follow-ups: pages, filters, scope and totals (#22, real stack)', 
     const byId = new Map(report.accountManagers.map((m: any) => [m.id, m]));
     expect(byId.get(a1.id)).toMatchObject({ openFollowUps: 3, overdueFollowUps: 0 });
     expect(byId.get(a2.id)).toMatchObject({ openFollowUps: 2, overdueFollowUps: 0 });
+    // The lead holds no customer and no task: not a row of zeros among the people they lead.
+    expect([...byId.keys()].sort()).toEqual([a1.id, a2.id].sort());
     // And the list agrees with the report.
     expect((await walk(lead, `assigneeId=${a1.id}&status=open`, 2)).total).toBe(3);
   });

@@ -65,6 +65,7 @@ describe('read models: portfolio, scoping, timeline, silence, ops', () => {
       health: { score: expect.any(Number), band: expect.stringMatching(/green|yellow|red/), trend30d: expect.any(Number) },
       churnRisk: { probability: expect.any(Number), level: expect.stringMatching(/low|medium|high/) },
       lastRelationalContactAt: mine.body.items[0].lastRelationalContactAt,
+      churnedAt: null,
       openFollowUps: expect.any(Number),
     });
     await request(stack.baseUrl).get(`/api/v1/customers/${customers.c5}`).set(as(users.am1.token)).expect(404);

@@ -33,10 +33,15 @@ export class TeamReportController {
     const from = q.from ?? new Date(to.getTime() - 90 * DAY_MS);
     if (from > to) throw ProblemException.validation([{ path: 'from', message: 'from must not be after to' }]);
 
+    // Account managers, and team leads who hold customers or follow-ups themselves: a lead who
+    // only leads is not a row of zeros among the people they lead.
     const managers: { id: string; name: string }[] = await this.db.query(
-      user.role === 'admin'
-        ? `SELECT id, name FROM users WHERE role IN ('account_manager', 'team_lead') AND disabled_at IS NULL ORDER BY name, id`
-        : `SELECT id, name FROM users WHERE (team_lead_id = $1 OR id = $1) AND disabled_at IS NULL ORDER BY name, id`,
+      `SELECT u.id, u.name FROM users u
+       WHERE ${user.role === 'admin' ? `u.role IN ('account_manager', 'team_lead')` : `(u.team_lead_id = $1 OR u.id = $1)`} AND u.disabled_at IS NULL
+         AND (u.role <> 'team_lead'
+              OR EXISTS (SELECT 1 FROM customers c WHERE c.account_manager_id = u.id)
+              OR EXISTS (SELECT 1 FROM customer_follow_up_summary f WHERE f.assignee_id = u.id))
+       ORDER BY u.name, u.id`,
       user.role === 'admin' ? [] : [user.id],
     );
     const ids = managers.map((m) => m.id);

@@ -28,7 +28,7 @@ export class GroupScoreDto {
 export class TeamReportDto {
   @ApiProperty({ format: 'date-time' }) from: string;
   @ApiProperty({ format: 'date-time' }) to: string;
-  @ApiProperty({ type: [AccountManagerStatsDto] }) accountManagers: AccountManagerStatsDto[];
+  @ApiProperty({ type: [AccountManagerStatsDto], description: 'The account managers in reach, and team leads who hold customers or follow-ups themselves (a lead who only leads has no row).' }) accountManagers: AccountManagerStatsDto[];
   @ApiProperty({ type: [GroupScoreDto], description: 'Which channels create closeness or distance.' }) channels: GroupScoreDto[];
   @ApiProperty({ type: [GroupScoreDto], description: 'The 20 most frequent topics.' }) topics: GroupScoreDto[];
 }
