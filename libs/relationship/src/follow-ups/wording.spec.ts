@@ -112,6 +112,14 @@ describe('follow-up wording', () => {
         },
       ],
       [
+        'high value, survey answer',
+        say.highValueTransactional({ tp: contact('survey', 'automation', { survey: { kind: 'nps', score: 6, comment: 'Nobody listened.' } }), name: 'Kari Nordmann', annualValue: 250000, why: 'the comment says nobody listened' }),
+        {
+          reason: 'A survey answer on 8 Mar 2026 from a high-value customer (annual value 250,000) says contact felt transactional.',
+          suggestedAction: 'Call Kari Nordmann yourself: their survey answer on 8 Mar 2026 says contact with you felt transactional (the comment says nobody listened).',
+        },
+      ],
+      [
         'streak about one topic',
         say.transactionalStreak({ contacts: [contact('chatbot', 'automation'), contact('chatbot', 'automation'), contact('chatbot', 'automation')], name: 'Kari Nordmann', topic: 'return' }),
         {

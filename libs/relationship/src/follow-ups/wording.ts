@@ -88,6 +88,13 @@ const quoted = (s: string, max = 120) => `"${s.length > max ? `${s.slice(0, max 
 
 export function highValueTransactional(w: { tp: Touchpoint; name: string; annualValue: number; why: string }) {
   const day = dayOf(w.tp.occurredAt);
+  // A survey answer is the customer's own word on the contact, not a contact that was transactional.
+  if (w.tp.survey) {
+    return {
+      reason: `A survey answer on ${day} from a high-value customer (annual value ${amount(w.annualValue)}) says contact felt transactional.`,
+      suggestedAction: `Call ${w.name} yourself: their survey answer on ${day} says contact with you felt transactional${w.why ? ` (${w.why})` : ''}.`,
+    };
+  }
   return {
     reason: `A transactional ${contactName(w.tp)} on ${day} with a high-value customer (annual value ${amount(w.annualValue)}).`,
     suggestedAction: `Call ${w.name} yourself: their latest contact was ${aContact(w.tp)} on ${day} that felt transactional${w.why ? ` (${w.why})` : ''}.`,
