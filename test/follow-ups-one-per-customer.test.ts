@@ -227,6 +227,45 @@ describe('one open follow-up per customer (#22, real stack)', () => {
     expect(list.body.items).toEqual([]);
   });
 
+  it('given one follow-up with a silence reason and a streak reason, when a relational call inside the silence is recorded late, then only the silence reason is withdrawn: the task stays open on the others, the next one leading', async () => {
+    const c = await customer('Tor Aasen', 50_000);
+    const first = await api('POST', '/touchpoints/batch', admin, { touchpoints: [{ ...relationalCall(c, am.id, daysAgo(60)), topic: 'onboarding' }] });
+    expect(first.status).toBe(201);
+    const sent = [await post(newsletter(c, minutesAgo(50))), await post(newsletter(c, minutesAgo(40)))];
+    const chats = [];
+    for (const m of [30, 20, 10]) chats.push(await post(returnContact(c, minutesAgo(m))));
+    await evaluated([first.body.results[0].eventId, ...sent, ...chats]);
+    const [task] = await tasksOf(c);
+    expect(task).toEqual(expect.objectContaining({ rule: 'automation_without_relational', status: 'open' }));
+    expect(task.reasons.map((r) => r.rule)).toEqual(expect.arrayContaining(['automation_without_relational', 'transactional_streak']));
+
+    // A call twelve days ago, logged only now: there was no silence of two months, but the last three contacts are still the chatbot's.
+    const inside = await api('POST', '/touchpoints/batch', admin, { touchpoints: [{ ...relationalCall(c, am.id, daysAgo(12)), topic: 'onboarding' }] });
+    await evaluated([inside.body.results[0].eventId]);
+    const item = await eventually(async () => {
+      const res = await api('GET', `/follow-ups?customerId=${c}&status=open`, am);
+      const it = res.body.items[0];
+      return it && !it.reasons.some((r: any) => r.rule === 'automation_without_relational') && it;
+    });
+    expect(item).toEqual(expect.objectContaining({ id: task.id, status: 'open' }));
+    expect(item.reasons.map((r: any) => r.rule)).toContain('transactional_streak');
+    // The next reason leads: the task's own rule and reason are one of those left.
+    expect(item.reason).toBe(item.reasons.find((r: any) => r.rule === item.rule).reason);
+    expect(item.suggestedAction).not.toMatch(/relational contact for|real conversation/);
+    expect((await taskEvents(c)).map((e) => e.type)).toContain('FollowUpReasonWithdrawn');
+    // The same job again changes nothing.
+    const { queue, close } = await testQueue(stack.config, QUEUES.followUps);
+    try {
+      const before = (await taskEvents(c)).length;
+      const job = await queue.getJob(inside.body.results[0].eventId);
+      await job!.retry('completed').catch(() => undefined);
+      await evaluated([inside.body.results[0].eventId]);
+      expect((await taskEvents(c)).length).toBe(before);
+    } finally {
+      await close();
+    }
+  });
+
   it('given one follow-up the system closed (its silence turned out shorter) and one the account manager completed, then the team report\'s median time to complete counts only the second', async () => {
     const am2 = await createUser(stack.db.ds, 'account_manager');
     const mine = async (name: string, annualValue: number) => (await api('POST', '/customers', admin, { externalId: `ext-${randomUUID()}`, name, annualValue, accountManagerId: am2.id })).body.id as string;

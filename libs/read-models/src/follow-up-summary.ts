@@ -26,6 +26,9 @@ export function followUpChange(e: { type: string; data: any }): Record<string, u
     case 'FollowUpReasonRevised':
       // A reason joined: the task takes the highest priority and the earliest due date of its reasons.
       return { ...base, kind: 'reason', priority: d.priority ?? null, due_at: businessTimeIso(d.dueAt) };
+    case 'FollowUpReasonWithdrawn':
+      // A reason left: the task's priority and due date are the rest's, and the next reason leads.
+      return { ...base, kind: 'reason', priority: d.priority ?? null, due_at: businessTimeIso(d.dueAt), ...(typeof d.lead?.rule === 'string' ? { rule: d.lead.rule } : {}) };
     default:
       return null;
   }
@@ -76,7 +79,7 @@ export class FollowUpSummaryProjection implements Projection {
         // The sweep ended the snooze: the task counts as open again.
         await tx.query(`UPDATE customer_follow_up_summary SET status = 'open', snoozed_until = NULL WHERE task_id = $1 AND closed_at IS NULL`, [c.task_id]);
       } else if (c.kind === 'reason') {
-        await tx.query(`UPDATE customer_follow_up_summary SET priority = coalesce($2, priority), due_at = coalesce($3, due_at) WHERE task_id = $1`, [c.task_id, c.priority, c.due_at]);
+        await tx.query(`UPDATE customer_follow_up_summary SET priority = coalesce($2, priority), due_at = coalesce($3, due_at), rule = coalesce($4, rule) WHERE task_id = $1`, [c.task_id, c.priority, c.due_at, c.rule ?? null]);
       } else {
         await tx.query(`UPDATE customer_follow_up_summary SET priority = $2 WHERE task_id = $1`, [c.task_id, c.priority]);
       }

@@ -165,6 +165,26 @@ export interface FollowUpReasonRevised {
   };
 }
 
+/**
+ * A reason of the open task no longer holds on what is known now (a relational contact recorded
+ * late broke the silence it was about) while others still do: it leaves the task, which stays
+ * open on the rest. `lead` is the task's leading reason afterwards (its `rule` and `reason`); the
+ * task's priority, due date and suggested action are carried as they become.
+ */
+export interface FollowUpReasonWithdrawn {
+  type: 'FollowUpReasonWithdrawn';
+  data: {
+    taskId: string;
+    customerId: string;
+    rule: string;
+    lead: { rule: string; reason: string };
+    priority: FollowUpPriority;
+    dueAt: string;
+    suggestedAction: string;
+    withdrawnAt: string;
+  };
+}
+
 export interface FollowUpTaskCompleted {
   type: 'FollowUpTaskCompleted';
   data: {
@@ -189,7 +209,7 @@ export interface FollowUpTaskEscalated {
   data: { taskId: string; customerId: string; priority: FollowUpPriority; escalatedTo: string | null; escalatedAt: string };
 }
 
-export type FollowUpEvent = FollowUpTaskRaised | FollowUpReasonAdded | FollowUpReasonRevised | FollowUpTaskCompleted | FollowUpTaskDismissed | FollowUpTaskSnoozed | FollowUpTaskEscalated;
+export type FollowUpEvent = FollowUpTaskRaised | FollowUpReasonAdded | FollowUpReasonRevised | FollowUpReasonWithdrawn | FollowUpTaskCompleted | FollowUpTaskDismissed | FollowUpTaskSnoozed | FollowUpTaskEscalated;
 
 export type DomainEvent = CustomerEvent | FollowUpEvent;
 export type DomainEventType = DomainEvent['type'];
@@ -297,6 +317,7 @@ export const TASK_EVENT_TYPES = allEventTypesOf<FollowUpEvent | FollowUpTaskSnoo
   'FollowUpTaskRaised',
   'FollowUpReasonAdded',
   'FollowUpReasonRevised',
+  'FollowUpReasonWithdrawn',
   'FollowUpTaskCompleted',
   'FollowUpTaskDismissed',
   'FollowUpTaskSnoozed',

@@ -45,6 +45,28 @@ describe('one open follow-up per customer: the decision', () => {
     expect(d.join!.joins[0].suggestedAction).toBe('New action. Also: reason of repeat_contact.');
   });
 
+  it('given an open task with two reasons, when the leading one no longer holds, then it is withdrawn, the other leads, and the task stays open on it; its last reason is never withdrawn', () => {
+    const [raised] = decide({
+      type: 'Raise', taskId: 't1', customerId: 'c1', assigneeId: 'am',
+      proposal: finding('automation_without_relational', { priority: 'high', dueAt: h(24) }),
+      reasons: [
+        { rule: 'automation_without_relational', reason: 'Quiet.', triggeredBy: ['e-q'], at: h(-2), suggestedAction: 'Call about the quiet', priority: 'high', dueAt: h(24) },
+        { rule: 'transactional_streak', reason: 'The last three contacts were all transactional.', triggeredBy: ['e-s'], at: h(-2), suggestedAction: 'Call about the streak', priority: 'normal', dueAt: h(72) },
+      ],
+    }, null, { now: new Date(h(-2)), eventId: 'ev' });
+    const open = evolve(null, raised)!;
+    const d = decideFollowUp(given({ open, withdrawn: ['automation_without_relational'] }));
+    expect(d.close).toBeUndefined();
+    expect(d.withdraw).toEqual({
+      taskId: 't1',
+      withdrawals: [{ rule: 'automation_without_relational', lead: { rule: 'transactional_streak', reason: 'The last three contacts were all transactional.' }, priority: 'normal', dueAt: h(72), suggestedAction: 'Call about the streak.' }],
+    });
+    // The withdrawn rule may join again later on new evidence: it is no longer among the reasons.
+    const again = decideFollowUp(given({ open, withdrawn: ['automation_without_relational'], findings: [finding('automation_without_relational')] }));
+    expect(again.join!.joins[0].reason.rule).toBe('automation_without_relational');
+    expect(decideFollowUp(given({ open: openTask('repeat_contact'), withdrawn: ['repeat_contact'] })).withdraw).toBeUndefined();
+  });
+
   it('given an open task none of whose reasons holds any more, then it closes, and its evidence is used up', () => {
     const d = decideFollowUp(given({ open: openTask('automation_without_relational'), noLongerHolds: true, findings: [finding('automation_without_relational', { evidenceAt: h(-3) })] }));
     expect(d.close).toEqual({ taskId: 't1', why: 'no_longer_holds' });

@@ -36,6 +36,8 @@ export interface FollowUpDecisionInput {
   noLongerHolds?: boolean;
   /** Reasons of the open task that hold but now read differently (`rejudgeReason`), each replacing the one of its rule. */
   revised?: readonly FollowUpReason[];
+  /** Rules whose reason of the open task no longer holds while another reason does (`rejudgeReason`). */
+  withdrawn?: readonly string[];
   /** The customer's latest outcome is `churned` (not won back since). */
   churned: boolean;
   /** What the rules found on the trigger (evaluateRules: enabled, current evidence). */
@@ -56,6 +58,8 @@ export interface FollowUpDecision {
   join?: { taskId: string; joins: ReasonJoin[] };
   /** Reword reasons of the open task (judged again), each with the task's fields as they are once it is replaced. */
   revise?: { taskId: string; joins: ReasonJoin[] };
+  /** Take reasons that no longer hold off the open task (others still do), each with the task's fields as they are once it is gone. */
+  withdraw?: { taskId: string; withdrawals: ReasonWithdrawal[] };
   skipped: { rule: string; why: SkipWhy }[];
 }
 
@@ -70,13 +74,28 @@ const lowerFirst = (s: string) => (/^(?:[A-Z][a-z]|A )/.test(s) ? s[0].toLowerCa
  * followed by what the others add.
  */
 export function combineReasons(reasons: readonly FollowUpReason[]): { priority: FollowUpPriority; dueAt: string; suggestedAction: string } {
-  let lead = reasons[0];
-  for (const r of reasons) if (rank(r.priority) > rank(lead.priority)) lead = r;
+  const lead = leadingReason(reasons);
   const priority = PRIORITIES[Math.max(...reasons.map((r) => rank(r.priority)))];
   const dueAt = reasons.map((r) => r.dueAt ?? r.at).reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
   const others = reasons.filter((r) => r !== lead).map((r) => lowerFirst(sentence(r.reason)));
   const action = sentence(lead.suggestedAction ?? lead.reason);
   return { priority, dueAt, suggestedAction: others.length === 0 ? `${action}.` : `${action}. Also: ${others.join('; ')}.` };
+}
+
+/** The reason that leads the task: the most urgent, the earliest among equals. */
+export function leadingReason(reasons: readonly FollowUpReason[]): FollowUpReason {
+  let lead = reasons[0];
+  for (const r of reasons) if (rank(r.priority) > rank(lead.priority)) lead = r;
+  return lead;
+}
+
+/** A reason leaving the open task: its rule, the task's leading reason afterwards, and the task's fields from the rest. */
+export interface ReasonWithdrawal {
+  rule: string;
+  lead: { rule: string; reason: string };
+  priority: FollowUpPriority;
+  dueAt: string;
+  suggestedAction: string;
 }
 
 const reasonOf = (p: TaskProposal, at: string): FollowUpReason => ({
@@ -121,6 +140,18 @@ export function decideFollowUp(input: FollowUpDecisionInput): FollowUpDecision {
     }
     if (joins.length > 0) out.revise = { taskId: open.id, joins };
   }
+  // Reasons that no longer hold leave the task; the last one never does (then the task closes above).
+  if (open && input.withdrawn && input.withdrawn.length > 0) {
+    const withdrawals: ReasonWithdrawal[] = [];
+    for (const rule of input.withdrawn) {
+      const rest = current.filter((x) => x.rule !== rule);
+      if (rest.length === current.length || rest.length === 0) continue;
+      current = rest;
+      const lead = leadingReason(current);
+      withdrawals.push({ rule, lead: { rule: lead.rule, reason: lead.reason }, ...combineReasons(current) });
+    }
+    if (withdrawals.length > 0) out.withdraw = { taskId: open.id, withdrawals };
+  }
   const fresh: TaskProposal[] = [];
   for (const f of input.findings) {
     const skip = (why: SkipWhy) => out.skipped.push({ rule: f.rule, why });
@@ -128,7 +159,7 @@ export function decideFollowUp(input: FollowUpDecisionInput): FollowUpDecision {
     else if (input.answered.has(f.rule)) skip('already_answered');
     else if (lastClosedAt && !(Date.parse(f.evidenceAt) > Date.parse(lastClosedAt))) skip('before_last_close');
     else if (coolingDown(f, input)) skip('dismissed_cooling_down');
-    else if (open?.reasons.some((r) => r.rule === f.rule) || fresh.some((x) => x.rule === f.rule)) skip('already_a_reason');
+    else if (current.some((r) => r.rule === f.rule) || fresh.some((x) => x.rule === f.rule)) skip('already_a_reason');
     else fresh.push(f);
   }
   if (fresh.length === 0) return out;

@@ -32,6 +32,30 @@ describe('follow-up task decider', () => {
     const done = given([raise, T0], [{ type: 'Complete', by: 'am1', automatic: false }, later(1)]);
     expect(decide(revise, done, { now: later(2), eventId: 'x' })).toEqual([]);
   });
+  it('given an open task with two reasons, when the leading one is withdrawn, then the other leads (rule, reason, action, triggers); again, on its last reason, or on a closed task, no event', () => {
+    const two: TaskCommand = { ...(raise as Extract<TaskCommand, { type: 'Raise' }>), reasons: [
+      { rule: 'transactional_streak', reason: 'r', triggeredBy: ['e1'], at: T0.toISOString(), priority: 'high' },
+      { rule: 'repeat_contact', reason: 'again', triggeredBy: ['e3'], at: T0.toISOString(), priority: 'normal' },
+    ] };
+    const withdraw: TaskCommand = { type: 'WithdrawReason', withdrawal: { rule: 'transactional_streak', lead: { rule: 'repeat_contact', reason: 'again' }, priority: 'normal', dueAt: later(96).toISOString(), suggestedAction: 'call.' } };
+    const s = given([two, T0], [withdraw, later(1)]);
+    expect(s).toMatchObject({ status: 'open', rule: 'repeat_contact', reason: 'again', suggestedAction: 'call.', priority: 'normal', dueAt: later(96).toISOString(), triggeredBy: ['e3'] });
+    expect(s!.reasons.map((r) => r.rule)).toEqual(['repeat_contact']);
+    expect(decide(withdraw, s, { now: later(2), eventId: 'x' })).toEqual([]);
+    expect(decide({ type: 'WithdrawReason', withdrawal: { ...(withdraw as any).withdrawal, rule: 'repeat_contact' } }, s, { now: later(2), eventId: 'x' })).toEqual([]);
+    const done = given([two, T0], [{ type: 'Complete', by: 'am1', automatic: false }, later(1)]);
+    expect(decide(withdraw, done, { now: later(2), eventId: 'x' })).toEqual([]);
+  });
+  it('given an escalated task, when a reason is withdrawn, then the priority does not fall below the escalation', () => {
+    const two: TaskCommand = { ...(raise as Extract<TaskCommand, { type: 'Raise' }>), reasons: [
+      { rule: 'transactional_streak', reason: 'r', triggeredBy: ['e1'], at: T0.toISOString(), priority: 'normal' },
+      { rule: 'repeat_contact', reason: 'again', triggeredBy: ['e3'], at: T0.toISOString(), priority: 'normal' },
+    ] };
+    const s = given([two, T0], [{ type: 'Escalate', escalatedTo: null }, later(100)]);
+    expect(s!.priority).toBe('high');
+    const [e] = decide({ type: 'WithdrawReason', withdrawal: { rule: 'transactional_streak', lead: { rule: 'repeat_contact', reason: 'again' }, priority: 'normal', dueAt: later(96).toISOString(), suggestedAction: 'call.' } }, s, { now: later(101), eventId: 'x' });
+    expect(e.data).toMatchObject({ priority: 'high' });
+  });
   it('given a raised task, when raised again (re-run job), then no event', () => {
     expect(decide(raise, given([raise, T0]), { now: T0, eventId: 'x' })).toEqual([]);
   });

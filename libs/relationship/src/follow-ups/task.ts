@@ -8,7 +8,7 @@ import type {
 } from '../events.js';
 import { PRIORITIES } from './rules.js';
 import type { TaskProposal } from './checks.js';
-import type { ReasonJoin } from './decision.js';
+import type { ReasonJoin, ReasonWithdrawal } from './decision.js';
 
 export type TaskEvent = FollowUpEvent | FollowUpTaskSnoozeEnded;
 /** An event the decider wants stored: the id comes from the caller (deterministic where retried). */
@@ -42,6 +42,8 @@ export type TaskCommand =
   | { type: 'AddReason'; join: ReasonJoin; mergedFrom?: string }
   /** Replace the reason of the same rule with this wording of it (judged again: `rejudgeReason`). */
   | { type: 'ReviseReason'; join: ReasonJoin }
+  /** Take the reason of this rule off the open task: it no longer holds, another reason does. */
+  | { type: 'WithdrawReason'; withdrawal: ReasonWithdrawal }
   | { type: 'Complete'; note?: string; touchpointId?: string; by: string | null; automatic: boolean; mergedInto?: string }
   | { type: 'Dismiss'; reason: string; by: string }
   | { type: 'Snooze'; until: string; by: string }
@@ -95,6 +97,14 @@ export function decide(cmd: TaskCommand, state: FollowUpTask | null, { now, even
       if (isClosed(state) || !current || current.reason === j.reason.reason) return [];
       const priority = PRIORITIES[Math.max(PRIORITIES.indexOf(j.priority), PRIORITIES.indexOf(state.priority))] ?? j.priority;
       return [{ id: eventId, type: 'FollowUpReasonRevised', data: { ...base, reason: j.reason, priority, dueAt: j.dueAt, suggestedAction: j.suggestedAction, revisedAt: at } }];
+    }
+    case 'WithdrawReason': {
+      const w = cmd.withdrawal;
+      // Only an open task's own reason, never its last (a task with no reason closes instead); a re-run changes nothing.
+      if (isClosed(state) || !state.reasons.some((r) => r.rule === w.rule) || state.reasons.length < 2) return [];
+      // The rest may rank the task lower, but not below a step the reasons do not know of (an escalation).
+      const priority = state.escalatedAt ? PRIORITIES[Math.max(PRIORITIES.indexOf(w.priority), PRIORITIES.indexOf(state.priority))] ?? w.priority : w.priority;
+      return [{ id: eventId, type: 'FollowUpReasonWithdrawn', data: { ...base, rule: w.rule, lead: w.lead, priority, dueAt: w.dueAt, suggestedAction: w.suggestedAction, withdrawnAt: at } }];
     }
     case 'Complete':
       if (isClosed(state)) throw new DomainError(DomainErrorCode.FollowUpAlreadyClosed, `The follow-up is already ${state.status}.`);
@@ -151,6 +161,15 @@ export function evolve(state: FollowUpTask | null, event: { type: string; data: 
       // The leading reason is the task's own `reason` (contract field): it reads as revised too.
       const lead = state.rule === d.reason.rule ? { reason: d.reason.reason } : {};
       return { ...state, ...lead, reasons, priority: d.priority ?? state.priority, dueAt: d.dueAt ?? state.dueAt, suggestedAction: d.suggestedAction ?? state.suggestedAction, triggeredBy };
+    }
+    case 'FollowUpReasonWithdrawn': {
+      if (!state || typeof d?.rule !== 'string') return state;
+      const reasons = state.reasons.filter((r) => r.rule !== d.rule);
+      if (reasons.length === 0) return state;
+      // The leading reason is the task's own `rule` and `reason` (contract fields): the next one leads.
+      const lead = d.lead ?? { rule: reasons[0].rule, reason: reasons[0].reason };
+      const triggeredBy = [...new Set(reasons.flatMap((r) => r.triggeredBy ?? []))];
+      return { ...state, rule: lead.rule, reason: lead.reason, reasons, priority: d.priority ?? state.priority, dueAt: d.dueAt ?? state.dueAt, suggestedAction: d.suggestedAction ?? state.suggestedAction, triggeredBy };
     }
     case 'FollowUpTaskCompleted':
       return state && { ...state, status: 'done', closedAt: d.completedAt, note: d.note ?? state.note, snoozedUntil: null };

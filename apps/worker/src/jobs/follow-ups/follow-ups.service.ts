@@ -371,10 +371,11 @@ export class FollowUpsService {
     const judged = late ? open!.reasons.map((r) => ({ r, j: rejudgeReason(r, ctx, shared.rules) })) : [];
     const noLongerHolds = judged.length > 0 && judged.every(({ j }) => !j.holds);
     const revised = judged.flatMap(({ r, j }) => (j.holds && j.revised ? [{ ...r, ...j.revised }] : []));
-    const decision = decideFollowUp({ now, open, memory: slot.memory, answersOpen, noLongerHolds, revised, churned: churnedAt !== null, findings, answered, rules: shared.rules });
+    const withdrawn = noLongerHolds ? [] : judged.flatMap(({ r, j }) => (j.holds ? [] : [r.rule]));
+    const decision = decideFollowUp({ now, open, memory: slot.memory, answersOpen, noLongerHolds, revised, withdrawn, churned: churnedAt !== null, findings, answered, rules: shared.rules });
     for (const s of decision.skipped) result.skipped.push(s.rule);
 
-    if (decision.close || decision.join || decision.revise) await this.flush(tx, shared); // a task raised in this batch must be stored first
+    if (decision.close || decision.join || decision.revise || decision.withdraw) await this.flush(tx, shared); // a task raised in this batch must be stored first
     // A reason joined or reworded, one event each (deterministic ids: a re-run job changes nothing); true when one was stored.
     const putReasons = async (type: 'AddReason' | 'ReviseReason', taskId: string, joins: readonly ReasonJoin[]) => {
       let stored = false;
@@ -387,6 +388,13 @@ export class FollowUpsService {
       return stored;
     };
     if (decision.revise && slot.openTaskId === decision.revise.taskId) await putReasons('ReviseReason', decision.revise.taskId, decision.revise.joins);
+    if (decision.withdraw && slot.openTaskId === decision.withdraw.taskId) {
+      for (const withdrawal of decision.withdraw.withdrawals) {
+        const eventId = deterministicId('FollowUpReasonWithdrawn', decision.withdraw.taskId, withdrawal.rule, trigger.id);
+        const { task } = await runTaskCommand(this.store, tx, decision.withdraw.taskId, { type: 'WithdrawReason', withdrawal }, { now, eventId, by: meta });
+        if (task) slot.task = task;
+      }
+    }
     if (decision.close && slot.openTaskId === decision.close.taskId) {
       const answeredBy = decision.close.why === 'answered';
       const { changed } = await runTaskCommand(
