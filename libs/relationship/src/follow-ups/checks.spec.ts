@@ -183,6 +183,14 @@ describe('follow-up rules', () => {
       expect(p.reason).toBe('The customer contacted you twice about "Delivery" within 3 days.');
       expect(p.triggeredBy).toEqual([a.eventId, b.eventId]);
     });
+    it('given a chatbot contact about an invoice, when the customer calls about it again and the person they reach handles it relationally, then nothing is raised: that call did what the task would ask', () => {
+      const a = tp('transactional', { topic: 'invoice', occurredAt: day(4) });
+      const b = tp('relational', { topic: 'invoice', occurredAt: day(7), handledBy: 'human', channel: 'phone' });
+      expect(evaluateRules(ctx([a, b]), only('repeat_contact'), NOW)).toEqual([]);
+      // The same call handled without engaging: the task stands.
+      const c = tp('neutral', { topic: 'invoice', occurredAt: day(7), handledBy: 'human', channel: 'phone' });
+      expect(evaluateRules(ctx([a, c]), only('repeat_contact'), NOW)).toHaveLength(1);
+    });
     it('given the earlier contact is older than 7 days, when they come back, then nothing is raised', () => {
       const a = tp('neutral', { topic: 'delivery', occurredAt: '2026-02-20T10:00:00Z' });
       const b = tp('neutral', { topic: 'delivery', occurredAt: day(7) });

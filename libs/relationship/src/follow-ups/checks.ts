@@ -191,6 +191,9 @@ const CHECKS: Record<RuleId, RuleCheck> = {
     // `initiatedBy: customer` too, but outbound, and a reply to our answer continues that thread.
     const cameBack = (x: ScoredTouchpoint) => isCustomerContact(x.touchpoint) && !x.touchpoint.replyToId;
     if (!t || !cameBack(t)) return undefined;
+    // A person took the repeat contact and engaged with it (asked, owned it, committed): what the
+    // task would ask has been done in that very contact. The repeat still weighs on health.
+    if (isRelationalHuman(t)) return undefined;
     const topic = topicOf(t.touchpoint);
     if (!topic) return undefined;
     const from = time(t) - p.windowDays * DAY;
