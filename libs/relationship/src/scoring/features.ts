@@ -60,7 +60,7 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
   const automated = tp.handledBy === 'automation' || tp.channel === 'chatbot' || (botSelf.length > 0 && agentSelf.length === 0);
   if (!form) {
     // A person taking over from a bot keeps the bot's signal and adds the person's: each is its own fact.
-    if (automated) add('automated', 1, agentSelf.length > 0 ? 'a bot handled it first' : tp.channel === 'chatbot' || botSelf.length > 0 ? 'handled by a chatbot' : `handled by automation (no person involved in this ${label(tp.channel)})`);
+    if (automated) add('automated', 1, agentSelf.length > 0 ? 'a bot handled it first' : tp.channel === 'chatbot' || (Array.isArray(tp.transcript) && botSelf.length > 0) ? 'handled by a chatbot' : `handled by automation (no person involved in this ${label(tp.channel)})`);
     if (!automated) add('human_handled', 1, `handled by a person${tp.agent?.name ? ` (${tp.agent.name})` : ''}`);
     else if (agentSelf.length > 0) add('human_handled', 1, `then a person took over: ${quote(agentSelf[0].sentences[0]?.raw ?? agentSelf[0].raw)}`);
   }
@@ -78,7 +78,7 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
   if (c.liveChannels.includes(tp.channel)) evidence(0.5, `a live conversation (${label(tp.channel)})`);
   if (customerSelf.length > 0 && botSelf.length > 0) evidence(0.3, 'a back-and-forth with a bot only');
   if (twoWay > 0) add('two_way', twoWay, twoWayDetail);
-  else if (tp.direction === 'outbound' && tp.initiatedBy === 'company') add('one_way', 1, `one-way: the company sent a ${label(tp.channel)} and nobody has answered`);
+  else if (tp.direction === 'outbound' && tp.initiatedBy === 'company') add('one_way', 1, `one-way: the company sent ${aLabel(tp.channel)} and nobody has answered`);
 
   // ---- the company's turns ---------------------------------------------------------------
   const nameTokens = customerNameTokens(ctx.customerName);
@@ -776,3 +776,5 @@ function duration(hours: number): string {
 const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
 const ordinal = (n: number) => ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'][n - 1] ?? `${n}th`;
 const label = (channel: string) => channel.replace(/_/g, ' ');
+/** The channel with its article: "an email", "a newsletter". */
+const aLabel = (channel: string) => `${/^[aeiou]/.test(channel) ? 'an' : 'a'} ${label(channel)}`;

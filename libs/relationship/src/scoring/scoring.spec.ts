@@ -635,3 +635,14 @@ describe('surveys: the people and the product apart, scored', () => {
     expect(survey('nps', 10, 'Tom knows us well and always follows up.').score).toBeGreaterThan(50);
   });
 });
+
+describe('signal wording on messages machines send', () => {
+  it('given an automated e-mail and an in-app message, then their signals say automation (not a chatbot) and take the right article', () => {
+    for (const [channel, article] of [['email', 'an email'], ['in_app', 'an in app'], ['newsletter', 'a newsletter']] as const) {
+      const s = scoreTouchpoint(tp({ channel, direction: 'outbound', initiatedBy: 'company', handledBy: 'automation', summary: 'Your invoice for December is ready.' }));
+      const details = s.signals.map((x) => x.detail);
+      expect(details.join(' | ')).not.toMatch(/chatbot/);
+      expect(details).toContain(`one-way: the company sent ${article} and nobody has answered`);
+    }
+  });
+});
