@@ -38,6 +38,12 @@ export function repoRoot(from = process.cwd()): string {
 }
 
 export const corpusDir = (root: string) => path.join(root, 'libs', 'relationship', 'corpus');
+/**
+ * Cases written and labelled by someone who had read neither the scorer nor the corpus, then
+ * labelled again blind by a second reader (corpus/independent/README.md). Never fitted, never
+ * split, never tuned on: the closest the repository has to "contacts nobody here wrote".
+ */
+export const independentDir = (root: string) => path.join(corpusDir(root), 'independent');
 /** Made-up examples by the scoring engineer, in the corpus format: used only while the corpus is empty. */
 export const seedDir = (root: string) => path.join(root, 'scripts', 'score', 'seed');
 
@@ -60,6 +66,11 @@ export function loadCorpus(root = repoRoot()): Corpus {
   if (real.cases.length > 0 || real.problems.length > 0) return { version: corpusVersion(corpusDir(root)), source: 'corpus', ...real };
   const seed = readCases(seedDir(root));
   return { version: `seed-${seed.cases.length}`, source: 'seed', ...seed };
+}
+
+/** The independent set (`independentDir`), sorted by id; its problems reported like the corpus's. */
+export function loadIndependent(root = repoRoot()): { cases: CorpusCase[]; problems: string[] } {
+  return readCases(independentDir(root));
 }
 
 function readCases(dir: string): { cases: CorpusCase[]; problems: string[] } {
