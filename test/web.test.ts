@@ -116,6 +116,11 @@ const HAS_CHROMIUM = existsSync(CHROMIUM) || needsBinary('chromium', 'the web UI
     const others = all.filter((c) => c.accountManagerId !== kariId).map((c) => c.name);
     expect(others.length).toBeGreaterThan(0);
     for (const name of others) expect(names).not.toContain(name);
+    // Churn risk as a percentage; for a customer who has left, "Churned" and the day, after every live one.
+    const risks = await table.locator('tbody td[data-label="Churn risk"]').allTextContents();
+    own.forEach((c, i) => expect({ name: c.name, risk: risks[i] }).toEqual({ name: c.name, risk: expect.stringMatching(c.churnedAt ? /^Churned \d{1,2} [A-Z][a-z]{2} \d{4}$/ : /^\d+% (low|medium|high)$/) }));
+    const firstLeft = own.findIndex((c) => c.churnedAt);
+    if (firstLeft >= 0) expect(own.slice(firstLeft).every((c) => c.churnedAt)).toBe(true);
     // Band colour and trend arrow on every row.
     expect(await table.locator('tbody .band').count()).toBe(names.length);
     expect(await table.locator('tbody .trend').count()).toBe(names.length);
