@@ -43,14 +43,18 @@ export function PortfolioPage({ user, query }) {
   };
 
   const items = list.data ? list.data.items : [];
-  const counts = items.reduce((acc, c) => ({ ...acc, [c.health && c.health.band]: (acc[c.health && c.health.band] || 0) + 1 }), {});
+  // Customers who have left are counted as such, not as red: they are not a risk to act on.
+  const counts = items.reduce((acc, c) => {
+    const k = c.churnedAt ? 'churned' : c.health && c.health.band;
+    return { ...acc, [k]: (acc[k] || 0) + 1 };
+  }, {});
   const showAm = user.role !== 'account_manager';
 
   return html`<main id="main" tabindex="-1" class="page">
     <div class="page-head">
       <h1>${user.role === 'account_manager' ? 'My portfolio' : user.role === 'team_lead' ? "My team's portfolio" : 'All customers'}</h1>
       ${list.data ? html`<p class="muted summary">${items.length} customer${items.length === 1 ? '' : 's'}${band ? ` in the ${band} band` : ''}${needle ? ` named like “${needle}”` : ''}
-        ${!band && items.length ? html` · <span class="c-red">${counts.red || 0} red</span>, <span class="c-yellow">${counts.yellow || 0} yellow</span>, <span class="c-green">${counts.green || 0} green</span>` : null}</p>` : null}
+        ${!band && items.length ? html` · <span class="c-red">${counts.red || 0} red</span>, <span class="c-yellow">${counts.yellow || 0} yellow</span>, <span class="c-green">${counts.green || 0} green</span>${counts.churned ? html`, <span class="muted">${counts.churned} churned</span>` : null}` : null}</p>` : null}
     </div>
     <form class="filters" role="search" onSubmit=${(e) => e.preventDefault()}>
       <div class="field">
