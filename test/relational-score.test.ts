@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { MODEL } from '../libs/relationship/src/scoring/index.js';
 import { scoreTouchpoint } from '../libs/relationship/src/scoring/score.js';
-import { casesHash, loadCorpus, repoRoot, split } from '../scripts/score/corpus.js';
-import { evaluate, FLOOR, GOALS, meetsGoals, report, scoreCase } from '../scripts/score/evaluate.js';
+import { casesHash, loadCorpus, loadIndependent, repoRoot, split } from '../scripts/score/corpus.js';
+import { evaluate, FLOOR, GOALS, INDEPENDENT_FLOOR, meetsGoals, report, scoreCase } from '../scripts/score/evaluate.js';
 import { fitModel, MODEL_PATH } from '../scripts/score/fit-model.js';
 
 // CI's evaluation of the relational scorer (#21): the committed model is the one `npm run
@@ -38,5 +38,18 @@ describe('relational scorer on the labelled corpus', () => {
     // committed model's figures, and says plainly whether the goal is met.
     process.stdout.write(`relational-score: goal ${meetsGoals(e) ? 'met' : 'NOT met'} (agreement ${(100 * e.agreement).toFixed(1)}%, ${e.inversions} inversions)\n`);
     expect({ agreement: e.agreement >= FLOOR.agreement, inversions: e.inversions <= FLOOR.inversions }).toEqual({ agreement: true, inversions: true });
+  });
+
+  it(`on the independent set (written and second-read by people who never saw the scorer): no worse than its floor (agreement ≥ ${INDEPENDENT_FLOOR.agreement * 100}%, ≤ ${INDEPENDENT_FLOOR.inversions} inversions)`, () => {
+    const independent = loadIndependent(root);
+    expect(independent.problems).toEqual([]);
+    expect(independent.cases.length).toBeGreaterThanOrEqual(80);
+    // Its own split: no id in the corpus, every case read twice.
+    const corpusIds = new Set(corpus.cases.map((c) => c.id));
+    expect(independent.cases.filter((c) => corpusIds.has(c.id))).toEqual([]);
+    expect(independent.cases.filter((c) => !c.review)).toEqual([]);
+    const e = evaluate(independent.cases, scoreCase((tp, ctx) => scoreTouchpoint(tp, ctx)));
+    process.stdout.write(`${report('independent set', e, { misses: false })}\n`);
+    expect({ agreement: e.agreement >= INDEPENDENT_FLOOR.agreement, inversions: e.inversions <= INDEPENDENT_FLOOR.inversions }).toEqual({ agreement: true, inversions: true });
   });
 });
