@@ -226,7 +226,9 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
   if (repeat) add('repeat_contact', repeat.value, repeat.detail);
   if (tp.resolved === true) {
     if (repeat) add('resolved', 1, 'resolved on this contact, but only after an earlier one');
-    else add('first_contact_resolution', 1, 'resolved on the first contact');
+    // The customer's own "third time I ask" outranks the log: the signal stands (the model was fitted
+    // so), but its words claim no first contact.
+    else add('first_contact_resolution', 1, repeated ? 'resolved on this contact' : 'resolved on the first contact');
   } else if (tp.resolved === false) add('unresolved', 1, 'not resolved on this contact');
   promises(tp, history, answeredBy, customerAll, agentSelf.length > 0 || (!automated && tp.direction === 'outbound'), add);
 
