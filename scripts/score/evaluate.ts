@@ -9,22 +9,23 @@ export const CLASSES: RelationalClass[] = ['relational', 'neutral', 'transaction
 export const GOALS = { agreement: 0.9, inversions: 0 } as const;
 /**
  * What CI holds the scorer to while the goal is not met: the held-out figures of the committed
- * model (corpus version 1, features f2: 86.2%, 2 inversions). A change that scores the held-out
- * cases worse fails CI; one that meets GOALS should raise this to GOALS.
+ * model (corpus version 2, features f2: 107/133 = 80.5%, 3 inversions). A change that scores the
+ * held-out cases worse fails CI; one that meets GOALS should raise this to GOALS.
  *
- * f2 was taken with one held-out inversion more than f1 (85.1%, 1): on everything else it is
- * better — agreement on the held-out part, cross-validation (85.0% → 89.9%, inversions per pass
- * 0.4 → 0.2), and contacts written outside the corpus (docs/relational-score.md) — and f1's
- * survey weights read a complaint about the product as relational. Its inversions are named in
- * docs/relational-score.md and were not tuned away (that would be tuning on the held-out part).
+ * It was 86% and 2 on corpus version 1. Version 2 added 240 cases by three writers who had not
+ * read the scorer (57 of them held out, by the fixed rule), which f2's features read far worse
+ * (69.6% on those 57); on the 116 held-out cases of version 1 the refitted model reads the same
+ * 86.2% with 2 inversions, and on the independent set one case better. The floor follows the
+ * harder split, stated here rather than hidden (docs/relational-score.md).
  */
-export const FLOOR = { agreement: 0.86, inversions: 2 } as const;
+export const FLOOR = { agreement: 0.8, inversions: 3 } as const;
 /**
- * The independent set's floor (corpus/independent/README.md): f2's figures there when the set
- * was added, 44/60 = 73.3% with 2 inversions. A model that reads these contacts worse does not
- * land, however it does on the corpus (f3, fitted to 92.5% in cross-validation, read 70.0% here).
+ * The independent set's floor (corpus/independent/README.md): the committed model's figures
+ * there, 45/60 = 75.0% with 2 inversions (f2 on corpus version 1: 73.3%). A model that reads these
+ * contacts worse does not land, however it does on the corpus (f3, fitted to 92.5% in
+ * cross-validation, read 70.0% here).
  */
-export const INDEPENDENT_FLOOR = { agreement: 0.733, inversions: 2 } as const;
+export const INDEPENDENT_FLOOR = { agreement: 0.75, inversions: 2 } as const;
 
 export type Scorer = (c: CorpusCase) => RelationalScore;
 

@@ -4,9 +4,10 @@ import { scoreTouchpoint } from './score.js';
 /*
  * The contacts issue #21 names, each written once as a touchpoint by someone who did not write the
  * corpus, on 3 Dec 2026, before the f2 features were scored on them (f1 got 13 of 19 right with
- * one inversion; f2 15 with none). Not part of the fit or of the held-out figures: a check that
- * the kinds of contact the issue lists read as an account manager would read them. The ones f2
- * still calls neutral are listed as such; none may be inverted.
+ * one inversion; f2 15 with none; f2 refitted on corpus version 2, 18). Not part of the fit or
+ * of the held-out figures: a check that the kinds of contact the issue lists read as an account
+ * manager would read them. The ones the model in force still calls neutral are listed as such;
+ * none may be inverted.
  */
 
 const base = { id: 'x', customerId: 'c', occurredAt: '2026-12-01T10:00:00Z' };
@@ -36,7 +37,7 @@ const cases: [Want, 'en' | 'nb', string, Partial<Touchpoint>, { answeredBy: Part
 ];
 
 /** Known misses of f2: called neutral, not inverted (docs/relational-score.md, known weaknesses). */
-const NEUTRAL_STILL = new Set(['fast agent never asks', 'help-centre link and closed', 'SMS from AM after outage', 'great, another automatic reply']);
+const NEUTRAL_STILL = new Set(['fast agent never asks']);
 
 describe('the contacts #21 names, written outside the corpus', () => {
   it.each(cases.map(([want, lang, name, tp, extra]) => ({ want, lang, name, tp, extra })))('$want ($lang): $name', ({ want, lang, name, tp, extra }) => {
@@ -74,13 +75,16 @@ const more: [Want, 'en' | 'nb', string, Partial<Touchpoint>, { answeredBy?: Part
 ];
 
 const CLASS = { R: 'relational', N: 'neutral', T: 'transactional' } as const;
+/** What the model in force (f2 refitted on corpus version 2) still calls neutral; the rest it gets right. */
+const MORE_NEUTRAL_STILL = new Set(['ticket: steps pasted, nothing asked, deadline ignored', 'social post: does anyone there actually read these', 'løst med saksnummer etter to overføringer', "negated praise: wouldn't call that helpful"]);
 
 describe('more contacts of the kinds #21 lists, written before f3 (what f2 says)', () => {
-  it.each(more.map(([want, lang, name, tp, extra, f2]) => ({ want, lang, name, tp, extra, f2 })))('$want ($lang): $name [f2: $f2]', ({ lang, tp, extra, f2 }) => {
+  it.each(more.map(([want, lang, name, tp, extra, f2]) => ({ want, lang, name, tp, extra, f2 })))('$want ($lang): $name [f2: $f2]', ({ want, lang, name, tp, extra }) => {
     const t = { ...base, language: lang, ...tp } as Touchpoint;
     const answeredBy = extra?.answeredBy?.map((a, i) => ({ ...base, id: `a${i}`, language: lang, ...a, occurredAt: '2026-12-01T12:00:00Z' }) as Touchpoint);
     const s = scoreTouchpoint(t, { history: [], ...(answeredBy ? { answeredBy } : {}), ...(extra?.customerName ? { customerName: extra.customerName } : {}) });
-    // f2 gets 7 of 15 right, none inverted; the rest it calls neutral.
-    expect(s.class).toBe(CLASS[f2.slice(0, 1) as keyof typeof CLASS]);
+    // f2 on corpus version 1 got 7 of 15 right (its answer is in the name); refitted on version 2,
+    // 11, none inverted; the other 4 it calls neutral.
+    expect(s.class).toBe(MORE_NEUTRAL_STILL.has(name) ? 'neutral' : CLASS[want]);
   });
 });
