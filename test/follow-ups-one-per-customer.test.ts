@@ -176,6 +176,28 @@ describe('one open follow-up per customer (#22, real stack)', () => {
     expect(slot.last_closed_at).not.toBeNull();
   });
 
+  it('given an open follow-up whose reasons include a band drop, when health comes back to the band it dropped from, then that reason leaves the task; the others stay', async () => {
+    const { c, task } = await returnSituation('Sigrid Holm');
+    const drop = task.reasons.find((r: any) => r.rule === 'health_band_drop') as any;
+    expect(drop).toBeDefined();
+    // The customer's own praise of the people, through the survey tool (no person answers, so nothing closes the task by itself).
+    const praise = (m: number) => touchpoint({
+      customerId: c, channel: 'survey', direction: 'inbound', initiatedBy: 'customer', handledBy: 'automation', occurredAt: minutesAgo(m),
+      survey: { kind: 'nps', score: 10, comment: 'Anne in your team always listens, remembers what we talked about and sorts things out for us. Thank you.' },
+    });
+    const sent: string[] = [];
+    for (const m of [25, 20, 15, 10, 5]) sent.push(await post(praise(m)));
+    await evaluated(sent);
+    const item = await eventually(async () => {
+      const res = await api('GET', `/follow-ups?customerId=${c}&status=open`, am);
+      const it = res.body.items[0];
+      return it && !it.reasons.some((r: any) => r.rule === 'health_band_drop') && it;
+    }, 30_000);
+    expect(item.id).toBe(task.id);
+    expect(item.reasons.map((r: any) => r.rule)).toEqual(expect.arrayContaining(['high_value_transactional', 'transactional_streak']));
+    expect((await taskEvents(c)).filter((e) => e.type === 'FollowUpReasonWithdrawn').map((e) => e.data.rule)).toEqual(['health_band_drop']);
+  });
+
   it('given an open follow-up about today\'s return contacts, when a relational call from months ago is imported, then the follow-up stays open: old history answers nothing that came after it', async () => {
     const { c, task } = await returnSituation('Hege Moe');
     const old = await api('POST', '/touchpoints/batch', admin, { touchpoints: [relationalCall(c, am.id, daysAgo(200))] });

@@ -1,6 +1,7 @@
 import type { RelationalClass, ScoredTouchpoint, Touchpoint } from '../touchpoint.js';
 import { computeHealth } from '../health/health.js';
-import { evaluateRules, closesOpenTasks, rejudgeReason, type RuleContext } from './checks.js';
+import { bandRecovered, evaluateRules, closesOpenTasks, rejudgeReason, type RuleContext } from './checks.js';
+import * as say from './wording.js';
 import { DEFAULT_RULES, validateRules, type FollowUpRules, type RuleId } from './rules.js';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
@@ -290,5 +291,21 @@ describe('rejudgeReason: a silence reason judged again on what is known now', ()
     const neutral = tp('neutral', { channel: 'email', direction: 'outbound', initiatedBy: 'company', handledBy: 'human', occurredAt: '2026-02-20T10:00:00Z' });
     expect(again([call, neutral, ...letters])).toEqual({ holds: true });
     expect(rejudgeReason({ rule: 'repeat_contact', reason: 'x', triggeredBy: [] }, ctx([]), DEFAULT_RULES)).toEqual({ holds: true });
+  });
+});
+
+describe('bandRecovered', () => {
+  const drop = say.healthBandDrop({ before: { band: 'green', score: 72 }, after: { band: 'yellow', score: 69 }, name: 'K' });
+  it('given a band-drop reason, then it stops holding once health is back in the band it dropped from or above, not before', () => {
+    expect(say.bandDroppedFrom(drop.reason)).toBe('green');
+    expect(bandRecovered({ rule: 'health_band_drop', reason: drop.reason }, 'green')).toBe(true);
+    expect(bandRecovered({ rule: 'health_band_drop', reason: drop.reason }, 'yellow')).toBe(false);
+    expect(bandRecovered({ rule: 'health_band_drop', reason: drop.reason }, 'red')).toBe(false);
+    const toRed = say.healthBandDrop({ before: { band: 'yellow', score: 45 }, after: { band: 'red', score: 30 }, name: 'K' });
+    expect(bandRecovered({ rule: 'health_band_drop', reason: toRed.reason }, 'yellow')).toBe(true);
+  });
+  it('given another rule, or a reason in words it does not know, then it never reads as recovered', () => {
+    expect(bandRecovered({ rule: 'repeat_contact', reason: drop.reason }, 'green')).toBe(false);
+    expect(bandRecovered({ rule: 'health_band_drop', reason: 'Health fell.' }, 'green')).toBe(false);
   });
 });

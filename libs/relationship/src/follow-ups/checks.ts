@@ -279,6 +279,16 @@ export function closesOpenTasks(tp: ScoredTouchpoint): boolean {
   return isRelationalHuman(tp);
 }
 
+/**
+ * Whether a band-drop reason has stopped holding: health is back in the band it dropped from, or
+ * above ("dropped from green to yellow" is not something to call about once it is green again).
+ */
+export function bandRecovered(reason: Pick<FollowUpReason, 'rule' | 'reason'>, band: HealthBand): boolean {
+  if (reason.rule !== 'health_band_drop') return false;
+  const from = say.bandDroppedFrom(reason.reason);
+  return from !== null && BAND_RANK[band] >= BAND_RANK[from];
+}
+
 /** A reason judged again: it no longer holds, it holds as worded, or it holds and now reads `revised`. */
 export type Rejudged = { holds: false } | { holds: true; revised?: Pick<FollowUpReason, 'rule' | 'reason' | 'suggestedAction' | 'triggeredBy'> };
 

@@ -183,6 +183,12 @@ export function healthBandDrop(w: { before: { band: string; score: number }; aft
   };
 }
 
+/** The band a `healthBandDrop` reason says health dropped from (null: not such a reason). */
+export function bandDroppedFrom(reason: string): 'green' | 'yellow' | 'red' | null {
+  const m = /^Relationship health dropped from (green|yellow|red) \(/.exec(reason);
+  return m ? (m[1] as 'green' | 'yellow' | 'red') : null;
+}
+
 export function winBack(w: { name: string; churnedAt: string; tp: Touchpoint }) {
   const left = dayOf(w.churnedAt);
   const back = dayOf(w.tp.occurredAt);

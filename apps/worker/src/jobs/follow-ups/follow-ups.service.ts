@@ -6,6 +6,7 @@ import type { JobData } from '../../../../../libs/queues/src/index.js';
 import { QUEUES } from '../../../../../libs/queues/src/index.js';
 import {
   churnedAt as leftAt,
+  bandRecovered,
   closesOpenTasks,
   combineReasons,
   computeHealth,
@@ -369,9 +370,13 @@ export class FollowUpsService {
     // alone rewrites no task.
     const late = afterTriggers && !answersOpen && occurredMsOf(triggerTp!) < newest;
     const judged = late ? open!.reasons.map((r) => ({ r, j: rejudgeReason(r, ctx, shared.rules) })) : [];
-    const noLongerHolds = judged.length > 0 && judged.every(({ j }) => !j.holds);
     const revised = judged.flatMap(({ r, j }) => (j.holds && j.revised ? [{ ...r, ...j.revised }] : []));
-    const withdrawn = noLongerHolds ? [] : judged.flatMap(({ r, j }) => (j.holds ? [] : [r.rule]));
+    // Reasons that stopped holding: a silence a late contact broke, a band drop health has come back from.
+    const quietBroken = new Set(judged.flatMap(({ r, j }) => (j.holds ? [] : [r.rule])));
+    const recovered = new Set(open && healthAfter ? open.reasons.filter((r) => bandRecovered(r, healthAfter.band)).map((r) => r.rule) : []);
+    const gone = new Set([...quietBroken, ...recovered]);
+    const noLongerHolds = !!open && gone.size > 0 && open.reasons.every((r) => gone.has(r.rule));
+    const withdrawn = noLongerHolds ? [] : [...gone];
     const decision = decideFollowUp({ now, open, memory: slot.memory, answersOpen, noLongerHolds, revised, withdrawn, churned: churnedAt !== null, findings, answered, rules: shared.rules });
     for (const s of decision.skipped) result.skipped.push(s.rule);
 
@@ -407,7 +412,10 @@ export class FollowUpsService {
           note: answeredBy
             ? 'Closed automatically: a relational contact by a person followed.'
             : decision.close.why === 'no_longer_holds'
-              ? 'Closed automatically: a relational contact recorded later falls in the quiet period the task was about.'
+              ? `Closed automatically: ${[
+                  ...(quietBroken.size > 0 ? ['a relational contact recorded later falls in the quiet period the task was about'] : []),
+                  ...(recovered.size > 0 ? [`relationship health is back to ${healthAfter!.band}`] : []),
+                ].join('; ')}.`
               : 'Closed automatically: the customer has left.',
           by: null,
           automatic: true,
