@@ -22,6 +22,7 @@ import {
   rejudgeReason,
   type CustomerFold,
   type FollowUpMemory,
+  type FollowUpReason,
   type FollowUpRules,
   type FollowUpTask,
   type HealthConfig,
@@ -373,7 +374,9 @@ export class FollowUpsService {
     const revised = judged.flatMap(({ r, j }) => (j.holds && j.revised ? [{ ...r, ...j.revised }] : []));
     // Reasons that stopped holding: a silence a late contact broke, a band drop health has come back from.
     const quietBroken = new Set(judged.flatMap(({ r, j }) => (j.holds ? [] : [r.rule])));
-    const recovered = new Set(open && healthAfter ? open.reasons.filter((r) => bandRecovered(r, healthAfter.band)).map((r) => r.rule) : []);
+    // Only health after the drop speaks for it: a re-run of an older job sees health as it was then.
+    const afterDrop = (r: FollowUpReason) => r.triggeredBy.length > 0 && r.triggeredBy.every((id) => (state.pos.get(id) ?? Infinity) < idx);
+    const recovered = new Set(open && healthAfter ? open.reasons.filter((r) => afterDrop(r) && bandRecovered(r, healthAfter.band)).map((r) => r.rule) : []);
     const gone = new Set([...quietBroken, ...recovered]);
     const noLongerHolds = !!open && gone.size > 0 && open.reasons.every((r) => gone.has(r.rule));
     const withdrawn = noLongerHolds ? [] : [...gone];
