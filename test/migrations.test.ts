@@ -125,7 +125,7 @@ describe('migration: churned customers (risk and health order)', () => {
 
   it('given health rows and outcomes logged before, when migrated, then churned_at is the latest outcome when it is a churn, and those customers sort after the live ones', async () => {
     await undoChurned();
-    const ids = { left: randomUUID(), back: randomUUID(), never: randomUUID(), lateRecorded: randomUUID() };
+    const ids = { left: randomUUID(), back: randomUUID(), never: randomUUID(), lateRecorded: randomUUID(), oddTime: randomUUID() };
     for (const [name, id] of Object.entries(ids)) {
       await db.ds.query(
         `INSERT INTO customer_health (customer_id, name, score, band, trend30d, churn_probability, churn_level, drivers, churn_drivers, events_considered, evaluated_at, stream_version)
@@ -148,12 +148,14 @@ describe('migration: churned customers (risk and health order)', () => {
     // Recorded after a renewal but earlier in business time: the renewal is the latest outcome.
     await outcome(ids.lateRecorded, 'renewed', '2026-09-01T00:00:00.000Z');
     await outcome(ids.lateRecorded, 'churned', '2026-02-01T00:00:00.000Z');
+    // A time Postgres cannot read is left out, and does not stop the upgrade.
+    await outcome(ids.oddTime, 'churned', '2026-02-31T10:00:00Z');
 
     await db.ds.runMigrations({ transaction: 'each' });
     const rows = await db.ds.query(`SELECT name, churned_at, risk_order, health_order FROM customer_health ORDER BY risk_order DESC, customer_id`);
     const by = Object.fromEntries(rows.map((r: any) => [r.name, r]));
     expect(new Date(by.left.churned_at).toISOString()).toBe('2026-06-01T00:00:00.000Z');
-    expect([by.back.churned_at, by.never.churned_at, by.lateRecorded.churned_at]).toEqual([null, null, null]);
+    expect([by.back.churned_at, by.never.churned_at, by.lateRecorded.churned_at, by.oddTime.churned_at]).toEqual([null, null, null, null]);
     expect(rows[rows.length - 1].name).toBe('left');
     expect(by.left.risk_order).toBe(-1);
     expect(by.back.risk_order).toBe(0.99);

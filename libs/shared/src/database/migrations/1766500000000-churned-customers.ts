@@ -17,13 +17,22 @@ export class ChurnedCustomers1766500000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE customer_health ADD COLUMN churned_at timestamptz`);
+    // An outcome whose time Postgres cannot read ("2026-02-31T…") is left out, as the fold leaves
+    // it out: one odd event must not stop the upgrade.
+    await q.query(`
+      CREATE OR REPLACE FUNCTION pg_temp.closeness_time_or_null(t text) RETURNS timestamptz LANGUAGE plpgsql STABLE AS $$
+      BEGIN RETURN t::timestamptz; EXCEPTION WHEN others THEN RETURN NULL; END $$`);
     await q.query(`
       UPDATE customer_health h SET churned_at = l.occurred_at
       FROM (
-        SELECT DISTINCT ON (e.stream_id) e.stream_id, e.data->>'outcome' AS outcome, (e.data->>'occurredAt')::timestamptz AS occurred_at
-        FROM events e
-        WHERE e.type = 'OutcomeRecorded' AND e.stream_id LIKE 'customer-%' AND e.data->>'occurredAt' ~ '^\\d{4}-\\d{2}-\\d{2}T'
-        ORDER BY e.stream_id, (e.data->>'occurredAt')::timestamptz DESC, e.stream_version DESC
+        SELECT DISTINCT ON (o.stream_id) o.stream_id, o.outcome, o.occurred_at
+        FROM (
+          SELECT e.stream_id, e.stream_version, e.data->>'outcome' AS outcome, pg_temp.closeness_time_or_null(e.data->>'occurredAt') AS occurred_at
+          FROM events e
+          WHERE e.type = 'OutcomeRecorded' AND e.stream_id LIKE 'customer-%'
+        ) o
+        WHERE o.occurred_at IS NOT NULL
+        ORDER BY o.stream_id, o.occurred_at DESC, o.stream_version DESC
       ) l
       WHERE l.outcome = 'churned' AND lower(l.stream_id) = 'customer-' || h.customer_id::text`);
     await q.query(`ALTER TABLE customer_health ADD COLUMN risk_order double precision GENERATED ALWAYS AS (CASE WHEN churned_at IS NULL THEN churn_probability ELSE -1 END) STORED`);
