@@ -21,6 +21,11 @@ describe('churnedAt', () => {
     expect(churnedAt([o('renewed', '2026-09-01T00:00:00Z'), o('churned', '2026-06-01T00:00:00Z')])).toBeNull();
   });
 
+  it('given an outcome without a readable time, then it is left out', () => {
+    expect(churnedAt([o('churned', 'soon'), o('renewed', '2026-09-01T00:00:00Z')])).toBeNull();
+    expect(churnedAt([o('renewed', 'soon'), o('churned', '2026-09-01T00:00:00Z')])).toBe('2026-09-01T00:00:00Z');
+  });
+
   it('given two outcomes at the same time, then the one recorded later wins', () => {
     const t = '2026-06-01T00:00:00Z';
     expect(churnedAt([o('renewed', t, 'a'), o('churned', t, 'b')])).toBe(t);

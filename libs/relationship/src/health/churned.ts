@@ -9,6 +9,10 @@ import type { HealthOutcome } from './types.js';
 export function churnedAt(outcomes: readonly HealthOutcome[]): string | null {
   let latest: HealthOutcome | undefined;
   // The later in business time wins; of two at the same time, the one recorded later.
-  for (const o of outcomes) if (!latest || Date.parse(o.occurredAt) >= Date.parse(latest.occurredAt)) latest = o;
+  // An outcome without a readable time is left out (it would otherwise win or lose every comparison).
+  for (const o of outcomes) {
+    if (!Number.isFinite(Date.parse(o.occurredAt))) continue;
+    if (!latest || Date.parse(o.occurredAt) >= Date.parse(latest.occurredAt)) latest = o;
+  }
   return latest?.outcome === 'churned' ? latest.occurredAt : null;
 }

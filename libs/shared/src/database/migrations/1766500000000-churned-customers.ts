@@ -17,8 +17,9 @@ export class ChurnedCustomers1766500000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE customer_health ADD COLUMN churned_at timestamptz`);
-    // An outcome whose time Postgres cannot read ("2026-02-31T…") is left out, as the fold leaves
-    // it out: one odd event must not stop the upgrade.
+    // An outcome whose time Postgres cannot read ("2026-02-31T…", which the API refuses) is left
+    // out rather than failing the upgrade; the projection rewrites the row on the customer's next
+    // event.
     await q.query(`
       CREATE OR REPLACE FUNCTION pg_temp.closeness_time_or_null(t text) RETURNS timestamptz LANGUAGE plpgsql STABLE AS $$
       BEGIN RETURN t::timestamptz; EXCEPTION WHEN others THEN RETURN NULL; END $$`);
