@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { FollowUpsService } from '../apps/worker/src/jobs/follow-ups/follow-ups.service.js';
 import { QUEUES } from '../libs/queues/src/index.js';
+import { formatDay } from '../libs/relationship/src/health/wording.js';
 import { call, createUser, minutesAgo, touchpoint, type TestUser } from './fixtures/webhooks/helpers.js';
 import { eventually, startStack, type Stack } from './support/stack.js';
 import { testQueue } from './support/env.js';
@@ -101,6 +102,21 @@ describe('follow-ups (API + worker + Postgres + Redis)', () => {
     expect(callId).toBeTruthy();
     const slots = await stack.db.ds.query(`SELECT * FROM open_follow_ups WHERE customer_id = $1`, [c]);
     expect(slots).toEqual([]);
+  });
+
+  it('a renewal within 30 days raises the task one step and its action names the renewal day (read from the customer registry)', async () => {
+    const renewal = new Date(Date.now() + 10 * 86_400_000);
+    const renewalDate = renewal.toISOString().slice(0, 10);
+    const res = await api('POST', '/customers', admin, { externalId: `ext-${randomUUID()}`, name: 'Per Hansen', annualValue: 250_000, renewalDate, accountManagerId: am.id });
+    expect(res.status).toBe(201);
+    await post(chatbotContact(res.body.id));
+    const [task] = await eventually(async () => {
+      const items = await listFor(am, `?customerId=${res.body.id}&status=open`);
+      return items.length > 0 && items;
+    });
+    // Base high, one step for the value, one for the renewal: urgent whatever the churn risk.
+    expect(task.priority).toBe('urgent');
+    expect(task.suggestedAction).toContain(`Their renewal is on ${formatDay(Date.parse(`${renewalDate}T00:00:00Z`))}.`);
   });
 
   it('an unassigned customer\'s follow-up goes to an admin; a second transactional touchpoint joins that task as a reason, not as a second task', async () => {

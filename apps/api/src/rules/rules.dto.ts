@@ -17,6 +17,7 @@ export class RuleDto {
 export class PriorityPolicyDto {
   @ApiProperty({ description: 'Customers at or above this annual value get one priority step up.', example: 100000 }) highValueAnnualValue: number;
   @ApiProperty({ description: 'A churn probability at or above this gets one step up.', example: 0.5 }) highChurnProbability: number;
+  @ApiProperty({ description: 'A renewal date within this many days gets one step up, and the task names the date (0: never).', example: 30 }) renewalWithinDays: number;
 }
 
 export class RulesInputDto {

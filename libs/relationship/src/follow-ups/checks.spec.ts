@@ -233,6 +233,28 @@ describe('follow-up rules', () => {
       const [p] = evaluateRules(ctx(tps, { health: { churnProbability: 0.8 } }), only('transactional_streak'), NOW);
       expect(p.priority).toBe('high');
     });
+    it('given a renewal within 30 days, when a rule fires, then priority goes one step up and the action names the renewal day', () => {
+      const tps = [1, 2, 3].map((d) => tp('transactional', { occurredAt: day(d) }));
+      const soon = { id: 'c1', name: 'Kari Nordmann', annualValue: 10_000, renewalDate: '2026-03-24' };
+      const [p] = evaluateRules(ctx(tps, { customer: soon }), only('transactional_streak'), NOW);
+      expect(p.priority).toBe('high');
+      expect(p.suggestedAction).toMatch(/none felt personal\. Their renewal is on 24 Mar 2026\.$/);
+      // With value and churn risk too, the steps stop at urgent.
+      const [top] = evaluateRules(ctx(tps, { customer: { ...soon, annualValue: 500_000 }, health: { churnProbability: 0.9 } }), only('transactional_streak'), NOW);
+      expect(top.priority).toBe('urgent');
+    });
+    it('given a renewal today, later than the window, already past, unreadable or switched off, then only the first is raised in priority', () => {
+      const tps = [1, 2, 3].map((d) => tp('transactional', { occurredAt: day(d) }));
+      const with_ = (renewalDate: string | null, rules = only('transactional_streak')) => evaluateRules(ctx(tps, { customer: { id: 'c1', name: 'Kari Nordmann', renewalDate } }), rules, NOW)[0];
+      expect(with_('2026-03-10').priority).toBe('high');
+      expect(with_('2026-03-10').suggestedAction).toContain('Their renewal is on 10 Mar 2026.');
+      for (const d of ['2026-04-10', '2026-03-09', 'soon', null]) {
+        expect(with_(d).priority).toBe('normal');
+        expect(with_(d).suggestedAction).not.toContain('renewal');
+      }
+      const off = only('transactional_streak');
+      expect(with_('2026-03-12', { ...off, priority: { ...off.priority, renewalWithinDays: 0 } }).priority).toBe('normal');
+    });
     it('given a disabled rule, when its condition holds, then nothing is raised', () => {
       const rules = { ...DEFAULT_RULES, rules: DEFAULT_RULES.rules.map((r) => ({ ...r, enabled: false })) };
       expect(evaluateRules(ctx([1, 2, 3].map((d) => tp('transactional', { occurredAt: day(d) }))), rules, NOW)).toEqual([]);
@@ -253,10 +275,10 @@ describe('follow-up rules', () => {
       expect(validateRules(DEFAULT_RULES)).toEqual({ ok: true, value: DEFAULT_RULES });
     });
     it('given bad values, when validated, then each problem has a path', () => {
-      const res = validateRules({ rules: [{ id: 'transactional_streak', params: { count: 1, bogus: 2 } }, { id: 'nope' }, { id: 'repeat_contact', slaHours: -1, priorityBase: 'meh' }], priority: { highChurnProbability: 2 }, extra: 1 });
+      const res = validateRules({ rules: [{ id: 'transactional_streak', params: { count: 1, bogus: 2 } }, { id: 'nope' }, { id: 'repeat_contact', slaHours: -1, priorityBase: 'meh' }], priority: { highChurnProbability: 2, renewalWithinDays: 1.5 }, extra: 1 });
       expect(res.ok).toBe(false);
       const paths = (res as { errors: { path: string }[] }).errors.map((e) => e.path).sort();
-      expect(paths).toEqual(['extra', 'priority.highChurnProbability', 'rules[0].params.bogus', 'rules[0].params.count', 'rules[1].id', 'rules[2].priorityBase', 'rules[2].slaHours'].sort());
+      expect(paths).toEqual(['extra', 'priority.highChurnProbability', 'priority.renewalWithinDays', 'rules[0].params.bogus', 'rules[0].params.count', 'rules[1].id', 'rules[2].priorityBase', 'rules[2].slaHours'].sort());
     });
     it('given a rule without params, when validated, then the defaults fill them in', () => {
       const res = validateRules({ rules: [{ id: 'repeat_contact', enabled: false }] });

@@ -16,7 +16,7 @@ export interface RuleFact {
 
 /** Everything the rules look at, as known when the triggering event was recorded. */
 export interface RuleContext {
-  customer: { id: string; name: string; annualValue?: number | null };
+  customer: { id: string; name: string; annualValue?: number | null; renewalDate?: string | null };
   /**
    * The event being evaluated; rules fire on what it adds, never on old news alone.
    * `occurredAt`: its business time (a touchpoint's occurredAt, a fact's observation), which
@@ -77,11 +77,25 @@ function worstSignals(tp: ScoredTouchpoint, n = 2): string {
   return bad.map((s) => s.detail).join('; ');
 }
 
-function priorityFor(rule: FollowUpRule, rules: FollowUpRules, ctx: RuleContext): FollowUpPriority {
+function priorityFor(rule: FollowUpRule, rules: FollowUpRules, ctx: RuleContext, renewal: number | null): FollowUpPriority {
   let i = PRIORITIES.indexOf(rule.priorityBase);
   if ((ctx.customer.annualValue ?? 0) >= rules.priority.highValueAnnualValue && rules.priority.highValueAnnualValue > 0) i++;
   if ((ctx.health?.churnProbability ?? 0) >= rules.priority.highChurnProbability) i++;
+  if (renewal !== null) i++;
   return PRIORITIES[Math.min(i, PRIORITIES.length - 1)];
+}
+
+/**
+ * The customer's renewal day (ms, UTC midnight) when it falls from today to `renewalWithinDays`
+ * ahead of `now`: the weeks in which a drifting relationship decides the contract. Null otherwise.
+ */
+export function renewalAhead(renewalDate: string | null | undefined, rules: FollowUpRules, now: Date): number | null {
+  const days = rules.priority.renewalWithinDays ?? 0;
+  if (!(days > 0) || typeof renewalDate !== 'string') return null;
+  const t = Date.parse(`${renewalDate.slice(0, 10)}T00:00:00Z`);
+  if (!Number.isFinite(t)) return null;
+  const today = Math.floor(now.getTime() / DAY) * DAY;
+  return t >= today && t <= now.getTime() + days * DAY ? t : null;
 }
 
 interface Finding {
@@ -247,6 +261,7 @@ export function evaluateRules(ctx: RuleContext, rules: FollowUpRules, now: Date)
   const sorted = [...ctx.touchpoints].sort(byTime);
   const trigger = ctx.trigger.type === 'TouchpointRecorded' ? sorted.find((x) => x.eventId === ctx.trigger.eventId) : undefined;
   const byId = new Map(sorted.map((x) => [x.eventId, x]));
+  const renewal = renewalAhead(ctx.customer.renewalDate, rules, now);
   const out: TaskProposal[] = [];
   for (const rule of rules.rules) {
     if (!rule.enabled) continue;
@@ -260,8 +275,8 @@ export function evaluateRules(ctx: RuleContext, rules: FollowUpRules, now: Date)
     out.push({
       rule: rule.id,
       reason: found.reason,
-      suggestedAction: found.suggestedAction,
-      priority: priorityFor(rule, rules, ctx),
+      suggestedAction: renewal === null ? found.suggestedAction : say.withRenewal(found.suggestedAction, renewal),
+      priority: priorityFor(rule, rules, ctx, renewal),
       dueAt: new Date(now.getTime() + rule.slaHours * 3_600_000).toISOString(),
       triggeredBy: [...new Set(found.triggeredBy)],
       evidenceAt: new Date(found.evidenceMs).toISOString(),

@@ -35,6 +35,8 @@ export interface PriorityPolicy {
   highValueAnnualValue: number;
   /** Churn probability at or above this gets one step up. */
   highChurnProbability: number;
+  /** A renewal date within this many days of the evaluation gets one step up (0: never). */
+  renewalWithinDays: number;
 }
 
 export interface FollowUpRules {
@@ -103,7 +105,7 @@ export const DEFAULT_RULES: FollowUpRules = {
     rule('health_band_drop', 72, 'normal'),
     rule('win_back', 72, 'normal', false),
   ],
-  priority: { highValueAnnualValue: 100_000, highChurnProbability: 0.5 },
+  priority: { highValueAnnualValue: 100_000, highChurnProbability: 0.5, renewalWithinDays: 30 },
 };
 
 export interface RuleValidationError {
@@ -145,6 +147,7 @@ export const followUpRulesSchema = z
       .strictObject({
         highValueAnnualValue: z.number({ error: 'must be a number ≥ 0' }).min(0, 'must be a number ≥ 0').optional(),
         highChurnProbability: z.number({ error: 'must be a number between 0 and 1' }).min(0, 'must be a number between 0 and 1').max(1, 'must be a number between 0 and 1').optional(),
+        renewalWithinDays: z.number({ error: 'must be a whole number of days between 0 and 365' }).int('must be a whole number of days between 0 and 365').min(0, 'must be a whole number of days between 0 and 365').max(365, 'must be a whole number of days between 0 and 365').optional(),
       }, { error: 'must be an object' })
       .optional(),
   }, { error: 'must be an object with rules and priority' })

@@ -183,6 +183,11 @@ export function healthBandDrop(w: { before: { band: string; score: number }; aft
   };
 }
 
+/** An action with the renewal it leads up to: the day, not "in 12 days", which a task read next week would get wrong. */
+export function withRenewal(action: string, renewalMs: number): string {
+  return `${action.trim().replace(/[.\s]+$/, '')}. Their renewal is on ${dayOf(renewalMs)}.`;
+}
+
 /** The band a `healthBandDrop` reason says health dropped from (null: not such a reason). */
 export function bandDroppedFrom(reason: string): 'green' | 'yellow' | 'red' | null {
   const m = /^Relationship health dropped from (green|yellow|red) \(/.exec(reason);

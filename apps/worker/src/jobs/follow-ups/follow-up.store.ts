@@ -92,16 +92,18 @@ export async function resolveAssignee(db: Queryable, customerId: string): Promis
 export interface RegistryEntry {
   name: string;
   annualValue: number | null;
+  /** 'YYYY-MM-DD', or null when none is on record. */
+  renewalDate: string | null;
   /** The active account manager, else their active team lead; null: the first admin gets it. */
   assignee: string | null;
 }
 
-/** Name, value and assignee (as `resolveAssignee`, short of the admin fallback) of many customers in one query. */
+/** Name, value, renewal date and assignee (as `resolveAssignee`, short of the admin fallback) of many customers in one query. */
 export async function loadRegistry(db: Queryable, customerIds: string[]): Promise<Map<string, RegistryEntry>> {
   const out = new Map<string, RegistryEntry>();
   if (customerIds.length === 0) return out;
   const rows = await db.query(
-    `SELECT c.id::text AS id, c.name, c.annual_value,
+    `SELECT c.id::text AS id, c.name, c.annual_value, to_char(c.renewal_date, 'YYYY-MM-DD') AS renewal_date,
             CASE WHEN am.id IS NOT NULL AND am.disabled_at IS NULL THEN am.id
                  WHEN tl.id IS NOT NULL AND tl.disabled_at IS NULL THEN tl.id END AS assignee
      FROM customers c
@@ -110,7 +112,7 @@ export async function loadRegistry(db: Queryable, customerIds: string[]): Promis
      WHERE c.id = ANY($1::uuid[])`,
     [customerIds],
   );
-  for (const r of rows) out.set(r.id, { name: r.name, annualValue: r.annual_value != null ? Number(r.annual_value) : null, assignee: r.assignee ?? null });
+  for (const r of rows) out.set(r.id, { name: r.name, annualValue: r.annual_value != null ? Number(r.annual_value) : null, renewalDate: r.renewal_date ?? null, assignee: r.assignee ?? null });
   return out;
 }
 

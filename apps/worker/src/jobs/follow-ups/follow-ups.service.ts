@@ -301,6 +301,7 @@ export class FollowUpsService {
     const reg = shared.registry.get(customerId.toLowerCase());
     const name = reg?.name ?? after.customer?.name ?? 'the customer';
     const annualValue = reg?.annualValue != null ? reg.annualValue : (after.customer?.annualValue ?? null);
+    const renewalDate = reg ? reg.renewalDate : (after.customer?.renewalDate ?? null);
     const healthAfter: HealthView | undefined = moves && after.input.touchpoints.length > 0 ? computeHealth(after.input, at, shared.health) : undefined;
     if (healthBefore && healthAfter && healthBefore.band !== healthAfter.band) {
       // Written at the flush, at the end of the stream: the positions read above stay valid.
@@ -330,7 +331,7 @@ export class FollowUpsService {
     const churnedAt = leftAt(after.input.outcomes);
 
     const ctx: RuleContext = {
-      customer: { id: customerId, name, annualValue },
+      customer: { id: customerId, name, annualValue, renewalDate },
       trigger: { eventId: trigger.id, type: trigger.type, occurredAt: businessTimeOf(trigger) },
       touchpoints: after.input.touchpoints,
       facts: after.input.facts,
