@@ -158,7 +158,7 @@ export function renewedOrExpanded365d(p: Prepared, T: number, c: HealthConfig, e
   }));
 }
 
-/** 1 when the latest churn is not followed by a renewal or expansion. */
+/** 1 when the latest outcome is a churn (a later renewal, expansion or downgrade ends it). */
 export function churned(p: Prepared, T: number, _c: HealthConfig, explain: boolean): FeatureValue {
   const o = unreversedChurnAtOrBefore(p, T);
   return o === null ? NONE : value(1, explain, () => ({ factor: say.outcomeOn('churned', o.t), short: say.outcomeShort('churned', o.t), eventIds: [o.id] }));

@@ -194,4 +194,4 @@ export function healthConfig(overrides?: unknown): HealthConfig {
  * when any of them changes; a worker that finds read models built by another version rebuilds
  * them, so the stored drivers are what a rebuild would write.
  */
-export const HEALTH_MODEL_VERSION = 'health-4';
+export const HEALTH_MODEL_VERSION = 'health-5';

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { DEFAULT_HEALTH_CONFIG, bandOf, computeHealth, healthConfig } from './index.js';
 import { AT, DAY, ago, arbInput, arbTouchpoint, input, inputIds, neutral, outcome, quiet, relational, tp, transactional, unanswered } from './spec-helpers.js';
 import type { Driver, HealthView } from './types.js';
+import { churnedAt } from './churned.js';
 
 const find = (v: HealthView, re: RegExp): Driver | undefined => v.drivers.find((d) => re.test(d.factor));
 const effectOf = (v: HealthView, re: RegExp) => find(v, re)?.effect ?? 0;
@@ -247,6 +248,14 @@ describe('computeHealth', () => {
       const v = computeHealth(input({ touchpoints: healthy, outcomes: [outcome('o', 50, 'churned'), outcome('w', 5, 'renewed')] }), AT);
       expect(find(v, /churned/)).toBeUndefined();
       expect(effectOf(v, /renewed on/)).toBeGreaterThan(0);
+    });
+    it('given a downgrade after the churn, then the customer is on a contract again: no cap, the downgrade drags (the rule churnedAt uses)', () => {
+      const outcomes = [outcome('o', 50, 'churned'), outcome('d', 5, 'downgraded')];
+      const v = computeHealth(input({ touchpoints: healthy, outcomes }), AT);
+      expect(find(v, /^churned on/)).toBeUndefined();
+      expect(v.score).toBeGreaterThan(DEFAULT_HEALTH_CONFIG.outcomes.churnedCap);
+      expect(effectOf(v, /downgraded on/)).toBeLessThan(0);
+      expect(churnedAt(outcomes)).toBeNull();
     });
     it('given a downgrade, then it drags; an expansion lifts', () => {
       expect(effectOf(computeHealth(input({ outcomes: [outcome('d', 5, 'downgraded')] }), AT), /downgraded on/)).toBeLessThan(0);

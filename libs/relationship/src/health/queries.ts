@@ -162,16 +162,15 @@ export function outcomesBetween(p: Prepared, from: number, to: number): Prepared
   return out;
 }
 
-/** The latest churn at or before `t` that no later renewal or expansion reversed (a customer who has left), or null. */
+/**
+ * The churn at or before `t` that is the customer's latest outcome (a customer who has left), or
+ * null. Any later outcome — renewed, expanded, downgraded — is a contract again: the same rule
+ * as `churnedAt`, which orders the portfolio and stops retention follow-ups.
+ */
 export function unreversedChurnAtOrBefore(p: Prepared, t: number): PreparedOutcome | null {
-  let churned: PreparedOutcome | null = null;
   const hi = countAtOrBefore(p.outcomeTimes, t);
-  for (let k = 0; k < hi; k++) {
-    const o = p.outcomes[k];
-    if (o.outcome === 'churned') churned = o;
-    else if (o.outcome === 'renewed' || o.outcome === 'expanded') churned = null;
-  }
-  return churned;
+  const last = hi > 0 ? p.outcomes[hi - 1] : null;
+  return last?.outcome === 'churned' ? last : null;
 }
 
 /** Event ids of the touchpoints `items` (indexes, ascending), most recent first, at most `max`. */

@@ -112,7 +112,7 @@ export interface ChurnFeatures {
   downgraded365d: number;
   /** 1 when a renewal or expansion was recorded in 365 days. */
   renewedOrExpanded365d: number;
-  /** 1 when the latest churn outcome is not followed by a renewal or expansion. */
+  /** 1 when the latest outcome is a churn (a later renewal, expansion or downgrade ends it). */
   churned: number;
 }
 
