@@ -119,6 +119,27 @@ describe('follow-ups (API + worker + Postgres + Redis)', () => {
     expect(task.suggestedAction).toContain(`Their renewal is on ${formatDay(Date.parse(`${renewalDate}T00:00:00Z`))}.`);
   });
 
+  it('a more urgent reason joining an open task leads it: the title (rule, reason) and the suggested action say the same thing', async () => {
+    const c = await customer('Ola Berg', 10_000);
+    for (const m of [30, 20, 10]) await post(chatbotContact(c, minutesAgo(m), `topic ${m}`));
+    // Three chatbot contacts: a streak (and perhaps a band drop), both normal priority.
+    const streak = await eventually(async () => {
+      const [t] = await listFor(am, `?customerId=${c}&status=open`);
+      return t?.reasons.some((r: any) => r.rule === 'transactional_streak') && t;
+    });
+    expect(streak.priority).toBe('normal');
+    await post(touchpoint({ customerId: c, channel: 'survey', handledBy: 'automation', occurredAt: minutesAgo(2), survey: { kind: 'nps', score: 2, comment: 'Nobody ever calls back.' } }));
+    const task = await eventually(async () => {
+      const [t] = await listFor(am, `?customerId=${c}&status=open`);
+      return t?.rule === 'detractor_without_human_reply' && t;
+    });
+    expect(task.id).toBe(streak.id);
+    expect(['high', 'urgent']).toContain(task.priority);
+    expect(task.reason).toBe(task.reasons.find((r: any) => r.rule === 'detractor_without_human_reply').reason);
+    expect(task.suggestedAction).toMatch(/^Call Ola Berg within 48 hours: they answered NPS 2/);
+    expect(task.suggestedAction).toContain('the last three contacts were all transactional');
+  });
+
   it('an unassigned customer\'s follow-up goes to an admin; a second transactional touchpoint joins that task as a reason, not as a second task', async () => {
     const c = await customer('Ola Hansen', 500_000, null);
     await post(chatbotContact(c, minutesAgo(30)));

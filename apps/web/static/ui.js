@@ -83,7 +83,7 @@ export function Risk({ churnRisk, churnedAt }) {
 
 export const PriorityBadge = ({ priority }) => html`<span class=${`priority priority-${priority}`}>${priority}</span>`;
 
-/** A task's reasons, the leading one first (a task from before reasons existed: its own rule and reason). */
+/** A task's reasons in the order they came (a task from before reasons existed: its own rule and reason). */
 export const reasonsOf = (task) =>
   Array.isArray(task.reasons) && task.reasons.length > 0 ? task.reasons : [{ rule: task.rule, reason: task.reason, triggeredBy: task.triggeredBy || [], at: task.createdAt }];
 

@@ -22,12 +22,12 @@ export function followUpChange(e: { type: string; data: any }): Record<string, u
       return { ...base, kind: 'woke', status: 'open' };
     case 'FollowUpTaskEscalated':
       return { ...base, kind: 'escalated', priority: d.priority ?? null };
-    case 'FollowUpReasonAdded':
     case 'FollowUpReasonRevised':
-      // A reason joined: the task takes the highest priority and the earliest due date of its reasons.
+      // A reason reworded: the task takes the highest priority and the earliest due date of its reasons.
       return { ...base, kind: 'reason', priority: d.priority ?? null, due_at: businessTimeIso(d.dueAt) };
+    case 'FollowUpReasonAdded':
     case 'FollowUpReasonWithdrawn':
-      // A reason left: the task's priority and due date are the rest's, and the next reason leads.
+      // A reason joined or left: the task's priority and due date are its reasons', and the most urgent leads.
       return { ...base, kind: 'reason', priority: d.priority ?? null, due_at: businessTimeIso(d.dueAt), ...(typeof d.lead?.rule === 'string' ? { rule: d.lead.rule } : {}) };
     default:
       return null;

@@ -142,6 +142,8 @@ export interface FollowUpReasonAdded {
     dueAt: string;
     suggestedAction: string;
     addedAt: string;
+    /** The reason that leads the task afterwards (its `rule` and `reason`); absent on events written before it was recorded. */
+    lead?: { rule: string; reason: string };
     /** Set when the reason came from another open task of the customer merged into this one (the upgrade to one per customer). */
     mergedFrom?: string;
   };

@@ -98,6 +98,20 @@ describe('follow-up task decider', () => {
     expect(e).toMatchObject({ type: 'FollowUpReasonAdded', data: { priority: 'high' } });
     expect(evolve(escalated, e)).toMatchObject({ priority: 'high', reasons: [expect.objectContaining({ rule: 'transactional_streak' }), reason] });
   });
+  it('given an open task, when a more urgent reason joins, then it leads the task (rule and reason); an equal one does not; an event of before the lead was recorded keeps the first', () => {
+    const s = given([raise, T0]);
+    const unanswered = { rule: 'unanswered_inbound', reason: 'a ticket waited 50 hours', triggeredBy: ['e2'], at: later(1).toISOString(), priority: 'high' as const, dueAt: later(5).toISOString() };
+    const [e] = decide({ type: 'AddReason', join: { reason: unanswered, priority: 'high', dueAt: later(5).toISOString(), suggestedAction: 'reply today.' } }, s, { now: later(1), eventId: 'j' });
+    expect(e).toMatchObject({ type: 'FollowUpReasonAdded', data: { lead: { rule: 'unanswered_inbound', reason: 'a ticket waited 50 hours' } } });
+    expect(evolve(s, e)).toMatchObject({ rule: 'unanswered_inbound', reason: 'a ticket waited 50 hours', priority: 'high' });
+
+    const repeat = { rule: 'repeat_contact', reason: 'came back', triggeredBy: ['e3'], at: later(1).toISOString(), priority: 'normal' as const, dueAt: later(25).toISOString() };
+    const [same] = decide({ type: 'AddReason', join: { reason: repeat, priority: 'normal', dueAt: later(25).toISOString(), suggestedAction: 'call.' } }, s, { now: later(1), eventId: 'k' });
+    expect(evolve(s, same)).toMatchObject({ rule: 'transactional_streak', reason: 'r' });
+
+    const { lead: _, ...old } = (e as { data: Record<string, unknown> }).data;
+    expect(evolve(s, { type: 'FollowUpReasonAdded', data: old })).toMatchObject({ rule: 'transactional_streak', reason: 'r', priority: 'high' });
+  });
   it('given no task, when completed, then FollowUpNotFound', () => {
     expect(() => decide({ type: 'Complete', by: null, automatic: true }, null, { now: T0, eventId: 'x' })).toThrow(/No follow-up/);
   });

@@ -8,7 +8,7 @@ import type {
 } from '../events.js';
 import { PRIORITIES } from './rules.js';
 import type { TaskProposal } from './checks.js';
-import type { ReasonJoin, ReasonWithdrawal } from './decision.js';
+import { leadingReason, type ReasonJoin, type ReasonWithdrawal } from './decision.js';
 
 export type TaskEvent = FollowUpEvent | FollowUpTaskSnoozeEnded;
 /** An event the decider wants stored: the id comes from the caller (deterministic where retried). */
@@ -84,10 +84,17 @@ export function decide(cmd: TaskCommand, state: FollowUpTask | null, { now, even
       // The reasons rank the task, but an escalation (the task went overdue) is a step they do not
       // know of: a reason joining never lowers the priority the task has.
       const priority = PRIORITIES[Math.max(PRIORITIES.indexOf(j.priority), PRIORITIES.indexOf(state.priority))] ?? j.priority;
+      // The most urgent reason leads the task (its title), as it leads the suggested action: an
+      // unanswered ticket joining a silence is what the task is about now.
+      const lead = leadingReason([...state.reasons, j.reason]);
       return [{
         id: eventId,
         type: 'FollowUpReasonAdded',
-        data: { ...base, reason: j.reason, priority, dueAt: j.dueAt, suggestedAction: j.suggestedAction, addedAt: at, ...(cmd.mergedFrom ? { mergedFrom: cmd.mergedFrom } : {}) },
+        data: {
+          ...base, reason: j.reason, priority, dueAt: j.dueAt, suggestedAction: j.suggestedAction, addedAt: at,
+          lead: { rule: lead.rule, reason: lead.reason },
+          ...(cmd.mergedFrom ? { mergedFrom: cmd.mergedFrom } : {}),
+        },
       }];
     }
     case 'ReviseReason': {
@@ -152,7 +159,9 @@ export function evolve(state: FollowUpTask | null, event: { type: string; data: 
     case 'FollowUpReasonAdded': {
       if (!state || !d?.reason) return state;
       const triggeredBy = [...new Set([...state.triggeredBy, ...(d.reason.triggeredBy ?? [])])];
-      return { ...state, reasons: [...state.reasons, d.reason], priority: d.priority ?? state.priority, dueAt: d.dueAt ?? state.dueAt, suggestedAction: d.suggestedAction ?? state.suggestedAction, triggeredBy };
+      // Events written before a join named its lead keep the first reason as the title.
+      const lead = typeof d.lead?.rule === 'string' && typeof d.lead?.reason === 'string' ? { rule: d.lead.rule, reason: d.lead.reason } : {};
+      return { ...state, ...lead, reasons: [...state.reasons, d.reason], priority: d.priority ?? state.priority, dueAt: d.dueAt ?? state.dueAt, suggestedAction: d.suggestedAction ?? state.suggestedAction, triggeredBy };
     }
     case 'FollowUpReasonRevised': {
       if (!state || !d?.reason) return state;
