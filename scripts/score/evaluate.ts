@@ -20,12 +20,12 @@ export const GOALS = { agreement: 0.9, inversions: 0 } as const;
  */
 export const FLOOR = { agreement: 0.8, inversions: 3 } as const;
 /**
- * The independent set's floor (corpus/independent/README.md): the committed model's figures
- * there, 45/60 = 75.0% with 2 inversions (f2 on corpus version 1: 73.3%). A model that reads these
- * contacts worse does not land, however it does on the corpus (f3, fitted to 92.5% in
- * cross-validation, read 70.0% here).
+ * The independent set's floor (corpus/independent/README.md): the committed model's figures on
+ * both sets, 90/117 = 76.9% with 3 inversions (blind-01 45/60 with 2, blind-02 45/57 with 1). A
+ * model that reads these contacts worse does not land, however it does on the corpus (f3, fitted
+ * to 92.5% in cross-validation, read blind-01 at 70.0%).
  */
-export const INDEPENDENT_FLOOR = { agreement: 0.75, inversions: 2 } as const;
+export const INDEPENDENT_FLOOR = { agreement: 0.76, inversions: 3 } as const;
 
 export type Scorer = (c: CorpusCase) => RelationalScore;
 
