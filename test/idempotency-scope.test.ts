@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { startStack, type Stack } from './support/stack.js';
 import { call, countEvents, createUser, standardHeaders, touchpoint, type TestUser } from './fixtures/webhooks/helpers.js';
+import { TouchpointIngestor } from '../apps/api/src/touchpoints/touchpoint-ingestor.js';
 
 jest.setTimeout(60_000);
 
@@ -16,6 +17,8 @@ describe('idempotency is scoped to the writer and the customer (real API + Postg
   let admin: TestUser;
   let am1: TestUser;
   let am2: TestUser;
+  let lead1: TestUser;
+  let lead2: TestUser;
   let a1: string; // am1's customer
   let a1b: string; // am1's second customer
   let b2: string; // am2's customer
@@ -32,8 +35,8 @@ describe('idempotency is scoped to the writer and the customer (real API + Postg
     stack = await startStack({ worker: false });
     const ds = stack.db.ds;
     admin = await createUser(ds, 'admin');
-    const lead1 = await createUser(ds, 'team_lead');
-    const lead2 = await createUser(ds, 'team_lead');
+    lead1 = await createUser(ds, 'team_lead');
+    lead2 = await createUser(ds, 'team_lead');
     am1 = await createUser(ds, 'account_manager', lead1.id);
     am2 = await createUser(ds, 'account_manager', lead2.id);
     a1 = await customer(am1);
@@ -73,11 +76,44 @@ describe('idempotency is scoped to the writer and the customer (real API + Postg
     expect(probe.body).not.toHaveProperty('position');
     expect(probe.body).not.toHaveProperty('duplicate');
     const text = JSON.stringify(probe.body);
-    for (const secret of [String(theirs.body.position), a1, am1.id]) expect(text).not.toContain(secret);
+    for (const secret of [a1, am1.id]) expect(text).not.toContain(secret);
+    expect(text).not.toMatch(new RegExp(`\\b${theirs.body.position}\\b`)); // a number of its own, not a digit of the 409
     // An id nobody used answers the same way as far as a stranger's id is concerned: stored, 201.
     const fresh = await api('POST', '/touchpoints', am2.token, touchpoint({ customerId: b2, id: randomUUID() }));
     expect(fresh.status).toBe(201);
     expect(await countEvents(stack.db.ds)).toBe(before + 1);
+  });
+
+  it('signed-in writers take the one-statement path within their reach: their own customers (a team lead: the team\'s) in one statement, anyone else\'s a 404 with nothing written, also when 40 writers share statements', async () => {
+    const ingestor = stack.api.get(TouchpointIngestor);
+    const transact = jest.spyOn(ingestor, 'transact');
+    try {
+      for (const [user, customerId] of [[am1, a1], [lead1, a1], [admin, b2]] as const) {
+        const res = await api('POST', '/touchpoints', user.token, touchpoint({ customerId }));
+        expect(res.status).toBe(201);
+      }
+      // No transaction: the customers were checked (and reached) in the append's own statement.
+      expect(transact).not.toHaveBeenCalled();
+
+      const before = await countEvents(stack.db.ds);
+      for (const [user, customerId] of [[am2, a1], [lead2, a1], [am1, b2]] as const) {
+        const res = await api('POST', '/touchpoints', user.token, touchpoint({ customerId }));
+        expect(res.status).toBe(404);
+      }
+      expect(await countEvents(stack.db.ds)).toBe(before);
+
+      // Concurrent writers of both teams, each with its reach, in shared statements.
+      const writes = Array.from({ length: 40 }, (_, i) => {
+        const [user, customerId, ok] = ([[am1, a1, true], [am2, b2, true], [lead1, a1b, true], [am2, a1, false], [lead2, a1b, false]] as const)[i % 5];
+        return api('POST', '/touchpoints', user.token, touchpoint({ customerId })).then((r) => [r.status, ok] as const);
+      });
+      const answers = await Promise.all(writes);
+      expect(answers.filter(([, ok]) => ok).map(([status]) => status)).toEqual(Array(24).fill(201));
+      expect(answers.filter(([, ok]) => !ok).map(([status]) => status)).toEqual(Array(16).fill(404));
+      expect(await countEvents(stack.db.ds)).toBe(before + 24);
+    } finally {
+      transact.mockRestore();
+    }
   });
 
   it('the same id from the same writer for the same customer stays an idempotent 200 duplicate', async () => {
@@ -117,7 +153,8 @@ describe('idempotency is scoped to the writer and the customer (real API + Postg
     const before = await countEvents(stack.db.ds);
     const res = await api('POST', '/touchpoints/batch', am2.token, { touchpoints: [touchpoint({ customerId: b2, id: randomUUID() }), touchpoint({ customerId: b2, id: theirs.body.eventId })] });
     expect(res.status).toBe(409);
-    expect(JSON.stringify(res.body)).not.toContain(String(theirs.body.position));
+    // As a number of its own: a position of 40 is not the 409 in the status.
+    expect(JSON.stringify(res.body)).not.toMatch(new RegExp(`\\b${theirs.body.position}\\b`));
     expect(await countEvents(stack.db.ds)).toBe(before);
   });
 

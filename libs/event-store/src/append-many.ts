@@ -1,6 +1,6 @@
 import type { EventStore } from './event-store.js';
 import { preparedQuery } from './prepared.js';
-import type { NewEvent, Precondition, Queryable } from './types.js';
+import type { CustomerReach, NewEvent, Precondition, Queryable } from './types.js';
 
 /*
  * The multi-stream statements behind `EventStore.handle` (private to the event store): one
@@ -265,16 +265,24 @@ export interface PreconditionedUnit {
 interface Compiled {
   pairIds: string[];
   pairExts: (string | null)[];
+  /** The writer's reach over those customers: one per unit, since a unit has one writer. */
+  reach?: CustomerReach;
   claim?: { sourceId: string; dedupeKey: string; eventIds: readonly string[] };
   owned?: { actorId: string; ids: string[]; streams: string[] };
 }
 
+const sameReach = (a: CustomerReach | undefined, b: CustomerReach | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
 function compile(preconditions: readonly Precondition[]): Compiled {
   const pairs = new Map<string, [string, string | null]>();
+  let reach: CustomerReach | undefined;
+  let reachSet = false;
   let claim: Compiled['claim'];
   let owned: Compiled['owned'];
   for (const p of preconditions) {
     if (p.kind === 'customers_exist') {
+      if (reachSet && !sameReach(reach, p.reach)) throw new Error('one reach per write');
+      [reach, reachSet] = [p.reach, true];
       for (const c of p.customers) pairs.set(`${c.id}\u0000${c.externalId ?? ''}`, [c.id, c.externalId]);
     } else if (p.kind === 'delivery_claimed') {
       if (claim) throw new Error('one delivery claim per write');
@@ -289,8 +297,20 @@ function compile(preconditions: readonly Precondition[]): Compiled {
     }
   }
   if (owned && owned.ids.length === 0) owned = undefined;
-  return { pairIds: [...pairs.values()].map((x) => x[0]), pairExts: [...pairs.values()].map((x) => x[1]), claim, owned };
+  return { pairIds: [...pairs.values()].map((x) => x[0]), pairExts: [...pairs.values()].map((x) => x[1]), ...(reach ? { reach } : {}), claim, owned };
 }
+
+/**
+ * The reach as a condition on the customers row `c`, `am` and `tl` being SQL for the account
+ * manager's and the team lead's ids (the object-level scope of libs/shared's scopeCondition:
+ * a team lead reaches their own customers and their account managers').
+ */
+function reachCondition(am: string, tl: string): string {
+  return `(${am} IS NULL OR c.account_manager_id = ${am})
+          AND (${tl} IS NULL OR c.account_manager_id = ${tl} OR c.account_manager_id IN (SELECT u.id FROM users u WHERE u.team_lead_id = ${tl}))`;
+}
+
+const reachIds = (r: CustomerReach | undefined) => ({ am: r && 'accountManager' in r ? r.accountManager : null, tl: r && 'teamLead' in r ? r.teamLead : null });
 
 /**
  * Units written under their preconditions: one unit as one statement (a named one-row
@@ -303,8 +323,15 @@ export function appendUnitsWithPreconditions(store: EventStore, units: Precondit
 }
 
 function alone(store: EventStore, unit: PreconditionedUnit, db: Queryable): Promise<AppendManyResult[] | null> {
-  const { pairIds, pairExts, claim, owned } = compile(unit.preconditions);
+  const { pairIds, pairExts, reach, claim, owned } = compile(unit.preconditions);
   return appendMany(store, unit.items, db, (p) => {
+    // A signed-in writer's customers must be theirs to write for; sources and admins reach all
+    // (their statement stays as it was).
+    let reached = '';
+    if (reach) {
+      const { am, tl } = reachIds(reach);
+      reached = ` AND ${reachCondition(`${p(am)}::uuid`, `${p(tl)}::uuid`)}`;
+    }
     // Every pair found, each by its primary key. A named statement is planned once per
     // connection only if its generic plan costs what a custom plan does: with an array of
     // unknown length it never did, so Postgres planned the whole statement again on every call
@@ -315,8 +342,8 @@ function alone(store: EventStore, unit: PreconditionedUnit, db: Queryable): Prom
       pairIds.length === 0
         ? 'true'
         : pairIds.length === 1
-          ? `EXISTS (SELECT 1 FROM customers c WHERE c.id = ${p(pairIds[0])}::uuid AND (${p(pairExts[0])}::text IS NULL OR c.external_id = ${p(pairExts[0])}::text))`
-          : `(SELECT bool_and(EXISTS (SELECT 1 FROM customers c WHERE c.id = k.id AND (k.ext IS NULL OR c.external_id = k.ext)))
+          ? `EXISTS (SELECT 1 FROM customers c WHERE c.id = ${p(pairIds[0])}::uuid AND (${p(pairExts[0])}::text IS NULL OR c.external_id = ${p(pairExts[0])}::text)${reached})`
+          : `(SELECT bool_and(EXISTS (SELECT 1 FROM customers c WHERE c.id = k.id AND (k.ext IS NULL OR c.external_id = k.ext)${reached}))
                FROM unnest(${p(pairIds)}::uuid[], ${p(pairExts)}::text[]) AS k(id, ext))`;
     // An id stored in another stream, or by another writer, is no duplicate of this one: an index
     // probe per id, by event_id.
@@ -339,7 +366,8 @@ function together(store: EventStore, units: PreconditionedUnit[], db: Queryable)
   const compiled = units.map((u) => compile(u.preconditions));
   if (compiled.some((c) => c.owned)) throw new Error('a unit with owned ids goes alone');
   const claims = compiled.map((u, i) => ({ unit: i + 1, source_id: u.claim?.sourceId ?? null, dedupe_key: u.claim?.dedupeKey ?? null, event_ids: u.claim?.eventIds ?? null }));
-  const pairs = compiled.flatMap((u, i) => u.pairIds.map((id, k) => ({ unit: i + 1, id, ext: u.pairExts[k] })));
+  const reached = compiled.some((u) => u.reach);
+  const pairs = compiled.flatMap((u, i) => u.pairIds.map((id, k) => ({ unit: i + 1, id, ext: u.pairExts[k], ...(reached ? reachIds(u.reach) : {}) })));
   return appendUnits(
     store,
     units.map((u) => u.items),
@@ -347,11 +375,11 @@ function together(store: EventStore, units: PreconditionedUnit[], db: Queryable)
     (p) => `units AS (
          SELECT * FROM jsonb_to_recordset(${p(JSON.stringify(claims))}::jsonb) AS x(unit int, source_id uuid, dedupe_key text, event_ids uuid[])
        ), pairs AS (
-         SELECT * FROM jsonb_to_recordset(${p(JSON.stringify(pairs))}::jsonb) AS x(unit int, id uuid, ext text)
+         SELECT * FROM jsonb_to_recordset(${p(JSON.stringify(pairs))}::jsonb) AS x(unit int, id uuid, ext text${reached ? ', am uuid, tl uuid' : ''})
        ), missing AS (
          -- A lateral probe per pair: an index lookup whatever the size of the customers table.
          SELECT k.unit FROM pairs k
-         LEFT JOIN LATERAL (SELECT 1 AS hit FROM customers c WHERE c.id = k.id AND (k.ext IS NULL OR c.external_id = k.ext) LIMIT 1) h ON true
+         LEFT JOIN LATERAL (SELECT 1 AS hit FROM customers c WHERE c.id = k.id AND (k.ext IS NULL OR c.external_id = k.ext)${reached ? ` AND ${reachCondition('k.am', 'k.tl')}` : ''} LIMIT 1) h ON true
          WHERE h.hit IS NULL
        ), known AS (
          SELECT u.* FROM units u WHERE u.unit NOT IN (SELECT unit FROM missing)

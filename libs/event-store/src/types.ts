@@ -122,9 +122,16 @@ export interface Decider<C, S = undefined> {
  * What must hold for the events to be written, checked in the same statement as the append.
  * Typed: the store compiles them itself.
  */
+/**
+ * Whose customers a writer may write for, as the customers table records it: those an account
+ * manager holds, or those of a team lead's team (their own and their account managers'). None:
+ * every customer (an admin, a source).
+ */
+export type CustomerReach = { accountManager: string } | { teamLead: string };
+
 export type Precondition =
-  /** Each customer row exists (and, where given, has that external id). */
-  | { kind: 'customers_exist'; customers: readonly { id: string; externalId: string | null }[] }
+  /** Each customer row exists (and, where given, has that external id, and is within `reach`). */
+  | { kind: 'customers_exist'; customers: readonly { id: string; externalId: string | null }[]; reach?: CustomerReach }
   /** The webhook delivery's dedupe row is new; it is written with the events. */
   | { kind: 'delivery_claimed'; sourceId: string; dedupeKey: string; eventIds: readonly string[] }
   /**
@@ -134,7 +141,7 @@ export type Precondition =
   | { kind: 'ids_owned'; actorId: string; events: readonly { id: string; streamId: string }[] };
 
 export const Preconditions = {
-  customersExist: (customers: readonly { id: string; externalId: string | null }[]): Precondition => ({ kind: 'customers_exist', customers }),
+  customersExist: (customers: readonly { id: string; externalId: string | null }[], reach?: CustomerReach): Precondition => ({ kind: 'customers_exist', customers, ...(reach ? { reach } : {}) }),
   deliveryClaimed: (sourceId: string, dedupeKey: string, eventIds: readonly string[]): Precondition => ({ kind: 'delivery_claimed', sourceId, dedupeKey, eventIds }),
   idsOwned: (actorId: string, events: readonly { id: string; streamId: string }[]): Precondition => ({ kind: 'ids_owned', actorId, events }),
 };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EventStore, Preconditions, type CommandContext, type DecidedEvent, type Decider, type Precondition, type Queryable } from '../../../../libs/event-store/src/index.js';
+import { EventStore, Preconditions, type CommandContext, type CustomerReach, type DecidedEvent, type Decider, type Precondition, type Queryable } from '../../../../libs/event-store/src/index.js';
 import { customerStream, decideCustomer, initialCustomerState, ownerOfCustomerFromTouchpoint, type Touchpoint } from '../../../../libs/relationship/src/index.js';
 import { deterministicId, IdGenerator, metrics, scopeCondition, type AuthUser } from '../../../../libs/shared/src/index.js';
 import type { TouchpointDto } from './touchpoint.dto.js';
@@ -99,6 +99,18 @@ const recordTouchpoints: Decider<RecordTouchpoints> = {
   },
 };
 
+/**
+ * A signed-in writer's reach over customers, as the one-statement path checks it: the same
+ * object-level scope as `scopeCondition` (admin: every customer). Null: a role that writes no
+ * touchpoints, left to the general path to refuse.
+ */
+function reachOf(user: AuthUser): CustomerReach | undefined | null {
+  if (user.role === 'admin') return undefined;
+  if (user.role === 'account_manager') return { accountManager: user.id };
+  if (user.role === 'team_lead') return { teamLead: user.id };
+  return null;
+}
+
 // Customer ids learned by external id, for the one-statement path. Only a hint: that statement
 // checks every (id, external id) pair itself, and a stale hint just sends the call down the
 // general path, which looks the customer up again and refreshes the hint.
@@ -137,15 +149,16 @@ export class TouchpointIngestor {
 
   /**
    * The steady state in ONE statement (one round trip, no BEGIN/COMMIT): every customer exists
-   * already and no user scope applies (source callers and webhooks). The store checks the
-   * customers, claims the delivery (when `dedupeKey` is given) and appends, all or nothing, and
+   * already (and is within a signed-in writer's reach). The store checks the customers, claims the delivery (when `dedupeKey` is given) and appends, all or nothing, and
    * commits on its own; concurrent callers share statements (group commit). Answers null when
    * this path does not apply (an unknown customer, a stale hint, a delivery seen before, an id
    * that is not the writer's): nothing was written, and the caller takes the general path
    * (`ingest` / `transact`), which decides those cases.
    */
   async recordKnown(dtos: TouchpointDto[], ctx: IngestContext, dedupeKey?: string): Promise<IngestOutcome[] | null> {
-    if (ctx.user || dtos.length === 0) return null;
+    if (dtos.length === 0) return null;
+    const reach = ctx.user ? reachOf(ctx.user) : undefined;
+    if (reach === null) return null;
     const customerIds: string[] = new Array(dtos.length);
     const misses: string[] = [];
     dtos.forEach((d, i) => {
@@ -168,7 +181,7 @@ export class TouchpointIngestor {
     }
     const eventIds = dtos.map((d, i) => this.eventIdFor(d, i, ctx));
     const preconditions: Precondition[] = [
-      Preconditions.customersExist(dtos.map((d, i) => ({ id: customerIds[i], externalId: d.customerId ? null : d.customerExternalId! }))),
+      Preconditions.customersExist(dtos.map((d, i) => ({ id: customerIds[i], externalId: d.customerId ? null : d.customerExternalId! })), reach),
       ...this.owned(dtos, eventIds, customerIds, ctx),
     ];
     if (dedupeKey !== undefined) preconditions.push(Preconditions.deliveryClaimed(ctx.sourceId!, dedupeKey, eventIds));
