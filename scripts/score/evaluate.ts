@@ -9,7 +9,7 @@ export const CLASSES: RelationalClass[] = ['relational', 'neutral', 'transaction
 export const GOALS = { agreement: 0.9, inversions: 0 } as const;
 /**
  * What CI holds the scorer to while the goal is not met: the held-out figures of the committed
- * model (corpus version 2, features f2: 107/133 = 80.5%, 3 inversions). A change that scores the
+ * model (corpus version 2, features f2, and the same with f4: 107/133 = 80.5%, 3 inversions). A change that scores the
  * held-out cases worse fails CI; one that meets GOALS should raise this to GOALS.
  *
  * It was 86% and 2 on corpus version 1. Version 2 added 240 cases by three writers who had not
@@ -21,11 +21,11 @@ export const GOALS = { agreement: 0.9, inversions: 0 } as const;
 export const FLOOR = { agreement: 0.8, inversions: 3 } as const;
 /**
  * The independent set's floor (corpus/independent/README.md): the committed model's figures
- * there, 45/60 = 75.0% with 2 inversions (f2 on corpus version 1: 73.3%). A model that reads these
- * contacts worse does not land, however it does on the corpus (f3, fitted to 92.5% in
- * cross-validation, read 70.0% here).
+ * there, 49/60 = 81.7% with 2 inversions (f4, which reads case notes; f2 read 45/60 = 75.0%, and
+ * 73.3% on corpus version 1). A model that reads these contacts worse does not land, however it
+ * does on the corpus (f3, fitted to 92.5% in cross-validation, read 70.0% here).
  */
-export const INDEPENDENT_FLOOR = { agreement: 0.75, inversions: 2 } as const;
+export const INDEPENDENT_FLOOR = { agreement: 0.81, inversions: 2 } as const;
 
 export type Scorer = (c: CorpusCase) => RelationalScore;
 
