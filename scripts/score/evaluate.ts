@@ -9,7 +9,7 @@ export const CLASSES: RelationalClass[] = ['relational', 'neutral', 'transaction
 export const GOALS = { agreement: 0.9, inversions: 0 } as const;
 /**
  * What CI holds the scorer to while the goal is not met: the held-out figures of the committed
- * model (corpus version 2, features f2: 107/133 = 80.5%, 3 inversions). A change that scores the
+ * model (corpus version 2, features f2, and the same with f4: 107/133 = 80.5%, 3 inversions). A change that scores the
  * held-out cases worse fails CI; one that meets GOALS should raise this to GOALS.
  *
  * It was 86% and 2 on corpus version 1. Version 2 added 240 cases by three writers who had not
@@ -21,11 +21,11 @@ export const GOALS = { agreement: 0.9, inversions: 0 } as const;
 export const FLOOR = { agreement: 0.8, inversions: 3 } as const;
 /**
  * The independent set's floor (corpus/independent/README.md): the committed model's figures on
- * both sets, 90/117 = 76.9% with 3 inversions (blind-01 45/60 with 2, blind-02 45/57 with 1). A
- * model that reads these contacts worse does not land, however it does on the corpus (f3, fitted
- * to 92.5% in cross-validation, read blind-01 at 70.0%).
+ * both sets, 95/117 = 81.2% with 3 inversions (f4; blind-01 49/60 with 2, blind-02 46/57 with 1;
+ * f2 read 90/117 = 76.9% with 3). A model that reads these contacts worse does not land, however
+ * it does on the corpus (f3, fitted to 92.5% in cross-validation, read blind-01 at 70.0%).
  */
-export const INDEPENDENT_FLOOR = { agreement: 0.76, inversions: 3 } as const;
+export const INDEPENDENT_FLOOR = { agreement: 0.81, inversions: 3 } as const;
 
 export type Scorer = (c: CorpusCase) => RelationalScore;
 

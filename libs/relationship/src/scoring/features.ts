@@ -1,12 +1,12 @@
 import type { Touchpoint } from '../touchpoint.js';
 import type { ScoringConfig, SignalName } from './config.js';
 import { ownTurns, words, type Sentence, type Turn } from './conversation.js';
-import { LEX, STOPWORDS } from './lexicon.js';
+import { LEX, REPORTED, STOPWORDS } from './lexicon.js';
 import { normalise } from './text.js';
 
 /** One observed feature: its value (mostly 0–1, 0 = absent) and the evidence, in plain words. */
 /** The feature set's version: bump it when a feature's meaning changes, so stored scores are rescored. */
-export const FEATURES_VERSION = 'f2';
+export const FEATURES_VERSION = 'f4';
 
 export interface Feature {
   name: SignalName;
@@ -44,9 +44,9 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
   const target = tp.replyToId ? history.filter((h) => h.id === tp.replyToId).sort(byTime).pop() : undefined;
 
   // The conversation: the message this one answers, this touchpoint, and the replies to it.
-  const self = ownTurns(tp, 'self');
-  const before = target && target.direction !== tp.direction ? ownTurns(target, 'before').filter((t) => t.speaker === 'customer') : [];
-  const after = answeredBy.filter((a) => a.direction !== tp.direction).flatMap((a) => ownTurns(a, 'after'));
+  const self = ownTurns(tp, 'self', ctx.customerName);
+  const before = target && target.direction !== tp.direction ? ownTurns(target, 'before', ctx.customerName).filter((t) => t.speaker === 'customer') : [];
+  const after = answeredBy.filter((a) => a.direction !== tp.direction).flatMap((a) => ownTurns(a, 'after', ctx.customerName));
   const agentSelf = self.filter((t) => t.speaker === 'agent');
   const botSelf = self.filter((t) => t.speaker === 'bot');
   const customerSelf = self.filter((t) => t.speaker === 'customer');
@@ -84,9 +84,11 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
   const nameTokens = customerNameTokens(ctx.customerName);
   const agentSentences = agentAll.flatMap((t) => t.sentences);
   const companySentences = [...companyAll.flatMap((t) => t.sentences), ...(subjectText ? [sentenceOf(subjectText)] : [])];
-  const customerWords = contentWords(customerAll, nameTokens);
+  // A note's narration is the note writer's wording: it reflects nobody's words and recites no template.
+  const customerWords = contentWords(customerAll.filter((t) => !t.reported), nameTokens);
+  const ownSentences = companySentences.filter((s) => !s.reported);
 
-  const open = agentSentences.filter((s) => isOpenQuestion(s, nameTokens));
+  const open = agentSentences.filter((s) => (s.reported ? REPORTED.openQuestion.test(s.norm) && !LEX.factualQuestion.test(s.norm) : isOpenQuestion(s, nameTokens)));
   // Asking means asking about something: "any other questions?" and "your order number?" are not.
   const companyAsked = open.length > 0 || companySentences.some((s) => s.question && !LEX.scriptedQuestion.test(s.norm) && !LEX.factualQuestion.test(s.norm));
   const inDialogue = companyAll.length > 0 && customerAll.length > 0;
@@ -100,61 +102,64 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
   const closed = agentSentences.filter((s) => s.question && !open.includes(s) && !LEX.factualQuestion.test(s.norm) && !LEX.scriptedQuestion.test(s.norm) && !PERMISSION.test(s.norm));
   const specific = customerWords.size > 0 ? closed.find((s) => reflectedIn(s, customerWords)) : undefined;
   // Without the customer's own words, a closed question about them still asks about their situation ("is the baby with you?").
-  const aboutThem = specific ? undefined : closed.find((s) => LEX.you.test(s.norm) && words(s.norm).length >= 4);
+  const aboutThem = specific ? undefined : closed.find((s) => LEX.you.test(s.norm) && words(s.norm).length >= 4) ?? agentSentences.find((s) => s.reported && !open.includes(s) && REPORTED.closedQuestion.test(s.norm) && !LEX.factualQuestion.test(s.norm));
   if (specific) add('specific_question', 1, `the agent asked about what the customer said: ${quote(specific.raw)}`);
   else if (aboutThem) add('specific_question', 0.5, `the agent asked about the customer's situation: ${quote(aboutThem.raw)}`);
 
-  if (agentAll.length > 0 && customerWords.size > 0) {
-    const reflected = reflectedWords(agentAll, customerWords);
+  const agentOwn = agentAll.filter((t) => !t.reported);
+  if (agentOwn.length > 0 && customerWords.size > 0) {
+    const reflected = reflectedWords(agentOwn, customerWords);
     if (reflected.length > 0) add('reflects_specifics', Math.min(reflected.length, 3) / 3, `the agent picked up the customer's own words: ${reflected.slice(0, 4).map((w) => `'${w}'`).join(', ')}`);
   }
 
-  const formulaSentences = companySentences.filter((s) => LEX.formula.test(s.norm));
+  const formulaSentences = ownSentences.filter((s) => LEX.formula.test(s.norm));
   if (formulaSentences.length > 0) {
     // The share of the company's sentences that are formulas, and a little more for each further formula.
-    const value = Math.max(0.34, formulaSentences.length / companySentences.length) + 0.25 * Math.min(formulaSentences.length - 1, 4);
+    const value = Math.max(0.34, formulaSentences.length / ownSentences.length) + 0.25 * Math.min(formulaSentences.length - 1, 4);
     add('templated_reply', value, `templated wording${formulaSentences.length > 1 ? ` (${formulaSentences.length} formulas)` : ''}: ${quote(formulaSentences[0].raw)}`);
   }
-  const merge = firstMatch(companySentences, LEX.mergeField, true) ?? (typeof tp.subject === 'string' && LEX.mergeField.test(tp.subject) ? sentenceOf(tp.subject) : undefined);
+  // "[link]" where a note's writer left out the address is no merge field nobody filled.
+  const merge = ownSentences.find((s) => LEX.mergeField.test(s.raw.replace(NOTE_PLACEHOLDER, ''))) ?? (typeof tp.subject === 'string' && LEX.mergeField.test(tp.subject) ? sentenceOf(tp.subject) : undefined);
   if (merge) add('unfilled_merge_field', 1, `an unfilled merge field: ${quote(merge.raw)}`);
 
   let commitment: { s: Sentence; value: number } | undefined;
   for (let i = 0; i < agentSentences.length; i++) {
     const s = agentSentences[i];
-    if (!LEX.commitAction.test(s.norm) || LEX.formula.test(s.norm) || negatedCommitment(s.norm)) continue;
+    if (s.reported ? !reportedCommitment(s.norm) : !LEX.commitAction.test(s.norm) || LEX.formula.test(s.norm) || negatedCommitment(s.norm)) continue;
     const when = LEX.commitTime.test(s.norm) || (i + 1 < agentSentences.length && LEX.commitTime.test(agentSentences[i + 1].norm));
     const value = when ? 1 : 0.5;
     if (!commitment || value > commitment.value) commitment = { s, value };
     if (value === 1) break;
   }
   if (commitment) add('ownership_commitment', commitment.value, `${commitment.value === 1 ? 'the agent committed to something concrete, with a time' : 'the agent took it on personally'}: ${quote(commitment.s.raw)}`);
-  const vague = firstMatch(companySentences, LEX.vaguePromise);
+  const vague = companySentences.find((s) => LEX.vaguePromise.test(s.norm) || (s.reported && REPORTED.vaguePromise.test(s.norm)));
   if (vague && !commitment) add('vague_promise', 1, `a promise with nobody and no time in it: ${quote(vague.raw)}`);
 
   // Deflection answers a need with self-service: a link in a notice nobody asked about is information,
   // and "rather than send you to the portal, I'll do it now" is the opposite.
-  const deflect = customerAll.length > 0 || target || tp.initiatedBy === 'customer' ? companySentences.find((s) => LEX.deflection.test(s.norm) && !NOT_DEFLECTING.test(s.norm)) : undefined;
+  const deflect = customerAll.length > 0 || target || tp.initiatedBy === 'customer' ? companySentences.find((s) => (LEX.deflection.test(s.norm) || (s.reported && REPORTED.deflection.test(s.norm))) && !NOT_DEFLECTING.test(s.norm)) : undefined;
   if (deflect) add('deflection', 1, `sent the customer to serve themselves: ${quote(deflect.raw)}`);
-  const passOn = firstMatch(companySentences, LEX.passOn);
+  const passOn = companySentences.find((s) => LEX.passOn.test(s.norm) || (s.reported && REPORTED.passOn.test(s.norm)));
   if (passOn) add('passed_on', 1, `passed the customer on: ${quote(passOn.raw)}`);
-  const policy = firstMatch(agentSentences.length > 0 ? agentSentences : companySentences, LEX.policy);
+  const policy = (agentSentences.length > 0 ? agentSentences : companySentences).find((s) => LEX.policy.test(s.norm) || (s.reported && REPORTED.policy.test(s.norm)));
   if (policy) add('policy_recital', 1, `read out the rules: ${quote(policy.raw)}`);
   const lastCompany = companyAll[companyAll.length - 1];
-  const closing = lastCompany ? firstMatch(lastCompany.sentences, LEX.closing) : undefined;
+  const closing = lastCompany?.sentences.find((s) => LEX.closing.test(s.norm) || (s.reported && REPORTED.closing.test(s.norm)));
   if (closing && !companyAsked) add('closed_without_question', 1, `closed without asking anything: ${quote(closing.raw)}`);
 
-  const ack = agentSentences.find((s) => LEX.acknowledgement.test(s.norm) && !LEX.formula.test(s.norm));
+  const ack = agentSentences.find((s) => (s.reported ? REPORTED.acknowledgement.test(s.norm) : LEX.acknowledgement.test(s.norm) && !LEX.formula.test(s.norm)));
   if (ack) add('acknowledgement', 1, `the agent acknowledged the customer: ${quote(ack.raw)}`);
 
-  const owned = agentSentences.find((s) => LEX.ownedMistake.test(s.norm) && !LEX.formula.test(s.norm) && !negatedOwnership(s.norm));
+  const owned = agentSentences.find((s) => (s.reported ? REPORTED.ownedMistake.test(s.norm) : LEX.ownedMistake.test(s.norm) && !LEX.formula.test(s.norm) && !negatedOwnership(s.norm)));
   if (owned) add('owned_mistake', 1, `the agent owned the company's mistake: ${quote(owned.raw)}`);
-  const direct = firstMatch(agentSentences, LEX.directLine);
+  const direct = agentSentences.find((s) => LEX.directLine.test(s.norm) || (s.reported && REPORTED.directLine.test(s.norm)));
   if (direct) add('direct_line', 1, `the agent gave a way to reach them directly: ${quote(direct.raw)}`);
 
-  const named = nameTokens.length > 0 ? agentAll.find((t) => nameTokens.some((n) => hasWord(t.norm, n))) : undefined;
+  // A note naming the customer is the note writer's, not the agent addressing them.
+  const named = nameTokens.length > 0 ? agentOwn.find((t) => nameTokens.some((n) => hasWord(t.norm, n))) : undefined;
   if (named) add('addressed_by_name', 1, `the agent addressed the customer by name: ${quote(named.sentences.find((s) => nameTokens.some((n) => hasWord(s.norm, n)))?.raw ?? named.raw)}`);
 
-  const historyRef = firstMatch(agentSentences, LEX.historyPhrase);
+  const historyRef = agentSentences.find((s) => LEX.historyPhrase.test(s.norm) || (s.reported && REPORTED.history.test(s.norm)));
   if (historyRef) add('refers_to_history', 1, `the agent referred to earlier contact: ${quote(historyRef.raw)}`);
 
   // Offers: the company selling what the customer did not ask about, without asking anything.
@@ -178,7 +183,9 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
   // words given back or a commitment hands the floor back, so it is not counted as talking.
   const customerSelfWords = customerSelf.reduce((n, t) => n + t.words.length, 0);
   const companySelf = self.filter((t) => t.speaker !== 'customer');
-  if (customerSelfWords > 0 && companySelf.length > 0) {
+  // A note's length says how much its writer wrote, not who talked: no talk share from one.
+  const fromNote = self.some((t) => t.reported);
+  if (!fromNote && customerSelfWords > 0 && companySelf.length > 0) {
     let telling = 0;
     for (const t of companySelf) {
       for (const s of t.sentences) {
@@ -192,7 +199,7 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
     if (share > 0.5) add('customer_talked_most', strength, `the customer did most of the talking (${pct}% of the words)`);
     else if (share < 0.5) add('agent_talked_most', strength, `the company side did most of the talking (the customer ${pct}% of the words)`);
   }
-  const monologue = talkedOver(self);
+  const monologue = fromNote ? undefined : talkedOver(self);
   if (monologue) add('talked_over', 1, monologue);
 
   // ---- how the customer ended ----------------------------------------------------------------
@@ -204,8 +211,9 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
     if (sarcastic) add('customer_resigned', 1, `the customer was sarcastic: ${quote(sarcastic.raw)}`);
     else if (resigned) add('customer_resigned', 1, `the customer ended resigned: ${quote(resigned.raw)}`);
     else {
-      const relief = last.sentences.find((s) => sincere(s.norm, LEX.relief));
-      const thanks = relief ? undefined : last.sentences.find((s) => sincere(s.norm, LEX.thanks));
+      // "Fine", "noted" in a note's narration are the writer's words, not the customer's manners.
+      const relief = last.sentences.find((s) => (s.reported ? REPORTED.relief.test(s.norm) : sincere(s.norm, LEX.relief)));
+      const thanks = relief ? undefined : last.sentences.find((s) => (s.reported ? REPORTED.thanks.test(s.norm) : sincere(s.norm, LEX.thanks)));
       if (relief) add('customer_relieved', 1, `the customer ended relieved: ${quote(relief.raw)}`);
       // A plain "thanks" or "ok" is manners: it says the contact ended, not how the customer felt.
       else if (thanks) add('customer_thanked', 1, `the customer ended with a plain thanks: ${quote(thanks.raw)}`);
@@ -324,6 +332,8 @@ function negatedOwnership(norm: string): boolean {
   return /(?<!\p{L})(?:not|no|never|ikke|ingen|aldri)(?: \p{L}+)? (?:our|my|vår|min) (?:fault|error|mistake|feil)/u.test(norm);
 }
 
+const NOTE_PLACEHOLDER = /\[(?:link|lenke|url)\]/giu;
+
 const NOT_DEFLECTING = /(?<!\p{L})(?:rather than|instead of|no need to|you don't need to|you won't need to|won't (?:send|make) you|i stedet for|slipper du|du trenger ikke|uten at du må)(?!\p{L})/u;
 
 function notListening(s: Sentence): boolean {
@@ -331,6 +341,11 @@ function notListening(s: Sentence): boolean {
 }
 
 // ---- commitments and promises ------------------------------------------------------------------
+
+/** A commitment a note tells of ("promised to call on Thursday", "lovet å ringe"), not a hand-off or a link. */
+function reportedCommitment(norm: string): boolean {
+  return REPORTED.commitment.test(norm) && !REPORTED.deflection.test(norm) && !REPORTED.passOn.test(norm) && !LEX.deflection.test(norm) && !/(?<!\p{L})(?:not|never|ikke|aldri|couldn't|could not|kunne ikke)(?!\p{L})/u.test(norm);
+}
 
 function negatedCommitment(norm: string): boolean {
   return /(?<![\p{L}])(?:i (?:can't|cannot|won't|will not|am not able to|can not)|jeg (?:kan|vil|skal) ikke|jeg får ikke)(?![\p{L}])/u.test(norm);
@@ -357,7 +372,7 @@ function promisesIn(tp: Touchpoint): Promise[] {
   for (const t of ownTurns(tp, 'self')) {
     if (t.speaker !== 'agent' && !(t.speaker === 'bot' && LEX.commitTime.test(t.norm))) continue;
     for (const s of t.sentences) {
-      const personal = LEX.commitAction.test(s.norm) && !negatedCommitment(s.norm);
+      const personal = s.reported ? reportedCommitment(s.norm) : LEX.commitAction.test(s.norm) && !negatedCommitment(s.norm);
       // A bot or a colleague naming who will call back, and when: "Anna ringer deg i dag".
       const handover = !personal && /(?<!\p{L})(?:will (?:call|ring|contact|phone) you|ringer deg|tar kontakt med deg|kontakter deg)(?!\p{L})/u.test(s.norm);
       if ((personal || handover) && LEX.commitTime.test(s.norm) && !LEX.formula.test(s.norm)) out.push({ at, due: at + dueAfter(s.norm), quote: s.raw });

@@ -101,7 +101,7 @@ export const LEX = {
     'https?://\\S+', 'www\\.\\S+', '\\p{L}+\\.\\p{L}{2,}/\\S*', '(?:the|our|your) (?:\\p{L}+ )?portal', '(?:can be|is) (?:started|done|found|managed|changed|tracked|booked) (?:from|in|on|via|through) (?:your|the|our) (?:account|app|website|portal)',
     'dm us', 'send us a (?:dm|direct message|private message|pm)', 'in a (?:dm|direct message|private message)', 'via dm', 'help ?cent(?:re|er)', 'our faq', 'the faq', 'faq', 'knowledge base', 'self-?service', 'my page', 'my account page',
     'log (?:in|on) to (?:your|the|our)', 'you can (?:do|find|change|update|track|manage|cancel|see) (?:this|it|that|your \\w+) (?:yourself|online|in the app|on our)', 'fill (?:in|out) (?:the|our|this) (?:form|web ?form)',
-    'see (?:the )?(?:attached|our) (?:guide|article|instructions|terms|policy)', 'please (?:visit|refer to|see|check) (?:our|the) (?:website|web ?site|page|article|guide|help|support)',
+    'see (?:the )?(?:attached|our) (?:guide|article|instructions|terms|policy)', 'please (?:visit|refer to|see|check) (?:our|the) (?:website|web ?site|page|article|guide|guidance|help|support)', '\\[(?:link|lenke)\\]',
     'min side', 'mine sider', 'logg (?:inn|på) (?:på|i)', 'hjelpesid\\w*', 'ofte stilte spørsmål', 'kundesenter\\w* på nett', 'selvbetjening\\w*', 'fyll (?:ut|inn) (?:skjemaet|kontaktskjemaet)',
     'du (?:kan|finner) (?:selv|dette|det|svar|mer informasjon)[^.?!]{0,40}(?:på|i) (?:appen|nettsiden|våre sider|min side|nett)', 'se (?:vedlagt|vår|våre) (?:veiledning|guide|artikkel|vilkår)',
     'les mer (?:på|om)', 'besøk (?:vår|våre|nettsiden)', '(?:i|via) (?:vår|vårt) (?:\\p{L}+)?portal\\p{L}*', 'send oss en (?:dm|pm|privat melding|direktemelding)', 'på (?:dm|pm|privat melding)',
@@ -115,16 +115,16 @@ export const LEX = {
   ]),
   /** The company closing the case. */
   closing: family([
-    '(?:this|your|the) (?:ticket|case|request|conversation|chat) (?:is|has been|will be|will now be) (?:now )?(?:closed|resolved|marked)', "i(?:'ll| will) (?:now )?close (?:this|the|your)", 'closing (?:this|the) (?:ticket|case|chat)',
+    '(?:this|your|the) (?:ticket|case|request|conversation|chat) (?:is|has been|has now been|will be|will now be) (?:now )?(?:closed|resolved|marked)', '(?:ticket|case|job) closed', "i(?:'ll| will) (?:now )?close (?:this|the|your)", 'closing (?:this|the) (?:ticket|case|chat)',
     'marked as (?:resolved|solved|closed)', "i(?:'ve| have) (?:now )?(?:closed|resolved|marked) (?:this|the|your)", 'i consider (?:this|the) (?:\\p{L}+ )?(?:closed|resolved)', '(?:consider|treat) this (?:matter|case|complaint) (?:as )?closed', 'have a (?:nice|great|good) (?:day|evening|weekend)', 'thank you for (?:your time|choosing)', 'goodbye',
     '(?:saken|henvendelsen|chatten) (?:er|blir) (?:nå )?(?:lukket|avsluttet|løst|markert)', 'jeg (?:lukker|avslutter) (?:saken|chatten|henvendelsen)', 'jeg har (?:nå )?(?:lukket|avsluttet) (?:saken|chatten|henvendelsen|klagen)', '(?:anser|betrakter) (?:vi |jeg )?(?:saken|klagen) (?:som )?(?:avsluttet|lukket)', 'ha en (?:fin|god|strålende) (?:dag|kveld|helg)',
-    'takk for (?:praten|samtalen)',
+    'takk for (?:praten|samtalen)', 'saken avsluttes', '(?:saken|henvendelsen) anses (?:som )?(?:besvart|avsluttet|løst|lukket)',
   ]),
   /** Reading out the rules. */
   policy: family([
     'unfortunately', 'our policy', 'company policy', 'the policy', 'our terms', 'terms and conditions', 'not (?:able|possible|permitted|allowed) to', '(?:we are|i am|we\'re|i\'m) (?:unable|not able) to',
     "(?:we|i) (?:can't|cannot|can not) (?:make an exception|do that|offer|refund|change|help with that)", 'there is nothing (?:i|we) can do', 'it is not possible', "that's not possible", 'as stated in',
-    'dessverre', 'våre (?:regler|retningslinjer|vilkår)', 'retningslinjene', 'vilkårene', 'det er ikke mulig', 'vi (?:kan|har) ikke (?:mulighet|anledning)', 'vi kan ikke', 'jeg kan ikke (?:gjøre|gi|endre|refundere)',
+    'dessverre', 'våre (?:regler|retningslinjer|vilkår)', 'viser til (?:\\p{L}*regulativ\\p{L}*|vilkårene|reglene|retningslinjene|regelverket)', 'retningslinjene', 'vilkårene', 'det er ikke mulig', 'vi (?:kan|har) ikke (?:mulighet|anledning)', 'vi kan ikke', 'jeg kan ikke (?:gjøre|gi|endre|refundere)',
     'det er ingenting (?:vi|jeg) kan gjøre', 'ifølge (?:våre|vilkårene|reglene)',
     // Declining responsibility: the rules, or someone else's fault, instead of the customer's situation.
     'not applicable', '(?:has|have) been (?:declined|rejected|refused|denied)', '(?:we|i) (?:have|must|had to) (?:decline|reject|refuse)', 'does not (?:meet|qualify|fulfil)', '(?:do|does) not qualify', 'failure to (?:attend|pay|respond|comply|provide)', 'may result in',
@@ -189,7 +189,7 @@ export const LEX = {
     'forget it', 'never mind', 'whatever', 'i give up', "don't bother", 'pointless', 'as usual', 'typical', '(?:nobody|no one|no-one) (?:listens|listened|cares|cared|called|answered|replied|gets back|got back|helps|helped)',
     'thanks for nothing', 'waste of (?:my )?time', '(?:take|taking) my business elsewhere', 'i(?:\'m| am) (?:done|fed up|tired of)', 'fed up', 'not (?:very |at all )?helpful', 'no help at all', 'useless',
     "you(?:'re| are) not listening", 'not listening', "didn't listen", 'nobody seems', 'talking to a (?:wall|robot|machine)', 'like talking to', 'still waiting', 'yet again', 'another automatic', 'another (?:automated|canned|standard)',
-    'not good enough', 'not even (?:a|an|one)', 'i suppose (?:not|so)', 'if you say so', "so that's it", 'so that is it', 'i guess (?:not|so|that\'s it)', 'cancel (?:my|the) (?:subscription|contract|account|membership)', 'switch(?:ing)? (?:to another|provider|supplier)', 'not what i (?:was )?hoped', 'what a joke', 'ridiculous', 'unbelievable',
+    'not good enough', 'not even (?:a|an|one)', 'i suppose (?:not|so)', 'if you say so', "so that's it", 'so that is it', 'i guess (?:not|so|that\'s it)', 'cancel (?:my|the) (?:subscription|contract|account|membership)', 'switch(?:ing)? (?:to another|provider|supplier)', 'not what i (?:was )?hoped', 'what a joke', 'not worth (?:the|my) time', '(?:thanks|thank you) anyway', 'takk (?:for hjelpen )?uansett', 'ridiculous', 'unbelievable',
     'glem det', 'samme det', 'driter i det', 'jeg gir opp', '(?:ingen|ingen av dere) (?:hørte|hører|lytter|lyttet|bryr seg|ringte|svarte|svarer|tok kontakt)', 'takk for ingenting', 'bortkastet tid', 'typisk', 'som vanlig',
     'ikke akkurat det jeg hadde håpet', 'ikke (?:særlig |noe )?(?:hjelpsom|hjelp)', 'til ingen hjelp', 'hjalp ingenting', 'lei av', 'går til (?:en annen|konkurrenten)', 'bytter (?:leverandør|selskap)', 'si opp (?:avtalen|abonnementet)',
     'ikke godt nok', 'ikke engang', 'ja vel', 'javel', 'hvis du sier det', 'så det var det', 'så det er alt', 'det får (?:vel )?(?:gå|holde)', 'venter fortsatt', 'venter ennå', 'enda et automatisk', 'nok et (?:automatisk|standard)', 'som å snakke (?:med|til) (?:en )?(?:vegg|robot|maskin)', 'latterlig', 'helt utrolig', 'hører ikke etter',
@@ -304,3 +304,76 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
     'og i jeg det at en et den til er som på de med han av ikke der så var meg seg men ett har om vi min mitt ha hadde hun nå over da ved fra du ut sin dem oss opp man kan hans hvor eller hva skal selv sjøl her alle vil bli ble blitt kunne inn når være kom noen noe ville dere deres kun ja etter ned skulle denne for deg si sine sitt mot å meget hvorfor dette disse uten hvordan ingen din ditt blir samme hvilken hvilke sånn inni mellom vår hver hvem vors hvis både bare enn fordi før mange også slik vært båe begge siden dykk dykkar dei deira deires deim di då eg ein eit eitt elles honom hjå ho hoe henne hennar hennes hoss hossen ikkje ingi inkje korleis korso kva kvar kvarhelst kven kvi kvifor me medan mi mine mykje no nokon noka nokor noko nokre si sia sidan so somt somme um upp vere vore verte vort varte vart hei hallo takk ok okei greit gjerne bra fint flott beklager hjelp hjelpe problem problemet sak saken kunde kunden kundeservice melding meldingen e-post e-posten ring ringe ringte nummer nummeret dag dager uke uker måned tid gang ganger litt mye mer mest helt veldig fortsatt igjen allerede trenger lurer spørsmål svar svare sendt sende fikk få får gjøre gjort gikk går'
   ).split(/\s+/),
 );
+
+const ASK = '(?:asked|asks|asking|ask|wanted to know|spurte|spør|spørre|spurt|ville vite|lurte på)';
+const WHOM = '(?: (?:her|him|them|the customer|the caller|kunden|henne|ham|dem))?(?: (?:first|also|straight away|først|også|straks))?';
+
+/**
+ * What a case note narrates the company doing ("asked how she was managing", "lovet å ringe når
+ * vedtaket kommer"): read only in the narrated sentences of a note (`Sentence.reported`), where the
+ * families above, written for the speakers' own words, do not reach.
+ */
+export const REPORTED = {
+  /** An open question, told: "asked how she was", "spurte hva han bruker kortet til", "ba dem vise hvordan". */
+  openQuestion: family([
+    `${ASK}${WHOM} (?:how|what|why|which|when|where|about|hva|hvordan|hvorfor|hvilke\\p{L}*|når|hvor|om (?:hvordan|hva|hvorfor|hvilke\\p{L}*))`,
+    'asked (?:\\p{L}+ ){0,3}to (?:tell|describe|explain|walk|show|talk)', '(?:let|invited) (?:her|him|them) (?:to )?(?:tell|explain|talk|describe)',
+    '(?:ba|be|bad) (?:\\p{L}+ ){1,4}(?:vise|fortelle|forklare|beskrive)', 'lot (?:henne|ham|dem) (?:fortelle|forklare)',
+  ]),
+  /** A closed question about the customer, told: "asked whether anyone was helping her". */
+  closedQuestion: family([`${ASK}${WHOM} (?:whether|if|om (?!status))`]),
+  /** A concrete act or commitment, told: "will ring customer back Friday", "lovet å ringe", "Hilde sender oversikt i morgen". */
+  commitment: family([
+    "(?:will|would|promised to|agreed to|offered to|undertook to|is going to|was going to|arranged to|said (?:she|he|they)(?:'d| would| will))(?: \\p{L}+)? (?:call|ring|phone|send|check|chase|visit|book|arrange|email|e-mail|write|text|confirm|follow|come|get|look|sort|fix|refund|credit|post|deliver|bring|update|keep|request|raise|contact)",
+    'promised (?:a |to )', '(?:raised|issued|booked|arranged|refunded|credited|blocked|cancelled|replaced|reset|filed|ordered|set up|fixed|rebooked|reserved|waived|reversed|scheduled|corrected|reactivated|restored|refunded)',
+    '(?:lovet|lovte|avtalte|tilbød seg) (?:å|at)', 'lovet (?:\\p{L}+ ){0,2}(?:dato|svar|tilbakemelding|oppringing)',
+    '(?:skal|skulle|vil|ville|sa (?:hun|han|de) (?:skulle|ville|ringer|sender|tar|følger))(?: \\p{L}+)?(?: selv)? (?:ringe|ringer|sende|sender|sjekke|følge|ta kontakt|komme|ordne|booke|bestille|skrive|purre|oppdatere|gi|se)',
+    '(?:ringer|sender|følger opp|tar kontakt|kommer tilbake|ordner|booker|bestiller|purrer|skriver)', 'bekreftet (?:\\p{L}+ )?(?:besøk|time|dato|levering)\\p{L}*',
+    '(?:booket|bestilte|ordnet|refunderte|krediterte|fikset|sperret|opprettet|rettet|erstattet|reserverte|kansellerte|bestilt|kreditert|refundert|rettet|satte opp)',
+  ]),
+  /** A promise with nobody and no time in it, told: "said it was noted and would be picked up offline", "informert om at saken er under behandling". */
+  vaguePromise: family([
+    '(?:said|told (?:her|him|them|the customer)|informed|explained) (?:that )?(?:it|this|the (?:issue|matter|case|request|complaint))? ?(?:was|had been|would be|will be) (?:noted|logged|passed on|looked into|picked up|followed up|escalated|forwarded)',
+    'would be (?:picked up|looked into|followed up|passed on)', 'under (?:investigation|review)', '(?:er|var) under behandling', 'informert om at', 'opplyst (?:om )?at', 'tatt til etterretning',
+  ]),
+  /** Self-service, told: "sent a link to the help centre", "henviste til nettsiden". */
+  deflection: family([
+    'sent (?:her |him |them |the customer )?(?:a |the )?link', '(?:closed|answered) (?:\\p{L}+ ){0,3}with (?:a |the )?link', '(?:referred|directed|pointed) (?:her|him|them|the customer) to', 'told (?:her|him|them|the customer) to (?:use|log|go|visit|check|fill)',
+    'sendte (?:henne |ham |kunden )?(?:en |ei )?lenke', 'med (?:en )?lenke', 'henviste (?:til|kunden|henne|ham)', 'ba (?:henne|ham|kunden) (?:om å )?(?:logge|bruke|gå inn|fylle)'
+  ]),
+  /** Passing on, told: "transferred the call to billing", "saken sendt til fakturaavdelingen". */
+  passOn: family([
+    '(?:transferred|passed|referred|forwarded|handed|sent) (?:her |him |them |the customer |the call |the case |it |the ticket )?(?:on |over )?to (?:the |another |a )?(?:\\p{L}+ )?(?:team|department|desk|colleague|specialist|unit)',
+    'sendt til \\p{L}*avdeling\\p{L}*', 'overførte', 'satte (?:henne|ham|kunden) over', 'sendte (?:saken|henvendelsen) (?:videre|til)',
+  ]),
+  /** The case closed, told: "closed the ticket", "Status: Lukket", "saken lukket dagen etter". */
+  closing: family([
+    '(?:closed|resolved) the (?:ticket|case|chat|request|complaint)', '(?:ticket|case|job|request|chat) (?:was )?(?:closed|marked (?:as )?(?:resolved|closed|solved))', '^closed', 'status(?: set to| changed to)?:? (?:closed|resolved|solved)',
+    'status: (?:lukket|løst|avsluttet)', '(?:lukket|avsluttet) saken', 'saken (?:ble )?(?:lukket|avsluttet|avsluttes)', '^lukket',
+  ]),
+  /** The rules, told: "declined the claim", "viste til vilkårene". */
+  policy: family([
+    '(?:declined|refused|rejected|turned down) (?:the|her|his|their) (?:claim|request|refund|return|complaint|application)', 'explained (?:the|our) (?:policy|terms|rules)', '(?:read out|quoted|cited) the (?:policy|terms|rules)',
+    '(?:avslo|avviste) (?:kravet|søknaden|klagen|reklamasjonen|refusjonen)', 'viste til (?:vilkårene|reglene|regelverket|retningslinjene|\\p{L}*regulativet)',
+  ]),
+  acknowledgement: family(['apologi[sz]ed', 'said sorry', 'reassured (?:her|him|them)', 'beklaget', 'ba om unnskyldning', 'beroliget']),
+  ownedMistake: family([
+    'confirmed (?:the |our |it was (?:an |our )?)?(?:error|mistake|fault)', 'admitted (?:the |our )?(?:error|mistake|fault)', '(?:owned|accepted) (?:the |our )?(?:mistake|error|responsibility)',
+    'bekreftet (?:at det var )?(?:feil|feilen)', 'innrømmet (?:feil|feilen)', 'tok på seg (?:feilen|skylden|ansvaret)',
+  ]),
+  directLine: family([
+    '(?:gave|left|sent) (?:her|him|them|the customer) (?:his|her|their|a) (?:direct|own|mobile) (?:number|line|phone)', 'direct (?:number|line|dial)', 'call (?:him|her) directly',
+    '(?:ga|sendte) (?:henne|ham|kunden) (?:sitt|sin) (?:direkte)?(?:nummer|mobilnummer)', 'direktenummer\\p{L}*', 'ringe (?:ham|henne) direkte',
+  ]),
+  /** A plain thanks, told: "thanked the agent", "takket for hjelpen". */
+  thanks: family(['thanked', 'said thanks', 'takket', 'sa takk']),
+  /** Coming back as agreed: "called as arranged", "ringte som avtalt". */
+  history: family([
+    '(?:called|rang|phoned|came back|got back|rung|wrote)(?: \\p{L}+){0,2} as (?:arranged|agreed|promised)', '(?:ringte|kom tilbake|tok kontakt|skrev)(?: \\p{L}+){0,2} som (?:avtalt|lovet)',
+  ]),
+  /** The customer's relief, told: "said on leaving that she could sleep tonight", "var lettet". */
+  relief: family([
+    "(?:said|says)(?: \\p{L}+){0,3} (?:that )?(?:she|he|they) (?:could sleep|was relieved|felt (?:better|relieved|heard)|was (?:so |very )?(?:grateful|happy|pleased))", '(?:was|sounded|felt) (?:very |so )?relieved', 'thanked (?:her|him|them|us) (?:warmly|for)',
+    'lettet', 'takket (?:for|varmt)', 'sa (?:at )?(?:hun|han|de) (?:var|ble) (?:glad|lettet|fornøyd|takknemlig)', 'kunne sove',
+  ]),
+} as const;
