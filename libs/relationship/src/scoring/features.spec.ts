@@ -1,6 +1,6 @@
 import type { Touchpoint, TranscriptTurn } from '../touchpoint.js';
 import { DEFAULT_SCORING_CONFIG, type SignalName } from './config.js';
-import { extractFeatures, isOpenQuestion, type FeatureContext } from './features.js';
+import { extractFeatures, isOpenQuestion, quote, type FeatureContext } from './features.js';
 import { normalise } from './text.js';
 
 // What each turn does, on made-up conversations in English and Norwegian bokmål: given a
@@ -237,5 +237,15 @@ describe('surveys: the people and the product apart', () => {
       expect(names.filter((n) => n.startsWith('survey_') && n.endsWith('_people'))).toEqual([]);
       expect(names.filter((n) => n.startsWith('nps_'))).toEqual([]);
     }
+  });
+});
+
+describe('evidence quotes', () => {
+  it('given a long sentence, when quoted, then it is cut at the end of a word, never inside one', () => {
+    const q = quote("I'll have our integration engineer replay the 13 orders today and I'll call you before five with the result.");
+    expect(q).toBe("'I'll have our integration engineer replay the 13 orders today and I'll call…'");
+    expect(quote('short and whole')).toBe("'short and whole'");
+    // One long word has no end to cut at: it is cut where it must be.
+    expect(quote('x'.repeat(100))).toBe(`'${'x'.repeat(77)}…'`);
   });
 });

@@ -773,7 +773,11 @@ function customerNameTokens(name: string | undefined): string[] {
 /** A short excerpt in quotes: what an account manager reads to see why. */
 export function quote(text: string): string {
   const t = text.replace(/\s+/g, ' ').trim();
-  return `'${t.length > 80 ? `${t.slice(0, 77).trimEnd()}…` : t}'`;
+  if (t.length <= 80) return `'${t}'`;
+  // Cut at a word's end, so a quote never ends in half a word ("I'll call y…").
+  const cut = t.slice(0, 78);
+  const space = cut.lastIndexOf(' ');
+  return `'${(space >= 50 ? cut.slice(0, space) : cut.slice(0, 77)).replace(/[\s,;:.–-]+$/, '')}…'`;
 }
 
 function hoursBetween(from: string, to: string): number | undefined {
