@@ -1,30 +1,13 @@
-import type { Touchpoint } from '../touchpoint.js';
-import { DEFAULT_SCORING_CONFIG, type SignalName } from './config.js';
 import { ownTurns, readCaseNote } from './conversation.js';
-import { extractFeatures, type FeatureContext } from './features.js';
+import { features, touchpointMaker } from './spec-helpers.js';
 
 // The case-note reader: a summary that narrates a contact in the third person is split into what
 // the customer said, what the agent said, and what the note tells the company did (reported);
 // a message body written by its author is left as it is. The notes here are made up for these
 // specs, in the styles CRM and ticket systems write them.
 
-const AT = '2026-03-10T12:00:00.000Z';
-let seq = 0;
-const tp = (over: Partial<Touchpoint> = {}): Touchpoint => ({
-  id: `n-${++seq}`,
-  customerId: 'c-n',
-  channel: 'phone',
-  direction: 'inbound',
-  initiatedBy: 'customer',
-  handledBy: 'human',
-  occurredAt: AT,
-  ...over,
-});
+const tp = touchpointMaker('n', 'phone');
 
-function features(t: Touchpoint, ctx: Partial<FeatureContext> = {}) {
-  const fs = extractFeatures(t, { history: [], ...ctx }, DEFAULT_SCORING_CONFIG);
-  return { names: fs.map((f) => f.name), get: (n: SignalName) => fs.find((f) => f.name === n) };
-}
 
 const JADE_NOTE =
   "Jade (returns) phoned the customer the same morning, asked how she was managing in the meantime and which days she is home. Arranged a replacement for Thursday and promised to call on Wednesday to confirm the slot. Customer: 'Thank you for not making me box it up and wait.'";
@@ -177,5 +160,14 @@ describe('features of case notes', () => {
     expect(relieved.get('customer_relieved')?.detail).toContain('she could sleep tonight');
     const noted = features(tp({ channel: 'email', language: 'en', summary: 'Tenant writes that the mould is back. The GP has noted her son\u2019s cough.' }));
     expect(noted.names).not.toContain('customer_thanked');
+  });
+});
+
+describe('hostile notes', () => {
+  it('given a long summary of quote marks that never close, then it is read as narration and never throws', () => {
+    for (const summary of ['«ab '.repeat(2500), " 'ab".repeat(2500), ' "ab'.repeat(2500)]) {
+      const parts = readCaseNote(`Customer rang. The agent noted:${summary}`.slice(0, 10_000), { inbound: true });
+      for (const p of parts ?? []) expect(p.reported).toBe(true);
+    }
   });
 });

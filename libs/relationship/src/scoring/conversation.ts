@@ -192,6 +192,9 @@ const OPENERS: Record<string, string> = { '"': '"', '\u201c': '\u201d', '\u201e'
 /** Narration and quotes, in order. An apostrophe inside a word ("I'll") opens or closes nothing. */
 function segments(text: string): Segment[] {
   const out: Segment[] = [];
+  // A closing mark found nowhere after one opener is nowhere after a later one either: without
+  // this, a summary of unclosed «s is read in quadratic time (10,000 characters took 60–110 ms).
+  const unclosed = new Set<string>();
   let from = 0;
   let i = 0;
   while (i < text.length) {
@@ -200,7 +203,7 @@ function segments(text: string): Segment[] {
     const before = i === 0 ? ' ' : text[i - 1];
     const after = text[i + 1] ?? '';
     const straight = ch === "'" || ch === '\u2018' || ch === '"';
-    if (close === undefined || (straight && !/[\s(:[\u2014\u2013-]/u.test(before)) || /\s/u.test(after) || after === '') {
+    if (close === undefined || unclosed.has(close) || (straight && !/[\s(:[\u2014\u2013-]/u.test(before)) || /\s/u.test(after) || after === '') {
       i++;
       continue;
     }
@@ -214,6 +217,7 @@ function segments(text: string): Segment[] {
       break;
     }
     if (j >= text.length) {
+      unclosed.add(close);
       i++;
       continue;
     }

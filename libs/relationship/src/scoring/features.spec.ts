@@ -1,34 +1,19 @@
-import type { Touchpoint, TranscriptTurn } from '../touchpoint.js';
-import { DEFAULT_SCORING_CONFIG, type SignalName } from './config.js';
-import { extractFeatures, isOpenQuestion, quote, type FeatureContext } from './features.js';
+import type { TranscriptTurn } from '../touchpoint.js';
+import { isOpenQuestion, quote } from './features.js';
+import { AT, features, touchpointMaker } from './spec-helpers.js';
 import { normalise } from './text.js';
 
 // What each turn does, on made-up conversations in English and Norwegian bokmål: given a
 // touchpoint, when its features are extracted, then the named ones are there (or not), with
 // their evidence quoted.
 
-const AT = '2026-03-10T12:00:00.000Z';
 const hours = (h: number) => new Date(Date.parse(AT) + h * 3_600_000).toISOString();
 const C = (text: string): TranscriptTurn => ({ speaker: 'customer', text });
 const A = (text: string): TranscriptTurn => ({ speaker: 'agent', text });
 const B = (text: string): TranscriptTurn => ({ speaker: 'bot', text });
 
-let seq = 0;
-const tp = (over: Partial<Touchpoint> = {}): Touchpoint => ({
-  id: `f-${++seq}`,
-  customerId: 'c-f',
-  channel: 'chat',
-  direction: 'inbound',
-  initiatedBy: 'customer',
-  handledBy: 'human',
-  occurredAt: AT,
-  ...over,
-});
+const tp = touchpointMaker('f', 'chat');
 
-function features(t: Touchpoint, ctx: Partial<FeatureContext> = {}) {
-  const fs = extractFeatures(t, { history: [], ...ctx }, DEFAULT_SCORING_CONFIG);
-  return { names: fs.map((f) => f.name), get: (n: SignalName) => fs.find((f) => f.name === n) };
-}
 
 describe('open questions about the customer’s situation', () => {
   const q = (s: string, extra: string[] = []) => isOpenQuestion({ raw: s, norm: normalise(s), question: /\?$/.test(s.trim()) }, extra);
