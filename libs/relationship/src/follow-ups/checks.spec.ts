@@ -293,7 +293,7 @@ describe('rejudgeReason: a silence reason judged again on what is known now', ()
   const call = human('2026-01-01T10:00:00Z');
   const letters = [letter('2026-01-20T07:00:00Z'), letter('2026-03-01T07:00:00Z'), letter('2026-03-09T07:00:00Z')];
   const [finding] = evaluateRules(ctx([call, ...letters]), only('automation_without_relational'), NOW);
-  const again = (touchpoints: ScoredTouchpoint[]) => rejudgeReason(finding, ctx(touchpoints), DEFAULT_RULES);
+  const again = (touchpoints: ScoredTouchpoint[]) => rejudgeReason(finding, ctx(touchpoints), DEFAULT_RULES, NOW);
 
   it('given the silence task the rule raised, then it holds as worded on the same touchpoints and with a relational contact from before the quiet period', () => {
     expect(finding.reason).toBe('No relational contact for 66 days (since 1 Jan 2026) while 3 automated messages went out.');
@@ -312,7 +312,16 @@ describe('rejudgeReason: a silence reason judged again on what is known now', ()
     expect(again([call, ...letters, human('2026-03-10T09:00:00Z')])).toEqual({ holds: true });
     const neutral = tp('neutral', { channel: 'email', direction: 'outbound', initiatedBy: 'company', handledBy: 'human', occurredAt: '2026-02-20T10:00:00Z' });
     expect(again([call, neutral, ...letters])).toEqual({ holds: true });
-    expect(rejudgeReason({ rule: 'repeat_contact', reason: 'x', triggeredBy: [] }, ctx([]), DEFAULT_RULES)).toEqual({ holds: true });
+    expect(rejudgeReason({ rule: 'repeat_contact', reason: 'x', triggeredBy: [] }, ctx([]), DEFAULT_RULES, NOW)).toEqual({ holds: true });
+  });
+
+  it('given a renewal ahead, when the reason is reworded, then the action still names the renewal day, as when the rule raised it', () => {
+    const renewing = (touchpoints: ScoredTouchpoint[]) => ctx(touchpoints, { customer: { id: 'c1', name: 'Kari Nordmann', renewalDate: '2026-03-24' } });
+    const raised = evaluateRules(renewing([call, ...letters]), only('automation_without_relational'), NOW)[0];
+    expect(raised.suggestedAction).toMatch(/Their renewal is on 24 Mar 2026\.$/);
+    const later = rejudgeReason(raised, renewing([call, human('2026-01-25T10:00:00Z'), ...letters]), DEFAULT_RULES, NOW);
+    expect(later.holds && later.revised!.reason).toBe('No relational contact for 42 days (since 25 Jan 2026) while 2 automated messages went out.');
+    expect(later.holds && later.revised!.suggestedAction).toMatch(/since 25 Jan 2026.*Their renewal is on 24 Mar 2026\.$/);
   });
 });
 

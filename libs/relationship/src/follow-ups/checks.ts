@@ -313,12 +313,14 @@ export type Rejudged = { holds: false } | { holds: true; revised?: Pick<FollowUp
  * call logged in the CRM a week on; a customer's e-mail that arrives after the reply to it, so
  * the reply is judged anew with the message it answers) may fall inside the quiet period it
  * quoted — then either the silence was never that long (it no longer holds) or it began later
- * than the reason says (it holds, with other days and messages).
+ * than the reason says (it holds, with other days and messages). `now` is the clock at evaluation,
+ * as for `evaluateRules` (a renewal ahead of it is named in the reworded action).
  */
 export function rejudgeReason(
   reason: Pick<FollowUpReason, 'rule' | 'reason' | 'triggeredBy'>,
   ctx: Pick<RuleContext, 'customer' | 'touchpoints' | 'facts'>,
   rules: FollowUpRules,
+  now: Date,
 ): Rejudged {
   if (reason.rule !== 'automation_without_relational') return { holds: true };
   const ids = new Set(reason.triggeredBy);
@@ -333,5 +335,8 @@ export function rejudgeReason(
   const found = CHECKS[reason.rule]({ ...ctx, trigger }, params, sorted, quiet ? undefined : last);
   if (!found) return { holds: false };
   if (found.reason === reason.reason) return { holds: true };
-  return { holds: true, revised: { rule: reason.rule, reason: found.reason, suggestedAction: found.suggestedAction, triggeredBy: [...new Set(found.triggeredBy)] } };
+  // Reworded as `evaluateRules` words it today, the renewal ahead included.
+  const renewal = renewalAhead(ctx.customer.renewalDate, rules, now);
+  const suggestedAction = renewal === null ? found.suggestedAction : say.withRenewal(found.suggestedAction, renewal);
+  return { holds: true, revised: { rule: reason.rule, reason: found.reason, suggestedAction, triggeredBy: [...new Set(found.triggeredBy)] } };
 }

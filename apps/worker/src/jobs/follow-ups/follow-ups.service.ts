@@ -371,7 +371,7 @@ export class FollowUpsService {
     // reasons are judged again on what is known now. Only then — a change of the rules' settings
     // alone rewrites no task.
     const late = afterTriggers && !answersOpen && occurredMsOf(triggerTp!) < newest;
-    const judged = late ? open!.reasons.map((r) => ({ r, j: rejudgeReason(r, ctx, shared.rules) })) : [];
+    const judged = late ? open!.reasons.map((r) => ({ r, j: rejudgeReason(r, ctx, shared.rules, now) })) : [];
     const revised = judged.flatMap(({ r, j }) => (j.holds && j.revised ? [{ ...r, ...j.revised }] : []));
     // Reasons that stopped holding: a silence a late contact broke, a band drop health has come back from.
     const quietBroken = new Set(judged.flatMap(({ r, j }) => (j.holds ? [] : [r.rule])));
