@@ -40,7 +40,7 @@ describe('relational scorer on the labelled corpus', () => {
     expect({ agreement: e.agreement >= FLOOR.agreement, inversions: e.inversions <= FLOOR.inversions }).toEqual({ agreement: true, inversions: true });
   });
 
-  it(`on the independent set (written and second-read by people who never saw the scorer): no worse than its floor (agreement ≥ ${INDEPENDENT_FLOOR.agreement * 100}%, ≤ ${INDEPENDENT_FLOOR.inversions} inversions)`, () => {
+  it(`on the independent set (written and second-read by people who never saw the scorer): no worse than its floor (agreement ≥ ${+(INDEPENDENT_FLOOR.agreement * 100).toFixed(1)}%, ≤ ${INDEPENDENT_FLOOR.inversions} inversions)`, () => {
     const independent = loadIndependent(root);
     expect(independent.problems).toEqual([]);
     expect(independent.cases.length).toBeGreaterThanOrEqual(80);
