@@ -1,28 +1,8 @@
 // Every sentence a follow-up task shows, in one place, built from the same helpers as the health
 // drivers (health/wording.ts: articles, plurals, channel names, dates), so a task and the customer
 // page say a contact, a count and a day the same way. Checked case by case in wording.spec.ts.
-import type { Channel, Touchpoint } from '../touchpoint.js';
-import { article, counted, formatDay, listOf, plural, recencyFactor } from '../health/wording.js';
-
-/** What a contact on each channel is called; "automated" goes in front when no person handled it (not for a chatbot, which always is). */
-const NOUN: Record<Channel, { one: string; many: string }> = {
-  email: { one: 'e-mail', many: 'e-mails' },
-  phone: { one: 'phone call', many: 'phone calls' },
-  meeting: { one: 'meeting', many: 'meetings' },
-  video: { one: 'video call', many: 'video calls' },
-  chat: { one: 'chat', many: 'chats' },
-  chatbot: { one: 'chatbot conversation', many: 'chatbot conversations' },
-  sms: { one: 'SMS message', many: 'SMS messages' },
-  support_ticket: { one: 'support ticket', many: 'support tickets' },
-  return: { one: 'return', many: 'returns' },
-  survey: { one: 'survey answer', many: 'survey answers' },
-  newsletter: { one: 'newsletter', many: 'newsletters' },
-  in_app: { one: 'in-app message', many: 'in-app messages' },
-  social: { one: 'social media message', many: 'social media messages' },
-  letter: { one: 'letter', many: 'letters' },
-  other: { one: 'contact', many: 'contacts' },
-};
-const nounOf = (channel: unknown) => (typeof channel === 'string' && Object.hasOwn(NOUN, channel) ? NOUN[channel as Channel] : NOUN.other);
+import type { Touchpoint } from '../touchpoint.js';
+import { article, channelNoun, counted, formatDay, listOf, plural, recencyFactor } from '../health/wording.js';
 
 type Contact = Pick<Touchpoint, 'channel' | 'handledBy'>;
 
@@ -30,7 +10,7 @@ type Contact = Pick<Touchpoint, 'channel' | 'handledBy'>;
 const AUTOMATED_BY_NATURE = new Set<unknown>(['chatbot', 'newsletter']);
 
 function contactNoun(tp: Contact, automatedImplied: boolean): { one: string; many: string } {
-  const n = nounOf(tp.channel);
+  const n = channelNoun(tp.channel);
   if (automatedImplied || tp.handledBy !== 'automation' || AUTOMATED_BY_NATURE.has(tp.channel)) return n;
   return { one: `automated ${n.one}`, many: `automated ${n.many}` };
 }

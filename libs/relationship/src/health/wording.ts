@@ -1,5 +1,6 @@
 // Every sentence health and churn risk show an account manager, in one place, so their grammar
 // (articles, plurals, channel names, lists) is checked by one table of cases (wording.spec.ts).
+import type { Channel } from '../touchpoint.js';
 import type { Band, RiskLevel } from './types.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -52,8 +53,8 @@ export function signedPoints(v: number): string {
   return r > 0 ? `+${r}` : r < 0 ? `−${Math.abs(r)}` : '±0';
 }
 
-/** What a contact on each channel is called in a sentence. */
-const CHANNEL_NOUN: Record<string, { one: string; many: string }> = {
+/** What a contact on each channel is called in a sentence, everywhere the product words one. */
+const CHANNEL_NOUN: Record<Channel, { one: string; many: string }> = {
   email: { one: 'e-mail', many: 'e-mails' },
   phone: { one: 'phone call', many: 'phone calls' },
   meeting: { one: 'meeting', many: 'meetings' },
@@ -68,12 +69,16 @@ const CHANNEL_NOUN: Record<string, { one: string; many: string }> = {
   in_app: { one: 'in-app message', many: 'in-app messages' },
   social: { one: 'social media message', many: 'social media messages' },
   letter: { one: 'letter', many: 'letters' },
+  other: { one: 'contact', many: 'contacts' },
 };
-const OTHER_CHANNEL = { one: 'contact', many: 'contacts' };
+
+/** "e-mail" / "e-mails", "in-app message" / "in-app messages"; an unknown channel is a "contact". */
+export const channelNoun = (channel: unknown): { one: string; many: string } =>
+  typeof channel === 'string' && Object.hasOwn(CHANNEL_NOUN, channel) ? CHANNEL_NOUN[channel as Channel] : CHANNEL_NOUN.other;
 
 /** "a support ticket", "2 e-mails", "an SMS message". */
 export function channelCount(channel: unknown, n: number): string {
-  const noun = (typeof channel === 'string' && CHANNEL_NOUN[channel]) || OTHER_CHANNEL;
+  const noun = channelNoun(channel);
   return counted(n, noun.one, noun.many);
 }
 
@@ -81,7 +86,7 @@ export function channelCount(channel: unknown, n: number): string {
 export function channelsCounted(channels: readonly unknown[]): string {
   const counts = new Map<string, number>();
   for (const c of channels) {
-    const key = typeof c === 'string' && CHANNEL_NOUN[c] ? c : 'other';
+    const key = typeof c === 'string' && Object.hasOwn(CHANNEL_NOUN, c) ? c : 'other';
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return listOf([...counts].map(([c, n]) => channelCount(c, n)));

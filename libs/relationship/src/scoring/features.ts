@@ -1,3 +1,4 @@
+import { article, channelNoun } from '../health/wording.js';
 import type { Touchpoint } from '../touchpoint.js';
 import type { ScoringConfig, SignalName } from './config.js';
 import { ownTurns, words, type Sentence, type Turn } from './conversation.js';
@@ -796,6 +797,7 @@ function duration(hours: number): string {
 
 const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
 const ordinal = (n: number) => ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'][n - 1] ?? `${n}th`;
-const label = (channel: string) => channel.replace(/_/g, ' ');
-/** The channel with its article: "an email", "a newsletter". */
-const aLabel = (channel: string) => `${/^[aeiou]/.test(channel) ? 'an' : 'a'} ${label(channel)}`;
+/** The contact's name as the follow-ups and health drivers say it: "e-mail", "in-app message". */
+const label = (channel: string) => channelNoun(channel).one;
+/** With its article: "an e-mail", "an in-app message", "a newsletter". */
+const aLabel = (channel: string) => `${article(label(channel))} ${label(channel)}`;

@@ -638,7 +638,7 @@ describe('surveys: the people and the product apart, scored', () => {
 
 describe('signal wording on messages machines send', () => {
   it('given an automated e-mail and an in-app message, then their signals say automation (not a chatbot) and take the right article', () => {
-    for (const [channel, article] of [['email', 'an email'], ['in_app', 'an in app'], ['newsletter', 'a newsletter']] as const) {
+    for (const [channel, article] of [['email', 'an e-mail'], ['in_app', 'an in-app message'], ['newsletter', 'a newsletter'], ['sms', 'an SMS message'], ['support_ticket', 'a support ticket']] as const) {
       const s = scoreTouchpoint(tp({ channel, direction: 'outbound', initiatedBy: 'company', handledBy: 'automation', summary: 'Your invoice for December is ready.' }));
       const details = s.signals.map((x) => x.detail);
       expect(details.join(' | ')).not.toMatch(/chatbot/);
