@@ -21,11 +21,11 @@ export const GOALS = { agreement: 0.9, inversions: 0 } as const;
 export const FLOOR = { agreement: 0.8, inversions: 3 } as const;
 /**
  * The independent set's floor (corpus/independent/README.md): the committed model's figures on
- * the three sets, 136/173 = 78.6% with 5 inversions (f4; blind-01 49/60 with 2, blind-02 46/57
- * with 1, blind-03 41/56 with 2). A model that reads these contacts worse does not land, however
+ * the four sets, 216/281 = 76.9% with 9 inversions (f4; blind-01 49/60 with 2, blind-02 46/57
+ * with 1, blind-03 41/56 with 2, blind-04 80/108 with 4). A model that reads these contacts worse does not land, however
  * it does on the corpus (f3, fitted to 92.5% in cross-validation, read blind-01 at 70.0%).
  */
-export const INDEPENDENT_FLOOR = { agreement: 0.786, inversions: 5 } as const;
+export const INDEPENDENT_FLOOR = { agreement: 0.768, inversions: 9 } as const;
 
 export type Scorer = (c: CorpusCase) => RelationalScore;
 
