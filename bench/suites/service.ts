@@ -105,6 +105,8 @@ export const serviceSuite: BenchSuite = {
     const secs = Number(process.env.BENCH_SERVICE_SECONDS ?? ctx.size(10, 3));
     const population = Number(process.env.BENCH_SERVICE_CUSTOMERS ?? ctx.size(20_000, 2_000));
     const modes = (process.env.BENCH_SERVICE_MODES ?? 'webhook,bearer').split(',').map((s) => s.trim()) as ('webhook' | 'bearer')[];
+    const unknown = modes.filter((m) => m !== 'webhook' && m !== 'bearer');
+    if (unknown.length > 0) throw new Error(`BENCH_SERVICE_MODES: ${unknown.join(', ')} is not webhook or bearer`);
     const connections = Number(process.env.BENCH_SERVICE_CONNECTIONS ?? 128);
     const profileDir = process.env.BENCH_SERVICE_PROFILE;
     const db = await ctx.freshDatabase('service', 4);
