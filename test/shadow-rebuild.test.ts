@@ -1,10 +1,11 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { EventStore, ProjectionRunner, projectionStatuses, requestRebuild, type Projection, type Queryable, type RebuildProgress } from '../libs/event-store/src/index.js';
+import { EventStore, ProjectionRunner, requestRebuild, type Projection, type Queryable } from '../libs/event-store/src/index.js';
 import { appendRaw } from '../libs/event-store/src/testing.js';
 import { CustomerReadModelsProjection, FollowUpSummaryProjection, StreamCache } from '../libs/read-models/src/index.js';
 import { FollowUpsProjection } from '../apps/worker/src/projections/follow-ups.projection.js';
+import { ProjectionsController, type RebuildProgressDto } from '../apps/api/src/ops/projections/projections.controller.js';
 import { freshDatabase } from './support/env.js';
 import { eventually } from './support/eventually.js';
 
@@ -116,13 +117,15 @@ describe('rebuild into shadow tables (real Postgres)', () => {
     let reading = true;
     let high = before;
     const drops: string[] = [];
-    const progress: RebuildProgress[] = [];
+    // What GET /ops/projections answers (the controller over the same database).
+    const ops = new ProjectionsController(db.ds);
+    const progress: RebuildProgressDto[] = [];
     const reader = (async () => {
       while (reading) {
         const now = await counts(db.ds);
         if (now.health < high.health || now.timeline < high.timeline) drops.push(`${JSON.stringify(high)} -> ${JSON.stringify(now)}`);
         high = { health: Math.max(high.health, now.health), timeline: Math.max(high.timeline, now.timeline) };
-        const p = (await projectionStatuses(db.ds)).find((s) => s.name === READ_MODELS);
+        const p = (await ops.list()).find((s) => s.name === READ_MODELS);
         if (p?.rebuild) progress.push(p.rebuild);
         await new Promise((r) => setTimeout(r, 5));
       }
@@ -156,6 +159,7 @@ describe('rebuild into shadow tables (real Postgres)', () => {
     // Progress while it ran: 64 buckets, a count of them done, events applied of those in the log, a rate.
     expect(progress.length).toBeGreaterThan(0);
     for (const p of progress) {
+      expect(new Date(p.startedAt).toISOString()).toBe(p.startedAt);
       expect(p).toMatchObject({ buckets: 64, bucketsDone: expect.any(Number), eventsApplied: expect.any(Number), eventsTotal: expect.any(Number), eventsPerSecond: expect.any(Number) });
       expect(p.bucketsDone).toBeLessThanOrEqual(64);
       expect(p.eventsApplied).toBeLessThanOrEqual(p.eventsTotal);

@@ -438,6 +438,7 @@ export class ProjectionRunner {
     await requestRebuild(this.ds, name);
     let total = 0;
     let reported = Date.now();
+    let shadowed = false;
     for (;;) {
       const n = await this.step(p, true);
       total += n;
@@ -446,20 +447,19 @@ export class ProjectionRunner {
         const progress = (await rebuildProgress(this.ds, name)).get(name);
         if (progress) opts.onProgress(progress);
       }
-      if (n > 0) continue;
-      if (!(await this.isRebuildPending(name))) return total;
-      // Another process holds the shadow's buckets right now.
-      await new Promise((r) => setTimeout(r, 50));
+      const [state] = await this.ds.query(
+        `SELECT status = 'rebuild_requested' AS requested, EXISTS (SELECT 1 FROM projection_rebuilds r WHERE r.name = c.name) AS shadow FROM projection_checkpoints c WHERE name = $1`,
+        [name],
+      );
+      if (state?.shadow === true) shadowed = true;
+      if (state?.requested === true || state?.shadow === true) {
+        // Another process holds the shadow's buckets right now.
+        if (n === 0) await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
+      // Into shadow tables: done once swapped in. In place: once the replay has caught up.
+      if (shadowed || n === 0) return total;
     }
-  }
-
-  /** Asked for and not begun, or under way in shadow tables. */
-  private async isRebuildPending(name: string): Promise<boolean> {
-    const rows = await this.ds.query(
-      `SELECT status, EXISTS (SELECT 1 FROM projection_rebuilds r WHERE r.name = c.name) AS shadow FROM projection_checkpoints c WHERE name = $1`,
-      [name],
-    );
-    return rows[0]?.status === 'rebuild_requested' || rows[0]?.shadow === true;
   }
 
   private async run(): Promise<void> {
