@@ -393,7 +393,7 @@ export class ProjectionRunner {
     this.listener = undefined;
   }
 
-  /** Processes until every projection has applied what is committed, waiting (up to maxWaitMs) while a transaction elsewhere holds the commit-safe horizon back. For tests and CLI. */
+  /** Processes until every projection has applied what is committed and any rebuild of theirs into shadow tables is swapped in, waiting (up to maxWaitMs) while a transaction elsewhere holds the commit-safe horizon back, or another process the shadow's buckets. For tests and CLI. */
   async drain(maxWaitMs = 30_000): Promise<number> {
     await ensureCheckpoints(this.ds, this.projections.map((p) => p.name));
     const names = this.projections.map((p) => p.name);
@@ -415,7 +415,8 @@ export class ProjectionRunner {
   private async committedBeyond(names: string[]): Promise<boolean> {
     const partitioned = new Set(this.projections.filter((p) => p.partitioned).map((p) => p.name));
     const rows = await this.ds.query(
-      `SELECT EXISTS (SELECT 1 FROM projection_checkpoints c WHERE c.name = ANY($1::text[]) AND c.status <> 'rebuild_requested'
+      `SELECT EXISTS (SELECT 1 FROM projection_rebuilds r WHERE r.name = ANY($1::text[]) OR r.name = ANY($2::text[]))
+       OR EXISTS (SELECT 1 FROM projection_checkpoints c WHERE c.name = ANY($1::text[]) AND c.status <> 'rebuild_requested'
          AND EXISTS (SELECT 1 FROM events e WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)))
        OR EXISTS (SELECT 1 FROM projection_bucket_checkpoints c JOIN projection_checkpoints m ON m.name = c.name
          WHERE c.name = ANY($2::text[]) AND m.status <> 'rebuild_requested'
@@ -742,6 +743,11 @@ export class ProjectionRunner {
     const under = await tx.query(`SELECT shadow_schema FROM projection_rebuilds WHERE name = $1`, [p.name]);
     for (const r of under) await dropShadow(tx, r.shadow_schema);
     await tx.query(`DELETE FROM projection_rebuilds WHERE name = $1`, [p.name]);
+    // Shadows whose row went with a deleted checkpoint row: nothing refers to them any more (a
+    // shadow still being created is invisible here until its row commits with it).
+    for (const r of await tx.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'closeness\\_rebuild\\_%' AND nspname NOT IN (SELECT shadow_schema FROM projection_rebuilds)`)) {
+      await dropShadow(tx, r.nspname);
+    }
     const schema = `closeness_rebuild_${randomBytes(4).toString('hex')}`;
     await createShadow(tx, schema, p.tables);
     const [{ n }] = await tx.query(`SELECT count(*) AS n FROM events WHERE $1::text[] IS NULL OR type = ANY($1::text[])`, [p.types ?? null]);
