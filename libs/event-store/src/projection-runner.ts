@@ -341,6 +341,12 @@ interface Isolated {
   held: { event: StoredEvent; by: string }[];
 }
 
+const pgCode = (err: unknown): string | undefined => {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } } | undefined;
+  const code = e?.code ?? e?.driverError?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 500);
 
 /** xid8 values as decimal text, compared as numbers. */
@@ -890,7 +896,13 @@ export class ProjectionRunner {
   private async swap(p: Projection, schema: string): Promise<number> {
     const tables = p.tables!;
     // Planner statistics for the new tables before they serve (outside the lock: it reads a sample of each).
-    for (const t of tables) await this.ds.query(`ANALYZE ${quoteIdent(schema)}.${quoteIdent(t)}`);
+    try {
+      for (const t of tables) await this.ds.query(`ANALYZE ${quoteIdent(schema)}.${quoteIdent(t)}`);
+    } catch (err) {
+      // Another process swapped it in (or began afresh) meanwhile: the schema is gone.
+      if (!['3F000', '42P01'].includes(pgCode(err) ?? '')) throw err;
+      return 0;
+    }
     try {
       const swapped = await this.ds.transaction(async (tx) => {
         // Waits for the batches in flight; a new batch's try-lock fails while this one waits.
@@ -942,8 +954,7 @@ export class ProjectionRunner {
       });
       if (!swapped) return 0;
     } catch (err) {
-      const e = err as { code?: string; driverError?: { code?: string } };
-      if ((e.code ?? e.driverError?.code) !== '55P03') throw err;
+      if (pgCode(err) !== '55P03') throw err;
       this.opts.logger?.info({ projection: p.name }, 'rebuild swap waited too long for a reader; trying again');
       return 0;
     }
