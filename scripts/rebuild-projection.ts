@@ -1,6 +1,7 @@
-// `npm run projection:rebuild -- <name>`: resets one projection and replays the whole log into
-// it. The customer read models are rebuilt in this process (a running worker waits on the
-// checkpoint row lock meanwhile); any other projection is handed to the running worker.
+// `npm run projection:rebuild -- <name>`: replays the whole log into one projection. The customer
+// read models are rebuilt in this process, into shadow tables swapped in at the end (a running
+// worker keeps serving and applying new events meanwhile, and shares the shadow's buckets); any
+// other projection is handed to the running worker.
 import { EventStore, ProjectionRunner, UpcasterRegistry, projectionStatuses, requestRebuild } from '../libs/event-store/src/index.js';
 import { StreamCache } from '../libs/read-models/src/index.js';
 import { PROJECTION_REGISTRY, projectionsOf } from '../apps/worker/src/projections/registry.js';
@@ -26,7 +27,13 @@ try {
   } else if (local.some((p) => p.name === name)) {
     const runner = new ProjectionRunner(ds, store, local.filter((p) => p.name === name));
     const started = Date.now();
-    const events = await runner.rebuild(name);
+    const events = await runner.rebuild(name, {
+      onProgress: (p) =>
+        process.stdout.write(
+          `closeness: rebuilding ${name}: ${p.bucketsDone}/${p.buckets} buckets done, ${p.eventsApplied.toLocaleString('en')} of ${p.eventsTotal.toLocaleString('en')} events, ` +
+            `${p.eventsPerSecond.toLocaleString('en')} events/s, ETA ${p.etaSeconds === null ? '?' : `${p.etaSeconds} s`}\n`,
+        ),
+    });
     process.stdout.write(`closeness: rebuilt ${name} from ${events} events in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   } else {
     await requestRebuild(ds, name);

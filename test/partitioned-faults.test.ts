@@ -197,9 +197,10 @@ async function bucketsBehind(ds: Queryable, name: string): Promise<number[]> {
   return rows.filter((r: any) => r.behind === true).map((r: any) => Number(r.bucket));
 }
 
-/** Every read-model projection has applied the whole log (per bucket when partitioned) and none is rebuilding. */
+/** Every read-model projection has applied the whole log (per bucket when partitioned) and none is rebuilding (asked for, or under way in shadow tables). */
 async function caughtUp(ds: Queryable): Promise<boolean> {
   for (const name of PARTITIONED) if ((await bucketsBehind(ds, name)).length > 0) return false;
+  if ((await ds.query(`SELECT 1 FROM projection_rebuilds LIMIT 1`)).length > 0) return false;
   const [whole] = await ds.query(
     `SELECT c.status, NOT EXISTS (SELECT 1 FROM events e WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)) AS done
      FROM projection_checkpoints c WHERE c.name = 'follow-ups'`,
@@ -252,19 +253,21 @@ function differences(a: Record<string, any[]>, b: Record<string, any[]>): string
 /**
  * Records every row a partitioned projection inserts (a BEFORE trigger also sees an insert that
  * ON CONFLICT would turn into an update or nothing), so an event applied twice counts twice; a
- * rolled-back batch takes its records with it, a rebuild's TRUNCATE starts the count afresh.
+ * rolled-back batch takes its records with it. Counted per table oid: a rebuild writes shadow
+ * tables (the triggers copied onto them) that replace the live ones, and a reset's TRUNCATE
+ * starts the count afresh.
  */
 async function countApplications(ds: Queryable): Promise<void> {
   await ds.query(`
-    CREATE TABLE test_applied (tbl text NOT NULL, key uuid NOT NULL);
+    CREATE TABLE test_applied (tbl text NOT NULL, relid oid NOT NULL, key uuid NOT NULL);
     CREATE FUNCTION test_applied_row() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      INSERT INTO test_applied VALUES (TG_TABLE_NAME, (to_jsonb(NEW) ->> TG_ARGV[0])::uuid);
+      INSERT INTO test_applied VALUES (TG_TABLE_NAME, TG_RELID, (to_jsonb(NEW) ->> TG_ARGV[0])::uuid);
       RETURN NEW;
     END $$;
     CREATE FUNCTION test_applied_reset() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      DELETE FROM test_applied WHERE tbl = TG_TABLE_NAME;
+      DELETE FROM test_applied WHERE relid = TG_RELID;
       RETURN NULL;
     END $$;
     CREATE TRIGGER test_applied BEFORE INSERT ON customer_timeline FOR EACH ROW EXECUTE FUNCTION test_applied_row('event_id');
@@ -279,7 +282,10 @@ async function countApplications(ds: Queryable): Promise<void> {
  * row folded the customer's whole stream; every bucket's checkpoint past its last event.
  */
 async function expectExactlyOnce(ds: Queryable): Promise<{ events: number }> {
-  const twice = await ds.query(`SELECT tbl, key FROM test_applied GROUP BY 1, 2 HAVING count(*) > 1 LIMIT 5`);
+  // The tables in place now (a rebuild's shadow tables, swapped in, are new tables).
+  const twice = await ds.query(
+    `SELECT tbl, key FROM test_applied WHERE relid IN ('customer_timeline'::regclass, 'customer_follow_up_summary'::regclass) GROUP BY 1, 2 HAVING count(*) > 1 LIMIT 5`,
+  );
   expect(twice).toEqual([]);
   const perCustomer = await ds.query(
     `WITH e AS (SELECT substr(stream_id, 10)::uuid AS customer_id, count(*)::int AS n, max(stream_version) AS v FROM events
@@ -294,7 +300,7 @@ async function expectExactlyOnce(ds: Queryable): Promise<{ events: number }> {
   const [{ missing, inserted, rows }] = await ds.query(
     `SELECT (SELECT count(*)::int FROM events e WHERE e.stream_id LIKE 'customer-%' AND e.type = ANY($1::text[])
                AND NOT EXISTS (SELECT 1 FROM customer_timeline t WHERE t.event_id = e.event_id)) AS missing,
-            (SELECT count(*)::int FROM test_applied WHERE tbl = 'customer_timeline') AS inserted,
+            (SELECT count(*)::int FROM test_applied WHERE relid = 'customer_timeline'::regclass) AS inserted,
             (SELECT count(*)::int FROM customer_timeline) AS rows`,
     [CUSTOMER_EVENT_TYPES],
   );
@@ -302,7 +308,7 @@ async function expectExactlyOnce(ds: Queryable): Promise<{ events: number }> {
   const [raises] = await ds.query(
     `SELECT (SELECT count(*)::int FROM events WHERE type = 'FollowUpTaskRaised') AS raised,
             (SELECT count(*)::int FROM customer_follow_up_summary) AS rows,
-            (SELECT count(*)::int FROM test_applied WHERE tbl = 'customer_follow_up_summary') AS inserted,
+            (SELECT count(*)::int FROM test_applied WHERE relid = 'customer_follow_up_summary'::regclass) AS inserted,
             (SELECT count(*)::int FROM customer_follow_up_summary WHERE status = 'done') AS done,
             (SELECT count(*)::int FROM events WHERE type = 'FollowUpTaskCompleted') AS completed`,
   );
@@ -495,15 +501,16 @@ describe('partitioned projections under faults (worker processes, real Postgres 
     for (const name of READ_MODEL_PROJECTIONS) {
       await request(stack.baseUrl).post(`/api/v1/ops/projections/${name}/rebuild`).set({ Authorization: `Bearer ${admin}` }).expect(202);
     }
-    // Progress while it rebuilds and the writes go on. Once the reset is done (the status is back
-    // to running), one worker dies mid-replay and another takes its place: the dead one's
-    // buckets go on from their checkpoints when their leases run out.
+    // Progress while it rebuilds and the writes go on. Once the rebuild has begun (the status is
+    // back to running, the shadow replaying), one worker dies mid-replay and another takes its
+    // place: the dead one's buckets, live and shadow, go on from their checkpoints when their
+    // leases run out.
     const progress: string[] = [];
     const started = Date.now();
     let killed = false;
     while (Date.now() - started < 4000) {
       const p = (await opsProjections()).find((x) => x.name === 'customer-read-models');
-      progress.push(`${p.status} ${p.buckets.applied}/${p.buckets.count}`);
+      progress.push(`${p.status} ${p.buckets.applied}/${p.buckets.count}${p.rebuild ? ` shadow ${p.rebuild.bucketsDone}/${p.rebuild.buckets}` : ''}`);
       if (!killed && p.status === 'running') {
         killed = true;
         const victim = [...workers.values()][0];
@@ -517,7 +524,7 @@ describe('partitioned projections under faults (worker processes, real Postgres 
     await load.stop();
     expect(killed).toBe(true);
     await awaitCaughtUp(stack.db.ds);
-    log(`rebuild during ingestion (customer-read-models status, buckets applied/count every 400 ms): ${progress.join(', ')}`);
+    log(`rebuild during ingestion (customer-read-models status, buckets applied/count, shadow buckets done/count, every 400 ms): ${progress.join(', ')}`);
     // The two live workers share the buckets again.
     const running = [...workers.values()];
     expect(running).toHaveLength(2);

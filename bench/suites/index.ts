@@ -6,6 +6,7 @@ import { followUpsSuite } from './follow-ups.js';
 import { scoringSuite } from './scoring.js';
 import { healthSuite } from './health.js';
 import { serviceSuite } from './service.js';
+import { rebuildSuite } from './rebuild.js';
 
 /**
  * Every suite `npm run bench` runs, in order, after the raw baseline (bench/pg-baseline.sh).
@@ -31,4 +32,5 @@ export const SUITES: BenchSuite[] = [
   scoringSuite,
   healthSuite,
   serviceSuite,
+  rebuildSuite,
 ];

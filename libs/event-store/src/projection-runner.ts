@@ -1,13 +1,29 @@
 import pg from 'pg';
+import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { BucketLeases } from './bucket-leases.js';
 import { PROJECTION_BUCKETS, type EventStore, type Queryable } from './event-store.js';
+import { createShadow, dropShadow, inSchema, quoteIdent, shadowBlockers, swapShadow } from './shadow-tables.js';
 import type { Checkpoint, StoredEvent } from './types.js';
 
 /** Advisory lock namespace (first key) of the projection locks; the second key is hashtext(name). */
 const PROJECTION_LOCK_SPACE = 72_615_002;
 /** Advisory lock namespace of one (projection, bucket); the second key is hashtext('<name>:<bucket>'). */
 const BUCKET_LOCK_SPACE = 72_615_003;
+/** Advisory lock namespace of one (projection, shadow bucket) during a rebuild into shadow tables. */
+const SHADOW_BUCKET_LOCK_SPACE = 72_615_004;
+/** The shadow checkpoint row of a projection that runs whole. */
+const WHOLE = -1;
+/**
+ * The shadow is swapped in once at most this many committed events (and no more than a batch)
+ * remain past its checkpoints: the swap's transaction applies them first (the live projection
+ * waits that long), so the tables swapped in are as current as the ones they replace.
+ */
+const SWAP_WITHIN = 5_000;
+/** Batches the swap's transaction takes at most to reach the head (events keep arriving). */
+const SWAP_TAIL_BATCHES = 4;
+/** How long the swap waits for a reader's lock on a live table before it gives up and tries again later (readers queue behind it meanwhile). */
+const SWAP_LOCK_TIMEOUT = '3s';
 const ALL_BUCKETS = Array.from({ length: PROJECTION_BUCKETS }, (_, b) => b);
 
 export const EVENTS_CHANNEL = 'closeness_events';
@@ -33,6 +49,30 @@ export interface Projection {
   apply(events: StoredEvent[], tx: Queryable): Promise<void>;
   /** Deletes everything the projection wrote, for a rebuild. */
   reset(tx: Queryable): Promise<void>;
+  /**
+   * The tables it owns (unqualified names, none read by another projection). Given: a rebuild
+   * replays the log into shadow copies of them while these keep serving and the projection keeps
+   * applying new events to them, then swaps the copies in, with the checkpoints, in one
+   * transaction. Absent: a rebuild resets in place (a relay: its replay's side effects are the
+   * point, and it owns no rows a user reads).
+   */
+  readonly tables?: readonly string[];
+  /** An instance for the shadow replay, with in-memory state of its own (default: this one). */
+  forShadow?(): Projection;
+}
+
+/** A rebuild into shadow tables under way: how far it is. */
+export interface RebuildProgress {
+  startedAt: Date;
+  /** The shadow's buckets (1 for a projection that runs whole), and how many have applied every event committed in them so far. */
+  buckets: number;
+  bucketsDone: number;
+  /** Events of the projection's types applied to the shadow, of those in the log when it began (more arrive meanwhile). */
+  eventsApplied: number;
+  eventsTotal: number;
+  eventsPerSecond: number;
+  /** Seconds until the shadow reaches the events counted at its start, at the rate so far (null: no rate yet). */
+  etaSeconds: number | null;
 }
 
 export interface ProjectionStatus {
@@ -53,6 +93,8 @@ export interface ProjectionStatus {
   buckets?: { count: number; applied: number };
   /** A partitioned projection: the processes holding its buckets' leases now, and how many each holds. */
   leaseHolders?: { owner: string; buckets: number }[];
+  /** Only while a rebuild into shadow tables runs (the live tables serve meanwhile). */
+  rebuild?: RebuildProgress;
 }
 
 /** One event a projection could not apply, or one held behind such an event of its stream. */
@@ -163,7 +205,9 @@ export async function projectionStatuses(db: Queryable, opts: { leaseRunner?: st
         )
       ).map((r: any) => ({ owner: r.owner, buckets: Number(r.buckets) }))
     : [];
+  const rebuilds = await rebuildProgress(db);
   return rows.map((r: any) => ({
+    ...(rebuilds.has(r.name) ? { rebuild: rebuilds.get(r.name) } : {}),
     ...(Number(r.bucket_count) > 0
       ? { buckets: { count: Number(r.bucket_count), applied: Number(r.buckets_applied) }, ...(opts.leaseRunner ? { leaseHolders: holders } : {}) }
       : {}),
@@ -177,6 +221,37 @@ export async function projectionStatuses(db: Queryable, opts: { leaseRunner?: st
     updatedAt: r.updated_at,
     parked: Number(r.parked ?? 0),
   }));
+}
+
+/** The rebuilds into shadow tables under way (of one projection, or all), by projection. */
+export async function rebuildProgress(db: Queryable, name?: string): Promise<Map<string, RebuildProgress>> {
+  const rows = await db.query(
+    `SELECT r.name, r.started_at, r.events_total, extract(epoch FROM now() - r.started_at) AS elapsed,
+            (SELECT coalesce(sum(c.events), 0) FROM projection_rebuild_checkpoints c WHERE c.name = r.name) AS applied,
+            (SELECT count(*) FROM projection_rebuild_checkpoints c WHERE c.name = r.name) AS buckets,
+            -- Done: no committed event past the shadow's checkpoint (bucket -1: the whole log).
+            (SELECT count(*) FROM projection_rebuild_checkpoints c WHERE c.name = r.name AND CASE WHEN c.bucket < 0
+               THEN NOT EXISTS (SELECT 1 FROM events e WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position))
+               ELSE NOT EXISTS (SELECT 1 FROM events e WHERE e.bucket = c.bucket AND (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)) END) AS done
+     FROM projection_rebuilds r WHERE $1::text IS NULL OR r.name = $1`,
+    [name ?? null],
+  );
+  const out = new Map<string, RebuildProgress>();
+  for (const r of rows) {
+    const applied = Number(r.applied);
+    const total = Math.max(Number(r.events_total), applied);
+    const rate = Number(r.elapsed) > 0 ? applied / Number(r.elapsed) : 0;
+    out.set(r.name, {
+      startedAt: r.started_at,
+      buckets: Number(r.buckets),
+      bucketsDone: Number(r.done),
+      eventsApplied: applied,
+      eventsTotal: total,
+      eventsPerSecond: Math.round(rate),
+      etaSeconds: rate > 0 ? Math.round((total - applied) / rate) : null,
+    });
+  }
+  return out;
 }
 
 /** The parked events of a projection (or of all), in log order; at most `limit`. */
@@ -266,6 +341,12 @@ interface Isolated {
   held: { event: StoredEvent; by: string }[];
 }
 
+const pgCode = (err: unknown): string | undefined => {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } } | undefined;
+  const code = e?.code ?? e?.driverError?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 500);
 
 /** xid8 values as decimal text, compared as numbers. */
@@ -318,7 +399,7 @@ export class ProjectionRunner {
     this.listener = undefined;
   }
 
-  /** Processes until every projection has applied what is committed, waiting (up to maxWaitMs) while a transaction elsewhere holds the commit-safe horizon back. For tests and CLI. */
+  /** Processes until every projection has applied what is committed and any rebuild of theirs into shadow tables is swapped in, waiting (up to maxWaitMs) while a transaction elsewhere holds the commit-safe horizon back, or another process the shadow's buckets. For tests and CLI. */
   async drain(maxWaitMs = 30_000): Promise<number> {
     await ensureCheckpoints(this.ds, this.projections.map((p) => p.name));
     const names = this.projections.map((p) => p.name);
@@ -340,7 +421,8 @@ export class ProjectionRunner {
   private async committedBeyond(names: string[]): Promise<boolean> {
     const partitioned = new Set(this.projections.filter((p) => p.partitioned).map((p) => p.name));
     const rows = await this.ds.query(
-      `SELECT EXISTS (SELECT 1 FROM projection_checkpoints c WHERE c.name = ANY($1::text[]) AND c.status <> 'rebuild_requested'
+      `SELECT EXISTS (SELECT 1 FROM projection_rebuilds r WHERE r.name = ANY($1::text[]) OR r.name = ANY($2::text[]))
+       OR EXISTS (SELECT 1 FROM projection_checkpoints c WHERE c.name = ANY($1::text[]) AND c.status <> 'rebuild_requested'
          AND EXISTS (SELECT 1 FROM events e WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)))
        OR EXISTS (SELECT 1 FROM projection_bucket_checkpoints c JOIN projection_checkpoints m ON m.name = c.name
          WHERE c.name = ANY($2::text[]) AND m.status <> 'rebuild_requested'
@@ -350,20 +432,41 @@ export class ProjectionRunner {
     return rows[0]?.beyond === true;
   }
 
-  /** Resets a projection and replays the whole log into it, in this process (the same parking policy as a live run). */
-  async rebuild(name: string): Promise<number> {
+  /**
+   * Rebuilds a projection from the whole log in this process (the same parking policy as a live
+   * run): into shadow tables swapped in at the end when it has `tables`, else reset in place.
+   * Another process running the projection meanwhile keeps serving and shares the shadow's
+   * buckets. `onProgress` hears how far the shadow is, every `progressMs`.
+   */
+  async rebuild(name: string, opts: { onProgress?: (p: RebuildProgress) => void; progressMs?: number } = {}): Promise<number> {
     const p = this.projections.find((x) => x.name === name);
     if (!p) throw new Error(`No projection named ${name}`);
     await ensureCheckpoints(this.ds, [name]);
     await requestRebuild(this.ds, name);
     let total = 0;
-    for (let n = await this.step(p, true); n > 0 || (await this.isRebuildPending(name)); n = await this.step(p, true)) total += n;
-    return total;
-  }
-
-  private async isRebuildPending(name: string): Promise<boolean> {
-    const rows = await this.ds.query(`SELECT status FROM projection_checkpoints WHERE name = $1`, [name]);
-    return rows[0]?.status === 'rebuild_requested';
+    let reported = Date.now();
+    let shadowed = false;
+    for (;;) {
+      const n = await this.step(p, true);
+      total += n;
+      if (opts.onProgress && Date.now() - reported >= (opts.progressMs ?? 2000)) {
+        reported = Date.now();
+        const progress = (await rebuildProgress(this.ds, name)).get(name);
+        if (progress) opts.onProgress(progress);
+      }
+      const [state] = await this.ds.query(
+        `SELECT status = 'rebuild_requested' AS requested, EXISTS (SELECT 1 FROM projection_rebuilds r WHERE r.name = c.name) AS shadow FROM projection_checkpoints c WHERE name = $1`,
+        [name],
+      );
+      if (state?.shadow === true) shadowed = true;
+      if (state?.requested === true || state?.shadow === true) {
+        // Another process holds the shadow's buckets right now.
+        if (n === 0) await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
+      // Into shadow tables: done once swapped in. In place: once the replay has caught up.
+      if (shadowed || n === 0) return total;
+    }
   }
 
   private async run(): Promise<void> {
@@ -409,7 +512,11 @@ export class ProjectionRunner {
    * the events that fail are parked and the rest is applied once.
    */
   private async step(p: Projection, wait = false): Promise<number> {
-    const once = (isolate: boolean) => (p.partitioned ? this.stepBuckets(p, wait, isolate) : this.stepOnce(p, wait, isolate));
+    const live = await this.isolating(p, (isolate) => (p.partitioned ? this.stepBuckets(p, wait, isolate) : this.stepOnce(p, wait, isolate)));
+    return p.tables ? live + (await this.stepShadow(p, wait)) : live;
+  }
+
+  private async isolating(p: Projection, once: (isolate: boolean) => Promise<number>): Promise<number> {
     try {
       return await once(false);
     } catch (err) {
@@ -448,12 +555,16 @@ export class ProjectionRunner {
       const [lock] = await tx.query(`SELECT ${fn}(${PROJECTION_LOCK_SPACE}, hashtext($1))::text AS locked`, [p.name]);
       if (lock?.locked === 'false') return 0;
       let reset = false;
+      let begun = false;
       let parkedChanged = false;
       let retried = 0;
       let buckets: number[];
       if (exclusive) {
         const [again] = await tx.query(`SELECT status, parked, retry_requested FROM projection_checkpoints WHERE name = $1`, [p.name]);
-        if (again.status === 'rebuild_requested') {
+        if (again.status === 'rebuild_requested' && (await this.beginShadow(p, tx))) {
+          // The live tables go on as they are, this batch included.
+          begun = true;
+        } else if (again.status === 'rebuild_requested') {
           await p.reset(tx);
           await tx.query(`DELETE FROM projection_parked_events WHERE projection = $1`, [p.name]);
           await tx.query(`UPDATE projection_bucket_checkpoints SET transaction_id = '0', global_position = 0, updated_at = now() WHERE name = $1`, [p.name]);
@@ -475,7 +586,7 @@ export class ProjectionRunner {
           )
         ).map((r: any) => Number(r.b));
       }
-      if (buckets.length === 0) return retried;
+      if (buckets.length === 0) return begun ? 1 : retried;
       const from = new Map<number, Checkpoint>();
       for (const r of await tx.query(
         `SELECT bucket, transaction_id::text AS transaction_id, global_position FROM projection_bucket_checkpoints WHERE name = $1 AND bucket = ANY($2::int[])`,
@@ -527,7 +638,7 @@ export class ProjectionRunner {
       if (main.status === 'failing' && !reset) {
         await tx.query(`UPDATE projection_checkpoints SET status = CASE WHEN status = 'rebuild_requested' THEN status ELSE 'running' END, last_error = NULL, updated_at = now() WHERE name = $1`, [p.name]);
       }
-      return moved.size > 0 ? Math.max(1, events.length) : reset ? 1 : retried;
+      return moved.size > 0 ? Math.max(1, events.length) : reset || begun ? 1 : retried;
     });
   }
 
@@ -553,7 +664,10 @@ export class ProjectionRunner {
       let reset = false;
       let parkedChanged = false;
       let retried = 0;
-      if (rows[0].status === 'rebuild_requested') {
+      let begun = false;
+      if (rows[0].status === 'rebuild_requested' && (await this.beginShadow(p, tx))) {
+        begun = true;
+      } else if (rows[0].status === 'rebuild_requested') {
         await p.reset(tx);
         // A rebuild replays everything: what was parked is parked again if it still fails.
         await tx.query(`DELETE FROM projection_parked_events WHERE projection = $1`, [p.name]);
@@ -575,7 +689,7 @@ export class ProjectionRunner {
       const { events, checkpoint: end } = await this.store.readAll({ after, limit: p.batchSize ?? 1000, types: p.types as string[] | undefined }, tx);
       let checkpoint = end;
       const moved = checkpoint.globalPosition !== after.globalPosition || checkpoint.transactionId !== after.transactionId;
-      if (!moved && !reset && !parkedChanged && rows[0].status === 'running') return 0;
+      if (!moved && !reset && !begun && !parkedChanged && rows[0].status === 'running') return 0;
       if (events.length > 0) {
         const outcome = isolate ? await this.applyIsolated(p, events, tx, held) : await this.applyWhole(p, events, tx, held);
         if (outcome.decided < events.length) {
@@ -599,12 +713,254 @@ export class ProjectionRunner {
         `UPDATE projection_checkpoints SET transaction_id = $2::xid8, global_position = $3,
            status = CASE WHEN status = 'rebuild_requested' AND NOT $4::boolean THEN status ELSE 'running' END,
            last_error = NULL, updated_at = now() WHERE name = $1`,
-        [p.name, checkpoint.transactionId, checkpoint.globalPosition, reset],
+        [p.name, checkpoint.transactionId, checkpoint.globalPosition, reset || begun],
       );
       const progressed = checkpoint.globalPosition !== after.globalPosition || checkpoint.transactionId !== after.transactionId;
       if (progressed) this.opts.onBatch?.(p.name, events.length, checkpoint);
-      return progressed ? Math.max(1, events.length) : retried;
+      return progressed ? Math.max(1, events.length) : begun ? 1 : retried;
     });
+  }
+
+  /** The shadow instances of the projections being rebuilt here, with the schema each writes. */
+  private readonly shadows = new Map<string, { schema: string; projection: Projection }>();
+
+  private shadowOf(p: Projection, schema: string): Projection {
+    const known = this.shadows.get(p.name);
+    if (known?.schema === schema) return known.projection;
+    const projection = p.forShadow?.() ?? p;
+    this.shadows.set(p.name, { schema, projection });
+    return projection;
+  }
+
+  /**
+   * Begins a rebuild into shadow tables, in the caller's transaction (which holds the projection
+   * exclusively): the shadow schema and its tables, the shadow's checkpoints at the start, the
+   * projection's reset run in the shadow, the status back to running. A rebuild asked for again
+   * while one runs starts over (a newer model or configuration must reach every row). False when
+   * the tables cannot be swapped safely (see shadowBlockers): the caller resets in place.
+   */
+  private async beginShadow(p: Projection, tx: Queryable): Promise<boolean> {
+    if (!p.tables) return false;
+    const blockers = await shadowBlockers(tx, p.tables);
+    if (blockers.length > 0) {
+      this.opts.logger?.error({ projection: p.name, blockers }, 'rebuild cannot use shadow tables; resetting in place');
+      return false;
+    }
+    const under = await tx.query(`SELECT shadow_schema FROM projection_rebuilds WHERE name = $1`, [p.name]);
+    for (const r of under) await dropShadow(tx, r.shadow_schema);
+    await tx.query(`DELETE FROM projection_rebuilds WHERE name = $1`, [p.name]);
+    // Shadows whose row went with a deleted checkpoint row: nothing refers to them any more (a
+    // shadow still being created is invisible here until its row commits with it).
+    for (const r of await tx.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'closeness\\_rebuild\\_%' AND nspname NOT IN (SELECT shadow_schema FROM projection_rebuilds)`)) {
+      await dropShadow(tx, r.nspname);
+    }
+    const schema = `closeness_rebuild_${randomBytes(4).toString('hex')}`;
+    await createShadow(tx, schema, p.tables);
+    const [{ n }] = await tx.query(`SELECT count(*) AS n FROM events WHERE $1::text[] IS NULL OR type = ANY($1::text[])`, [p.types ?? null]);
+    await tx.query(`INSERT INTO projection_rebuilds (name, shadow_schema, events_total) VALUES ($1, $2, $3)`, [p.name, schema, n]);
+    await tx.query(`INSERT INTO projection_rebuild_checkpoints (name, bucket) SELECT $1, unnest($2::smallint[])`, [p.name, p.partitioned ? ALL_BUCKETS : [WHOLE]]);
+    // What a reset does beyond its tables (the customer read models record the models they are rebuilt with) happens now, as in place.
+    const shadow = this.shadowOf(p, schema);
+    await inSchema(tx, schema, () => shadow.reset(tx));
+    await tx.query(`UPDATE projection_checkpoints SET status = 'running', last_error = NULL, updated_at = now() WHERE name = $1`, [p.name]);
+    this.opts.logger?.info({ projection: p.name, schema, events: Number(n) }, 'projection rebuild begun in shadow tables; the live tables keep serving');
+    return true;
+  }
+
+  /** While a rebuild of `p` into shadow tables is under way (begun here or in another process): a shadow batch, and the swap once the shadow is near the head. */
+  private async stepShadow(p: Projection, wait: boolean): Promise<number> {
+    const [r] = await this.ds.query(`SELECT shadow_schema FROM projection_rebuilds WHERE name = $1`, [p.name]);
+    if (!r) {
+      this.shadows.delete(p.name);
+      return 0;
+    }
+    const read = await this.isolating(p, (isolate) => this.shadowBatch(p, r.shadow_schema, wait, isolate));
+    // A full batch: this process's buckets are not near the head yet, so neither is the shadow.
+    if (read >= (p.batchSize ?? 1000) || !(await this.shadowNearHead(p))) return read;
+    return read + (await this.swap(p, r.shadow_schema));
+  }
+
+  /**
+   * One shadow transaction over the buckets this process holds (each under its own shadow-bucket
+   * lock; a projection that runs whole has one), with the projection's lock shared so that the
+   * swap waits for it. Returns the events it applied.
+   */
+  private async shadowBatch(p: Projection, schema: string, wait: boolean, isolate: boolean): Promise<number> {
+    return this.ds.transaction(async (tx) => {
+      const [lock] = await tx.query(`SELECT pg_${wait ? '' : 'try_'}advisory_xact_lock_shared(${PROJECTION_LOCK_SPACE}, hashtext($1))::text AS locked`, [p.name]);
+      if (lock?.locked === 'false') return 0;
+      const [r] = await tx.query(`SELECT shadow_schema FROM projection_rebuilds WHERE name = $1`, [p.name]);
+      if (r?.shadow_schema !== schema) return 0; // swapped in, or begun afresh, meanwhile
+      const wanted = !p.partitioned ? [WHOLE] : this.opts.leases ? this.opts.leases.owned() : ALL_BUCKETS;
+      if (wanted.length === 0) return 0;
+      const buckets = (
+        await tx.query(
+          `SELECT b FROM unnest($2::int[]) b WHERE ${wait ? 'pg_advisory_xact_lock' : 'pg_try_advisory_xact_lock'}(${SHADOW_BUCKET_LOCK_SPACE}, hashtext($1 || ':' || b))::text <> 'false'`,
+          [p.name, wanted],
+        )
+      ).map((x: any) => Number(x.b));
+      return buckets.length === 0 ? 0 : this.shadowBatchIn(p, schema, tx, buckets, isolate);
+    });
+  }
+
+  /**
+   * Reads the shadow's buckets from its own checkpoints and applies the events to the shadow
+   * tables (the shadow schema first on the search_path: the projection's SQL, and the runner's
+   * parking, land there), moving the shadow checkpoints in the same transaction. The same batch
+   * and parking policy as a live batch.
+   */
+  private async shadowBatchIn(p: Projection, schema: string, tx: Queryable, buckets: number[], isolate: boolean): Promise<number> {
+    const shadow = this.shadowOf(p, schema);
+    const from = new Map<number, Checkpoint>();
+    for (const r of await tx.query(
+      `SELECT bucket, transaction_id::text AS transaction_id, global_position FROM projection_rebuild_checkpoints WHERE name = $1 AND bucket = ANY($2::int[])`,
+      [p.name, buckets],
+    )) {
+      from.set(Number(r.bucket), { transactionId: r.transaction_id, globalPosition: Number(r.global_position) });
+    }
+    if (from.size === 0) return 0;
+    return inSchema(tx, schema, async () => {
+      // The shadow's own quarantine: a rebuild parks again what still fails.
+      const held = new Map<string, string>();
+      for (const r of await tx.query(`SELECT stream_id, event_id FROM projection_parked_events WHERE projection = $1 AND held_by IS NULL`, [p.name])) held.set(r.stream_id, r.event_id);
+      const limit = p.batchSize ?? 1000;
+      const types = p.types as string[] | undefined;
+      let events: StoredEvent[];
+      let moved: Map<number, Checkpoint>;
+      let cutAt: (cut: StoredEvent) => Map<number, Checkpoint>;
+      if (p.partitioned) {
+        const page = await this.store.readBuckets(from, { limit, types }, tx);
+        events = page.events;
+        moved = page.checkpoints;
+        cutAt = (cut) => {
+          const m = new Map<number, Checkpoint>();
+          for (const r of page.examined) {
+            if ((compareXid(r.transactionId, cut.transactionId) || r.globalPosition - cut.globalPosition) <= 0) m.set(r.bucket, { transactionId: r.transactionId, globalPosition: r.globalPosition });
+          }
+          return m;
+        };
+      } else {
+        const after = from.get(WHOLE)!;
+        const page = await this.store.readAll({ after, limit, types }, tx);
+        events = page.events;
+        const same = page.checkpoint.transactionId === after.transactionId && page.checkpoint.globalPosition === after.globalPosition;
+        moved = same ? new Map() : new Map([[WHOLE, page.checkpoint]]);
+        cutAt = (cut) => new Map([[WHOLE, { transactionId: cut.transactionId, globalPosition: cut.globalPosition }]]);
+      }
+      let decided = events.length;
+      if (events.length > 0) {
+        const outcome = isolate ? await this.applyIsolated(shadow, events, tx, held) : await this.applyWhole(shadow, events, tx, held);
+        decided = outcome.decided;
+        if (decided < events.length) moved = cutAt(events[decided - 1]);
+        if (outcome.parked.length + outcome.held.length > 0) {
+          await this.park(p.name, tx, outcome.parked, outcome.held);
+          this.opts.onParked?.(p.name, outcome.parked.length, outcome.held.length);
+          for (const x of outcome.parked) {
+            this.opts.logger?.error({ projection: p.name, eventId: x.event.id, type: x.event.type, position: x.event.globalPosition, error: x.error, rebuild: true }, 'event parked: the projection could not apply it');
+          }
+        }
+      }
+      if (moved.size === 0) return 0;
+      const list = [...moved];
+      // The batch's count goes on one of its rows (progress sums them).
+      await tx.query(
+        `UPDATE projection_rebuild_checkpoints c SET transaction_id = x.tx::xid8, global_position = x.pos, updated_at = now(),
+           events = c.events + CASE WHEN x.bucket = $5 THEN $6::bigint ELSE 0 END
+         FROM unnest($2::smallint[], $3::text[], $4::bigint[]) AS x(bucket, tx, pos) WHERE c.name = $1 AND c.bucket = x.bucket`,
+        [p.name, list.map(([b]) => b), list.map(([, c]) => c.transactionId), list.map(([, c]) => c.globalPosition), list[0][0], decided],
+      );
+      return Math.max(1, events.length);
+    });
+  }
+
+  /** At most SWAP_WITHIN committed events past the shadow's checkpoints, over all its buckets. */
+  private async shadowNearHead(p: Projection): Promise<boolean> {
+    const [{ n }] = await this.ds.query(
+      p.partitioned
+        ? `SELECT count(*)::int AS n FROM (SELECT 1 FROM projection_rebuild_checkpoints c CROSS JOIN LATERAL (SELECT 1 FROM events e WHERE e.bucket = c.bucket
+             AND (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position) LIMIT $2) x WHERE c.name = $1 LIMIT $2) y`
+        : `SELECT count(*)::int AS n FROM (SELECT 1 FROM projection_rebuild_checkpoints c, events e WHERE c.name = $1
+             AND (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position) LIMIT $2) y`,
+      [p.name, SWAP_WITHIN + 1],
+    );
+    return Number(n) <= Math.min(SWAP_WITHIN, p.batchSize ?? 1000);
+  }
+
+  /**
+   * Swaps the shadow in, in one transaction under the projection's lock held exclusively (no live
+   * or shadow batch runs meanwhile, in any process): the shadow takes the last events, its tables
+   * replace the live ones, its checkpoints and parked events the live ones, and the rebuild's rows
+   * and schemas go. A crash before the commit leaves the rebuild as it was; after it, it is done.
+   * Returns 1 when swapped.
+   */
+  private async swap(p: Projection, schema: string): Promise<number> {
+    const tables = p.tables!;
+    // Planner statistics for the new tables before they serve (outside the lock: it reads a sample of each).
+    try {
+      for (const t of tables) await this.ds.query(`ANALYZE ${quoteIdent(schema)}.${quoteIdent(t)}`);
+    } catch (err) {
+      // Another process swapped it in (or began afresh) meanwhile: the schema is gone.
+      if (!['3F000', '42P01'].includes(pgCode(err) ?? '')) throw err;
+      return 0;
+    }
+    try {
+      const swapped = await this.ds.transaction(async (tx) => {
+        // Waits for the batches in flight; a new batch's try-lock fails while this one waits.
+        await tx.query(`SELECT pg_advisory_xact_lock(${PROJECTION_LOCK_SPACE}, hashtext($1))`, [p.name]);
+        const [r] = await tx.query(`SELECT shadow_schema FROM projection_rebuilds WHERE name = $1`, [p.name]);
+        if (r?.shadow_schema !== schema) return false;
+        const all = p.partitioned ? ALL_BUCKETS : [WHOLE];
+        for (let i = 0; i < SWAP_TAIL_BATCHES; i++) {
+          let read: number;
+          // A batch that fails is taken again in isolation (the savepoint keeps the transaction).
+          await tx.query('SAVEPOINT shadow_tail');
+          try {
+            read = await this.shadowBatchIn(p, schema, tx, all, false);
+            await tx.query('RELEASE SAVEPOINT shadow_tail');
+          } catch (err) {
+            if (isTransientFailure(err)) throw err;
+            await tx.query('ROLLBACK TO SAVEPOINT shadow_tail');
+            read = await this.shadowBatchIn(p, schema, tx, all, true);
+          }
+          if (read < (p.batchSize ?? 1000)) break;
+        }
+        await tx.query(`DELETE FROM projection_parked_events WHERE projection = $1`, [p.name]);
+        await tx.query(`INSERT INTO projection_parked_events SELECT * FROM ${quoteIdent(schema)}.projection_parked_events`);
+        if (p.partitioned) {
+          await tx.query(
+            `INSERT INTO projection_bucket_checkpoints (name, bucket, transaction_id, global_position)
+             SELECT name, bucket, transaction_id, global_position FROM projection_rebuild_checkpoints WHERE name = $1
+             ON CONFLICT (name, bucket) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, updated_at = now()`,
+            [p.name],
+          );
+        } else {
+          await tx.query(
+            `UPDATE projection_checkpoints c SET transaction_id = r.transaction_id, global_position = r.global_position
+             FROM projection_rebuild_checkpoints r WHERE c.name = $1 AND r.name = c.name AND r.bucket = ${WHOLE}`,
+            [p.name],
+          );
+        }
+        // A rebuild asked for while this one ran begins afresh with the next batch.
+        await tx.query(
+          `UPDATE projection_checkpoints SET parked = (SELECT count(*) FROM projection_parked_events WHERE projection = $1), retry_requested = false, last_error = NULL,
+             status = CASE WHEN status = 'rebuild_requested' THEN status ELSE 'running' END, updated_at = now() WHERE name = $1`,
+          [p.name],
+        );
+        await tx.query(`DELETE FROM projection_rebuilds WHERE name = $1`, [p.name]);
+        // A reader holding a live table for long must not keep the readers queued behind the swap waiting.
+        await tx.query(`SET LOCAL lock_timeout = '${SWAP_LOCK_TIMEOUT}'`);
+        await swapShadow(tx, schema, tables);
+        return true;
+      });
+      if (!swapped) return 0;
+    } catch (err) {
+      if (pgCode(err) !== '55P03') throw err;
+      this.opts.logger?.info({ projection: p.name }, 'rebuild swap waited too long for a reader; trying again');
+      return 0;
+    }
+    this.shadows.delete(p.name);
+    this.opts.logger?.info({ projection: p.name }, 'projection rebuild swapped in');
+    return 1;
   }
 
   /** The batch in one piece (the usual path): only the events of held streams are set aside. */

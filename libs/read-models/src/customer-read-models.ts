@@ -53,6 +53,8 @@ export class CustomerReadModelsProjection implements Projection {
   readonly partitioned = true;
   /** Large batches when catching up: a customer's stream is folded once per batch it appears in. */
   readonly batchSize = 50_000;
+  /** What a rebuild replays into shadow copies of (no other projection reads them). */
+  readonly tables = ['customer_timeline', 'customer_health', 'relational_scores'];
 
   /**
    * `config`: a fixed health configuration (tests, benches); without one, each batch takes the
@@ -138,6 +140,11 @@ export class CustomerReadModelsProjection implements Projection {
     }
     flush();
     await writes.settle();
+  }
+
+  /** The shadow replay folds every customer from the start: a cache of its own keeps the live folds where they are. */
+  forShadow(): CustomerReadModelsProjection {
+    return new CustomerReadModelsProjection(this.cache.sibling(), this.config);
   }
 
   async reset(tx: Queryable): Promise<void> {

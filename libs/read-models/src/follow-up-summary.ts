@@ -43,6 +43,8 @@ export class FollowUpSummaryProjection implements Projection {
   readonly batchSize = 10_000;
   /** Every event of a task's stream (checked against the event union by the compiler). */
   readonly types = TASK_EVENT_TYPES;
+  /** What a rebuild replays into a shadow copy of. */
+  readonly tables = ['customer_follow_up_summary'];
 
   async apply(events: StoredEvent[], tx: Queryable): Promise<void> {
     // In log order. Raises are most of these events (a few hundred a second under load): a run

@@ -132,6 +132,11 @@ export class StreamCache {
     return version > 0 && (!state || state.version > version);
   }
 
+  /** An empty cache over the same log and budget (a rebuild's shadow replay, which folds from the start). */
+  sibling(): StreamCache {
+    return new StreamCache(this.log, this.maxEvents);
+  }
+
   clear(): void {
     this.entries.clear();
     this.keys.length = 0;

@@ -15,6 +15,8 @@ export class FollowUpsProjection implements Projection {
   readonly types = FOLLOW_UP_EVENT_TYPES;
   /** Follow-up events are a small share of the log: a batch may span many rows to find them. */
   readonly batchSize = 10_000;
+  /** What a rebuild replays into a shadow copy of. */
+  readonly tables = ['follow_ups'];
 
   async apply(events: StoredEvent[], tx: Queryable): Promise<void> {
     const ids = [...new Set(events.map((e) => e.data?.taskId).filter((id): id is string => typeof id === 'string'))];

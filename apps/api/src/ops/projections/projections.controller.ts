@@ -27,12 +27,22 @@ export class ParkedEventDto {
 
 export class BucketProgressDto {
   @ApiProperty({ example: 64, description: 'Buckets the log is split into for this projection.' }) count: number;
-  @ApiProperty({ example: 64, description: 'Buckets that have applied every event committed in them so far (during a rebuild: the buckets done).' }) applied: number;
+  @ApiProperty({ example: 64, description: 'Buckets that have applied every event committed in them so far (a rebuild into shadow tables reports its own, in `rebuild`).' }) applied: number;
 }
 
 export class LeaseHolderDto {
   @ApiProperty({ example: 'worker-1:4242:3f0c9a1b', description: 'The worker process (host:pid:instance).' }) owner: string;
   @ApiProperty({ example: 32, description: 'Buckets whose lease it holds now.' }) buckets: number;
+}
+
+export class RebuildProgressDto {
+  @ApiProperty({ format: 'date-time' }) startedAt: string;
+  @ApiProperty({ example: 64, description: 'The rebuild\'s buckets (1 for a projection that runs whole).' }) buckets: number;
+  @ApiProperty({ example: 40, description: 'Buckets whose shadow has applied every event committed in them so far.' }) bucketsDone: number;
+  @ApiProperty({ description: 'Events of the projection\'s types applied to the shadow tables so far.' }) eventsApplied: number;
+  @ApiProperty({ description: 'Events of the projection\'s types in the log when the rebuild began (or applied, when more).' }) eventsTotal: number;
+  @ApiProperty({ description: 'Mean rate since the rebuild began.' }) eventsPerSecond: number;
+  @ApiProperty({ nullable: true, description: 'Seconds until the shadow reaches `eventsTotal` at that rate (null before the first batch); the swap follows.' }) etaSeconds: number | null;
 }
 
 export class ProjectionStatusDto {
@@ -50,6 +60,12 @@ export class ProjectionStatusDto {
   buckets?: BucketProgressDto;
   @ApiProperty({ type: [LeaseHolderDto], required: false, description: 'Only for a partitioned projection: the worker processes holding its buckets now (empty: none is running it).' })
   leaseHolders?: LeaseHolderDto[];
+  @ApiProperty({
+    type: RebuildProgressDto,
+    required: false,
+    description: 'Only while a rebuild runs into shadow tables: the live read model (position, lag, buckets above) keeps serving and applying new events until the shadow is swapped in, in one transaction.',
+  })
+  rebuild?: RebuildProgressDto;
 }
 
 export class RebuildAcceptedDto {
@@ -96,6 +112,7 @@ export class ProjectionsController {
       out.push({
         name: r.name, position: r.position, lagEvents: r.lagEvents, lagSeconds: r.lagSeconds, status: r.status, lastError: r.lastError, parked: r.parked, parkedEvents: parked.map(toParkedDto),
         ...(r.buckets ? { buckets: r.buckets, leaseHolders: r.leaseHolders ?? [] } : {}),
+        ...(r.rebuild ? { rebuild: { ...r.rebuild, startedAt: new Date(r.rebuild.startedAt).toISOString() } } : {}),
       });
     }
     return out;
@@ -104,7 +121,12 @@ export class ProjectionsController {
   @Post(':name/rebuild')
   @HttpCode(202)
   @Roles('ops', 'admin')
-  @ApiOperation({ summary: 'Ask the worker to reset a projection and replay the whole log into it', description: 'The quarantine is emptied with it: an event that still fails is parked again and the rebuild goes on past it.' })
+  @ApiOperation({
+    summary: 'Ask the worker to replay the whole log into a projection',
+    description:
+      'A read model is replayed into shadow tables while its live tables keep serving (and keep applying new events); once the shadow has caught up, it replaces them in one transaction, so a reader sees the whole old model or the whole new one. ' +
+      'Progress: `rebuild` in `GET /ops/projections`. A relay (no tables of its own) replays in place. The quarantine is rebuilt with it: an event that still fails is parked again and the rebuild goes on past it.',
+  })
   @ApiAcceptedResponse({ type: RebuildAcceptedDto })
   @ApiNotFoundResponse({ description: 'No projection with that name.' })
   async rebuild(@Param('name') name: string): Promise<RebuildAcceptedDto> {
