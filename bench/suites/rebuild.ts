@@ -69,10 +69,16 @@ export const rebuildSuite: BenchSuite = {
       await leases.start();
       const shared = new ProjectionRunner(db.ds, store, readModels(store), { leases });
       await splitBetweenTwo(db, leases, worker);
-      ctx.log('rebuilding customer-read-models, two processes (this one and a worker, 32 buckets each)');
+      // Twice: the first rebuild meets a worker whose code is not yet optimised for the replay
+      // (this process got that from the build above); the second, a warm one, as long-running
+      // workers are. The speed-up is the warm one's.
+      ctx.log('rebuilding customer-read-models, two processes (this one and a worker just started, 32 buckets each)');
+      const cold = await rebuildWatched(db, whole, () => shared.rebuild('customer-read-models'), workerPid);
+      ctx.log('rebuilding customer-read-models again, two processes (the worker warm)');
       const two = await rebuildWatched(db, whole, () => shared.rebuild('customer-read-models'), workerPid);
 
       const rate1 = Math.round(events / one.took);
+      const rateCold = Math.round(events / cold.took);
       const rate2 = Math.round(events / two.took);
       const perK = (ms: number | undefined) => (ms === undefined ? '' : `${Math.round((ms / events) * 1000)}`);
       const cpuNote = (s: Seen) =>
@@ -88,16 +94,24 @@ export const rebuildSuite: BenchSuite = {
           note: `runner.rebuild, as \`npm run projection:rebuild\` runs it; the same log layout as the projections suite. ${cpuNote(one)}`,
         },
         {
-          measure: `The same rebuild, two processes: this one and a worker, 32 bucket leases each (${two.took.toFixed(1)} s)`,
+          measure: `The same rebuild, two processes: this one and a worker just started, 32 bucket leases each (${cold.took.toFixed(1)} s)`,
+          figure: rateCold,
+          unit: 'events/s',
+          baselineKey: 'pg_read_events_in_order_per_s',
+          note: `The worker's first rebuild after its start. ${cpuNote(cold)}`,
+        },
+        {
+          measure: `The same rebuild again, two processes, the worker warm (${two.took.toFixed(1)} s)`,
           figure: rate2,
           unit: 'events/s',
           baselineKey: 'pg_read_events_in_order_per_s',
           goal: { minRatio: 0.2 },
           note: `runner.rebuild with bucket leases here, and \`apps/worker\` (WORKER_ROLES=projections) in a child process sharing the shadow's buckets, as with WORKER_PROCESSES=2. The worker sees the rebuild request on its next poll (≤ 0.5 s). ${cpuNote(two)}`,
         },
-        { measure: 'Rebuild speed-up from one process to two', figure: Math.round((rate2 / rate1) * 100) / 100, unit: '×' },
+        { measure: 'Rebuild speed-up from one process to two (the worker warm)', figure: Math.round((rate2 / rate1) * 100) / 100, unit: '×' },
         ...readerRows(one, whole, 'one process'),
-        ...readerRows(two, whole, 'two processes'),
+        ...readerRows(cold, whole, 'two processes, the worker just started'),
+        ...readerRows(two, whole, 'two processes, the worker warm'),
       ];
       for (const r of rows) ctx.log(`${r.measure}: ${r.figure} ${r.unit}${r.note ? ` (${r.note})` : ''}`);
       return rows;
