@@ -125,12 +125,17 @@ export function postgresCpuMs(dbUrl: string): number {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
       if (!cmd.startsWith('postgres:') || !cmd.includes(` ${name} `)) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ms += ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+      ms += processCpuMs(Number(pid));
     } catch {
       // the backend ended meanwhile
     }
   }
   return ms;
+}
+
+/** CPU time (ms, user + system) so far of one process, from /proc/<pid>/stat (clock ticks of 10 ms); throws when it is gone. */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
 }

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { EventStore, ProjectionRunner, requestRebuild, type Projection, type Queryable } from '../libs/event-store/src/index.js';
+import { EventStore, PROJECTION_BUCKETS, ProjectionRunner, requestRebuild, type BucketLeases, type Projection, type Queryable } from '../libs/event-store/src/index.js';
 import { appendRaw } from '../libs/event-store/src/testing.js';
 import { CustomerReadModelsProjection, FollowUpSummaryProjection, StreamCache } from '../libs/read-models/src/index.js';
 import { FollowUpsProjection } from '../apps/worker/src/projections/follow-ups.projection.js';
@@ -219,6 +219,29 @@ describe('rebuild into shadow tables (real Postgres)', () => {
     }
     await runner.drain();
     expect(await rebuilding()).toBe(0);
+    expect(await readModels(db.ds)).toEqual(reference);
+  });
+
+  it('given a bucket another process has not replayed yet, when the swap takes the tail of every bucket, then it takes all of that bucket, not just one batch share of it', async () => {
+    // One customer with more events than a bucket's share of a tail batch (50,000 / 64 = 782).
+    const big = await register();
+    await appendRaw(store, `customer-${big}`, Array.from({ length: 1_000 }, (_, n) => touchpoint(big, n)), 1);
+    await new ProjectionRunner(db.ds, store, projections()).drain();
+    const reference = await readModels(db.ds);
+    const [{ bucket }] = await db.ds.query(`SELECT bucket FROM events WHERE stream_id = $1 LIMIT 1`, [`customer-${big}`]);
+    // This process holds every bucket but that one (the other process holding it is slow); near
+    // the head, it swaps, taking the slow bucket's events in the swap's transaction.
+    const others = Array.from({ length: PROJECTION_BUCKETS }, (_, b) => b).filter((b) => b !== Number(bucket));
+    const leases = { owned: () => others, start: async () => undefined, stop: async () => undefined } as unknown as BucketLeases;
+    await new ProjectionRunner(db.ds, store, projections(50_000), { leases }).rebuild(READ_MODELS);
+    expect(await rebuilding()).toBe(0);
+    // As current as the tables it replaced the moment it swapped, before any live batch ran.
+    const [{ behind }] = await db.ds.query(
+      `SELECT count(*)::int AS behind FROM events e JOIN projection_bucket_checkpoints c ON c.name = $1 AND c.bucket = e.bucket
+       WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)`,
+      [READ_MODELS],
+    );
+    expect(behind).toBe(0);
     expect(await readModels(db.ds)).toEqual(reference);
   });
 

@@ -20,8 +20,12 @@ const WHOLE = -1;
  * waits that long), so the tables swapped in are as current as the ones they replace.
  */
 const SWAP_WITHIN = 5_000;
-/** Batches the swap's transaction takes at most to reach the head (events keep arriving). */
-const SWAP_TAIL_BATCHES = 4;
+/**
+ * Batches the swap's transaction takes at most to reach the head (events keep arriving). Each
+ * bucket reads at most its share of a batch (readBuckets), so a bucket another process left
+ * behind can need several: up to SWAP_WITHIN in one bucket takes 7 at 50,000 a batch.
+ */
+const SWAP_TAIL_BATCHES = 16;
 /** How long the swap waits for a reader's lock on a live table before it gives up and tries again later (readers queue behind it meanwhile). */
 const SWAP_LOCK_TIMEOUT = '3s';
 const ALL_BUCKETS = Array.from({ length: PROJECTION_BUCKETS }, (_, b) => b);
@@ -922,7 +926,8 @@ export class ProjectionRunner {
             await tx.query('ROLLBACK TO SAVEPOINT shadow_tail');
             read = await this.shadowBatchIn(p, schema, tx, all, true);
           }
-          if (read < (p.batchSize ?? 1000)) break;
+          // Not a short batch: with buckets at different checkpoints each reads only its share, so only an empty one is the head.
+          if (read === 0) break;
         }
         await tx.query(`DELETE FROM projection_parked_events WHERE projection = $1`, [p.name]);
         await tx.query(`INSERT INTO projection_parked_events SELECT * FROM ${quoteIdent(schema)}.projection_parked_events`);
