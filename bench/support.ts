@@ -139,3 +139,17 @@ export function processCpuMs(pid: number): number {
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
 }
+
+/**
+ * Puts the named projections' checkpoints at the head of the log, running: for a seeded log that
+ * is history to them (a relay must not replay a million events into the measurement).
+ */
+export async function startAtHead(db: { query(sql: string, params?: unknown[]): Promise<unknown> }, names: readonly string[]): Promise<void> {
+  await db.query(
+    `INSERT INTO projection_checkpoints (name, transaction_id, global_position, status)
+     SELECT n, h.transaction_id, h.global_position, 'running'
+     FROM unnest($1::text[]) AS n, (SELECT transaction_id, global_position FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1) h
+     ON CONFLICT (name) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, status = 'running'`,
+    [names],
+  );
+}

@@ -9,7 +9,7 @@ import { CustomerReadModelsProjection, FollowUpSummaryProjection, StreamCache } 
 import { QUEUES } from '../../libs/queues/src/index.js';
 import { loadConfig } from '../../libs/shared/src/config.js';
 import { WORKER_NODE_FLAGS } from '../../libs/shared/src/worker-flags.js';
-import { dropRedisPrefix, postgresCpuMs, seconds, stopProcesses } from '../support.js';
+import { dropRedisPrefix, postgresCpuMs, startAtHead, seconds, stopProcesses } from '../support.js';
 import type { BenchContext, BenchSuite, Row } from '../types.js';
 
 const CHANNELS = ['email', 'phone', 'chat', 'chatbot', 'support_ticket', 'meeting', 'newsletter', 'return', 'survey', 'in_app'];
@@ -158,13 +158,7 @@ export const projectionsSuite: BenchSuite = {
       // The seeded year is history for the worker's other projections (follow-up relay, outbound
       // relay, follow-up tasks): start them at the head, as a worker that has kept up would be,
       // so the measurement sees steady state rather than a relay replaying a million events.
-      await db.ds.query(
-        `INSERT INTO projection_checkpoints (name, transaction_id, global_position, status)
-         SELECT n, h.transaction_id, h.global_position, 'running'
-         FROM unnest($1::text[]) AS n, (SELECT transaction_id, global_position FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1) h
-         ON CONFLICT (name) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, status = 'running'`,
-        [['follow-up-relay', 'follow-ups', 'outbound-relay']],
-      );
+      await startAtHead(db.ds, ['follow-up-relay', 'follow-ups', 'outbound-relay']);
       const workerEntry = fileURLToPath(new URL('../../apps/worker/src/main.js', import.meta.url));
       // As `npm start` runs it: one worker process for the projections, one for the jobs.
       // BENCH_WORKER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to the workers' node.

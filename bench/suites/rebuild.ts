@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { BucketLeases, bucketLeases, EventStore, PROJECTION_BUCKETS, ProjectionRunner, type Projection } from '../../libs/event-store/src/index.js';
 import { CustomerReadModelsProjection, FollowUpSummaryProjection, READ_MODELS_LEASE_RUNNER, StreamCache } from '../../libs/read-models/src/index.js';
 import { WORKER_NODE_FLAGS } from '../../libs/shared/src/worker-flags.js';
-import { dropRedisPrefix, postgresCpuMs, processCpuMs, seconds, stopProcesses } from '../support.js';
+import { dropRedisPrefix, postgresCpuMs, startAtHead, processCpuMs, seconds, stopProcesses } from '../support.js';
 import type { BenchDatabase, BenchSuite, Row } from '../types.js';
 import { __seed as seed } from './projections.js';
 
@@ -51,13 +51,7 @@ export const rebuildSuite: BenchSuite = {
       // Two processes: this one and a worker, each holding the leases of half the buckets. The
       // worker's relays start at the head, as a worker that has kept up would (the seeded log is
       // history to them); its read models are current (the rebuild above swapped them in).
-      await db.ds.query(
-        `INSERT INTO projection_checkpoints (name, transaction_id, global_position, status)
-         SELECT n, h.transaction_id, h.global_position, 'running'
-         FROM unnest($1::text[]) AS n, (SELECT transaction_id, global_position FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1) h
-         ON CONFLICT (name) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, status = 'running'`,
-        [['follow-up-relay', 'follow-ups', 'outbound-relay']],
-      );
+      await startAtHead(db.ds, ['follow-up-relay', 'follow-ups', 'outbound-relay']);
       const heartbeatMs = 500;
       worker = spawn(process.execPath, [...WORKER_NODE_FLAGS, fileURLToPath(new URL('../../apps/worker/src/main.js', import.meta.url))], {
         env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: db.url, REDIS_URL: ctx.redisUrl, LOG_LEVEL: 'silent', QUEUE_PREFIX: queuePrefix, WORKER_ROLES: 'projections', WORKER_METRICS_PORT: '0', PROJECTION_LEASE_HEARTBEAT_MS: String(heartbeatMs) },
