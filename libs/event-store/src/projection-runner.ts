@@ -28,6 +28,8 @@ const SWAP_WITHIN = 5_000;
 const SWAP_TAIL_BATCHES = 16;
 /** How long the swap waits for a reader's lock on a live table before it gives up and tries again later (readers queue behind it meanwhile). */
 const SWAP_LOCK_TIMEOUT = '3s';
+/** How often a projection with no rebuild under way looks for one another process began (ms). */
+const SHADOW_LOOK_MS = 1000;
 const ALL_BUCKETS = Array.from({ length: PROJECTION_BUCKETS }, (_, b) => b);
 
 export const EVENTS_CHANNEL = 'closeness_events';
@@ -727,6 +729,11 @@ export class ProjectionRunner {
 
   /** The shadow instances of the projections being rebuilt here, with the schema each writes. */
   private readonly shadows = new Map<string, { schema: string; projection: Projection }>();
+  /**
+   * When a projection last had no rebuild under way: the live loop looks again at most once a
+   * second (a rebuild another process began is joined that much later), not on every batch.
+   */
+  private readonly noRebuildSince = new Map<string, number>();
 
   private shadowOf(p: Projection, schema: string): Projection {
     const known = this.shadows.get(p.name);
@@ -773,11 +780,15 @@ export class ProjectionRunner {
 
   /** While a rebuild of `p` into shadow tables is under way (begun here or in another process): a shadow batch, and the swap once the shadow is near the head. */
   private async stepShadow(p: Projection, wait: boolean): Promise<number> {
+    const idle = this.noRebuildSince.get(p.name);
+    if (!this.shadows.has(p.name) && idle !== undefined && Date.now() - idle < SHADOW_LOOK_MS) return 0;
     const [r] = await this.ds.query(`SELECT shadow_schema FROM projection_rebuilds WHERE name = $1`, [p.name]);
     if (!r) {
       this.shadows.delete(p.name);
+      this.noRebuildSince.set(p.name, Date.now());
       return 0;
     }
+    this.noRebuildSince.delete(p.name);
     const read = await this.isolating(p, (isolate) => this.shadowBatch(p, r.shadow_schema, wait, isolate));
     // A full batch: this process's buckets are not near the head yet, so neither is the shadow.
     if (read >= (p.batchSize ?? 1000) || !(await this.shadowNearHead(p))) return read;
