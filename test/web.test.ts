@@ -172,10 +172,15 @@ const HAS_CHROMIUM = existsSync(CHROMIUM) || needsBinary('chromium', 'the web UI
     expect(badges.some((b) => /Relational|Neutral|Transactional/.test(b))).toBe(true);
     const times = await page.locator('ol.timeline > li time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime')!));
     expect([...times].sort().reverse()).toEqual(times);
-    // Signals on demand.
-    const disclosure = page.locator('ol.timeline details.signals').first();
+    // Signals on demand: what moved the score with the arithmetic from 50, never a "±0" among
+    // them (facts the model weighs at nothing are listed apart, as noticed).
+    const disclosure = page.locator('ol.timeline details.signals:has(li)').first();
     await disclosure.locator('summary').click();
     expect(await disclosure.locator('li').count()).toBeGreaterThan(0);
+    expect(await disclosure.locator('.sig-sum').textContent()).toMatch(/^50 to start, (?:[+−]\d+|±0) from these signals: \d+\.$/);
+    const effects = await page.locator('ol.timeline details.signals li .effect').allTextContents();
+    expect(effects.length).toBeGreaterThan(0);
+    expect(effects.filter((e) => e === '±0')).toEqual([]);
     // A driver links to its events on the timeline.
     const driverButton = page.locator('.drivers button').first();
     if (await driverButton.count()) {

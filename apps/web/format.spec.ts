@@ -45,3 +45,16 @@ describe('fmtAgo: by calendar day too', () => {
     expect(f.fmtAgo(then, at(now), timeZone)).toBe(words);
   });
 });
+
+describe('splitSignals: the "Why" list of a relational score', () => {
+  it('lists what moved the score, largest first, and sets apart what rounds to no effect', () => {
+    const { counted, noticed } = f.splitSignals([
+      { name: 'human_handled', effect: 0, detail: 'handled by a person' },
+      { name: 'open_questions', effect: 4.2, detail: 'asked' },
+      { name: 'templated_reply', effect: -9.1, detail: 'template' },
+      { name: 'two_way', effect: 0.04, detail: 'a back-and-forth' },
+    ]);
+    expect(counted.map((s: any) => s.name)).toEqual(['templated_reply', 'open_questions']);
+    expect(noticed.map((s: any) => s.name)).toEqual(['human_handled', 'two_way']);
+  });
+});

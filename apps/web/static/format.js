@@ -76,6 +76,19 @@ export const signed = (n) => {
   return v > 0 ? `+${v}` : v < 0 ? `−${Math.abs(v)}` : '±0';
 };
 
+/**
+ * A score's signals as the "Why" list shows them: the ones that moved the score, largest first,
+ * and the facts the model noticed but weighs at nothing (they explain the contact, not the
+ * score). Effects are shown to one decimal, so an effect that rounds to 0 counts as none.
+ */
+export function splitSignals(signals) {
+  const moved = (s) => Math.round(Number(s.effect) * 10) !== 0;
+  return {
+    counted: signals.filter(moved).sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect)),
+    noticed: signals.filter((s) => !moved(s)),
+  };
+}
+
 const CHANNELS = {
   email: 'E-mail', phone: 'Phone call', meeting: 'Meeting', video: 'Video call', chat: 'Chat', chatbot: 'Chatbot', sms: 'SMS',
   support_ticket: 'Support ticket', return: 'Return', survey: 'Survey', newsletter: 'Newsletter', in_app: 'In-app message',

@@ -2,7 +2,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, explain } from '../api.js';
-import { bandLabel, segmentLabel, channelLabel, fmtAgo, fmtDate, fmtDateTime, fmtDay, humanize, isoDay, money, renewalWords, riskPct, riskWithout, signed } from '../format.js';
+import { bandLabel, segmentLabel, channelLabel, fmtAgo, fmtDate, fmtDateTime, fmtDay, humanize, isoDay, money, renewalWords, riskPct, riskWithout, signed, splitSignals } from '../format.js';
 import { HealthChart } from '../health-chart.js';
 import { announce, BandChip, Empty, ErrorState, FollowUpCard, Loading, Risk, Trend, useAsync, useClosedTasks } from '../ui.js';
 
@@ -382,6 +382,7 @@ function TimelineItem({ item }) {
     ? `automation${t.agent && t.agent.name ? ` (${t.agent.name})` : ''}`
     : (t.agent && t.agent.name) || 'a colleague';
   const signals = (r && r.signals) || [];
+  const { counted, noticed } = splitSignals(signals);
   return html`<li id=${`ev-${item.eventId}`} class=${`tl-item tl-touchpoint ${r ? `tl-${r.class}` : ''}`}>
     <div class="tl-head">
       <span class="tl-title"><span class="channel">${channelLabel(t.channel)}</span> <span class="muted">${DIRECTION[t.direction] || ''}</span></span>
@@ -393,8 +394,12 @@ function TimelineItem({ item }) {
     ${t.survey ? html`<p class="tl-text">Survey: ${t.survey.kind.toUpperCase()} ${t.survey.score}${t.survey.comment ? ` — “${t.survey.comment}”` : ''}</p>` : null}
     ${signals.length
       ? html`<details class="signals">
-          <summary>Why ${r ? humanize(r.class).toLowerCase() : ''}? (${signals.length} signal${signals.length === 1 ? '' : 's'})</summary>
-          <ul>${signals.map((s, i) => html`<li key=${i} class=${s.effect < 0 ? 'neg' : 'pos'}><span class="effect">${signed(s.effect)}</span> ${s.detail || humanize(s.name)}</li>`)}</ul>
+          <summary>Why ${r ? humanize(r.class).toLowerCase() : ''}? (${counted.length ? `${counted.length} signal${counted.length === 1 ? '' : 's'}` : 'nothing moved the score'})</summary>
+          ${counted.length
+            ? html`<ul>${counted.map((s, i) => html`<li key=${i} class=${s.effect < 0 ? 'neg' : 'pos'}><span class="effect">${signed(s.effect)}</span> ${s.detail || humanize(s.name)}</li>`)}</ul>
+              <p class="muted sig-sum">50 to start, ${signed(r ? r.score - 50 : 0)} from these signals: ${r ? r.score : ''}.</p>`
+            : html`<p class="muted sig-sum">No signal moved the score from 50.</p>`}
+          ${noticed.length ? html`<p class="muted sig-noticed">Noticed, not counted: ${noticed.map((s) => s.detail || humanize(s.name)).join('; ')}.</p>` : null}
         </details>`
       : null}
     ${Array.isArray(t.transcript) && t.transcript.length
