@@ -102,7 +102,8 @@ describe('explanations that read right (#22): GET /customers/:id and health?asOf
     }, 60_000);
     const silence = open.reasons.find((x: any) => x.rule === 'automation_without_relational');
     // Raised at the second newsletter (2 days ago): 68 days then, 70 now; the same day it counts from.
-    expect(silence.reason).toMatch(new RegExp(`^No relational contact for 68 days \\(since ${lastRelational}\\) while 2 automated messages went out\\.$`));
+    // The three chatbot conversations were the customer getting in touch, and the task says so.
+    expect(silence.reason).toMatch(new RegExp(`^No relational contact for 68 days \\(since ${lastRelational}\\) while 2 automated messages went out; they got in touch three times themselves\\.$`));
     expect(open.suggestedAction).toContain(`since ${lastRelational}`);
     for (const text of [open.suggestedAction, ...open.reasons.map((x: any) => x.reason)]) {
       expect(text).not.toMatch(/\b\d{4}-\d{2}-\d{2}\b|\ba (?:[aeiou]|the\b)|\b(?:in|for) 0 days\b|\b1 days\b/i);

@@ -288,6 +288,38 @@ describe('one open follow-up per customer (#22, real stack)', () => {
     }
   });
 
+  it('given an open silence task, when the silence check finds the same silence past the next threshold, then the task says how long it has lasted now and is a level more urgent, still one task', async () => {
+    const c = await customer('Siri Vik', 50_000);
+    const first = await api('POST', '/touchpoints/batch', admin, { touchpoints: [relationalCall(c, am.id, daysAgo(35))] });
+    const sent = [await post(newsletter(c, daysAgo(3))), await post(newsletter(c, daysAgo(2)))];
+    await evaluated([first.body.results[0].eventId, ...sent]);
+    const [task] = await tasksOf(c);
+    expect(task).toMatchObject({ rule: 'automation_without_relational', status: 'open' });
+    const before = (await api('GET', `/follow-ups?customerId=${c}&status=open`, am)).body.items[0];
+    expect(before.reason).toMatch(/^No relational contact for 33 days /);
+    expect(before.priority).toBe('normal');
+
+    // A month on, nobody has called: the check records the 60-day step, and the same task reads so.
+    const later = new Date(Date.now() + 30 * DAY);
+    await stack.worker!.get(SilenceService).runCheck(later);
+    const [fact] = await stack.db.ds.query(`SELECT event_id::text AS id, data FROM events WHERE stream_id = $1 AND type = 'RelationshipWentQuiet'`, [`customer-${c}`]);
+    expect(fact.data.daysSinceRelational).toBe(65);
+    await evaluated([fact.id]);
+    const after = await eventually(async () => {
+      const items = (await api('GET', `/follow-ups?customerId=${c}&status=open`, am)).body.items;
+      return items.length === 1 && items[0].priority === 'high' && items;
+    });
+    expect(after[0]).toMatchObject({ id: before.id, rule: 'automation_without_relational', priority: 'high', dueAt: before.dueAt });
+    expect(after[0].reason).toMatch(/^No relational contact for 65 days \(since /);
+    expect(after[0].reasons).toHaveLength(1);
+    expect(after[0].reasons[0].triggeredBy).toContain(fact.id);
+    expect((await taskEvents(c)).map((e) => e.type)).toEqual(['FollowUpTaskRaised', 'FollowUpReasonRevised']);
+
+    // The same check again finds nothing new: no second revision.
+    await stack.worker!.get(SilenceService).runCheck(later);
+    expect((await stack.db.ds.query(`SELECT count(*)::int AS n FROM events WHERE stream_id = $1 AND type = 'RelationshipWentQuiet'`, [`customer-${c}`]))[0].n).toBe(1);
+  });
+
   it('given one follow-up the system closed (its silence turned out shorter) and one the account manager completed, then the team report\'s median time to complete counts only the second', async () => {
     const am2 = await createUser(stack.db.ds, 'account_manager');
     const mine = async (name: string, annualValue: number) => (await api('POST', '/customers', admin, { externalId: `ext-${randomUUID()}`, name, annualValue, accountManagerId: am2.id })).body.id as string;

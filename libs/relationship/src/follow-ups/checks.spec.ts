@@ -112,6 +112,23 @@ describe('follow-up rules', () => {
       const tps = [tp('relational', { occurredAt: day(1) }), news(day(2)), news(day(3))];
       expect(evaluateRules(ctx(tps), only('automation_without_relational'), NOW)).toEqual([]);
     });
+    it('given the customer got in touch during the silence, then the reason says so and the action names the last real conversation and what they sent', () => {
+      const call = tp('relational', { occurredAt: '2026-02-01T10:00:00Z', channel: 'phone', handledBy: 'human', direction: 'outbound', initiatedBy: 'company', agent: { name: 'Lars Moe' }, topic: 'integration' });
+      const ticket = tp('neutral', { occurredAt: '2026-02-20T10:00:00Z', channel: 'support_ticket', handledBy: 'human' });
+      const tps = [call, news('2026-02-10T10:00:00Z'), ticket, news('2026-03-06T10:00:00Z')];
+      const [p] = evaluateRules(ctx(tps), only('automation_without_relational'), NOW);
+      expect(p.reason).toBe('No relational contact for 33 days (since 1 Feb 2026) while 2 automated messages went out; they got in touch once themselves.');
+      expect(p.suggestedAction).toContain('since 1 Feb 2026 (a phone call with Lars Moe about "integration")');
+      expect(p.suggestedAction).toContain('They got in touch once since (a support ticket), and it did not become a real conversation.');
+      expect(p.priority).toBe('normal');
+    });
+    it('given a silence twice the rule\'s quiet days, then the task is a level more urgent than one just past the line', () => {
+      const short = [tp('relational', { occurredAt: '2026-02-05T10:00:00Z', channel: 'phone', handledBy: 'human' }), news('2026-02-20T10:00:00Z'), news('2026-03-08T10:00:00Z')];
+      expect(evaluateRules(ctx(short), only('automation_without_relational'), NOW)[0].priority).toBe('normal');
+      const long = [rel(), news('2026-02-01T10:00:00Z'), news('2026-03-06T10:00:00Z')];
+      expect(evaluateRules(ctx(long), only('automation_without_relational'), NOW)[0].priority).toBe('high'); // 60 days: 2 × 30
+      expect(evaluateRules(ctx(long), only('automation_without_relational', { quietDays: 31 }), NOW)[0].priority).toBe('normal');
+    });
     it('given a RelationshipWentQuiet fact, when it is the trigger, then the fact is among the triggers', () => {
       const tps = [rel(), news('2026-02-01T10:00:00Z'), news('2026-02-10T10:00:00Z')];
       const fact = { eventId: 'f1', type: 'RelationshipWentQuiet' as const, occurredAt: '2026-03-09T00:00:00Z', data: { daysSinceRelational: 63 } };

@@ -77,8 +77,8 @@ function worstSignals(tp: ScoredTouchpoint, n = 2): string {
   return bad.map((s) => s.detail).join('; ');
 }
 
-function priorityFor(rule: FollowUpRule, rules: FollowUpRules, ctx: RuleContext, renewal: number | null): FollowUpPriority {
-  let i = PRIORITIES.indexOf(rule.priorityBase);
+function priorityFor(rule: FollowUpRule, rules: FollowUpRules, ctx: RuleContext, renewal: number | null, escalate = 0): FollowUpPriority {
+  let i = PRIORITIES.indexOf(rule.priorityBase) + escalate;
   if ((ctx.customer.annualValue ?? 0) >= rules.priority.highValueAnnualValue && rules.priority.highValueAnnualValue > 0) i++;
   if ((ctx.health?.churnProbability ?? 0) >= rules.priority.highChurnProbability) i++;
   if (renewal !== null) i++;
@@ -104,6 +104,8 @@ interface Finding {
   triggeredBy: string[];
   /** Business time (ms) of the newest evidence: what the rule's maxEvidenceDays is measured on. */
   evidenceMs: number;
+  /** Levels above the rule's base priority that the finding itself calls for (a silence twice the rule's length). */
+  escalate?: number;
 }
 
 type RuleCheck = (ctx: RuleContext, params: Record<string, number>, sorted: ScoredTouchpoint[], trigger: ScoredTouchpoint | undefined) => Finding | undefined;
@@ -149,10 +151,22 @@ const CHECKS: Record<RuleId, RuleCheck> = {
     const automated = sorted.filter((x) => time(x) > since && time(x) <= at && x.touchpoint.direction === 'outbound' && x.touchpoint.handledBy === 'automation');
     if (automated.length < p.minAutomatedOutbound) return undefined;
     const recent = automated.slice(-5);
+    const reachedOut = sorted.filter((x) => time(x) > since && time(x) <= at && isCustomerContact(x.touchpoint)).map((x) => x.touchpoint);
     return {
-      ...say.automationWithoutRelational({ name: ctx.customer.name, days, sinceMs: since, hasRelational: lastRelational !== undefined, automated: automated.map((x) => x.touchpoint) }),
+      ...say.automationWithoutRelational({
+        name: ctx.customer.name,
+        days,
+        sinceMs: since,
+        hasRelational: lastRelational !== undefined,
+        automated: automated.map((x) => x.touchpoint),
+        last: lastRelational?.touchpoint,
+        reachedOut,
+      }),
       triggeredBy: [...(quiet ? [quiet.eventId] : []), ...recent.map((x) => x.eventId)],
       evidenceMs: at,
+      // Two quiet periods and more without a real conversation is no longer a gap in the rhythm:
+      // it sorts above the customers who are just past the line.
+      escalate: days >= 2 * p.quietDays ? 1 : 0,
     };
   },
 
@@ -276,7 +290,7 @@ export function evaluateRules(ctx: RuleContext, rules: FollowUpRules, now: Date)
       rule: rule.id,
       reason: found.reason,
       suggestedAction: renewal === null ? found.suggestedAction : say.withRenewal(found.suggestedAction, renewal),
-      priority: priorityFor(rule, rules, ctx, renewal),
+      priority: priorityFor(rule, rules, ctx, renewal, found.escalate),
       dueAt: new Date(now.getTime() + rule.slaHours * 3_600_000).toISOString(),
       triggeredBy: [...new Set(found.triggeredBy)],
       evidenceAt: new Date(found.evidenceMs).toISOString(),

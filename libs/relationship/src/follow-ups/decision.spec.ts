@@ -37,6 +37,18 @@ describe('one open follow-up per customer: the decision', () => {
     expect(d).toEqual({ skipped: [{ rule: 'repeat_contact', why: 'already_a_reason' }] });
   });
 
+  it('given an open silence task, when the silence check finds it past a further threshold, then the reason says how long now and the task takes the higher priority; its due date stays', () => {
+    const open = openTask('automation_without_relational');
+    const deeper = finding('automation_without_relational', { reason: 'No relational contact for 61 days (since 5 Jan 2026) while 4 automated messages went out.', suggestedAction: 'Call now', priority: 'high', dueAt: h(120), triggeredBy: ['f60'] });
+    const d = decideFollowUp(given({ open, deepens: true, findings: [deeper] }));
+    expect(d.revise).toEqual({ taskId: 't1', joins: [expect.objectContaining({ reason: expect.objectContaining({ reason: deeper.reason, priority: 'high', triggeredBy: ['f60'], dueAt: open.reasons[0].dueAt }), priority: 'high', suggestedAction: 'Call now.' })] });
+    expect(d.skipped).toEqual([{ rule: 'automation_without_relational', why: 'already_a_reason' }]);
+    // A touchpoint that finds the silence again (a newsletter) rewrites nothing; nor does the same wording, nor another rule.
+    expect(decideFollowUp(given({ open, findings: [deeper] })).revise).toBeUndefined();
+    expect(decideFollowUp(given({ open, deepens: true, findings: [finding('automation_without_relational')] })).revise).toBeUndefined();
+    expect(decideFollowUp(given({ open: openTask('repeat_contact'), deepens: true, findings: [finding('repeat_contact', { reason: 'Other words.' })] })).revise).toBeUndefined();
+  });
+
   it('given an open task with a reason that reads differently once judged again, then that reason is replaced and a joining reason combines with the new words', () => {
     const open = openTask('automation_without_relational');
     const revised = { ...open.reasons[0], reason: 'No relational contact for 42 days (since 25 Jan 2026) while 2 automated messages went out.', suggestedAction: 'New action' };

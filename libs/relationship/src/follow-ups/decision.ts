@@ -38,6 +38,12 @@ export interface FollowUpDecisionInput {
   revised?: readonly FollowUpReason[];
   /** Rules whose reason of the open task no longer holds while another reason does (`rejudgeReason`). */
   withdrawn?: readonly string[];
+  /**
+   * The trigger is the silence check finding the relationship quiet past a further threshold: a
+   * silence reason already on the open task is reworded to what the rule finds now (days,
+   * messages, and the priority a longer silence calls for).
+   */
+  deepens?: boolean;
   /** The customer's latest outcome is `churned` (not won back since). */
   churned: boolean;
   /** What the rules found on the trigger (evaluateRules: enabled, current evidence). */
@@ -159,8 +165,19 @@ export function decideFollowUp(input: FollowUpDecisionInput): FollowUpDecision {
     else if (input.answered.has(f.rule)) skip('already_answered');
     else if (lastClosedAt && !(Date.parse(f.evidenceAt) > Date.parse(lastClosedAt))) skip('before_last_close');
     else if (coolingDown(f, input)) skip('dismissed_cooling_down');
-    else if (current.some((r) => r.rule === f.rule) || fresh.some((x) => x.rule === f.rule)) skip('already_a_reason');
-    else fresh.push(f);
+    else if (current.some((r) => r.rule === f.rule) || fresh.some((x) => x.rule === f.rule)) {
+      skip('already_a_reason');
+      const mine = current.find((r) => r.rule === f.rule);
+      // The same silence, longer now: the reason says how long and how urgent it has become (its
+      // due date stays: the task was due already). One rule only — another rule found again is
+      // other evidence, which would replace what the task rests on.
+      if (open && input.deepens && mine && f.rule === 'automation_without_relational' && mine.reason !== f.reason) {
+        const deeper: FollowUpReason = { ...mine, reason: f.reason, suggestedAction: f.suggestedAction, triggeredBy: f.triggeredBy, priority: f.priority };
+        current = current.map((x) => (x === mine ? deeper : x));
+        const join = { reason: deeper, ...combineReasons(current) };
+        out.revise = { taskId: open.id, joins: [...(out.revise?.joins ?? []), join] };
+      }
+    } else fresh.push(f);
   }
   if (fresh.length === 0) return out;
   if (open) {

@@ -160,6 +160,46 @@ describe('follow-up wording', () => {
         },
       ],
       [
+        'silence, the last conversation named, the customer got in touch since',
+        say.automationWithoutRelational({
+          name: 'Ola',
+          days: 40,
+          sinceMs: rel,
+          hasRelational: true,
+          automated,
+          last: contact('phone', 'human', { agent: { name: 'Lars Moe' }, topic: 'integration', direction: 'outbound' }),
+          reachedOut: [contact('support_ticket'), contact('email')],
+        }),
+        {
+          reason: 'No relational contact for 40 days (since 5 Jan 2026) while 2 automated messages went out; they got in touch twice themselves.',
+          suggestedAction: 'Get in touch with Ola personally: nobody has had a real conversation with them since 5 Jan 2026 (a phone call with Lars Moe about "integration"), yet they received 2 automated messages (a newsletter and an e-mail). They got in touch twice since (a support ticket and an e-mail), and none of it became a real conversation.',
+        },
+      ],
+      [
+        'silence, the last conversation a written reply, one contact since',
+        say.automationWithoutRelational({
+          name: 'Ola',
+          days: 33,
+          sinceMs: rel,
+          hasRelational: true,
+          automated,
+          last: contact('email', 'human', { agent: { name: 'Lars Moe' }, subject: 'Invoice for March', direction: 'outbound' }),
+          reachedOut: [contact('chat')],
+        }),
+        {
+          reason: 'No relational contact for 33 days (since 5 Jan 2026) while 2 automated messages went out; they got in touch once themselves.',
+          suggestedAction: 'Get in touch with Ola personally: nobody has had a real conversation with them since 5 Jan 2026 (an e-mail from Lars Moe about "Invoice for March"), yet they received 2 automated messages (a newsletter and an e-mail). They got in touch once since (a chat), and it did not become a real conversation.',
+        },
+      ],
+      [
+        'silence, the last relational contact a survey answer: no conversation to name',
+        say.automationWithoutRelational({ name: 'Ola', days: 31, sinceMs: rel, hasRelational: true, automated, last: contact('survey', 'automation', { topic: 'invoice', survey: { kind: 'csat', score: 5 } }) }),
+        {
+          reason: 'No relational contact for 31 days (since 5 Jan 2026) while 2 automated messages went out.',
+          suggestedAction: 'Get in touch with Ola personally: nobody has had a real conversation with them since 5 Jan 2026, yet they received 2 automated messages (a newsletter and an e-mail).',
+        },
+      ],
+      [
         'unanswered e-mail, hours',
         say.unansweredInbound({ tp: contact('email', 'human', { subject: 'Invoice wrong' }), name: 'Kari Nordmann', hours: 50.2, slaHours: 24 }),
         {
@@ -277,6 +317,7 @@ describe('follow-up wording', () => {
             say.highValueTransactional({ tp, name: 'Kari', annualValue: 1e6, why: '' }),
             say.transactionalStreak({ contacts: [tp, tp, contact('email')], name: 'Kari' }),
             say.automationWithoutRelational({ name: 'Kari', days: 45, sinceMs: rel, hasRelational: true, automated: [tp, tp] }),
+            say.automationWithoutRelational({ name: 'Kari', days: 45, sinceMs: rel, hasRelational: true, automated: [tp], last: { ...tp, agent: { name: 'Lars' } }, reachedOut: [tp, tp, tp, tp, tp, tp] }),
             say.unansweredInbound({ tp, name: 'Kari', hours: 30, slaHours: 24 }),
             say.returnAutomationOnly({ contacts: [tp], name: 'Kari' }),
             say.winBack({ name: 'Kari', churnedAt: '2026-01-01T00:00:00Z', tp }),

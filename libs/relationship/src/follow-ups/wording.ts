@@ -99,6 +99,20 @@ export interface SilenceWords {
   sinceMs: number;
   hasRelational: boolean;
   automated: readonly Touchpoint[];
+  /** The last relational contact itself: what it was, with whom, about what (the thread to pick up). */
+  last?: Touchpoint;
+  /** The customer's own contacts since the silence began: they got in touch, and none became a real conversation. */
+  reachedOut?: readonly Touchpoint[];
+}
+
+const SPOKEN = new Set<unknown>(['phone', 'meeting', 'video', 'chat']);
+
+/** "a phone call with Lars Moe about "invoice"", "an e-mail from Lars Moe": the conversation to pick up. */
+function lastConversation(tp: Touchpoint): string {
+  const who = tp.agent?.name?.trim();
+  const withWhom = !who ? '' : SPOKEN.has(tp.channel) ? ` with ${who}` : tp.direction === 'outbound' ? ` from ${who}` : ` answered by ${who}`;
+  const about = (tp.topic ?? tp.subject ?? '').trim();
+  return `${aContact(tp)}${withWhom}${about ? ` about ${quoted(about, 60)}` : ''}`;
 }
 
 /**
@@ -111,10 +125,19 @@ export function automationWithoutRelational(w: SilenceWords) {
   const messages = counted(w.automated.length, 'automated message');
   const kinds = contactsCounted(w.automated.slice(-5), true);
   const shown = w.automated.length > 5 ? `the latest ${numberWord(5)}: ${kinds}` : kinds;
-  const sinceText = w.hasRelational ? `since ${dayOf(w.sinceMs)}` : `since the first contact on ${dayOf(w.sinceMs)}`;
+  // Only a person's conversation is a thread to pick up; a praising survey answer counts as relational but is none.
+  const pickUp = w.last && w.last.handledBy !== 'automation' && !w.last.survey ? ` (${lastConversation(w.last)})` : '';
+  const sinceText = w.hasRelational ? `since ${dayOf(w.sinceMs)}${pickUp}` : `since the first contact on ${dayOf(w.sinceMs)}`;
+  // A customer who got in touch and met no real conversation is not merely quiet: say so, with what they sent.
+  const own = w.reachedOut ?? [];
+  const themselves = own.length === 0 ? '' : `; they got in touch ${times(own.length)} themselves`;
+  const tail =
+    own.length === 0
+      ? ''
+      : ` They got in touch ${times(own.length)} since (${own.length > 5 ? `the latest five: ${contactsCounted(own.slice(-5))}` : contactsCounted(own)}), and ${own.length === 1 ? 'it did not become' : 'none of it became'} a real conversation.`;
   return {
-    reason: `${capital(silence)} while ${messages} went out.`,
-    suggestedAction: `Get in touch with ${w.name} personally: nobody has had a real conversation with them ${sinceText}, yet they received ${messages} (${shown}).`,
+    reason: `${capital(silence)} while ${messages} went out${themselves}.`,
+    suggestedAction: `Get in touch with ${w.name} personally: nobody has had a real conversation with them ${sinceText}, yet they received ${messages} (${shown}).${tail}`,
   };
 }
 

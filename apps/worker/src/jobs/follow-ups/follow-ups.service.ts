@@ -381,7 +381,9 @@ export class FollowUpsService {
     const gone = new Set([...quietBroken, ...recovered]);
     const noLongerHolds = !!open && gone.size > 0 && open.reasons.every((r) => gone.has(r.rule));
     const withdrawn = noLongerHolds ? [] : [...gone];
-    const decision = decideFollowUp({ now, open, memory: slot.memory, answersOpen, noLongerHolds, revised, withdrawn, churned: churnedAt !== null, findings, answered, rules: shared.rules });
+    // The silence check past a further threshold (60 days after 30) rewords an open silence task; a newsletter finding it again does not.
+    const deepens = trigger.type === 'RelationshipWentQuiet';
+    const decision = decideFollowUp({ now, open, memory: slot.memory, answersOpen, noLongerHolds, revised, withdrawn, deepens, churned: churnedAt !== null, findings, answered, rules: shared.rules });
     for (const s of decision.skipped) result.skipped.push(s.rule);
 
     if (decision.close || decision.join || decision.revise || decision.withdraw) await this.flush(tx, shared); // a task raised in this batch must be stored first
