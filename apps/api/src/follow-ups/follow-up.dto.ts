@@ -29,7 +29,7 @@ export class FollowUpItemDto {
   @ApiProperty({ nullable: true, description: 'Completion note or dismissal reason.' }) note: string | null;
   @ApiProperty({ format: 'date-time', nullable: true }) snoozedUntil: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, description: 'Set when the task went overdue and was escalated.' }) escalatedAt: string | null;
-  @ApiProperty({ type: [FollowUpReasonDto], description: 'Every reason of this one reach-out, the leading one (`rule`, `reason`) first, then in the order they joined.' }) reasons: FollowUpReasonDto[];
+  @ApiProperty({ type: [FollowUpReasonDto], description: 'Every reason of this one reach-out, in the order they came: the raise first, then as they joined. The task\'s `rule` and `reason` name the leading (most urgent) one, which need not be first: a more urgent reason that joins takes the lead.' }) reasons: FollowUpReasonDto[];
 }
 
 export class FollowUpListDto {
