@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import pg from 'pg';
+import { onEveryMaster, openRedis, type RedisTarget } from '../libs/queues/src/redis.js';
 import { openDatabase } from '../libs/shared/src/database/data-source.js';
 import type { BenchDatabase } from './types.js';
 
@@ -80,18 +81,24 @@ export function stopProcesses(children: ChildProcess[]): Promise<unknown> {
   );
 }
 
-/** Deletes every Redis key under a bench run's queue prefix (its jobs, kept completed jobs, schedulers). */
-export async function dropRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+/**
+ * Deletes every Redis key under a bench run's (or a test's) queue prefix: its jobs, kept
+ * completed jobs, schedulers. On a cluster `SCAN` walks one node, so it runs on every master, and
+ * the keys go one per command (a multi-key UNLINK must stay within one slot).
+ */
+export async function dropRedisPrefix(target: string | RedisTarget, prefix: string): Promise<void> {
+  const redis = openRedis(typeof target === 'string' ? { REDIS_URL: target } : target, 'drop-prefix', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined); // the caller gets the failed command
   try {
     await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    await onEveryMaster(redis, async (node) => {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await node.pipeline(keys.map((k) => ['unlink', k])).exec();
+      } while (cursor !== '0');
+    });
   } finally {
     redis.disconnect();
   }

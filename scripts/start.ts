@@ -16,7 +16,9 @@ const config = loadConfigOrExit();
 process.stderr.write(
   config.QUEUE_BACKEND === 'postgres'
     ? 'closeness: queues on PostgreSQL (BullMQ\'s PostgreSQL backend, same database); set REDIS_URL to run them on Redis, the production choice\n'
-    : `closeness: queues on Redis at ${redact(config.REDIS_URL!)}\n`,
+    : config.REDIS_CLUSTER_NODES
+      ? `closeness: queues on a Redis Cluster from ${config.REDIS_CLUSTER_NODES.map(redactNode).join(', ')} (prefix ${config.QUEUE_PREFIX})\n`
+      : `closeness: queues on Redis at ${redact(config.REDIS_URL!)}\n`,
 );
 try {
   process.stderr.write('closeness: applying database migrations…\n');
@@ -32,6 +34,11 @@ function redact(url: string) {
   const u = new URL(url);
   if (u.password) u.password = '***';
   return u.toString();
+}
+
+/** A cluster start-up node as given: `host:port` carries no secret, a URL may. */
+function redactNode(node: string) {
+  return node.includes('://') ? redact(node) : node;
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

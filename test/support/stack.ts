@@ -38,7 +38,7 @@ export async function startStack(opts: { worker?: boolean; env?: Record<string, 
       await api.close().catch(() => undefined);
       await db.drop();
       // The shared Redis keeps nothing of this stack's queues (on PostgreSQL they went with the database).
-      if (config.QUEUE_BACKEND === 'redis' && config.REDIS_URL) await dropRedisPrefix(config.REDIS_URL, config.QUEUE_PREFIX).catch(() => undefined);
+      if (config.QUEUE_BACKEND === 'redis') await dropRedisPrefix(config, config.QUEUE_PREFIX).catch(() => undefined);
     },
   };
 }

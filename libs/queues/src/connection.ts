@@ -1,7 +1,7 @@
 import { Queue, Worker, createPostgresBackend, runMigrations, type Processor, type QueueOptions, type WorkerOptions } from 'bullmq';
 import pg from 'pg';
-import type { Redis, RedisOptions } from 'ioredis';
-import { createRedis } from './redis.js';
+import type { RedisOptions } from 'ioredis';
+import { openRedis, type RedisClient } from './redis.js';
 
 /**
  * Where the queues live: Redis (the production choice, the most battle-tested BullMQ backend) or
@@ -12,6 +12,8 @@ export type QueueBackendKind = 'redis' | 'postgres';
 export interface QueueSettings {
   QUEUE_BACKEND: QueueBackendKind;
   REDIS_URL?: string;
+  /** Redis Cluster start-up nodes; set, the queues use a cluster client instead of REDIS_URL. */
+  REDIS_CLUSTER_NODES?: string[];
   DATABASE_URL: string;
   QUEUE_PREFIX: string;
 }
@@ -75,7 +77,8 @@ async function releasePool(databaseUrl: string, schema: string): Promise<void> {
 
 /**
  * One connection for BullMQ queues and workers on the configured backend. On Redis: an ioredis
- * client (BullMQ never closes a connection it is handed, so `close()` does). On PostgreSQL: the
+ * client, a `Cluster` when REDIS_CLUSTER_NODES is set (BullMQ never closes a connection it is
+ * handed, so `close()` does; a worker duplicates it for its blocking connection). On PostgreSQL: the
  * process's shared pool for this prefix's schema, migrated before the first queue uses it.
  * Close the queues and workers first, then the connection.
  */
@@ -85,15 +88,14 @@ export class QueueConnection {
   private constructor(
     readonly backend: QueueBackendKind,
     private readonly settings: QueueSettings,
-    /** The ioredis client on the Redis backend; undefined on PostgreSQL. */
-    readonly redis: Redis | undefined,
+    /** The ioredis client (one server or a cluster) on the Redis backend; undefined on PostgreSQL. */
+    readonly redis: RedisClient | undefined,
     private readonly shared: SharedPool | undefined,
   ) {}
 
   static async open(settings: QueueSettings, name: string, redisOptions: RedisOptions = {}): Promise<QueueConnection> {
     if (settings.QUEUE_BACKEND === 'redis') {
-      if (!settings.REDIS_URL) throw new Error('QUEUE_BACKEND=redis needs REDIS_URL');
-      const redis = createRedis(settings.REDIS_URL, name, redisOptions);
+      const redis = openRedis(settings, name, redisOptions);
       redis.on('error', () => undefined); // callers report through their queues and workers
       return new QueueConnection('redis', settings, redis, undefined);
     }

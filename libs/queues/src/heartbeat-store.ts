@@ -17,6 +17,7 @@ export class HeartbeatStore {
   async record(workerId: string, now: number): Promise<void> {
     const redis = this.connection.redis;
     if (redis) {
+      // One MULTI over two keys: on a cluster the prefix's hash tag puts both in one slot (loadConfig insists on it).
       await redis.multi().set(HEARTBEAT.lastCompletedKey(this.prefix), String(now)).hset(`${this.prefix}:heartbeat:workers`, workerId, String(now)).exec();
       return;
     }

@@ -13,6 +13,18 @@ const url = (protocols: string[]) =>
     }
   }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
 
+/** `host:port`, or a redis URL with a host (credentials and TLS are read from it). */
+function clusterNode(entry: string): boolean {
+  const v = entry.trim();
+  if (/^[\w.-]+:\d{1,5}$/.test(v)) return Number(v.split(':')[1]) <= 65535;
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'redis:' || u.protocol === 'rediss:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** Every setting Closeness reads from the environment, with its default. */
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -20,7 +32,17 @@ export const configSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   /** Unset: the queues run on BullMQ's PostgreSQL backend in the DATABASE_URL database. */
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
-  /** Where BullMQ keeps the queues; unset: `redis` when REDIS_URL is set, else `postgres`. */
+  /**
+   * Redis Cluster instead of REDIS_URL: start-up nodes as `host:port` or `redis://`/`rediss://`
+   * URLs, comma-separated (the client finds the other nodes); user, password and TLS of the first
+   * URL apply to every node. Needs a QUEUE_PREFIX with a hash tag (see loadConfig).
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .refine((v) => v.split(',').every(clusterNode), 'must be host:port or redis:// URLs, comma-separated')
+    .transform((v) => v.split(',').map((n) => n.trim()))
+    .optional(),
+  /** Where BullMQ keeps the queues; unset: `redis` when REDIS_URL or REDIS_CLUSTER_NODES is set, else `postgres`. */
   QUEUE_BACKEND: z.enum(['redis', 'postgres']).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -113,7 +135,14 @@ export const configSchema = z.object({
   PROJECTION_LEASE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(3000),
   /** BullMQ job lock: a job of a dead worker is taken over after this long (stalled-job recovery). */
   WORKER_LOCK_SECONDS: z.coerce.number().int().min(2).default(30),
-  QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'must be letters, digits, - or _').default('closeness'),
+  /**
+   * Redis key prefix of the queues. At most one `{tag}` (a Redis Cluster hash tag): every key of
+   * every queue then hashes by the tag alone, so BullMQ's multi-key scripts stay in one slot.
+   */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^(?:[\w-]+|[\w-]*\{[\w-]+\}[\w-]*)$/, 'must be letters, digits, - or _, with at most one {hash tag} (e.g. {closeness})')
+    .default('closeness'),
 });
 
 export type AppConfig = Omit<z.infer<typeof configSchema>, 'COOKIE_SECURE' | 'DATABASE_URL' | 'QUEUE_BACKEND'> & {
@@ -148,8 +177,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (parsed.data.DATABASE_URL === undefined) {
     throw new ConfigError('Invalid configuration: DATABASE_URL is not set (`npm start` runs an embedded PostgreSQL when it is unset; a process started on its own needs it)');
   }
-  const queueBackend = parsed.data.QUEUE_BACKEND ?? (parsed.data.REDIS_URL ? 'redis' : 'postgres');
-  if (queueBackend === 'redis' && !parsed.data.REDIS_URL) throw new ConfigError('Invalid configuration: QUEUE_BACKEND=redis needs REDIS_URL');
+  const { REDIS_URL, REDIS_CLUSTER_NODES, QUEUE_PREFIX } = parsed.data;
+  if (REDIS_URL && REDIS_CLUSTER_NODES) throw new ConfigError('Invalid configuration: set REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both');
+  const queueBackend = parsed.data.QUEUE_BACKEND ?? (REDIS_URL || REDIS_CLUSTER_NODES ? 'redis' : 'postgres');
+  if (queueBackend === 'redis' && !REDIS_URL && !REDIS_CLUSTER_NODES) throw new ConfigError('Invalid configuration: QUEUE_BACKEND=redis needs REDIS_URL or REDIS_CLUSTER_NODES');
+  // BullMQ's scripts touch several keys of a queue at once: on a cluster they must share a slot, or
+  // the first job fails with CROSSSLOT long after start-up.
+  if (queueBackend === 'redis' && REDIS_CLUSTER_NODES && !/\{[\w-]+\}/.test(QUEUE_PREFIX)) {
+    throw new ConfigError(`Invalid configuration: REDIS_CLUSTER_NODES needs a QUEUE_PREFIX with a {hash tag}, so each queue's keys share one slot: e.g. QUEUE_PREFIX={${QUEUE_PREFIX}}, not ${QUEUE_PREFIX}`);
+  }
   // Production cookies are Secure unless said otherwise (e.g. plain http behind nothing: COOKIE_SECURE=false).
   return {
     ...parsed.data,
