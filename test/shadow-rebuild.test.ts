@@ -245,6 +245,54 @@ describe('rebuild into shadow tables (real Postgres)', () => {
     expect(await readModels(db.ds)).toEqual(reference);
   });
 
+  it('given shadow batches that keep failing, then the live projection stays running and keeps applying new events, the rebuild shows its own error and attempts and backs off, and after the fix it swaps in', async () => {
+    const reference = await readModels(db.ds);
+    // A fault only the shadow tables meet (a full tablespace, say): the trigger is copied to the
+    // shadow's customer_health and refuses every row written outside the live schema.
+    await db.ds.query(`
+      CREATE FUNCTION test_shadow_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_TABLE_SCHEMA <> 'public' THEN RAISE EXCEPTION 'could not extend file: No space left on device (stand-in)' USING ERRCODE = '53100'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER test_shadow_fault BEFORE INSERT OR UPDATE ON customer_health FOR EACH ROW EXECUTE FUNCTION test_shadow_fault();`);
+    const ops = new ProjectionsController(db.ds);
+    const readModelsStatus = async () => (await ops.list()).find((s) => s.name === READ_MODELS)!;
+    const runner = new ProjectionRunner(db.ds, store, projections(), { pollMs: 20 });
+    await runner.start();
+    try {
+      await requestRebuild(db.ds, READ_MODELS);
+      const failing = await eventually(async () => {
+        const s = await readModelsStatus();
+        return s.rebuild?.status === 'failing' && s.rebuild.attempts >= 2 && s;
+      }, 60_000);
+      // The live projection is not the one failing; the rebuild says what fails and when it tries again.
+      expect(failing).toMatchObject({ status: 'running', lastError: null });
+      expect(failing.rebuild).toMatchObject({ lastError: expect.stringMatching(/No space left on device/), eventsApplied: 0 });
+      expect(Date.parse(failing.rebuild!.retryAt!)).toBeGreaterThan(Date.parse(failing.rebuild!.failingSince!));
+      // Meanwhile new events still reach the live tables.
+      const late = await register();
+      await appendRaw(store, `customer-${late}`, [touchpoint(late, 1)], 1);
+      await eventually(async () => (await db.ds.query(`SELECT 1 FROM customer_health WHERE customer_id = $1 AND stream_version = 2`, [late])).length === 1, 30_000);
+      const meanwhile = await readModelsStatus();
+      expect(meanwhile).toMatchObject({ status: 'running', lastError: null, rebuild: { status: 'failing' } });
+
+      // The fix: the rebuild goes through at its next try and swaps in.
+      await db.ds.query(`CREATE OR REPLACE FUNCTION test_shadow_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`);
+      await eventually(async () => (await rebuilding()) === 0, 90_000);
+      expect(await readModelsStatus()).toMatchObject({ status: 'running', lastError: null });
+    } finally {
+      await runner.stop();
+      // The swapped-in table carries the trigger too.
+      await db.ds.query(`DROP TRIGGER IF EXISTS test_shadow_fault ON customer_health; DROP FUNCTION IF EXISTS test_shadow_fault() CASCADE`);
+    }
+    await new ProjectionRunner(db.ds, store, projections()).drain();
+    const after = await readModels(db.ds);
+    expect(after.customer_health.length).toBe(reference.customer_health.length + 1);
+    const { saved, scratch } = await fromScratch();
+    expect(saved).toEqual(scratch);
+  });
+
   it('given a view on a read-model table (which a swap would drop), then the rebuild resets in place and the view survives', async () => {
     const reference = await readModels(db.ds);
     // A shadow left behind by a rebuild whose checkpoint row was deleted goes at the next beginning.
