@@ -6,7 +6,7 @@ import { appendRaw } from '../libs/event-store/src/testing.js';
 import { CustomerReadModelsProjection, FollowUpSummaryProjection, StreamCache } from '../libs/read-models/src/index.js';
 import { FollowUpsProjection } from '../apps/worker/src/projections/follow-ups.projection.js';
 import { ProjectionsController, type RebuildProgressDto } from '../apps/api/src/ops/projections/projections.controller.js';
-import { freshDatabase } from './support/env.js';
+import { freshDatabase, PG_BASE } from './support/env.js';
 import { eventually } from './support/eventually.js';
 
 /**
@@ -103,8 +103,12 @@ describe('rebuild into shadow tables (real Postgres)', () => {
     for (let n = 0; n < 10; n++) await raise(customers[n], n);
     await new ProjectionRunner(db.ds, store, projections()).drain();
   });
+  /** A role of this file's own (roles are cluster-wide): dropped by its test, and here if that test did not get to it. */
+  const role = `closeness_test_ro_${randomUUID().slice(0, 8)}`;
   afterAll(async () => {
     await db?.drop();
+    const admin = new pg.Client({ connectionString: `${PG_BASE}/postgres` });
+    await admin.connect().then(() => admin.query(`DROP ROLE IF EXISTS ${role}`)).catch(() => undefined).finally(() => admin.end().catch(() => undefined));
   });
 
   it('given ingestion and readers during a rebuild of every read model, then the live tables never lose a row, progress is shown, and the rebuilt models equal a from-scratch build row for row', async () => {
@@ -291,6 +295,52 @@ describe('rebuild into shadow tables (real Postgres)', () => {
     expect(after.customer_health.length).toBe(reference.customer_health.length + 1);
     const { saved, scratch } = await fromScratch();
     expect(saved).toEqual(scratch);
+  });
+
+  it('given a read-only role granted on read-model tables (table and column privileges) and a row-level-security policy, when rebuilt, then the swapped-in tables carry the grants and the policy', async () => {
+    const oid = async () => Number((await db.ds.query(`SELECT 'customer_health'::regclass::oid AS oid`))[0].oid);
+    const before = await oid();
+    // About half the customers (random ids): the role sees some rows, not all, and not none.
+    const [{ visible, all }] = await db.ds.query(`SELECT count(*) FILTER (WHERE customer_id::text < '8')::int AS visible, count(*)::int AS "all" FROM customer_health`);
+    expect(visible).toBeGreaterThan(0);
+    expect(visible).toBeLessThan(all);
+    await db.ds.query(`CREATE ROLE ${role} NOLOGIN`);
+    await db.ds.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
+    await db.ds.query(`GRANT SELECT ON customer_health TO ${role}`);
+    await db.ds.query(`GRANT SELECT (event_id, customer_id) ON customer_timeline TO ${role}`);
+    await db.ds.query(`ALTER TABLE customer_health ENABLE ROW LEVEL SECURITY`);
+    await db.ds.query(`CREATE POLICY test_some_only ON customer_health FOR SELECT TO ${role} USING (customer_id::text < '8')`);
+    /** What the role may do: rows it sees of customer_health (null: refused), and whether it may read timeline columns it was and was not granted. */
+    const asRole = async () => {
+      const q = async (sql: string) =>
+        db.ds.transaction(async (tx) => {
+          await tx.query(`SET LOCAL ROLE ${role}`);
+          return tx.query(sql);
+        }).then((rows) => rows, (err) => (String(err.message).includes('permission denied') ? null : Promise.reject(err)));
+      const health = await q(`SELECT count(*)::int AS n FROM customer_health`);
+      const granted = await q(`SELECT event_id, customer_id FROM customer_timeline LIMIT 1`);
+      const ungranted = await q(`SELECT relational_id FROM customer_timeline LIMIT 1`);
+      return { health: health?.[0].n ?? null, granted: granted !== null, ungranted: ungranted !== null };
+    };
+    const policies = () => db.ds.query(`SELECT policyname, cmd, roles::text[] AS roles, qual FROM pg_policies WHERE tablename = 'customer_health'`);
+    try {
+      const expected = { health: visible, granted: true, ungranted: false };
+      expect(await asRole()).toEqual(expected);
+      const policiesBefore = await policies();
+      await new ProjectionRunner(db.ds, store, projections()).rebuild(READ_MODELS);
+      expect(await rebuilding()).toBe(0);
+      // Swapped in (a new table), and the role may do exactly what it could before.
+      expect(await oid()).not.toBe(before);
+      expect(await asRole()).toEqual(expected);
+      expect(await policies()).toEqual(policiesBefore);
+      const [{ rls }] = await db.ds.query(`SELECT relrowsecurity AS rls FROM pg_class WHERE oid = 'customer_health'::regclass`);
+      expect(rls).toBe(true);
+    } finally {
+      await db.ds.query(`DROP POLICY IF EXISTS test_some_only ON customer_health`);
+      await db.ds.query(`ALTER TABLE customer_health DISABLE ROW LEVEL SECURITY`);
+      await db.ds.query(`DROP OWNED BY ${role}`);
+      await db.ds.query(`DROP ROLE ${role}`);
+    }
   });
 
   it('given a view on a read-model table (which a swap would drop), then the rebuild resets in place and the view survives', async () => {
