@@ -786,13 +786,14 @@ export class ProjectionRunner {
     if (!p.tables) return 'in place';
     const failed = this.beginFailures.get(p.name);
     if (failed && Date.now() < failed.retryAt) return 'deferred';
-    const blockers = await shadowBlockers(tx, p.tables);
-    if (blockers.length > 0) {
-      this.opts.logger?.error({ projection: p.name, blockers }, 'rebuild cannot use shadow tables; resetting in place');
-      return 'in place';
-    }
     await tx.query('SAVEPOINT shadow_begin');
     try {
+      const blockers = await shadowBlockers(tx, p.tables);
+      if (blockers.length > 0) {
+        await tx.query('RELEASE SAVEPOINT shadow_begin');
+        this.opts.logger?.error({ projection: p.name, blockers }, 'rebuild cannot use shadow tables; resetting in place');
+        return 'in place';
+      }
       await this.createShadowFor(p, tx);
       await tx.query('RELEASE SAVEPOINT shadow_begin');
     } catch (err) {
