@@ -25,13 +25,21 @@ try {
     process.stderr.write(`usage: npm run projection:rebuild -- <name>\nprojections: ${all.join(', ')}\n`);
     process.exitCode = 2;
   } else if (local.some((p) => p.name === name)) {
-    const runner = new ProjectionRunner(ds, store, local.filter((p) => p.name === name));
+    // A rebuild that fails is retried with back-off, not given up: its errors go to stderr as they happen.
+    const logger = {
+      info: () => undefined,
+      error: (obj: { err?: unknown; error?: string }, msg?: string) =>
+        process.stderr.write(`closeness: ${name}: ${msg ?? 'error'}${obj.err instanceof Error ? `: ${obj.err.message}` : obj.error ? `: ${obj.error}` : ''}\n`),
+    };
+    const runner = new ProjectionRunner(ds, store, local.filter((p) => p.name === name), { logger });
     const started = Date.now();
     const events = await runner.rebuild(name, {
       onProgress: (p) =>
         process.stdout.write(
           `closeness: rebuilding ${name}: ${p.bucketsDone}/${p.buckets} buckets done, ${p.eventsApplied.toLocaleString('en')} of ${p.eventsTotal.toLocaleString('en')} events, ` +
-            `${p.eventsPerSecond.toLocaleString('en')} events/s, ETA ${p.etaSeconds === null ? '?' : `${p.etaSeconds} s`}\n`,
+            `${p.eventsPerSecond.toLocaleString('en')} events/s, ETA ${p.etaSeconds === null ? '?' : `${p.etaSeconds} s`}` +
+            (p.status === 'failing' ? `; FAILING (${p.attempts} in a row, retrying at ${p.retryAt ? new Date(p.retryAt).toISOString() : '?'}): ${p.lastError}` : '') +
+            '\n',
         ),
     });
     process.stdout.write(`closeness: rebuilt ${name} from ${events} events in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

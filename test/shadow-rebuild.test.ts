@@ -6,7 +6,7 @@ import { appendRaw } from '../libs/event-store/src/testing.js';
 import { CustomerReadModelsProjection, FollowUpSummaryProjection, StreamCache } from '../libs/read-models/src/index.js';
 import { FollowUpsProjection } from '../apps/worker/src/projections/follow-ups.projection.js';
 import { ProjectionsController, type RebuildProgressDto } from '../apps/api/src/ops/projections/projections.controller.js';
-import { freshDatabase } from './support/env.js';
+import { freshDatabase, PG_BASE } from './support/env.js';
 import { eventually } from './support/eventually.js';
 
 /**
@@ -15,7 +15,9 @@ import { eventually } from './support/eventually.js';
  * operations.md, "Rebuilding a projection"). Real Postgres: readers polling the live tables
  * during a rebuild under ingestion never see fewer rows, the result equals a from-scratch build
  * row for row, a runner that stops mid-rebuild is continued by a new one, a swap that cannot
- * get its locks leaves everything as it was, and migrations still run after a swap.
+ * get its locks leaves everything as it was, and migrations still run after a swap. A rebuild's
+ * failures are its own (the live projection stays running and applying), and the swapped-in
+ * tables keep the live ones' grants and row-level-security policies.
  */
 jest.setTimeout(180_000);
 
@@ -103,8 +105,12 @@ describe('rebuild into shadow tables (real Postgres)', () => {
     for (let n = 0; n < 10; n++) await raise(customers[n], n);
     await new ProjectionRunner(db.ds, store, projections()).drain();
   });
+  /** A role of this file's own (roles are cluster-wide): dropped by its test, and here if that test did not get to it. */
+  const role = `closeness_test_ro_${randomUUID().slice(0, 8)}`;
   afterAll(async () => {
     await db?.drop();
+    const admin = new pg.Client({ connectionString: `${PG_BASE}/postgres` });
+    await admin.connect().then(() => admin.query(`DROP ROLE IF EXISTS ${role}`)).catch(() => undefined).finally(() => admin.end().catch(() => undefined));
   });
 
   it('given ingestion and readers during a rebuild of every read model, then the live tables never lose a row, progress is shown, and the rebuilt models equal a from-scratch build row for row', async () => {
@@ -243,6 +249,150 @@ describe('rebuild into shadow tables (real Postgres)', () => {
     );
     expect(behind).toBe(0);
     expect(await readModels(db.ds)).toEqual(reference);
+  });
+
+  it('given shadow batches that keep failing, then the live projection stays running and keeps applying new events, the rebuild shows its own error and attempts and backs off, and after the fix it swaps in', async () => {
+    const reference = await readModels(db.ds);
+    // A fault only the shadow tables meet (a full tablespace, say): the trigger is copied to the
+    // shadow's customer_health and refuses every row written outside the live schema.
+    await db.ds.query(`
+      CREATE FUNCTION test_shadow_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_TABLE_SCHEMA <> 'public' THEN RAISE EXCEPTION 'could not extend file: No space left on device (stand-in)' USING ERRCODE = '53100'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER test_shadow_fault BEFORE INSERT OR UPDATE ON customer_health FOR EACH ROW EXECUTE FUNCTION test_shadow_fault();`);
+    const ops = new ProjectionsController(db.ds);
+    const readModelsStatus = async () => (await ops.list()).find((s) => s.name === READ_MODELS)!;
+    const runner = new ProjectionRunner(db.ds, store, projections(), { pollMs: 20 });
+    await runner.start();
+    try {
+      await requestRebuild(db.ds, READ_MODELS);
+      const failing = await eventually(async () => {
+        const s = await readModelsStatus();
+        return s.rebuild?.status === 'failing' && s.rebuild.attempts >= 2 && s;
+      }, 60_000);
+      // The live projection is not the one failing; the rebuild says what fails and when it tries again.
+      expect(failing).toMatchObject({ status: 'running', lastError: null });
+      expect(failing.rebuild).toMatchObject({ lastError: expect.stringMatching(/No space left on device/), eventsApplied: 0 });
+      expect(Date.parse(failing.rebuild!.retryAt!)).toBeGreaterThan(Date.parse(failing.rebuild!.failingSince!));
+      // Meanwhile new events still reach the live tables.
+      const late = await register();
+      await appendRaw(store, `customer-${late}`, [touchpoint(late, 1)], 1);
+      await eventually(async () => (await db.ds.query(`SELECT 1 FROM customer_health WHERE customer_id = $1 AND stream_version = 2`, [late])).length === 1, 30_000);
+      const meanwhile = await readModelsStatus();
+      expect(meanwhile).toMatchObject({ status: 'running', lastError: null, rebuild: { status: 'failing' } });
+
+      // The fix: the rebuild goes through at its next try and swaps in.
+      await db.ds.query(`CREATE OR REPLACE FUNCTION test_shadow_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`);
+      await eventually(async () => (await rebuilding()) === 0, 90_000);
+      expect(await readModelsStatus()).toMatchObject({ status: 'running', lastError: null });
+    } finally {
+      await runner.stop();
+      // The swapped-in table carries the trigger too.
+      await db.ds.query(`DROP TRIGGER IF EXISTS test_shadow_fault ON customer_health; DROP FUNCTION IF EXISTS test_shadow_fault() CASCADE`);
+    }
+    await new ProjectionRunner(db.ds, store, projections()).drain();
+    const after = await readModels(db.ds);
+    expect(after.customer_health.length).toBe(reference.customer_health.length + 1);
+    const { saved, scratch } = await fromScratch();
+    expect(saved).toEqual(scratch);
+  });
+
+  it('given a read-only role granted on read-model tables (table and column privileges) and a row-level-security policy, when rebuilt, then the swapped-in tables carry the grants and the policy', async () => {
+    const oid = async () => Number((await db.ds.query(`SELECT 'customer_health'::regclass::oid AS oid`))[0].oid);
+    const before = await oid();
+    // About half the customers (random ids): the role sees some rows, not all, and not none.
+    const [{ visible, all }] = await db.ds.query(`SELECT count(*) FILTER (WHERE customer_id::text < '8')::int AS visible, count(*)::int AS "all" FROM customer_health`);
+    expect(visible).toBeGreaterThan(0);
+    expect(visible).toBeLessThan(all);
+    await db.ds.query(`CREATE ROLE ${role} NOLOGIN`);
+    await db.ds.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
+    await db.ds.query(`GRANT SELECT ON customer_health TO ${role}`);
+    await db.ds.query(`GRANT SELECT (event_id, customer_id) ON customer_timeline TO ${role}`);
+    await db.ds.query(`ALTER TABLE customer_health ENABLE ROW LEVEL SECURITY`);
+    await db.ds.query(`CREATE POLICY test_some_only ON customer_health FOR SELECT TO ${role} USING (customer_id::text < '8')`);
+    /** What the role may do: rows it sees of customer_health (null: refused), and whether it may read timeline columns it was and was not granted. */
+    const asRole = async () => {
+      const q = async (sql: string) =>
+        db.ds.transaction(async (tx) => {
+          await tx.query(`SET LOCAL ROLE ${role}`);
+          return tx.query(sql);
+        }).then((rows) => rows, (err) => (String(err.message).includes('permission denied') ? null : Promise.reject(err)));
+      const health = await q(`SELECT count(*)::int AS n FROM customer_health`);
+      const granted = await q(`SELECT event_id, customer_id FROM customer_timeline LIMIT 1`);
+      const ungranted = await q(`SELECT relational_id FROM customer_timeline LIMIT 1`);
+      return { health: health?.[0].n ?? null, granted: granted !== null, ungranted: ungranted !== null };
+    };
+    const policies = () => db.ds.query(`SELECT policyname, cmd, roles::text[] AS roles, qual FROM pg_policies WHERE tablename = 'customer_health'`);
+    try {
+      const expected = { health: visible, granted: true, ungranted: false };
+      expect(await asRole()).toEqual(expected);
+      const policiesBefore = await policies();
+      await new ProjectionRunner(db.ds, store, projections()).rebuild(READ_MODELS);
+      expect(await rebuilding()).toBe(0);
+      // Swapped in (a new table), and the role may do exactly what it could before.
+      expect(await oid()).not.toBe(before);
+      expect(await asRole()).toEqual(expected);
+      expect(await policies()).toEqual(policiesBefore);
+      const [{ rls }] = await db.ds.query(`SELECT relrowsecurity AS rls FROM pg_class WHERE oid = 'customer_health'::regclass`);
+      expect(rls).toBe(true);
+    } finally {
+      await db.ds.query(`DROP POLICY IF EXISTS test_some_only ON customer_health`);
+      await db.ds.query(`ALTER TABLE customer_health DISABLE ROW LEVEL SECURITY`);
+      await db.ds.query(`DROP OWNED BY ${role}`);
+      await db.ds.query(`DROP ROLE ${role}`);
+    }
+  });
+
+  it('given a rebuild whose shadow tables cannot be created, then the live projection keeps applying, the status says why the rebuild waits, and once the cause is fixed it begins and swaps in', async () => {
+    // A projection of its own over two tables, one of them missing (a migration not run yet): beginning fails, applying does not.
+    await db.ds.query(`CREATE TABLE test_begin_rows (event_id uuid PRIMARY KEY)`);
+    const touchpoints: Projection = {
+      name: 'test-begin',
+      types: ['TouchpointRecorded'],
+      tables: ['test_begin_rows', 'test_begin_extra'],
+      async apply(events, tx) {
+        await tx.query(`INSERT INTO test_begin_rows (event_id) SELECT unnest($1::uuid[])`, [events.map((e) => e.id)]);
+      },
+      async reset(tx) {
+        await tx.query(`TRUNCATE test_begin_rows`);
+      },
+    };
+    const rows = async () => Number((await db.ds.query(`SELECT count(*) FROM test_begin_rows`))[0].count);
+    const logged = async () => Number((await db.ds.query(`SELECT count(*) FROM events WHERE type = 'TouchpointRecorded'`))[0].count);
+    const status = async () => (await new ProjectionsController(db.ds).list()).find((s) => s.name === 'test-begin')!;
+    const runner = new ProjectionRunner(db.ds, store, [touchpoints], { pollMs: 20 });
+    await runner.start();
+    try {
+      await eventually(async () => (await rows()) === (await logged()), 30_000);
+      await requestRebuild(db.ds, 'test-begin');
+      await eventually(async () => /rebuild could not begin/.test((await status()).lastError ?? ''), 30_000);
+      expect(await status()).toMatchObject({ status: 'rebuild_requested', lastError: expect.stringMatching(/test_begin_extra/) });
+      // The live projection goes on meanwhile.
+      const c = customers[0];
+      const version = Number((await db.ds.query(`SELECT max(stream_version) AS v FROM events WHERE stream_id = $1`, [`customer-${c}`]))[0].v);
+      await appendRaw(store, `customer-${c}`, [touchpoint(c, 7)], version);
+      await eventually(async () => (await rows()) === (await logged()), 30_000);
+      expect((await status()).status).toBe('rebuild_requested');
+
+      await db.ds.query(`CREATE TABLE test_begin_extra (id int PRIMARY KEY)`);
+      const oid = Number((await db.ds.query(`SELECT 'test_begin_rows'::regclass::oid AS oid`))[0].oid);
+      await eventually(async () => {
+        const s = await status();
+        return s.status === 'running' && !s.rebuild && (await rebuilding()) === 0;
+      }, 60_000);
+      expect((await status()).lastError).toBeNull();
+      // Swapped in (a new table), whole.
+      expect(Number((await db.ds.query(`SELECT 'test_begin_rows'::regclass::oid AS oid`))[0].oid)).not.toBe(oid);
+      expect(await rows()).toBe(await logged());
+    } finally {
+      await runner.stop();
+      await db.ds.query(`DROP TABLE IF EXISTS test_begin_rows, test_begin_extra`);
+      await db.ds.query(`DELETE FROM projection_checkpoints WHERE name = 'test-begin'`);
+    }
+    // The read models take the touchpoint appended above (the next tests start from them).
+    await new ProjectionRunner(db.ds, store, projections()).drain();
   });
 
   it('given a view on a read-model table (which a swap would drop), then the rebuild resets in place and the view survives', async () => {

@@ -30,6 +30,11 @@ const SWAP_TAIL_BATCHES = 16;
 const SWAP_LOCK_TIMEOUT = '3s';
 /** How often a projection with no rebuild under way looks for one another process began (ms). */
 const SHADOW_LOOK_MS = 1000;
+/** Back-off after the n-th failure in a row of a batch (live or a rebuild's): 200 ms, doubling, at most 30 s. */
+const BACKOFF_BASE_MS = 100;
+const BACKOFF_DOUBLINGS = 9;
+const BACKOFF_MAX_MS = 30_000;
+const backoffMs = (attempts: number) => Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempts, BACKOFF_DOUBLINGS));
 const ALL_BUCKETS = Array.from({ length: PROJECTION_BUCKETS }, (_, b) => b);
 
 export const EVENTS_CHANNEL = 'closeness_events';
@@ -79,6 +84,20 @@ export interface RebuildProgress {
   eventsPerSecond: number;
   /** Seconds until the shadow reaches the events counted at its start, at the rate so far (null: no rate yet). */
   etaSeconds: number | null;
+  /**
+   * The rebuild's own health, apart from the live projection's `status` (a shadow batch or a
+   * swap that fails leaves the live tables serving and the live projection running): `failing`
+   * while its last try failed and it waits out its back-off.
+   */
+  status: 'running' | 'failing';
+  /** The error of its last failed try while `failing`, else null. */
+  lastError: string | null;
+  /** Failed tries in a row (0 once one goes through). */
+  attempts: number;
+  /** Since when it has been failing (null: it is not). */
+  failingSince: Date | null;
+  /** When it tries again (null: it is not failing). */
+  retryAt: Date | null;
 }
 
 export interface ProjectionStatus {
@@ -232,7 +251,7 @@ export async function projectionStatuses(db: Queryable, opts: { leaseRunner?: st
 /** The rebuilds into shadow tables under way (of one projection, or all), by projection. */
 export async function rebuildProgress(db: Queryable, name?: string): Promise<Map<string, RebuildProgress>> {
   const rows = await db.query(
-    `SELECT r.name, r.started_at, r.events_total, extract(epoch FROM now() - r.started_at) AS elapsed,
+    `SELECT r.name, r.started_at, r.events_total, extract(epoch FROM now() - r.started_at) AS elapsed, r.last_error, r.attempts, r.failing_since, r.retry_at,
             (SELECT coalesce(sum(c.events), 0) FROM projection_rebuild_checkpoints c WHERE c.name = r.name) AS applied,
             (SELECT count(*) FROM projection_rebuild_checkpoints c WHERE c.name = r.name) AS buckets,
             -- Done: no committed event past the shadow's checkpoint (bucket -1: the whole log).
@@ -255,6 +274,11 @@ export async function rebuildProgress(db: Queryable, name?: string): Promise<Map
       eventsTotal: total,
       eventsPerSecond: Math.round(rate),
       etaSeconds: rate > 0 ? Math.round((total - applied) / rate) : null,
+      status: Number(r.attempts) > 0 ? 'failing' : 'running',
+      lastError: r.last_error,
+      attempts: Number(r.attempts),
+      failingSince: r.failing_since,
+      retryAt: r.retry_at,
     });
   }
   return out;
@@ -492,7 +516,7 @@ export class ProjectionRunner {
           failures.delete(p.name);
         } catch (err) {
           const attempts = (failing?.attempts ?? 0) + 1;
-          failures.set(p.name, { attempts, retryAt: Date.now() + Math.min(30_000, 100 * 2 ** Math.min(attempts, 9)) });
+          failures.set(p.name, { attempts, retryAt: Date.now() + backoffMs(attempts) });
           this.opts.logger?.error({ err, projection: p.name, attempt: attempts }, 'projection batch failed; will retry');
           await this.recordFailure(p.name, err).catch(() => undefined);
         }
@@ -567,10 +591,11 @@ export class ProjectionRunner {
       let buckets: number[];
       if (exclusive) {
         const [again] = await tx.query(`SELECT status, parked, retry_requested FROM projection_checkpoints WHERE name = $1`, [p.name]);
-        if (again.status === 'rebuild_requested' && (await this.beginShadow(p, tx))) {
+        const begin = again.status === 'rebuild_requested' ? await this.beginShadow(p, tx) : undefined;
+        if (begin === 'begun') {
           // The live tables go on as they are, this batch included.
           begun = true;
-        } else if (again.status === 'rebuild_requested') {
+        } else if (begin === 'in place') {
           await p.reset(tx);
           await tx.query(`DELETE FROM projection_parked_events WHERE projection = $1`, [p.name]);
           await tx.query(`UPDATE projection_bucket_checkpoints SET transaction_id = '0', global_position = 0, updated_at = now() WHERE name = $1`, [p.name]);
@@ -671,9 +696,10 @@ export class ProjectionRunner {
       let parkedChanged = false;
       let retried = 0;
       let begun = false;
-      if (rows[0].status === 'rebuild_requested' && (await this.beginShadow(p, tx))) {
+      const begin = rows[0].status === 'rebuild_requested' ? await this.beginShadow(p, tx) : undefined;
+      if (begin === 'begun') {
         begun = true;
-      } else if (rows[0].status === 'rebuild_requested') {
+      } else if (begin === 'in place') {
         await p.reset(tx);
         // A rebuild replays everything: what was parked is parked again if it still fails.
         await tx.query(`DELETE FROM projection_parked_events WHERE projection = $1`, [p.name]);
@@ -718,7 +744,8 @@ export class ProjectionRunner {
         // A rebuild requested while this batch ran (the row is not locked) must survive it.
         `UPDATE projection_checkpoints SET transaction_id = $2::xid8, global_position = $3,
            status = CASE WHEN status = 'rebuild_requested' AND NOT $4::boolean THEN status ELSE 'running' END,
-           last_error = NULL, updated_at = now() WHERE name = $1`,
+           -- Still waiting for its rebuild to begin: why it could not (beginShadow) stays shown.
+           last_error = CASE WHEN status = 'rebuild_requested' AND NOT $4::boolean THEN last_error END, updated_at = now() WHERE name = $1`,
         [p.name, checkpoint.transactionId, checkpoint.globalPosition, reset || begun],
       );
       const progressed = checkpoint.globalPosition !== after.globalPosition || checkpoint.transactionId !== after.transactionId;
@@ -734,6 +761,8 @@ export class ProjectionRunner {
    * second (a rebuild another process began is joined that much later), not on every batch.
    */
   private readonly noRebuildSince = new Map<string, number>();
+  /** Rebuilds that could not begin here, and when to try again (see beginShadow). */
+  private readonly beginFailures = new Map<string, { attempts: number; retryAt: number }>();
 
   private shadowOf(p: Projection, schema: string): Projection {
     const known = this.shadows.get(p.name);
@@ -747,16 +776,40 @@ export class ProjectionRunner {
    * Begins a rebuild into shadow tables, in the caller's transaction (which holds the projection
    * exclusively): the shadow schema and its tables, the shadow's checkpoints at the start, the
    * projection's reset run in the shadow, the status back to running. A rebuild asked for again
-   * while one runs starts over (a newer model or configuration must reach every row). False when
-   * the tables cannot be swapped safely (see shadowBlockers): the caller resets in place.
+   * while one runs starts over (a newer model or configuration must reach every row). 'in place'
+   * when the tables cannot be swapped safely (see shadowBlockers): the caller resets in place.
+   * 'deferred' when beginning failed: the live batch goes on (its tables are fine), the status
+   * stays `rebuild_requested` with the error in `last_error`, and it is tried again after a
+   * back-off, so a rebuild that cannot begin never stops the live projection.
    */
-  private async beginShadow(p: Projection, tx: Queryable): Promise<boolean> {
-    if (!p.tables) return false;
-    const blockers = await shadowBlockers(tx, p.tables);
-    if (blockers.length > 0) {
-      this.opts.logger?.error({ projection: p.name, blockers }, 'rebuild cannot use shadow tables; resetting in place');
-      return false;
+  private async beginShadow(p: Projection, tx: Queryable): Promise<'begun' | 'in place' | 'deferred'> {
+    if (!p.tables) return 'in place';
+    const failed = this.beginFailures.get(p.name);
+    if (failed && Date.now() < failed.retryAt) return 'deferred';
+    await tx.query('SAVEPOINT shadow_begin');
+    try {
+      const blockers = await shadowBlockers(tx, p.tables);
+      if (blockers.length > 0) {
+        await tx.query('RELEASE SAVEPOINT shadow_begin');
+        this.opts.logger?.error({ projection: p.name, blockers }, 'rebuild cannot use shadow tables; resetting in place');
+        return 'in place';
+      }
+      await this.createShadowFor(p, tx);
+      await tx.query('RELEASE SAVEPOINT shadow_begin');
+    } catch (err) {
+      // A lost connection fails here too, and the live batch with it (recorded as the live projection's).
+      await tx.query('ROLLBACK TO SAVEPOINT shadow_begin');
+      const attempts = (failed?.attempts ?? 0) + 1;
+      this.beginFailures.set(p.name, { attempts, retryAt: Date.now() + backoffMs(attempts) });
+      this.opts.logger?.error({ err, projection: p.name, attempt: attempts }, 'rebuild could not begin; the live projection goes on, will retry');
+      await tx.query(`UPDATE projection_checkpoints SET last_error = $2 WHERE name = $1`, [p.name, `rebuild could not begin: ${errorText(err)}`]);
+      return 'deferred';
     }
+    this.beginFailures.delete(p.name);
+    return 'begun';
+  }
+
+  private async createShadowFor(p: Projection, tx: Queryable): Promise<void> {
     const under = await tx.query(`SELECT shadow_schema FROM projection_rebuilds WHERE name = $1`, [p.name]);
     for (const r of under) await dropShadow(tx, r.shadow_schema);
     await tx.query(`DELETE FROM projection_rebuilds WHERE name = $1`, [p.name]);
@@ -766,7 +819,7 @@ export class ProjectionRunner {
       await dropShadow(tx, r.nspname);
     }
     const schema = `closeness_rebuild_${randomBytes(4).toString('hex')}`;
-    await createShadow(tx, schema, p.tables);
+    await createShadow(tx, schema, p.tables!);
     const [{ n }] = await tx.query(`SELECT count(*) AS n FROM events WHERE $1::text[] IS NULL OR type = ANY($1::text[])`, [p.types ?? null]);
     await tx.query(`INSERT INTO projection_rebuilds (name, shadow_schema, events_total) VALUES ($1, $2, $3)`, [p.name, schema, n]);
     await tx.query(`INSERT INTO projection_rebuild_checkpoints (name, bucket) SELECT $1, unnest($2::smallint[])`, [p.name, p.partitioned ? ALL_BUCKETS : [WHOLE]]);
@@ -775,24 +828,48 @@ export class ProjectionRunner {
     await inSchema(tx, schema, () => shadow.reset(tx));
     await tx.query(`UPDATE projection_checkpoints SET status = 'running', last_error = NULL, updated_at = now() WHERE name = $1`, [p.name]);
     this.opts.logger?.info({ projection: p.name, schema, events: Number(n) }, 'projection rebuild begun in shadow tables; the live tables keep serving');
-    return true;
   }
 
-  /** While a rebuild of `p` into shadow tables is under way (begun here or in another process): a shadow batch, and the swap once the shadow is near the head. */
+  /**
+   * While a rebuild of `p` into shadow tables is under way (begun here or in another process): a
+   * shadow batch, and the swap once the shadow is near the head. A failure here is the
+   * rebuild's, not the live projection's (whose tables are fine and keep serving and applying
+   * new events): it is recorded on the rebuild (`projection_rebuilds.last_error`, `attempts`),
+   * and every process waits out the back-off in `retry_at` before the rebuild's next try.
+   */
   private async stepShadow(p: Projection, wait: boolean): Promise<number> {
     const idle = this.noRebuildSince.get(p.name);
     if (!this.shadows.has(p.name) && idle !== undefined && Date.now() - idle < SHADOW_LOOK_MS) return 0;
-    const [r] = await this.ds.query(`SELECT shadow_schema FROM projection_rebuilds WHERE name = $1`, [p.name]);
+    const [r] = await this.ds.query(`SELECT shadow_schema, attempts, coalesce(retry_at > now(), false) AS backing_off FROM projection_rebuilds WHERE name = $1`, [p.name]);
     if (!r) {
       this.shadows.delete(p.name);
       this.noRebuildSince.set(p.name, Date.now());
       return 0;
     }
     this.noRebuildSince.delete(p.name);
-    const read = await this.isolating(p, (isolate) => this.shadowBatch(p, r.shadow_schema, wait, isolate));
-    // A full batch: this process's buckets are not near the head yet, so neither is the shadow.
-    if (read >= (p.batchSize ?? 1000) || !(await this.shadowNearHead(p))) return read;
-    return read + (await this.swap(p, r.shadow_schema));
+    if (r.backing_off === true) return 0;
+    const schema: string = r.shadow_schema;
+    try {
+      const read = await this.isolating(p, (isolate) => this.shadowBatch(p, schema, wait, isolate));
+      // A full batch: this process's buckets are not near the head yet, so neither is the shadow.
+      const swapped = read >= (p.batchSize ?? 1000) || !(await this.shadowNearHead(p)) ? 0 : await this.swap(p, schema);
+      // Through again (a batch that took events, or the swap): the rebuild is no longer failing.
+      if (Number(r.attempts) > 0 && read > 0 && swapped === 0) {
+        await this.ds.query(`UPDATE projection_rebuilds SET last_error = NULL, attempts = 0, failing_since = NULL, retry_at = NULL WHERE name = $1 AND shadow_schema = $2`, [p.name, schema]);
+      }
+      return read + swapped;
+    } catch (err) {
+      const [f] = await this.ds
+        .query(
+          `UPDATE projection_rebuilds SET last_error = $3, attempts = attempts + 1, failing_since = coalesce(failing_since, now()),
+             retry_at = now() + least(make_interval(secs => ${BACKOFF_MAX_MS / 1000}), make_interval(secs => ${BACKOFF_BASE_MS / 1000} * 2 ^ least(attempts + 1, ${BACKOFF_DOUBLINGS})))
+           WHERE name = $1 AND shadow_schema = $2 RETURNING attempts`,
+          [p.name, schema, errorText(err)],
+        )
+        .catch(() => [undefined]);
+      this.opts.logger?.error({ err, projection: p.name, attempt: f?.attempts, rebuild: true }, 'rebuild batch failed; the live projection goes on, the rebuild will retry');
+      return 0;
+    }
   }
 
   /**

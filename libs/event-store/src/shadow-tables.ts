@@ -4,7 +4,9 @@ import type { Queryable } from './types.js';
  * Shadow copies of a projection's tables for a rebuild without downtime: a schema of their own
  * holding tables of the same names, columns, defaults, constraints, indexes (under the live
  * indexes' names, so migrations that name them still find them after a swap), foreign keys among
- * them and triggers, plus a `projection_parked_events` of the shadow's own. A transaction that
+ * them and triggers, the owner, table and column privileges, storage parameters, and row-level
+ * security (enabled/forced and the policies), so that a role granted on a live table keeps its
+ * access after the swap; plus a `projection_parked_events` of the shadow's own. A transaction that
  * puts the schema first on its `search_path` writes the shadow with the projection's own
  * unqualified SQL; everything else it names (the log, configuration) is the live schema's.
  */
@@ -102,8 +104,72 @@ export async function createShadow(tx: Queryable, schema: string, tables: readon
     for (const fk of fks) await tx.query(`ALTER TABLE ${s}.${quoteIdent(fk.table)} ADD CONSTRAINT ${quoteIdent(fk.name)} ${fk.def}`);
   });
   for (const def of triggers) await tx.query(def);
+  for (const t of live) await copyAccess(tx, t, `${s}.${quoteIdent(t.name)}`);
+  // Policies: their expressions are printed like the foreign keys, so one naming a table of the set names its shadow copy.
+  const policies: string[] = [];
+  for (const t of live) for (const def of await policyDefs(tx, t.oid, `${s}.${quoteIdent(t.name)}`)) policies.push(def);
+  await inSchema(tx, schema, async () => {
+    for (const def of policies) await tx.query(def);
+  });
   const [parked] = await liveTables(tx, [PARKED_TABLE]);
   await tx.query(`CREATE TABLE ${s}.${PARKED_TABLE} (LIKE ${parked.qualified} INCLUDING ALL)`);
+}
+
+/**
+ * What LIKE leaves behind that decides who may read a table: its owner, the privileges on it and
+ * its columns (exactly the live ACLs: what CREATE TABLE gave the copy, default privileges
+ * included, is revoked first), its storage parameters and whether row-level security is enabled
+ * and forced. Grantors are not kept (the copy's grants are the current user's, as the owner's).
+ */
+async function copyAccess(tx: Queryable, t: LiveTable, shadow: string): Promise<void> {
+  const [c] = await tx.query(
+    `SELECT pg_get_userbyid(relowner) AS owner, relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user) AS mine,
+            relrowsecurity, relforcerowsecurity, array_to_string(reloptions, ', ') AS options
+     FROM pg_class WHERE oid = $1`,
+    [t.oid],
+  );
+  // The owner first: changing it rewrites the ACL, which is set below.
+  if (!c.mine) await tx.query(`ALTER TABLE ${shadow} OWNER TO ${quoteIdent(c.owner)}`);
+  if (c.options) await tx.query(`ALTER TABLE ${shadow} SET (${c.options})`);
+  const grantee = `CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END`;
+  for (const r of await tx.query(`SELECT DISTINCT ${grantee} AS grantee FROM pg_class c, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a WHERE c.oid = to_regclass($1)`, [shadow])) {
+    await tx.query(`REVOKE ALL ON TABLE ${shadow} FROM ${r.grantee}`);
+  }
+  for (const r of await tx.query(
+    `SELECT ${grantee} AS grantee, a.privilege_type AS privilege, a.is_grantable AS grantable FROM pg_class c, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a WHERE c.oid = $1`,
+    [t.oid],
+  )) {
+    await tx.query(`GRANT ${r.privilege} ON TABLE ${shadow} TO ${r.grantee}${r.grantable ? ' WITH GRANT OPTION' : ''}`);
+  }
+  // Column privileges (a new column has none, so there is nothing to revoke).
+  for (const r of await tx.query(
+    `SELECT ${grantee} AS grantee, a.privilege_type AS privilege, a.is_grantable AS grantable, quote_ident(att.attname) AS col
+     FROM pg_attribute att, aclexplode(att.attacl) a WHERE att.attrelid = $1 AND att.attnum > 0 AND NOT att.attisdropped AND att.attacl IS NOT NULL`,
+    [t.oid],
+  )) {
+    await tx.query(`GRANT ${r.privilege} (${r.col}) ON TABLE ${shadow} TO ${r.grantee}${r.grantable ? ' WITH GRANT OPTION' : ''}`);
+  }
+  if (c.relrowsecurity) await tx.query(`ALTER TABLE ${shadow} ENABLE ROW LEVEL SECURITY`);
+  if (c.relforcerowsecurity) await tx.query(`ALTER TABLE ${shadow} FORCE ROW LEVEL SECURITY`);
+}
+
+const POLICY_COMMANDS: Record<string, string> = { r: 'SELECT', a: 'INSERT', w: 'UPDATE', d: 'DELETE', '*': 'ALL' };
+
+/** The live table's row-level-security policies as CREATE POLICY statements on `shadow`. */
+async function policyDefs(tx: Queryable, oid: number, shadow: string): Promise<string[]> {
+  const rows = await tx.query(
+    `SELECT quote_ident(polname) AS name, polcmd::text AS cmd, polpermissive AS permissive,
+            CASE WHEN polroles = '{0}' THEN 'PUBLIC' ELSE (SELECT string_agg(quote_ident(rolname), ', ' ORDER BY rolname) FROM pg_roles WHERE oid = ANY(polroles)) END AS roles,
+            pg_get_expr(polqual, polrelid) AS qual, pg_get_expr(polwithcheck, polrelid) AS with_check
+     FROM pg_policy WHERE polrelid = $1 ORDER BY polname`,
+    [oid],
+  );
+  return rows.map(
+    (r: any) =>
+      `CREATE POLICY ${r.name} ON ${shadow} AS ${r.permissive ? 'PERMISSIVE' : 'RESTRICTIVE'} FOR ${POLICY_COMMANDS[r.cmd]} TO ${r.roles}` +
+      (r.qual ? ` USING (${r.qual})` : '') +
+      (r.with_check ? ` WITH CHECK (${r.with_check})` : ''),
+  );
 }
 
 /**

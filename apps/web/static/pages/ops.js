@@ -9,6 +9,10 @@ const rebuilding = (r) =>
   `rebuilding in shadow tables: ${r.bucketsDone}/${r.buckets} buckets, ${n(r.eventsApplied)} of ${n(r.eventsTotal)} events` +
   (r.eventsPerSecond > 0 ? `, ${n(r.eventsPerSecond)}/s` : '') + (r.etaSeconds !== null && r.etaSeconds !== undefined ? `, about ${n(r.etaSeconds)} s left` : '') + ' (the live tables serve meanwhile)';
 
+/** A rebuild whose last try failed: its own error, apart from the live status (which stays running). */
+const rebuildFailing = (r) =>
+  `rebuild failing (${n(r.attempts)} ${r.attempts === 1 ? 'try' : 'tries'} in a row${r.retryAt ? `, next at ${new Date(r.retryAt).toLocaleTimeString()}` : ''}): ${r.lastError ?? 'unknown error'}`;
+
 /** Links and projection status for ops; no customer data here. */
 export function OpsPage() {
   const projections = useAsync((signal) => api('/ops/projections', { signal }), []);
@@ -28,7 +32,7 @@ export function OpsPage() {
       ${rows.length
         ? html`<div class="table-wrap"><table>
             <thead><tr><th scope="col">Name</th><th scope="col">Position</th><th scope="col">Lag (events)</th><th scope="col">Lag (seconds)</th><th scope="col">Status</th><th scope="col">Parked</th></tr></thead>
-            <tbody>${rows.map((p) => html`<tr key=${p.name}><th scope="row">${p.name}</th><td>${p.position}</td><td>${p.lagEvents}</td><td>${typeof p.lagSeconds === 'number' ? p.lagSeconds.toFixed(1) : p.lagSeconds}</td><td>${p.status}${p.rebuild ? html`<br /><span class="muted small">${rebuilding(p.rebuild)}</span>` : null}</td><td>${p.parked ?? 0}</td></tr>`)}</tbody>
+            <tbody>${rows.map((p) => html`<tr key=${p.name}><th scope="row">${p.name}</th><td>${p.position}</td><td>${p.lagEvents}</td><td>${typeof p.lagSeconds === 'number' ? p.lagSeconds.toFixed(1) : p.lagSeconds}</td><td>${p.status}${p.status === 'rebuild_requested' && p.lastError ? html`<br /><span class="status-error small">${p.lastError}</span>` : null}${p.rebuild ? html`<br /><span class="muted small">${rebuilding(p.rebuild)}</span>` : null}${p.rebuild?.status === 'failing' ? html`<br /><span class="status-error small">${rebuildFailing(p.rebuild)}</span>` : null}</td><td>${p.parked ?? 0}</td></tr>`)}</tbody>
           </table></div>`
         : null}
       ${rows.some((p) => p.parked > 0)

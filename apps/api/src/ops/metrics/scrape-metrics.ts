@@ -117,6 +117,11 @@ export function registerScrapeMetrics(registry: Registry, deps: { ds: DataSource
   projectionGauge('closeness_projection_lag_events', 'Events stored but not yet taken by each projection (counted up to 1,000,000)', (s) => s.lagEvents);
   projectionGauge('closeness_projection_failing', '1 when the projection last failed and is retrying', (s) => (s.status === 'failing' ? 1 : 0));
   projectionGauge(
+    'closeness_projection_rebuild_failing',
+    "1 while the projection's rebuild into shadow tables last failed and is retrying (the live projection and its tables are not affected)",
+    (s) => (s.rebuild?.status === 'failing' ? 1 : 0),
+  );
+  projectionGauge(
     'closeness_projection_parked_events',
     "Events in each projection's quarantine (could not be applied, or held behind one of their stream); the projection went on past them",
     (s) => s.parked,

@@ -43,6 +43,15 @@ export class RebuildProgressDto {
   @ApiProperty({ description: 'Events of the projection\'s types in the log when the rebuild began (or applied, when more).' }) eventsTotal: number;
   @ApiProperty({ description: 'Mean rate since the rebuild began.' }) eventsPerSecond: number;
   @ApiProperty({ nullable: true, description: 'Seconds until the shadow reaches `eventsTotal` at that rate (null before the first batch); the swap follows.' }) etaSeconds: number | null;
+  @ApiProperty({
+    enum: ['running', 'failing'],
+    description: 'The rebuild\'s own state. `failing`: its last shadow batch (or swap) failed and it retries with back-off (up to 30 s); the live projection is not affected (its `status` stays `running`, its tables keep serving and applying new events).',
+  })
+  status: 'running' | 'failing';
+  @ApiProperty({ nullable: true, description: 'The error of the rebuild\'s last failed try while `failing` (events it cannot apply are parked instead, as live).' }) lastError: string | null;
+  @ApiProperty({ description: 'Failed tries in a row (0 once one goes through).' }) attempts: number;
+  @ApiProperty({ format: 'date-time', nullable: true, description: 'Since when it has been failing.' }) failingSince: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, description: 'When it tries again.' }) retryAt: string | null;
 }
 
 export class ProjectionStatusDto {
@@ -51,7 +60,10 @@ export class ProjectionStatusDto {
   @ApiProperty({ description: 'Committed events not yet applied.' }) lagEvents: number;
   @ApiProperty({ description: 'Age of the oldest event not yet applied, in seconds (0 when caught up).' }) lagSeconds: number;
   @ApiProperty({ enum: ['running', 'rebuild_requested', 'failing'] }) status: string;
-  @ApiProperty({ nullable: true, description: 'The error of the last failed batch while `failing` (a fault that is no event\'s own: the batch is retried whole).' })
+  @ApiProperty({
+    nullable: true,
+    description: 'The error of the last failed batch while `failing` (a fault that is no event\'s own: the batch is retried whole); while `rebuild_requested`, why the rebuild could not begin yet (it is retried with back-off; the live projection goes on). A rebuild\'s own failures are in `rebuild`.',
+  })
   lastError: string | null;
   @ApiProperty({ description: 'Events in the projection\'s quarantine: parked (could not be applied) and held behind them. The projection went on past them.' })
   parked: number;
@@ -78,6 +90,8 @@ export class RetryAcceptedDto {
   @ApiProperty({ format: 'uuid', nullable: true, description: 'The parked event (null: all of the projection\'s).' }) eventId: string | null;
   @ApiProperty({ example: 'retry_requested' }) status: string;
 }
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 const toParkedDto = (p: ParkedEvent): ParkedEventDto => ({
   eventId: p.eventId,
@@ -112,7 +126,7 @@ export class ProjectionsController {
       out.push({
         name: r.name, position: r.position, lagEvents: r.lagEvents, lagSeconds: r.lagSeconds, status: r.status, lastError: r.lastError, parked: r.parked, parkedEvents: parked.map(toParkedDto),
         ...(r.buckets ? { buckets: r.buckets, leaseHolders: r.leaseHolders ?? [] } : {}),
-        ...(r.rebuild ? { rebuild: { ...r.rebuild, startedAt: new Date(r.rebuild.startedAt).toISOString() } } : {}),
+        ...(r.rebuild ? { rebuild: { ...r.rebuild, startedAt: iso(r.rebuild.startedAt)!, failingSince: iso(r.rebuild.failingSince), retryAt: iso(r.rebuild.retryAt) } } : {}),
       });
     }
     return out;
