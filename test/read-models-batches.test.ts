@@ -138,12 +138,18 @@ describe('customer read models across batches', () => {
       const before = await shadowCheckpoints();
       const rowsBefore = await shadowRows();
       expect(rowsBefore).toBeGreaterThan(0);
-      await expect(step(projection)).rejects.toThrow(/injected failure/);
+      // The failure is the rebuild's (the live projection is not failing): recorded on it, with a back-off.
+      expect(await step(projection)).toBe(0);
+      const [failed] = await db.ds.query(`SELECT last_error, attempts FROM projection_rebuilds WHERE name = $1`, [projection.name]);
+      expect(failed).toEqual({ last_error: expect.stringMatching(/injected failure/), attempts: 1 });
+      expect((await db.ds.query(`SELECT status FROM projection_checkpoints WHERE name = $1`, [projection.name]))[0].status).toBe('running');
       // Nothing of the failed batch: neither rows nor checkpoints moved.
       expect(await shadowCheckpoints()).toEqual(before);
       expect(await shadowRows()).toBe(rowsBefore);
       await db.ds.query(`UPDATE fail_after SET n = -1`);
+      await db.ds.query(`UPDATE projection_rebuilds SET retry_at = now() WHERE name = $1`, [projection.name]); // its back-off over
       while ((await step(projection)) > 0);
+      expect(await db.ds.query(`SELECT 1 FROM projection_rebuilds WHERE name = $1`, [projection.name])).toEqual([]); // swapped in
     } finally {
       await db.ds.query(`DROP TRIGGER fail_third_batch ON customer_health`);
       await db.ds.query(`DROP FUNCTION fail_third_batch()`);
