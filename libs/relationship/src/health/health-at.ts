@@ -42,13 +42,8 @@ const push = (list: RawDriver[], d: RawDriver | null) => {
   if (d !== null) list.push(d);
 };
 
-/**
- * Health and churn at business time `T`: only items with occurredAt <= T count. Pure and
- * deterministic; `explain` = false computes effects only (history curves, the trend point).
- *
- * score = round(clamp_0..100(baseline + Σ drivers)), the drivers in the order of the docs' table.
- */
-export function healthAt(p: Prepared, T: number, c: HealthConfig, explain = true): HealthAt {
+/** The drivers at `T` and baseline + Σ drivers (unclamped): what the score is made of. */
+function driversAt(p: Prepared, T: number, c: HealthConfig, explain: boolean): { drivers: RawDriver[]; raw: number } {
   const drivers: RawDriver[] = [];
   push(drivers, noDataDriver(p, T));
   push(drivers, qualityDriver(p, T, c, explain));
@@ -69,7 +64,20 @@ export function healthAt(p: Prepared, T: number, c: HealthConfig, explain = true
     drivers.push(churned);
     raw += churned.effect;
   }
-  const score = Math.round(Math.min(100, Math.max(0, raw)));
+  return { drivers, raw };
+}
+
+const clampedScore = (raw: number) => Math.round(Math.min(100, Math.max(0, raw)));
+
+/**
+ * Health and churn at business time `T`: only items with occurredAt <= T count. Pure and
+ * deterministic; `explain` = false computes effects only (history curves).
+ *
+ * score = round(clamp_0..100(baseline + Σ drivers)), the drivers in the order of the docs' table.
+ */
+export function healthAt(p: Prepared, T: number, c: HealthConfig, explain = true): HealthAt {
+  const { drivers, raw } = driversAt(p, T, c, explain);
+  const score = clampedScore(raw);
   const churn = churnAt(p, T, c, explain);
   const last = lastRelationalAtOrBefore(p, T);
   return {
@@ -83,4 +91,12 @@ export function healthAt(p: Prepared, T: number, c: HealthConfig, explain = true
     eventsConsidered: touchpointsUpTo(p, T) + countAtOrBefore(p.outcomeTimes, T) + countAtOrBefore(p.factTimes, T) + countAtOrBefore(p.pulseTimes, T),
     lastRelationalContactAt: last >= 0 ? new Date(p.times[last]).toISOString() : null,
   };
+}
+
+/**
+ * The score alone at `T`, as `healthAt(…).score` gives it: the trend's point 30 days back needs
+ * no churn model, counts or wording, and skipping them is a share of every customer's evaluation.
+ */
+export function scoreAt(p: Prepared, T: number, c: HealthConfig): number {
+  return clampedScore(driversAt(p, T, c, false).raw);
 }

@@ -1,6 +1,6 @@
 import { DEFAULT_HEALTH_CONFIG, type HealthConfig } from './config.js';
 import { explainHealth } from './explanation.js';
-import { bandFor, healthAt } from './health-at.js';
+import { bandFor, healthAt, scoreAt } from './health-at.js';
 import { DAY_MS, prepare } from './prepare.js';
 import type { Band, ChurnFeatures, HealthHistoryPoint, HealthInput, HealthView } from './types.js';
 
@@ -21,13 +21,12 @@ export function computeHealth(input: HealthInput, at: Date, config: HealthConfig
   const T = timeOf(at, 'at');
   const prepared = prepare(input, config);
   const now = healthAt(prepared, T, config, true);
-  const before = healthAt(prepared, T - TREND_DAYS * DAY_MS, config, false);
   const { drivers, notes } = explainHealth(now, config);
   return {
     at: new Date(T).toISOString(),
     score: now.score,
     band: now.band,
-    trend30d: now.score - before.score,
+    trend30d: now.score - scoreAt(prepared, T - TREND_DAYS * DAY_MS, config),
     drivers,
     notes,
     churnRisk: now.churn,

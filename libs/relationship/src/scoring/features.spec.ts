@@ -112,6 +112,15 @@ describe('the company side: what a turn does', () => {
     const back = tp({ channel: 'email', summary: 'Still no internet.', occurredAt: AT });
     expect(features(back, { history: [promise] }).names).toContain('broken_promise');
   });
+
+  it('an earlier promise is read the same in the history of every later contact, and only from that touchpoint', () => {
+    const promise = tp({ id: 'p-2', channel: 'phone', occurredAt: hours(-72), transcript: [C('My internet keeps dropping.'), A('I will call you tomorrow morning when the technician has checked the line.')] });
+    const backs = [1, 2, 3].map((n) => tp({ channel: 'email', summary: `Still no internet, day ${n}.`, occurredAt: hours(n) }));
+    for (const back of backs) expect(features(back, { history: [promise] }).get('broken_promise')?.detail).toContain('I will call you tomorrow morning');
+    // Another touchpoint with the same id and no promise (a corrected copy) has none to break.
+    const corrected = { ...promise, transcript: [C('My internet keeps dropping.'), A('The technician has checked the line.')] };
+    expect(features(backs[0], { history: [corrected] }).names).not.toContain('broken_promise');
+  });
 });
 
 describe('how the customer ends', () => {
