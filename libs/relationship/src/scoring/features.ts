@@ -367,15 +367,14 @@ function dueAfter(norm: string): number {
 }
 
 // Every touchpoint's promises are read again for each later one whose history holds it (about a
-// month of a customer's contacts, so ~10x in a rebuild): keep each touchpoint's, bounded. The
-// object is the key: a touchpoint is event data, never changed once recorded.
-const promisesKept = new Map<Touchpoint, readonly Promise[]>();
+// month of a customer's contacts, so ~10x in a rebuild): keep each touchpoint's while the
+// touchpoint lives. The object is the key: a touchpoint is event data, never changed once recorded.
+const promisesKept = new WeakMap<Touchpoint, readonly Promise[]>();
 
 function promisesIn(tp: Touchpoint): readonly Promise[] {
   let ps = promisesKept.get(tp);
   if (ps === undefined) {
     ps = readPromises(tp);
-    if (promisesKept.size >= 10_000) promisesKept.clear();
     promisesKept.set(tp, ps);
   }
   return ps;
