@@ -31,10 +31,7 @@ const SWAP_LOCK_TIMEOUT = '3s';
 /** How often a projection with no rebuild under way looks for one another process began (ms). */
 const SHADOW_LOOK_MS = 1000;
 /** Back-off after the n-th failure in a row of a batch (live or a rebuild's): 200 ms, doubling, at most 30 s. */
-const BACKOFF_BASE_MS = 100;
-const BACKOFF_DOUBLINGS = 9;
-const BACKOFF_MAX_MS = 30_000;
-const backoffMs = (attempts: number) => Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempts, BACKOFF_DOUBLINGS));
+const backoffMs = (attempts: number) => Math.min(30_000, 100 * 2 ** Math.min(attempts, 9));
 const ALL_BUCKETS = Array.from({ length: PROJECTION_BUCKETS }, (_, b) => b);
 
 export const EVENTS_CHANNEL = 'closeness_events';
@@ -862,9 +859,9 @@ export class ProjectionRunner {
       const [f] = await this.ds
         .query(
           `UPDATE projection_rebuilds SET last_error = $3, attempts = attempts + 1, failing_since = coalesce(failing_since, now()),
-             retry_at = now() + least(make_interval(secs => ${BACKOFF_MAX_MS / 1000}), make_interval(secs => ${BACKOFF_BASE_MS / 1000} * 2 ^ least(attempts + 1, ${BACKOFF_DOUBLINGS})))
+             retry_at = now() + $4::int * interval '1 millisecond'
            WHERE name = $1 AND shadow_schema = $2 RETURNING attempts`,
-          [p.name, schema, errorText(err)],
+          [p.name, schema, errorText(err), backoffMs(Number(r.attempts) + 1)],
         )
         .catch(() => [undefined]);
       this.opts.logger?.error({ err, projection: p.name, attempt: f?.attempts, rebuild: true }, 'rebuild batch failed; the live projection goes on, the rebuild will retry');
