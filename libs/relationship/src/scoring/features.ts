@@ -2,7 +2,7 @@ import { article, channelNoun } from '../health/wording.js';
 import type { Touchpoint } from '../touchpoint.js';
 import type { ScoringConfig, SignalName } from './config.js';
 import { ownTurns, words, type Sentence, type Turn } from './conversation.js';
-import { LEX, REPORTED, STOPWORDS } from './lexicon.js';
+import { LEX, REPORTED, STOPWORDS, type Family } from './lexicon.js';
 import { normalise } from './text.js';
 
 /** One observed feature: its value (mostly 0–1, 0 = absent) and the evidence, in plain words. */
@@ -467,7 +467,7 @@ function praiseThenComplaint(norm: string): boolean {
 }
 
 /** A praise that is not negated ("not helpful") nor turned ("thanks for nothing"). */
-function sincere(norm: string, re: RegExp): boolean {
+function sincere(norm: string, re: Family | RegExp): boolean {
   const m = re.exec(norm);
   if (!m) return false;
   if (LEX.sarcasm.test(norm)) return false;
@@ -745,7 +745,7 @@ function byTime(a: Touchpoint, b: Touchpoint): number {
   return d !== 0 ? d : String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0;
 }
 
-function firstMatch(sentences: readonly Sentence[], re: RegExp, raw = false): Sentence | undefined {
+function firstMatch(sentences: readonly Sentence[], re: Family | RegExp, raw = false): Sentence | undefined {
   for (const s of sentences) if (re.test(raw ? s.raw : s.norm)) return s;
   return undefined;
 }

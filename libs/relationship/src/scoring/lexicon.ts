@@ -7,9 +7,44 @@
 
 const L = '[\\p{L}\\p{N}]';
 
-/** One regex from alternatives (regex source, lower case), each on whole words. */
-export function family(alternatives: readonly string[]): RegExp {
-  return new RegExp(`(?<!${L})(?:${alternatives.join('|')})(?!${L})`, 'u');
+/** Texts up to this long have their answer kept; longer ones (a whole e-mail) are tested each time. */
+const KEPT_TEXT = 240;
+/** Answers a family keeps; past this many it starts over. */
+const KEPT_ANSWERS = 4096;
+
+/**
+ * A phrase family: one whole-word regex over normalised text. It remembers its answer for a
+ * short text: one touchpoint's sentences are tested by several features (a formula counts as a
+ * template and also voids a commitment), and the same templated sentences come back on many
+ * touchpoints. The regex is not global, so its answer depends on the text alone.
+ */
+export class Family {
+  private readonly re: RegExp;
+  private readonly answers = new Map<string, boolean>();
+
+  constructor(readonly source: string) {
+    this.re = new RegExp(source, 'u');
+  }
+
+  test(text: string): boolean {
+    if (text.length > KEPT_TEXT) return this.re.test(text);
+    let answer = this.answers.get(text);
+    if (answer === undefined) {
+      answer = this.re.test(text);
+      if (this.answers.size >= KEPT_ANSWERS) this.answers.clear();
+      this.answers.set(text, answer);
+    }
+    return answer;
+  }
+
+  exec(text: string): RegExpExecArray | null {
+    return this.re.exec(text);
+  }
+}
+
+/** One family from alternatives (regex source, lower case), each on whole words. */
+export function family(alternatives: readonly string[]): Family {
+  return new Family(`(?<!${L})(?:${alternatives.join('|')})(?!${L})`);
 }
 
 const DAYS_EN = '(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)';

@@ -42,7 +42,7 @@ export function scoreTouchpoint(tp: Touchpoint, ctx: ScoringContext = { history:
   const scale = z === 0 ? 0 : (exact - 50) / z;
   const signals: Signal[] = weighted
     .map((x) => ({ name: x.name, effect: round1(scale * x.part), detail: x.detail }))
-    .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect) || a.name.localeCompare(b.name));
+    .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return internScore({ score, class: relationalClass(score, config), signals, model: config === DEFAULT_SCORING_CONFIG ? SCORING_MODEL_VERSION : `${SCORING_MODEL_VERSION}+custom` });
 }
 

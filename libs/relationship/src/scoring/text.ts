@@ -3,8 +3,11 @@
 
 const WORD_RE = /[\p{L}\p{N}]+(?:['-][\p{L}\p{N}]+)*/gu;
 
+// Whitespace that is not already one plain space: a run of spaces, or a run with a tab, line break or other space in it.
+const UNEVEN_SPACE = /\s*[^\S ]\s*| {2,}/g;
+
 export function normalise(text: string): string {
-  return text.toLowerCase().replace(/[\u2018\u2019\u02bc`]/g, "'").replace(/\s+/g, ' ').trim();
+  return text.toLowerCase().replace(/[\u2018\u2019\u02bc`]/g, "'").replace(UNEVEN_SPACE, ' ').trim();
 }
 
 export function words(text: string): string[] {
