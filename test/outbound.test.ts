@@ -9,6 +9,7 @@ import { call, createUser, minutesAgo, touchpoint, type TestUser } from './fixtu
 import { eventually, startStack, type Stack } from './support/stack.js';
 import { testQueue } from './support/env.js';
 import { appendRaw } from '../libs/event-store/src/testing.js';
+import { FollowUpsService } from '../apps/worker/src/jobs/follow-ups/follow-ups.service.js';
 
 jest.setTimeout(240_000);
 
@@ -103,7 +104,7 @@ describe('outbound webhooks (API + worker + Postgres + Redis + a local receiver)
     return res.body.items as any[];
   };
 
-  let subs: Record<'ok' | 'flaky' | 'limited' | 'redirect', { id: string; secret: string }>;
+  let subs: Record<'ok' | 'flaky' | 'limited' | 'redirect' | 'changes', { id: string; secret: string }>;
   let customerId: string;
   let taskId: string;
 
@@ -118,6 +119,7 @@ describe('outbound webhooks (API + worker + Postgres + Redis + a local receiver)
       flaky: await subscribe('/flaky'),
       limited: await subscribe('/limited'),
       redirect: await subscribe('/redirect'),
+      changes: await subscribe('/changes', ['follow_up.updated', 'follow_up.completed']),
     };
     const c = await api('POST', '/customers', admin, { externalId: `ext-${randomUUID()}`, name: 'Kari Nordmann', annualValue: 250_000, accountManagerId: am.id });
     expect(c.status).toBe(201);
@@ -223,6 +225,115 @@ describe('outbound webhooks (API + worker + Postgres + Redis + a local receiver)
     expect(receiver.at('/flaky').some((r) => JSON.parse(r.body).type === 'follow_up.completed')).toBe(false);
   });
 
+  /** A customer of its own with an open follow-up (one chatbot contact with a high-value customer raises it). */
+  async function customerWithTask(name: string) {
+    const c = await api('POST', '/customers', admin, { externalId: `ext-${randomUUID()}`, name, annualValue: 250_000, accountManagerId: am.id });
+    expect(c.status).toBe(201);
+    expect((await api('POST', '/touchpoints', admin, chatbotContact(c.body.id))).status).toBe(201);
+    const [task] = await eventually(async () => {
+      const res = await api('GET', `/follow-ups?customerId=${c.body.id}&status=open`, am);
+      return res.status === 200 && res.body.items.length > 0 && res.body.items;
+    }, SLOW);
+    return { customerId: c.body.id as string, task };
+  }
+
+  /** The verified deliveries of one task's events at a path, of one public type. */
+  const receivedFor = (path: string, secret: string, type: string, task: string) =>
+    receiver
+      .at(path)
+      .map((r) => ({ r, body: JSON.parse(r.body) }))
+      .filter(({ body }) => body.type === type && body.data?.taskId === task)
+      .map(({ r }) => ({ raw: r.body, payload: new Webhook(secret).verify(r.body, headersOf(r)) as any }));
+
+  it('a snoozed task reaches an updates subscriber as follow_up.updated (change snoozed); dismissing it arrives as follow_up.completed with status dismissed, without the reason text', async () => {
+    const { customerId: c, task } = await customerWithTask('Ola Nordmann');
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await api('POST', `/follow-ups/${task.id}/snooze`, am, { until })).status).toBe(200);
+    const [snoozed] = await eventually(async () => {
+      const m = receivedFor('/changes', subs.changes.secret, 'follow_up.updated', task.id);
+      return m.length > 0 && m;
+    }, SLOW);
+    const [snoozeEvent] = await stack.db.ds.query(`SELECT event_id AS id FROM events WHERE type = 'FollowUpTaskSnoozed' AND stream_id = $1`, [`follow-up-${task.id}`]);
+    expect(snoozed.payload).toMatchObject({
+      type: 'follow_up.updated',
+      data: { eventId: snoozeEvent.id, taskId: task.id, customerId: c, change: 'snoozed', until, snoozedBy: am.id, priority: null, dueAt: null, escalatedTo: null },
+    });
+
+    expect((await api('POST', `/follow-ups/${task.id}/dismiss`, am, { reason: 'Ola is off sick until May' })).status).toBe(200);
+    const [dismissed] = await eventually(async () => {
+      const m = receivedFor('/changes', subs.changes.secret, 'follow_up.completed', task.id);
+      return m.length > 0 && m;
+    }, SLOW);
+    expect(dismissed.payload).toMatchObject({ type: 'follow_up.completed', data: { taskId: task.id, customerId: c, status: 'dismissed', dismissedBy: am.id, completedBy: null, automatic: false } });
+    expect(dismissed.raw).not.toContain('off sick');
+
+    // /ok asked for completions but not for updates: the dismissal, never the snooze.
+    const [atOk] = await eventually(async () => {
+      const m = receivedFor('/ok', subs.ok.secret, 'follow_up.completed', task.id);
+      return m.length > 0 && m;
+    }, SLOW);
+    expect(atOk.payload.data).toMatchObject({ status: 'dismissed' });
+    expect(receiver.at('/ok').some((r) => JSON.parse(r.body).type === 'follow_up.updated')).toBe(false);
+    expect((await deliveries(subs.ok.id)).some((d) => d.type === 'follow_up.updated')).toBe(false);
+    // /flaky asked for raises only.
+    expect(receiver.at('/flaky').some((r) => JSON.parse(r.body).data?.taskId === task.id && JSON.parse(r.body).type !== 'follow_up.raised')).toBe(false);
+  });
+
+  it('an overdue task escalated by the sweep reaches an updates subscriber as follow_up.updated (change escalated) with the new priority and to whom', async () => {
+    const { task } = await customerWithTask('Per Hansen');
+    // A sweep a month from now finds the task overdue.
+    expect((await stack.worker!.get(FollowUpsService).sweep(500, new Date(Date.now() + 30 * 86_400_000))).escalated).toBeGreaterThan(0);
+    const [esc] = await stack.db.ds.query(`SELECT event_id AS id, data FROM events WHERE type = 'FollowUpTaskEscalated' AND stream_id = $1`, [`follow-up-${task.id}`]);
+    const [got] = await eventually(async () => {
+      const m = receivedFor('/changes', subs.changes.secret, 'follow_up.updated', task.id);
+      return m.length > 0 && m;
+    }, SLOW);
+    expect(got.payload).toMatchObject({
+      type: 'follow_up.updated',
+      timestamp: esc.data.escalatedAt,
+      data: { eventId: esc.id, taskId: task.id, change: 'escalated', priority: esc.data.priority, escalatedTo: esc.data.escalatedTo, until: null },
+    });
+  });
+
+  it('a type the relay starts to send is sent from then on: the history before it is not, not even by a rebuild of the relay', async () => {
+    const { task } = await customerWithTask('Liv Berg');
+    // As before this type was sent: the relay's start for snoozes lies ahead of everything.
+    const setStart = (tx: string, pos: number) =>
+      stack.db.ds.query(
+        `INSERT INTO outbound_relay_sources (source_type, after_transaction_id, after_position) VALUES ('FollowUpTaskSnoozed', $1::xid8, $2)
+         ON CONFLICT (source_type) DO UPDATE SET after_transaction_id = EXCLUDED.after_transaction_id, after_position = EXCLUDED.after_position`,
+        [tx, pos],
+      );
+    await setStart('9000000000000000000', 0);
+    const snooze = async () => {
+      expect((await api('POST', `/follow-ups/${task.id}/snooze`, am, { until: new Date(Date.now() + 3_600_000).toISOString() })).status).toBe(200);
+      const rows = await stack.db.ds.query(
+        `SELECT event_id AS id, transaction_id::text AS tx, global_position AS pos FROM events WHERE type = 'FollowUpTaskSnoozed' AND stream_id = $1 ORDER BY stream_version DESC LIMIT 1`,
+        [`follow-up-${task.id}`],
+      );
+      return rows[0] as { id: string; tx: string; pos: string };
+    };
+    const relayPassed = (e: { tx: string; pos: string }) =>
+      eventually(async () => {
+        const [row] = await stack.db.ds.query(
+          `SELECT status = 'running' AND (transaction_id, global_position) >= ($1::xid8, $2::bigint) AS passed FROM projection_checkpoints WHERE name = 'outbound-relay'`,
+          [e.tx, e.pos],
+        );
+        return row?.passed === true;
+      }, SLOW);
+    const old = await snooze();
+    await relayPassed(old);
+    // The relay learnt to send snoozes just after it (what it records when it first runs with a type).
+    await setStart(old.tx, Number(old.pos));
+    expect(await requestRebuild(stack.db.ds, 'outbound-relay')).toBe(true);
+    await relayPassed(old);
+
+    const fresh = await snooze();
+    await eventually(async () => receivedFor('/changes', subs.changes.secret, 'follow_up.updated', task.id).some((m) => m.payload.data.eventId === fresh.id), SLOW);
+    expect(receivedFor('/changes', subs.changes.secret, 'follow_up.updated', task.id).map((m) => m.payload.data.eventId)).toEqual([fresh.id]);
+    expect((await deliveries(subs.changes.id)).filter((d) => d.eventId === old.id)).toEqual([]);
+  });
+
   it('lists subscriptions without secrets, deletes them (204, then 404), and only admins manage them', async () => {
     const list = await api('GET', '/subscriptions', admin);
     expect(list.status).toBe(200);
@@ -272,6 +383,15 @@ describe('outbound webhooks (API + worker + Postgres + Redis + a local receiver)
     }
     const after = hitsPerId();
     for (const [id, n] of before) expect({ id, n: after.get(id) }).toEqual({ id, n });
+  });
+
+  it('documents the payloads a subscriber receives in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${stack.baseUrl}/docs-json`)).json()) as any;
+    const schemas = doc.components.schemas;
+    expect(schemas.FollowUpUpdatedWebhookDataDto.properties.change.enum).toEqual(['reason_added', 'reason_revised', 'reason_withdrawn', 'escalated', 'snoozed', 'snooze_ended']);
+    expect(Object.keys(schemas.FollowUpUpdatedWebhookDataDto.properties)).toEqual(expect.arrayContaining(['addedReason', 'priority', 'dueAt', 'suggestedAction', 'until', 'escalatedTo']));
+    expect(schemas.FollowUpCompletedWebhookDataDto.properties.status.enum).toEqual(['done', 'dismissed']);
+    expect(Object.keys(schemas.FollowUpCompletedWebhookDataDto.properties)).not.toContain('note');
   });
 
   it('refuses bad bodies with 422 naming the field', async () => {

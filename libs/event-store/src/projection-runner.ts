@@ -176,6 +176,16 @@ export async function ensureCheckpoints(db: Queryable, names: string[]): Promise
   );
 }
 
+/**
+ * The checkpoint of a projection that runs whole, as last committed (null: no such projection).
+ * Inside the runner's transaction, from `apply` it is where the batch begins, and from `reset`
+ * where the projection had got to before the rebuild (the runner moves it after both).
+ */
+export async function projectionCheckpoint(db: Queryable, name: string): Promise<Checkpoint | null> {
+  const [row] = await db.query(`SELECT transaction_id::text AS transaction_id, global_position FROM projection_checkpoints WHERE name = $1`, [name]);
+  return row ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) } : null;
+}
+
 /** Asks the runner (in whichever worker holds the projection) to reset and replay it. */
 export async function requestRebuild(db: Queryable, name: string): Promise<boolean> {
   const rows = await db.query(

@@ -182,3 +182,10 @@ export class MissingMetadataError extends Error {
 export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<any>;
 }
+
+/** True when `p` comes after `c` in commit order (the transaction id, then the global position). */
+export function comesAfter(p: Checkpoint, c: Checkpoint): boolean {
+  const a = BigInt(p.transactionId);
+  const b = BigInt(c.transactionId);
+  return a > b || (a === b && p.globalPosition > c.globalPosition);
+}

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { z } from 'zod';
-import { OUTBOUND_EVENT_TYPES } from '../../../../libs/relationship/src/index.js';
+import { FOLLOW_UP_CHANGES, OUTBOUND_EVENT_TYPES } from '../../../../libs/relationship/src/index.js';
 import { apiSchema, queryInt, text } from '../../../../libs/shared/src/index.js';
 
 export const CreateSubscriptionBody = apiSchema(
@@ -73,4 +73,68 @@ export class DeliveryDto {
 
 export class DeliveryListDto {
   @ApiProperty({ type: [DeliveryDto], description: 'Newest first.' }) items: DeliveryDto[];
+}
+
+// The payloads a subscriber receives (documented here: they are POSTed by us, not to us).
+
+class WebhookReasonDto {
+  @ApiProperty() rule: string;
+  @ApiProperty() reason: string;
+  @ApiProperty({ type: [String], format: 'uuid' }) triggeredBy: string[];
+  @ApiProperty({ format: 'date-time' }) at: string;
+}
+
+class WebhookLeadDto {
+  @ApiProperty() rule: string;
+  @ApiProperty() reason: string;
+}
+
+const PRIORITY = ['low', 'normal', 'high', 'urgent'];
+
+export class FollowUpUpdatedWebhookDataDto {
+  @ApiProperty({ format: 'uuid', description: 'The event this delivery is about (also in the delivery log).' }) eventId: string;
+  @ApiProperty({ format: 'uuid' }) taskId: string;
+  @ApiProperty({ format: 'uuid' }) customerId: string;
+  @ApiProperty({
+    enum: FOLLOW_UP_CHANGES,
+    description:
+      'What happened: a reason joined (`reason_added`), a reason was reworded (`reason_revised`, e.g. a longer silence) or left the task (`reason_withdrawn`), ' +
+      'the overdue task was escalated (`escalated`), snoozed (`snoozed`), or its snooze ended and it is open again (`snooze_ended`). New values may be added.',
+  })
+  change: string;
+  @ApiProperty({ enum: PRIORITY, nullable: true, description: 'The task after the change; null where the change does not say (snoozed, snooze_ended): keep what you have.' }) priority: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, description: 'Null for escalated, snoozed, snooze_ended (a snooze does not move the due date; see `until`).' }) dueAt: string | null;
+  @ApiProperty({ nullable: true, description: 'Null for escalated, snoozed, snooze_ended.' }) suggestedAction: string | null;
+  @ApiProperty({ type: WebhookReasonDto, nullable: true, description: 'reason_added: the reason that joined.' }) addedReason: WebhookReasonDto | null;
+  @ApiProperty({ format: 'uuid', nullable: true, description: 'reason_added: the other task of the customer it came from (merged).' }) mergedFrom: string | null;
+  @ApiProperty({ type: WebhookReasonDto, nullable: true, description: 'reason_revised: the reason as it reads now; it replaces the task\'s reason of the same rule.' }) revisedReason: WebhookReasonDto | null;
+  @ApiProperty({ nullable: true, description: 'reason_withdrawn: the rule whose reason left the task.' }) withdrawnRule: string | null;
+  @ApiProperty({ type: WebhookLeadDto, nullable: true, description: 'The leading reason (the task\'s `rule` and `reason`) afterwards, where the change names it (reason_added, reason_withdrawn).' }) lead: WebhookLeadDto | null;
+  @ApiProperty({ format: 'date-time', nullable: true, description: 'snoozed: until when; snooze_ended: the `until` that passed.' }) until: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, description: 'snoozed: who snoozed it.' }) snoozedBy: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, description: 'escalated: the person it went to (the assignee\'s team lead, else an admin).' }) escalatedTo: string | null;
+}
+
+export class FollowUpUpdatedWebhookDto {
+  @ApiProperty({ enum: ['follow_up.updated'] }) type: string;
+  @ApiProperty({ format: 'date-time', description: 'When the change happened.' }) timestamp: string;
+  @ApiProperty({ type: FollowUpUpdatedWebhookDataDto }) data: FollowUpUpdatedWebhookDataDto;
+}
+
+export class FollowUpCompletedWebhookDataDto {
+  @ApiProperty({ format: 'uuid' }) eventId: string;
+  @ApiProperty({ format: 'uuid' }) taskId: string;
+  @ApiProperty({ format: 'uuid' }) customerId: string;
+  @ApiProperty({ enum: ['done', 'dismissed'], description: 'done: completed (by a person, or automatically); dismissed: closed as not worth doing.' }) status: string;
+  @ApiProperty({ format: 'uuid', nullable: true, description: 'done: who completed it (null when closed automatically); null for a dismissal.' }) completedBy: string | null;
+  @ApiProperty({ description: 'done: closed by the system (a relational contact followed, merged, the customer left); false for a dismissal.' }) automatic: boolean;
+  @ApiProperty({ format: 'uuid', nullable: true }) touchpointId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, description: 'Closed because its reasons joined this other open task of the customer.' }) mergedInto: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, description: 'dismissed: who dismissed it. The completion note and the dismiss reason are staff\'s free text and are not sent.' }) dismissedBy: string | null;
+}
+
+export class FollowUpCompletedWebhookDto {
+  @ApiProperty({ enum: ['follow_up.completed'] }) type: string;
+  @ApiProperty({ format: 'date-time', description: 'When the task was closed.' }) timestamp: string;
+  @ApiProperty({ type: FollowUpCompletedWebhookDataDto }) data: FollowUpCompletedWebhookDataDto;
 }

@@ -1,10 +1,19 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiExtraModels, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { alreadyDecided, EventStore } from '../../../../libs/event-store/src/index.js';
 import { APP_CONFIG, Clock, CorrelationId, CurrentUser, IdGenerator, ProblemException, Roles, ValidBody, ValidQuery, type AppConfig, type AuthUser } from '../../../../libs/shared/src/index.js';
-import { CreateSubscriptionBody, CreatedSubscriptionDto, DeliveriesQuery, DeliveryListDto, SubscriptionListDto, type CreateSubscriptionDto } from './subscription.dto.js';
+import {
+  CreateSubscriptionBody,
+  CreatedSubscriptionDto,
+  DeliveriesQuery,
+  DeliveryListDto,
+  FollowUpCompletedWebhookDto,
+  FollowUpUpdatedWebhookDto,
+  SubscriptionListDto,
+  type CreateSubscriptionDto,
+} from './subscription.dto.js';
 import { checkWebhookTarget } from './webhook-target.js';
 
 export const subscriptionStream = (id: string) => `subscription-${id}`;
@@ -14,6 +23,7 @@ const uuidOr404 = new ParseUUIDPipe({ exceptionFactory: () => ProblemException.n
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 
 @ApiTags('webhooks')
+@ApiExtraModels(FollowUpUpdatedWebhookDto, FollowUpCompletedWebhookDto)
 @ApiBearerAuth()
 @ApiCookieAuth()
 @Controller('subscriptions')
@@ -33,7 +43,10 @@ export class SubscriptionsController {
     description:
       'Deliveries are POSTed as `{type, timestamp, data}` and signed with Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`). ' +
       'Retried with exponential backoff and jitter on 5xx, 408, 429, timeouts and connection errors (Retry-After honoured on 429/503); redirects are not followed. ' +
-      'The secret is returned once.',
+      'The secret is returned once. ' +
+      '`follow_up.updated` carries a `change` (reason_added, reason_revised, reason_withdrawn, escalated, snoozed, snooze_ended) and the task as the change leaves it, null where it does not say ' +
+      '(schema `FollowUpUpdatedWebhookDto`); `follow_up.completed` is sent for completions and dismissals, told apart by `status` (schema `FollowUpCompletedWebhookDto`). ' +
+      'Free text written by staff (completion notes, dismiss reasons) is never sent.',
   })
   @ApiResponse({ status: 201, type: CreatedSubscriptionDto })
   @ApiResponse({ status: 422, description: 'Invalid URL or events, or a private/loopback/link-local target.' })

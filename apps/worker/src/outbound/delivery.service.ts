@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
-import { EventStore, type StoredEvent } from '../../../../libs/event-store/src/index.js';
+import { comesAfter, EventStore, type StoredEvent } from '../../../../libs/event-store/src/index.js';
 import { decideDelivery, toWebhookPayload, type DeliveryPolicy } from '../../../../libs/relationship/src/index.js';
 import { APP_CONFIG, Clock, metrics, type AppConfig } from '../../../../libs/shared/src/index.js';
 import { HttpSender } from './http-sender.js';
@@ -73,6 +73,12 @@ export class DeliveryService {
     // What the relay checks, checked again: a job added by hand gets nothing the relay would not send.
     if (!(sub.events as string[]).includes(payload.type) || new Date(sub.created_at).getTime() > event.recordedAt.getTime()) {
       return drop('the subscription does not hear this event', payload.type);
+    }
+    // Nor an event of a type from before the relay sent that type. No row yet: the relay's
+    // transaction that records it and added this job has not committed, so the event is after it.
+    const [from] = await this.ds.query(`SELECT after_transaction_id::text AS tx, after_position FROM outbound_relay_sources WHERE source_type = $1`, [event.type]);
+    if (from && !comesAfter(event, { transactionId: from.tx, globalPosition: Number(from.after_position) })) {
+      return drop('the relay does not send events of this type from before it sent that type', payload.type);
     }
     // A replay (projection rebuild, job re-added after BullMQ trimmed it) must not send twice.
     const done = await this.ds.query(`SELECT 1 FROM webhook_deliveries_out WHERE webhook_id = $1 AND outcome = 'delivered' LIMIT 1`, [webhookId]);

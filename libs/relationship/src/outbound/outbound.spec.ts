@@ -1,6 +1,6 @@
 import { DEFAULT_DELIVERY_POLICY, backoffDelay, decideDelivery, parseRetryAfter, type DeliveryPolicy } from './delivery-policy.js';
 import { isIpLiteral, isPrivateAddress, parseIPv6 } from './private-address.js';
-import { OUTBOUND_EVENT_TYPES, isOutboundEventType, toWebhookPayload } from './webhook-payload.js';
+import { FOLLOW_UP_CHANGES, OUTBOUND_EVENT_TYPES, OUTBOUND_SOURCE_TYPES, isOutboundEventType, toWebhookPayload } from './webhook-payload.js';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
 const POLICY: DeliveryPolicy = { ...DEFAULT_DELIVERY_POLICY, maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000, maxRetryAfterMs: 600_000, jitter: 0.5 };
@@ -23,8 +23,140 @@ describe('toWebhookPayload', () => {
     const p = toWebhookPayload({ id: 'e2', type: 'FollowUpTaskCompleted', data: { taskId: 't1', customerId: 'c1', note: 'private words', completedBy: null, completedAt: '2026-03-10T13:00:00Z', automatic: true, touchpointId: 'tp' } });
     expect(p?.type).toBe('follow_up.completed');
     expect(p?.timestamp).toBe('2026-03-10T13:00:00Z');
-    expect(p?.data).toEqual({ eventId: 'e2', taskId: 't1', customerId: 'c1', completedBy: null, automatic: true, touchpointId: 'tp', mergedInto: null });
+    expect(p?.data).toEqual({ eventId: 'e2', taskId: 't1', customerId: 'c1', status: 'done', completedBy: null, automatic: true, touchpointId: 'tp', mergedInto: null, dismissedBy: null });
     expect(JSON.stringify(p)).not.toContain('private words');
+  });
+
+  it('given FollowUpTaskDismissed, when mapped, then follow_up.completed with status dismissed and who dismissed it, without the free-text reason', () => {
+    const p = toWebhookPayload({ id: 'e4', type: 'FollowUpTaskDismissed', data: { taskId: 't1', customerId: 'c1', reason: 'Kari is off sick until May', dismissedBy: 'u2', dismissedAt: '2026-03-10T15:00:00Z' } });
+    expect(p).toEqual({
+      type: 'follow_up.completed',
+      timestamp: '2026-03-10T15:00:00Z',
+      data: { eventId: 'e4', taskId: 't1', customerId: 'c1', status: 'dismissed', completedBy: null, automatic: false, touchpointId: null, mergedInto: null, dismissedBy: 'u2' },
+    });
+    expect(JSON.stringify(p)).not.toContain('off sick');
+  });
+
+  it('given a completion and a dismissal, when mapped, then both carry the same fields (a receiver reads one shape)', () => {
+    const done = toWebhookPayload({ id: 'e', type: 'FollowUpTaskCompleted', data: { taskId: 't', customerId: 'c', completedBy: 'u', completedAt: '2026-03-10T13:00:00Z', automatic: false } });
+    const dismissed = toWebhookPayload({ id: 'e', type: 'FollowUpTaskDismissed', data: { taskId: 't', customerId: 'c', reason: 'r', dismissedBy: 'u', dismissedAt: '2026-03-10T13:00:00Z' } });
+    expect(Object.keys(dismissed!.data).sort()).toEqual(Object.keys(done!.data).sort());
+  });
+
+  /** The fields of every follow_up.updated, null unless the case says otherwise. */
+  const updatedData = (over: Record<string, unknown>) => ({
+    eventId: 'e5', taskId: 't1', customerId: 'c1',
+    priority: null, dueAt: null, suggestedAction: null, addedReason: null, mergedFrom: null, revisedReason: null, withdrawnRule: null, lead: null,
+    until: null, snoozedBy: null, escalatedTo: null,
+    ...over,
+  });
+  const reason = (rule: string, text: string) => ({ rule, reason: text, triggeredBy: ['x'], at: '2026-03-10T12:00:00Z', priority: 'high' as const });
+
+  it('given FollowUpReasonAdded, when mapped, then follow_up.updated, change reason_added, with the fields it always had and the lead', () => {
+    const p = toWebhookPayload({
+      id: 'e5', type: 'FollowUpReasonAdded',
+      data: { taskId: 't1', customerId: 'c1', reason: reason('unanswered_inbound', 'An e-mail went unanswered.'), priority: 'urgent', dueAt: '2026-03-11T12:00:00Z', suggestedAction: 'Reply.', addedAt: '2026-03-10T16:00:00Z', lead: { rule: 'unanswered_inbound', reason: 'An e-mail went unanswered.' } },
+    });
+    expect(p).toEqual({
+      type: 'follow_up.updated',
+      timestamp: '2026-03-10T16:00:00Z',
+      data: updatedData({
+        change: 'reason_added', priority: 'urgent', dueAt: '2026-03-11T12:00:00Z', suggestedAction: 'Reply.',
+        addedReason: { rule: 'unanswered_inbound', reason: 'An e-mail went unanswered.', triggeredBy: ['x'], at: '2026-03-10T12:00:00Z' },
+        lead: { rule: 'unanswered_inbound', reason: 'An e-mail went unanswered.' },
+      }),
+    });
+  });
+
+  it('given FollowUpReasonAdded written before it named its lead, when mapped, then lead is null', () => {
+    const p = toWebhookPayload({ id: 'e5', type: 'FollowUpReasonAdded', data: { taskId: 't1', customerId: 'c1', reason: reason('r', 'x'), priority: 'normal', dueAt: 'd', suggestedAction: 's', addedAt: 'a', mergedFrom: 't0' } });
+    expect(p?.data).toMatchObject({ change: 'reason_added', lead: null, mergedFrom: 't0' });
+  });
+
+  it('given FollowUpReasonRevised, when mapped, then follow_up.updated, change reason_revised, with the reason as it reads now and the task state', () => {
+    const p = toWebhookPayload({
+      id: 'e5', type: 'FollowUpReasonRevised',
+      data: {
+        taskId: 't1', customerId: 'c1', reason: reason('automation_without_relational', 'No relational contact for 61 days.'),
+        priority: 'high', dueAt: '2026-03-15T12:00:00Z', suggestedAction: 'Call them.', revisedAt: '2026-03-10T17:00:00Z',
+      },
+    });
+    expect(p).toEqual({
+      type: 'follow_up.updated',
+      timestamp: '2026-03-10T17:00:00Z',
+      data: updatedData({
+        change: 'reason_revised', priority: 'high', dueAt: '2026-03-15T12:00:00Z', suggestedAction: 'Call them.',
+        revisedReason: { rule: 'automation_without_relational', reason: 'No relational contact for 61 days.', triggeredBy: ['x'], at: '2026-03-10T12:00:00Z' },
+      }),
+    });
+  });
+
+  it('given FollowUpReasonWithdrawn, when mapped, then follow_up.updated, change reason_withdrawn, naming the rule that left and the lead after', () => {
+    const p = toWebhookPayload({
+      id: 'e5', type: 'FollowUpReasonWithdrawn',
+      data: {
+        taskId: 't1', customerId: 'c1', rule: 'automation_without_relational', lead: { rule: 'transactional_streak', reason: 'The last three contacts were all transactional.' },
+        priority: 'normal', dueAt: '2026-03-13T12:00:00Z', suggestedAction: 'Pick up the conversation.', withdrawnAt: '2026-03-10T18:00:00Z',
+      },
+    });
+    expect(p).toEqual({
+      type: 'follow_up.updated',
+      timestamp: '2026-03-10T18:00:00Z',
+      data: updatedData({
+        change: 'reason_withdrawn', priority: 'normal', dueAt: '2026-03-13T12:00:00Z', suggestedAction: 'Pick up the conversation.',
+        withdrawnRule: 'automation_without_relational', lead: { rule: 'transactional_streak', reason: 'The last three contacts were all transactional.' },
+      }),
+    });
+  });
+
+  it('given FollowUpTaskEscalated, when mapped, then follow_up.updated, change escalated, with the new priority and to whom', () => {
+    const p = toWebhookPayload({ id: 'e5', type: 'FollowUpTaskEscalated', data: { taskId: 't1', customerId: 'c1', priority: 'urgent', escalatedTo: 'lead-1', escalatedAt: '2026-03-12T12:01:00Z' } });
+    expect(p).toEqual({ type: 'follow_up.updated', timestamp: '2026-03-12T12:01:00Z', data: updatedData({ change: 'escalated', priority: 'urgent', escalatedTo: 'lead-1' }) });
+    // Nobody to escalate to: still the new priority.
+    expect(toWebhookPayload({ id: 'e5', type: 'FollowUpTaskEscalated', data: { taskId: 't1', customerId: 'c1', priority: 'high', escalatedAt: 'a' } })?.data).toMatchObject({ priority: 'high', escalatedTo: null });
+  });
+
+  it('given FollowUpTaskSnoozed, when mapped, then follow_up.updated, change snoozed, with until and who; what a snooze does not say is null', () => {
+    const p = toWebhookPayload({ id: 'e5', type: 'FollowUpTaskSnoozed', data: { taskId: 't1', customerId: 'c1', until: '2026-03-20T08:00:00.000Z', snoozedBy: 'u1', snoozedAt: '2026-03-10T19:00:00Z' } });
+    expect(p).toEqual({ type: 'follow_up.updated', timestamp: '2026-03-10T19:00:00Z', data: updatedData({ change: 'snoozed', until: '2026-03-20T08:00:00.000Z', snoozedBy: 'u1' }) });
+  });
+
+  it('given FollowUpTaskSnoozeEnded, when mapped, then follow_up.updated, change snooze_ended (the task is open again)', () => {
+    const p = toWebhookPayload({ id: 'e5', type: 'FollowUpTaskSnoozeEnded', data: { taskId: 't1', customerId: 'c1', until: '2026-03-20T08:00:00.000Z', endedAt: '2026-03-20T08:00:41Z' } });
+    expect(p).toEqual({ type: 'follow_up.updated', timestamp: '2026-03-20T08:00:41Z', data: updatedData({ change: 'snooze_ended', until: '2026-03-20T08:00:00.000Z' }) });
+  });
+
+  it('given every change, when mapped, then each follow_up.updated has the same fields', () => {
+    const samples = [
+      { type: 'FollowUpReasonAdded', data: { taskId: 't', customerId: 'c', reason: reason('r', 'x'), priority: 'high', dueAt: 'd', suggestedAction: 's', addedAt: 'a' } },
+      { type: 'FollowUpReasonRevised', data: { taskId: 't', customerId: 'c', reason: reason('r', 'y'), priority: 'high', dueAt: 'd', suggestedAction: 's', revisedAt: 'a' } },
+      { type: 'FollowUpReasonWithdrawn', data: { taskId: 't', customerId: 'c', rule: 'r', lead: { rule: 'q', reason: 'z' }, priority: 'high', dueAt: 'd', suggestedAction: 's', withdrawnAt: 'a' } },
+      { type: 'FollowUpTaskEscalated', data: { taskId: 't', customerId: 'c', priority: 'urgent', escalatedTo: null, escalatedAt: 'a' } },
+      { type: 'FollowUpTaskSnoozed', data: { taskId: 't', customerId: 'c', until: 'u', snoozedBy: 'b', snoozedAt: 'a' } },
+      { type: 'FollowUpTaskSnoozeEnded', data: { taskId: 't', customerId: 'c', until: 'u', endedAt: 'a' } },
+    ];
+    const payloads = samples.map((e) => toWebhookPayload({ id: 'e', ...e })!);
+    expect(payloads.map((p) => p.data.change)).toEqual([...FOLLOW_UP_CHANGES]);
+    for (const p of payloads) expect(Object.keys(p.data).sort()).toEqual(Object.keys(payloads[0].data).sort());
+  });
+
+  it('given a change event missing what it is about, when mapped, then null (never throws)', () => {
+    expect(toWebhookPayload({ id: 'e', type: 'FollowUpReasonRevised', data: { taskId: 't', customerId: 'c' } })).toBeNull();
+    expect(toWebhookPayload({ id: 'e', type: 'FollowUpReasonWithdrawn', data: { taskId: 't', customerId: 'c', rule: 7 } })).toBeNull();
+    expect(toWebhookPayload({ id: 'e', type: 'FollowUpTaskSnoozed', data: { taskId: 't', customerId: 'c' } })).toBeNull();
+    expect(toWebhookPayload({ id: 'e', type: 'FollowUpTaskDismissed', data: null })).toBeNull();
+  });
+
+  it('given every source type the relay reads, when mapped, then the public type it is listed under', () => {
+    const minimal: Record<string, Record<string, unknown>> = {
+      FollowUpTaskRaised: { raisedAt: 'a' }, FollowUpReasonAdded: { reason: reason('r', 'x') }, FollowUpReasonRevised: { reason: reason('r', 'x') },
+      FollowUpReasonWithdrawn: { rule: 'r' }, FollowUpTaskEscalated: {}, FollowUpTaskSnoozed: { until: 'u' }, FollowUpTaskSnoozeEnded: {},
+      FollowUpTaskCompleted: {}, FollowUpTaskDismissed: {}, HealthBandChanged: {},
+    };
+    expect(Object.keys(minimal).sort()).toEqual(Object.keys(OUTBOUND_SOURCE_TYPES).sort());
+    for (const [type, publicType] of Object.entries(OUTBOUND_SOURCE_TYPES)) {
+      expect({ type, mapped: toWebhookPayload({ id: 'e', type, data: { taskId: 't', customerId: 'c', ...minimal[type] } })?.type }).toEqual({ type, mapped: publicType });
+    }
   });
 
   it('given HealthBandChanged, when mapped, then health.band_changed with from/to and scores', () => {
