@@ -60,10 +60,23 @@ function turn(speaker: Speaker, source: TurnSource, raw: string): Turn | undefin
   return { speaker, source, raw, norm: p.norm, sentences: p.sentences, words: p.words };
 }
 
+/** Sender names no person answers to: "no-reply", "noreply@…", "do not reply", "ikke-svar". */
+const SYSTEM_SENDER = /^(?:no-?reply|do-?not-?reply|donotreply|no-?answer|mailer-daemon|postmaster|system|automated|auto-?reply|notifications?|ikke-?svar|svar-ikke)$/;
+
+/**
+ * Whether the company's handler is a system by its name, whatever the record says: a CRM that
+ * marks its template mailer's "no-reply" as a person does not make it one.
+ */
+export function systemSender(name: unknown): boolean {
+  if (typeof name !== 'string') return false;
+  const local = name.trim().toLowerCase().split('@')[0].replace(/[\s_.]+/g, '-');
+  return SYSTEM_SENDER.test(local);
+}
+
 /** Who wrote a touchpoint's own text when it has no transcript. */
 function author(tp: Touchpoint): Speaker {
   if (tp.direction === 'inbound') return 'customer';
-  return tp.handledBy === 'automation' ? 'bot' : 'agent';
+  return tp.handledBy === 'automation' || systemSender(tp.agent?.name) ? 'bot' : 'agent';
 }
 
 /** Channels where people spoke: a summary there is a note about the contact, never its text. */

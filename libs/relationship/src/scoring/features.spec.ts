@@ -76,6 +76,19 @@ describe('the company side: what a turn does', () => {
     }
   });
 
+  it('a template from a "no-reply" sender is automation, though the record says a person handled it', () => {
+    for (const name of ['no-reply', 'noreply@example.com', 'Do Not Reply', 'ikke-svar']) {
+      const f = features(tp({ channel: 'email', direction: 'outbound', initiatedBy: 'customer', handledBy: 'human', agent: { name }, summary: 'Thank you for your enquiry. Your case number is 48213. Please allow 5 business days.' }));
+      expect(f.names).toContain('automated');
+      expect(f.names).not.toContain('human_handled');
+      expect(f.get('automated')?.detail).toContain('recorded as handled by a person');
+    }
+    // A person's name is a person.
+    const person = features(tp({ channel: 'email', direction: 'outbound', initiatedBy: 'customer', handledBy: 'human', agent: { name: 'Nora Reply' }, summary: 'Hi Kari, I have booked the engineer for Friday at 9.' }));
+    expect(person.names).toContain('human_handled');
+    expect(person.names).not.toContain('automated');
+  });
+
   it('a help-centre link and the ticket closed: deflection, closed without a question', () => {
     const f = features(tp({ channel: 'support_ticket', transcript: [C('The export to Excel has been broken since Tuesday.'), A('Please see our help centre: https://help.example.com/export. This ticket is now closed.')] }));
     expect(f.names).toEqual(expect.arrayContaining(['deflection', 'closed_without_question', 'no_open_questions']));

@@ -1,13 +1,13 @@
 import { article, channelNoun } from '../health/wording.js';
 import type { Touchpoint } from '../touchpoint.js';
 import type { ScoringConfig, SignalName } from './config.js';
-import { ownTurns, words, type Sentence, type Turn } from './conversation.js';
+import { ownTurns, systemSender, words, type Sentence, type Turn } from './conversation.js';
 import { LEX, REPORTED, STOPWORDS, type Family } from './lexicon.js';
 import { normalise } from './text.js';
 
 /** One observed feature: its value (mostly 0–1, 0 = absent) and the evidence, in plain words. */
 /** The feature set's version: bump it when a feature's meaning changes, so stored scores are rescored. */
-export const FEATURES_VERSION = 'f4';
+export const FEATURES_VERSION = 'f5';
 
 export interface Feature {
   name: SignalName;
@@ -58,10 +58,11 @@ export function extractFeatures(tp: Touchpoint, ctx: FeatureContext, c: ScoringC
   const subjectText = tp.direction === 'outbound' && typeof tp.subject === 'string' ? tp.subject : '';
 
   // ---- who handled it --------------------------------------------------------------------
-  const automated = tp.handledBy === 'automation' || tp.channel === 'chatbot' || (botSelf.length > 0 && agentSelf.length === 0);
+  const system = systemSender(tp.agent?.name) && agentSelf.length === 0;
+  const automated = tp.handledBy === 'automation' || tp.channel === 'chatbot' || system || (botSelf.length > 0 && agentSelf.length === 0);
   if (!form) {
     // A person taking over from a bot keeps the bot's signal and adds the person's: each is its own fact.
-    if (automated) add('automated', 1, agentSelf.length > 0 ? 'a bot handled it first' : tp.channel === 'chatbot' || (Array.isArray(tp.transcript) && botSelf.length > 0) ? 'handled by a chatbot' : `handled by automation (no person involved in this ${label(tp.channel)})`);
+    if (automated) add('automated', 1, agentSelf.length > 0 ? 'a bot handled it first' : tp.channel === 'chatbot' || (Array.isArray(tp.transcript) && botSelf.length > 0) ? 'handled by a chatbot' : system && tp.handledBy !== 'automation' ? `sent by a system ('${String(tp.agent?.name).trim()}'), though recorded as handled by a person` : `handled by automation (no person involved in this ${label(tp.channel)})`);
     if (!automated) add('human_handled', 1, `handled by a person${tp.agent?.name ? ` (${tp.agent.name})` : ''}`);
     else if (agentSelf.length > 0) add('human_handled', 1, `then a person took over: ${quote(agentSelf[0].sentences[0]?.raw ?? agentSelf[0].raw)}`);
   }
