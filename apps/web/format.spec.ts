@@ -58,3 +58,15 @@ describe('splitSignals: the "Why" list of a relational score', () => {
     expect(noticed.map((s: any) => s.name)).toEqual(['human_handled', 'two_way']);
   });
 });
+
+describe('handlerWords: who handled a touchpoint, on the timeline', () => {
+  it('names the person, or automation when the record or the scorer says so', () => {
+    expect(f.handlerWords({ handledBy: 'human', agent: { name: 'Helene Berg' } }, [{ name: 'human_handled' }])).toBe('Helene Berg');
+    expect(f.handlerWords({ handledBy: 'human' }, [])).toBe('a colleague');
+    expect(f.handlerWords({ handledBy: 'automation', agent: { name: 'no-reply' } }, [{ name: 'automated' }])).toBe('automation (no-reply)');
+    // A template from "no-reply" recorded as a person's: the scorer read it as a system.
+    expect(f.handlerWords({ handledBy: 'human', agent: { name: 'no-reply' } }, [{ name: 'automated' }])).toBe('automation (no-reply)');
+    // A bot first, then a person took over: the person handled it.
+    expect(f.handlerWords({ handledBy: 'human', agent: { name: 'Lars Moe' } }, [{ name: 'automated' }, { name: 'human_handled' }])).toBe('Lars Moe');
+  });
+});

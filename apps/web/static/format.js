@@ -89,6 +89,17 @@ export function splitSignals(signals) {
   };
 }
 
+/**
+ * Who handled a touchpoint, for the timeline: automation when the record says so, or when the
+ * scorer read a system where the record says a person (a "no-reply" sender of a template).
+ */
+export function handlerWords(t, signals = []) {
+  const name = t.agent && t.agent.name;
+  const read = new Set(signals.map((s) => s.name));
+  const automated = t.handledBy === 'automation' || (read.has('automated') && !read.has('human_handled'));
+  return automated ? `automation${name ? ` (${name})` : ''}` : name || 'a colleague';
+}
+
 const CHANNELS = {
   email: 'E-mail', phone: 'Phone call', meeting: 'Meeting', video: 'Video call', chat: 'Chat', chatbot: 'Chatbot', sms: 'SMS',
   support_ticket: 'Support ticket', return: 'Return', survey: 'Survey', newsletter: 'Newsletter', in_app: 'In-app message',

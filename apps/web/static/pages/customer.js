@@ -2,7 +2,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, explain } from '../api.js';
-import { bandLabel, segmentLabel, channelLabel, fmtAgo, fmtDate, fmtDateTime, fmtDay, humanize, isoDay, money, renewalWords, riskPct, riskWithout, signed, splitSignals } from '../format.js';
+import { bandLabel, segmentLabel, channelLabel, fmtAgo, fmtDate, fmtDateTime, fmtDay, handlerWords, humanize, isoDay, money, renewalWords, riskPct, riskWithout, signed, splitSignals } from '../format.js';
 import { HealthChart } from '../health-chart.js';
 import { announce, BandChip, Empty, ErrorState, FollowUpCard, Loading, Risk, Trend, useAsync, useClosedTasks } from '../ui.js';
 
@@ -378,10 +378,8 @@ function TimelineItem({ item }) {
   }
   const t = item.data || {};
   const r = item.relational;
-  const who = t.handledBy === 'automation'
-    ? `automation${t.agent && t.agent.name ? ` (${t.agent.name})` : ''}`
-    : (t.agent && t.agent.name) || 'a colleague';
   const signals = (r && r.signals) || [];
+  const who = handlerWords(t, signals);
   const { counted, noticed } = splitSignals(signals);
   return html`<li id=${`ev-${item.eventId}`} class=${`tl-item tl-touchpoint ${r ? `tl-${r.class}` : ''}`}>
     <div class="tl-head">
