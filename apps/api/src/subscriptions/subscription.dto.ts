@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { z } from 'zod';
-import { FOLLOW_UP_CHANGES, OUTBOUND_EVENT_TYPES } from '../../../../libs/relationship/src/index.js';
+import { FOLLOW_UP_CHANGES, OUTBOUND_EVENT_TYPES, PRIORITIES } from '../../../../libs/relationship/src/index.js';
 import { apiSchema, queryInt, text } from '../../../../libs/shared/src/index.js';
 
 export const CreateSubscriptionBody = apiSchema(
@@ -89,8 +89,6 @@ class WebhookLeadDto {
   @ApiProperty() reason: string;
 }
 
-const PRIORITY = ['low', 'normal', 'high', 'urgent'];
-
 export class FollowUpUpdatedWebhookDataDto {
   @ApiProperty({ format: 'uuid', description: 'The event this delivery is about (also in the delivery log).' }) eventId: string;
   @ApiProperty({ format: 'uuid' }) taskId: string;
@@ -102,7 +100,7 @@ export class FollowUpUpdatedWebhookDataDto {
       'the overdue task was escalated (`escalated`), snoozed (`snoozed`), or its snooze ended and it is open again (`snooze_ended`). New values may be added.',
   })
   change: string;
-  @ApiProperty({ enum: PRIORITY, nullable: true, description: 'The task after the change; null where the change does not say (snoozed, snooze_ended): keep what you have.' }) priority: string | null;
+  @ApiProperty({ enum: PRIORITIES, nullable: true, description: 'The task after the change; null where the change does not say (snoozed, snooze_ended): keep what you have.' }) priority: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, description: 'Null for escalated, snoozed, snooze_ended (a snooze does not move the due date; see `until`).' }) dueAt: string | null;
   @ApiProperty({ nullable: true, description: 'Null for escalated, snoozed, snooze_ended.' }) suggestedAction: string | null;
   @ApiProperty({ type: WebhookReasonDto, nullable: true, description: 'reason_added: the reason that joined.' }) addedReason: WebhookReasonDto | null;
